@@ -1,0 +1,440 @@
+import {
+  AbortError,
+  ConfigurationError,
+  ConnectionError,
+  TimeoutError,
+  errorFromResponse,
+  requestIdOf,
+  AzureOpenAIMediaError,
+} from './errors.js';
+import { isRetryable, retryDelayMs, serverRetryAfterMs } from './retry.js';
+import { getModel, recogniseModel, type ModelSpec } from './models.js';
+import { Images } from './resources/images.js';
+import { Videos } from './resources/videos.js';
+import { Audio } from './resources/audio.js';
+
+export type Auth = { apiKey: string } | { bearerToken: string } | { tokenProvider: () => Promise<string> };
+
+export interface Logger {
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Waits `ms`, rejecting when `signal` aborts. Injected so tests control time. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface ClientOptions {
+  /** `https://<resource>.openai.azure.com` (or the emulator's URL). A trailing `/openai` is accepted. */
+  endpoint: string;
+  auth: Auth;
+  /**
+   * `preview` or `v1` selects `/openai/v1/...` paths; a dated version (`2024-10-21`,
+   * `2025-04-01-preview`) selects `/openai/deployments/{deployment}/...` paths. Default `preview`.
+   */
+  apiVersion?: string;
+  /** Deployment name -> model name, so requests are validated against the right model. */
+  deployments?: Record<string, string>;
+  maxRetries?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  sleep?: Sleep;
+  now?: () => number;
+  random?: () => number;
+  logger?: Logger;
+  validation?: 'strict' | 'off';
+  /** Extra headers on every request (never logged). */
+  defaultHeaders?: Record<string, string>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** Which URL family an operation lives in. `either` follows the client's `apiVersion`. */
+export type Route = 'either' | 'v1' | 'deployment';
+
+export interface RequestSpec extends CallOptions {
+  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  /** Path below `/openai/v1/` or `/openai/deployments/{deployment}/`, e.g. `images/generations`. */
+  path: string;
+  route?: Route;
+  deployment?: string;
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  /** A plain object is sent as JSON; FormData as multipart. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The api-version used for an operation that exists in only one URL family. */
+export const DEFAULT_V1_API_VERSION = 'preview';
+export const DEFAULT_DEPLOYMENT_API_VERSION = '2024-10-21';
+
+const V1_VERSIONS = new Set(['v1', 'preview', 'latest']);
+const MAX_REDIRECTS = 5;
+
+export const defaultSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Is this api-version one of the `/openai/v1` family? */
+export function isV1ApiVersion(apiVersion: string): boolean {
+  return V1_VERSIONS.has(apiVersion);
+}
+
+export class AzureOpenAIMedia {
+  readonly endpoint: string;
+  readonly apiVersion: string;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  readonly validation: 'strict' | 'off';
+  readonly logger: Logger | undefined;
+  readonly sleep: Sleep;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly images: Images;
+  readonly videos: Videos;
+  readonly audio: Audio;
+
+  readonly #auth: Auth;
+  readonly #fetch: typeof fetch;
+  readonly #deployments: Record<string, string>;
+  readonly #defaultHeaders: Record<string, string>;
+  readonly #origin: string;
+
+  constructor(options: ClientOptions) {
+    const problems = checkOptions(options);
+    if (problems.length > 0) throw new ConfigurationError(`invalid client options: ${problems.join('; ')}`);
+    const url = new URL(options.endpoint);
+    this.endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/openai$/, '')}`;
+    this.#origin = url.origin;
+    this.apiVersion = options.apiVersion ?? DEFAULT_V1_API_VERSION;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.timeoutMs = options.timeoutMs ?? 600_000;
+    this.validation = options.validation ?? 'strict';
+    this.logger = options.logger;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.#auth = options.auth;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#deployments = { ...(options.deployments ?? {}) };
+    this.#defaultHeaders = { ...(options.defaultHeaders ?? {}) };
+    this.images = new Images(this);
+    this.videos = new Videos(this);
+    this.audio = new Audio(this);
+  }
+
+  /** The model table entry for a deployment: configured, else recognised from its name, else undefined. */
+  modelFor(deployment: string): ModelSpec | undefined {
+    const configured = this.#deployments[deployment];
+    if (configured !== undefined) return getModel(configured) ?? recogniseModel(configured);
+    return recogniseModel(deployment);
+  }
+
+  /** The full URL for an operation. Exposed so tests and consumers can see exactly where a call goes. */
+  buildUrl(spec: Pick<RequestSpec, 'path' | 'route' | 'deployment' | 'query'>): string {
+    const route = spec.route ?? 'either';
+    const useV1 = route === 'v1' || (route === 'either' && isV1ApiVersion(this.apiVersion));
+    let apiVersion = this.apiVersion;
+    let base: string;
+    if (useV1) {
+      if (!isV1ApiVersion(apiVersion)) apiVersion = DEFAULT_V1_API_VERSION;
+      base = `${this.endpoint}/openai/v1/${spec.path}`;
+    } else {
+      if (isV1ApiVersion(apiVersion)) apiVersion = DEFAULT_DEPLOYMENT_API_VERSION;
+      if (!spec.deployment) throw new ConfigurationError(`${spec.path} needs a deployment name`);
+      base = `${this.endpoint}/openai/deployments/${encodeURIComponent(spec.deployment)}/${spec.path}`;
+    }
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) params.set(key, value.join(','));
+      else params.set(key, String(value));
+    }
+    params.set('api-version', apiVersion);
+    return `${base}?${params.toString()}`;
+  }
+
+  /** Whether an operation with this route goes to `/openai/v1` (and so names the deployment in `model`). */
+  usesV1(route: Route = 'either'): boolean {
+    return route === 'v1' || (route === 'either' && isV1ApiVersion(this.apiVersion));
+  }
+
+  /**
+   * Send one API request with retries, timeout and cancellation. Without `parse` it resolves with
+   * the successful Response, body unread, for streaming. With `parse` the body is read inside the
+   * retry loop, so a body cut short is retried like any connection failure.
+   */
+  request(spec: RequestSpec): Promise<Response>;
+  request<T>(spec: RequestSpec, parse: (response: Response) => Promise<T>): Promise<T>;
+  async request<T>(spec: RequestSpec, parse?: (response: Response) => Promise<T>): Promise<T | Response> {
+    const url = this.buildUrl(spec);
+    const maxRetries = spec.maxRetries ?? this.maxRetries;
+    const call = new CallSignal(spec.signal, spec.timeoutMs ?? this.timeoutMs);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const started = this.now();
+        let response: Response;
+        try {
+          response = await this.#send(url, spec, call.signal);
+        } catch (error) {
+          const failure = call.translate(error);
+          this.#log('warn', spec, { attempt, durationMs: this.now() - started, error: failure.message });
+          if (failure instanceof ConnectionError && attempt < maxRetries) {
+            await this.#wait(retryDelayMs(attempt, undefined, this.now(), this.random), call);
+            continue;
+          }
+          throw failure;
+        }
+        const requestId = requestIdOf(response.headers);
+        this.#log(response.ok ? 'debug' : 'warn', spec, {
+          status: response.status,
+          attempt,
+          durationMs: this.now() - started,
+          requestId,
+        });
+        if (response.ok) {
+          if (!parse) {
+            call.release();
+            return response;
+          }
+          try {
+            const value = await parse(response);
+            call.dispose();
+            return value;
+          } catch (error) {
+            const failure = call.translate(bodyError(error));
+            if (failure instanceof ConnectionError && attempt < maxRetries) {
+              this.#log('warn', spec, { attempt, requestId, error: failure.message });
+              await this.#wait(retryDelayMs(attempt, undefined, this.now(), this.random), call);
+              continue;
+            }
+            throw failure;
+          }
+        }
+        const text = await response.text().catch(() => '');
+        if (attempt < maxRetries && isRetryable(response.status, response.headers)) {
+          await this.#wait(retryDelayMs(attempt, response.headers, this.now(), this.random), call);
+          continue;
+        }
+        throw errorFromResponse(response.status, response.headers, text, {
+          retryAfterMs: serverRetryAfterMs(response.headers, this.now()),
+        });
+      }
+    } catch (error) {
+      call.dispose();
+      throw call.translate(error);
+    }
+  }
+
+  /** Request and parse a JSON answer. */
+  requestJson<T>(spec: RequestSpec): Promise<T> {
+    return this.request(spec, async (response) => {
+      const text = await response.text();
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new ConnectionError(`expected JSON from ${spec.path}, got: ${text.slice(0, 120)}`);
+      }
+    });
+  }
+
+  /** Request and read the answer as text (srt, vtt, plain text). */
+  requestText(spec: RequestSpec): Promise<string> {
+    return this.request(spec, (response) => response.text());
+  }
+
+  /** Request and read the answer as bytes, with its content type. */
+  requestBytes(spec: RequestSpec): Promise<{ bytes: Uint8Array; contentType: string | undefined }> {
+    return this.request(spec, async (response) => ({
+      bytes: new Uint8Array(await response.arrayBuffer()),
+      contentType: response.headers.get('content-type') ?? undefined,
+    }));
+  }
+
+  async #send(url: string, spec: RequestSpec, signal: AbortSignal): Promise<Response> {
+    const headers = new Headers(this.#defaultHeaders);
+    for (const [k, v] of Object.entries(spec.headers ?? {})) headers.set(k, v);
+    await this.#applyAuth(headers);
+    let body: BodyInit | undefined;
+    if (spec.body instanceof FormData) {
+      body = spec.body;
+    } else if (spec.body !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(spec.body);
+    }
+    if (!headers.has('accept')) headers.set('accept', 'application/json');
+
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.#fetch(target, { method: spec.method, headers, body, signal, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) return response;
+      await response.body?.cancel().catch(() => undefined);
+      const next = new URL(location, target);
+      // Never hand our key or token to another origin.
+      if (next.origin !== this.#origin) {
+        headers.delete('api-key');
+        headers.delete('authorization');
+      }
+      target = next.toString();
+    }
+  }
+
+  async #applyAuth(headers: Headers): Promise<void> {
+    const auth = this.#auth;
+    if ('apiKey' in auth) headers.set('api-key', auth.apiKey);
+    else if ('bearerToken' in auth) headers.set('authorization', `Bearer ${auth.bearerToken}`);
+    else headers.set('authorization', `Bearer ${await auth.tokenProvider()}`);
+  }
+
+  async #wait(ms: number, call: CallSignal): Promise<void> {
+    try {
+      await this.sleep(ms, call.signal);
+    } catch (error) {
+      throw call.translate(error);
+    }
+  }
+
+  #log(level: 'debug' | 'warn', spec: RequestSpec, fields: Record<string, unknown>): void {
+    const fn = this.logger?.[level];
+    if (!fn) return;
+    const path = spec.route === 'deployment' || (spec.route !== 'v1' && !this.usesV1(spec.route))
+      ? `deployments/${spec.deployment ?? ''}/${spec.path}`
+      : spec.path;
+    fn.call(this.logger, `${spec.method} ${path}`, { method: spec.method, path, ...fields });
+  }
+
+  /** Options with secrets removed, for debugging output. */
+  describe(): Record<string, unknown> {
+    return {
+      endpoint: this.endpoint,
+      apiVersion: this.apiVersion,
+      auth: 'apiKey' in this.#auth ? 'api-key' : 'bearer',
+      deployments: { ...this.#deployments },
+      maxRetries: this.maxRetries,
+      timeoutMs: this.timeoutMs,
+    };
+  }
+}
+
+/** Combines the caller's signal and a timeout; remembers which one fired. */
+export class CallSignal {
+  readonly signal: AbortSignal;
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timeoutMs: number;
+  readonly #onAbort: () => void;
+  readonly #outer: AbortSignal | undefined;
+  #timedOut = false;
+
+  constructor(outer: AbortSignal | undefined, timeoutMs: number) {
+    this.signal = this.#controller.signal;
+    this.#timeoutMs = timeoutMs;
+    this.#outer = outer;
+    this.#onAbort = () => this.#controller.abort(new AbortError('the request was aborted'));
+    if (outer?.aborted) this.#onAbort();
+    else outer?.addEventListener('abort', this.#onAbort, { once: true });
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timedOut = true;
+        this.#controller.abort(new TimeoutError(`the request timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+    }
+  }
+
+  /** Once a body is handed to the caller to stream, the timeout stops; the caller's signal still cancels it. */
+  release(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  dispose(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#outer?.removeEventListener('abort', this.#onAbort);
+  }
+
+  translate(error: unknown): Error {
+    if (error instanceof AzureOpenAIMediaError) return error;
+    if (this.#timedOut) return new TimeoutError(`the request timed out after ${this.#timeoutMs} ms`, { cause: error });
+    if (this.signal.aborted) return new AbortError('the request was aborted', { cause: error });
+    return new ConnectionError(`connection failed: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+function bodyError(error: unknown): Error {
+  if (error instanceof AzureOpenAIMediaError) return error;
+  const name = (error as { name?: string })?.name;
+  if (name === 'AbortError') return new AbortError('the request was aborted', { cause: error });
+  if (name === 'TimeoutError') return new TimeoutError('the request timed out', { cause: error });
+  return new ConnectionError(`the response body ended early: ${describeCause(error)}`, { cause: error });
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const message = (error as Error)?.message ?? String(error);
+  return cause?.code ? `${message} (${cause.code})` : cause?.message ? `${message} (${cause.message})` : message;
+}
+
+function checkOptions(options: ClientOptions): string[] {
+  const problems: string[] = [];
+  if (!options || typeof options !== 'object') return ['options must be an object'];
+  if (typeof options.endpoint !== 'string' || options.endpoint.trim() === '') {
+    problems.push('endpoint is required, e.g. "https://my-resource.openai.azure.com"');
+  } else {
+    try {
+      const url = new URL(options.endpoint);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        problems.push(`endpoint "${options.endpoint}" must be an http or https URL`);
+      }
+      if (url.search || url.hash) problems.push(`endpoint "${url.origin}${url.pathname}" must not carry a query or fragment`);
+    } catch {
+      problems.push(`endpoint "${options.endpoint}" is not a valid URL`);
+    }
+  }
+  const auth = options.auth as Record<string, unknown> | undefined;
+  if (!auth || typeof auth !== 'object') {
+    problems.push('auth is required: { apiKey } or { bearerToken } or { tokenProvider }');
+  } else {
+    const given = ['apiKey', 'bearerToken', 'tokenProvider'].filter((k) => auth[k] !== undefined);
+    if (given.length !== 1) {
+      problems.push(`auth must have exactly one of apiKey, bearerToken, tokenProvider (got ${given.join(', ') || 'none'})`);
+    } else if (given[0] === 'tokenProvider' ? typeof auth.tokenProvider !== 'function' : typeof auth[given[0]!] !== 'string' || (auth[given[0]!] as string).length === 0) {
+      problems.push(`auth.${given[0]} must be a ${given[0] === 'tokenProvider' ? 'function' : 'non-empty string'}`);
+    }
+  }
+  if (options.apiVersion !== undefined && !/^(v1|preview|latest|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(options.apiVersion)) {
+    problems.push(`apiVersion "${options.apiVersion}" is not valid; use "preview", "v1" or a dated version such as "2024-10-21"`);
+  }
+  for (const key of ['maxRetries', 'timeoutMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
+      problems.push(`${key} must be a non-negative integer (got ${String(value)})`);
+    }
+  }
+  if (options.validation !== undefined && options.validation !== 'strict' && options.validation !== 'off') {
+    problems.push(`validation "${String(options.validation)}" is not valid; use "strict" or "off"`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') problems.push('fetch must be a function');
+  if (options.deployments !== undefined) {
+    for (const [name, model] of Object.entries(options.deployments)) {
+      if (typeof model !== 'string' || model === '') problems.push(`deployments["${name}"] must name a model`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,242 @@
+/**
+ * One error hierarchy for every call. API errors are keyed by HTTP status; content filtering is
+ * recognised in every shape Azure uses, so callers catch one class whatever the endpoint.
+ */
+
+export interface Issue {
+  /** Dotted path of the field, e.g. `size` or `inpaint_items[0].crop_bounds.left_fraction`. */
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+  readonly allowed?: readonly (string | number)[];
+}
+
+/** Base of everything this library throws. */
+export class AzureOpenAIMediaError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request was not sent: it breaks the model's rules. Carries every issue at once. */
+export class ValidationError extends AzureOpenAIMediaError {
+  readonly issues: readonly Issue[];
+  constructor(issues: readonly Issue[], context?: string) {
+    const head = context ? `${context}: ` : '';
+    const lines = issues.map((i) => i.message);
+    super(
+      issues.length === 1 ? `${head}${lines[0]}` : `${head}${issues.length} problems: ${lines.join('; ')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** Bad client options, found when the client is constructed. */
+export class ConfigurationError extends AzureOpenAIMediaError {}
+
+export interface ApiErrorInit {
+  status: number;
+  message: string;
+  code?: string | undefined;
+  param?: string | undefined;
+  type?: string | undefined;
+  requestId?: string | undefined;
+  headers?: Headers | undefined;
+  body?: unknown;
+}
+
+/** Azure answered with an error status. */
+export class AzureOpenAIError extends AzureOpenAIMediaError {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly param: string | undefined;
+  readonly type: string | undefined;
+  readonly requestId: string | undefined;
+  readonly headers: Headers;
+  /** The parsed error body (or the raw text when it was not JSON). */
+  readonly body: unknown;
+
+  constructor(init: ApiErrorInit) {
+    const parts = [`${init.status}`, init.code, init.message].filter(Boolean);
+    const suffix = init.requestId ? ` (request id ${init.requestId})` : '';
+    super(`${parts.join(' ')}${suffix}`);
+    this.status = init.status;
+    this.code = init.code;
+    this.param = init.param;
+    this.type = init.type;
+    this.requestId = init.requestId;
+    this.headers = init.headers ?? new Headers();
+    this.body = init.body;
+  }
+}
+
+export class BadRequestError extends AzureOpenAIError {}
+export class AuthenticationError extends AzureOpenAIError {}
+export class PermissionDeniedError extends AzureOpenAIError {}
+export class NotFoundError extends AzureOpenAIError {}
+export class ConflictError extends AzureOpenAIError {}
+export class PayloadTooLargeError extends AzureOpenAIError {}
+export class UnprocessableEntityError extends AzureOpenAIError {}
+export class RateLimitError extends AzureOpenAIError {
+  /** How long Azure asked us to wait, when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(init: ApiErrorInit & { retryAfterMs?: number | undefined }) {
+    super(init);
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+export class ServerError extends AzureOpenAIError {}
+
+export type FilterResults = Record<string, unknown>;
+
+/** The prompt or the output was refused by Azure's content filtering, in any of its shapes. */
+export class ContentFilterError extends AzureOpenAIError {
+  readonly revisedPrompt: string | undefined;
+  /** `content_filter_results` (or `prompt_filter_results`) as Azure sent them. */
+  readonly filterResults: FilterResults | undefined;
+  /** Names of the categories that were filtered, e.g. `['violence']`. */
+  readonly categories: readonly string[];
+  constructor(
+    init: ApiErrorInit & { revisedPrompt?: string | undefined; filterResults?: FilterResults | undefined },
+  ) {
+    super(init);
+    this.revisedPrompt = init.revisedPrompt;
+    this.filterResults = init.filterResults;
+    this.categories = filteredCategories(init.filterResults);
+  }
+}
+
+/** No answer: DNS, refused connection, reset, or a body that ended early. */
+export class ConnectionError extends AzureOpenAIMediaError {}
+/** The call's `timeoutMs` ran out (including waits between retries or polls). */
+export class TimeoutError extends AzureOpenAIMediaError {}
+/** The caller's `AbortSignal` fired. */
+export class AbortError extends AzureOpenAIMediaError {}
+
+/** A video job ended `failed` or `cancelled`. */
+export class JobFailedError extends AzureOpenAIMediaError {
+  readonly jobId: string;
+  readonly status: string;
+  readonly failureReason: string | undefined;
+  readonly job: unknown;
+  constructor(jobId: string, status: string, failureReason: string | undefined, job: unknown) {
+    super(`video job ${jobId} ended ${status}${failureReason ? `: ${failureReason}` : ''}`);
+    this.jobId = jobId;
+    this.status = status;
+    this.failureReason = failureReason;
+    this.job = job;
+  }
+}
+
+function filteredCategories(results: FilterResults | undefined): string[] {
+  if (!results || typeof results !== 'object') return [];
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(results)) {
+    if (value && typeof value === 'object' && (value as { filtered?: unknown }).filtered === true) out.push(name);
+  }
+  return out;
+}
+
+const CONTENT_FILTER_CODES = new Set([
+  'content_filter',
+  'content_policy_violation',
+  'contentFilter',
+  'ResponsibleAIPolicyViolation',
+  'moderation_blocked',
+  'input_moderation',
+  'output_moderation',
+]);
+
+interface ErrorFields {
+  code?: unknown;
+  message?: unknown;
+  param?: unknown;
+  type?: unknown;
+  inner_error?: {
+    code?: unknown;
+    revised_prompt?: unknown;
+    content_filter_results?: unknown;
+    error_details?: unknown;
+  };
+  innererror?: ErrorFields['inner_error'];
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** The request id Azure gave this answer, if any. */
+export function requestIdOf(headers: Headers): string | undefined {
+  return headers.get('apim-request-id') ?? headers.get('x-request-id') ?? headers.get('x-ms-request-id') ?? undefined;
+}
+
+/**
+ * Turn an error answer into the right error class. Image and audio errors are wrapped in
+ * `{ error: {...} }`; video errors are not. Bodies that are not JSON still give a useful message.
+ */
+export function errorFromResponse(
+  status: number,
+  headers: Headers,
+  bodyText: string,
+  extra?: { retryAfterMs?: number | undefined },
+): AzureOpenAIError {
+  let body: unknown = bodyText;
+  try {
+    body = bodyText ? JSON.parse(bodyText) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  const fields: ErrorFields =
+    body && typeof body === 'object'
+      ? (((body as { error?: unknown }).error as ErrorFields | undefined) ?? (body as ErrorFields))
+      : {};
+  const inner = fields.inner_error ?? fields.innererror;
+  const code = str(fields.code);
+  const innerCode = str(inner?.code);
+  const fallbackMessage =
+    typeof body === 'string' && body.trim() ? truncate(body.trim(), 300) : `HTTP ${status} with no error message`;
+  const init: ApiErrorInit = {
+    status,
+    message: str(fields.message) ?? fallbackMessage,
+    code: code ?? innerCode,
+    param: str(fields.param),
+    type: str(fields.type),
+    requestId: requestIdOf(headers),
+    headers,
+    body,
+  };
+
+  const isFilter =
+    (code !== undefined && CONTENT_FILTER_CODES.has(code)) ||
+    (innerCode !== undefined && CONTENT_FILTER_CODES.has(innerCode));
+  if (isFilter && status !== 403) {
+    const filterResults = (inner?.content_filter_results ?? (fields as { content_filter_results?: unknown })
+      .content_filter_results) as FilterResults | undefined;
+    return new ContentFilterError({ ...init, revisedPrompt: str(inner?.revised_prompt), filterResults });
+  }
+  switch (status) {
+    case 400:
+      return new BadRequestError(init);
+    case 401:
+      return new AuthenticationError(init);
+    case 403:
+      return new PermissionDeniedError(init);
+    case 404:
+      return new NotFoundError(init);
+    case 409:
+      return new ConflictError(init);
+    case 413:
+      return new PayloadTooLargeError(init);
+    case 422:
+      return new UnprocessableEntityError(init);
+    case 429:
+      return new RateLimitError({ ...init, retryAfterMs: extra?.retryAfterMs });
+    default:
+      return status >= 500 ? new ServerError(init) : new AzureOpenAIError(init);
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

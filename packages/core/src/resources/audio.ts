@@ -1,0 +1,5 @@
+import type { AzureOpenAIMedia } from '../client.js';
+
+export class Audio {
+  constructor(protected readonly client: AzureOpenAIMedia) {}
+}

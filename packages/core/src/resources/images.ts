@@ -1,0 +1,5 @@
+import type { AzureOpenAIMedia } from '../client.js';
+
+export class Images {
+  constructor(protected readonly client: AzureOpenAIMedia) {}
+}
