@@ -68,6 +68,11 @@ export interface RequestSpec extends CallOptions {
   /** A plain object is sent as JSON; FormData as multipart. */
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * An absolute URL outside the API (a generated image's download link). It is fetched without
+   * credentials or default headers, and logged without its query (which holds a signature).
+   */
+  url?: string;
 }
 
 /** The api-version used for an operation that exists in only one URL family. */
@@ -184,7 +189,7 @@ export class AzureOpenAIMedia {
   request(spec: RequestSpec): Promise<Response>;
   request<T>(spec: RequestSpec, parse: (response: Response) => Promise<T>): Promise<T>;
   async request<T>(spec: RequestSpec, parse?: (response: Response) => Promise<T>): Promise<T | Response> {
-    const url = this.buildUrl(spec);
+    const url = spec.url ?? this.buildUrl(spec);
     const maxRetries = spec.maxRetries ?? this.maxRetries;
     const call = new CallSignal(spec.signal, spec.timeoutMs ?? this.timeoutMs);
     try {
@@ -269,9 +274,10 @@ export class AzureOpenAIMedia {
   }
 
   async #send(url: string, spec: RequestSpec, signal: AbortSignal): Promise<Response> {
-    const headers = new Headers(this.#defaultHeaders);
+    const external = spec.url !== undefined;
+    const headers = new Headers(external ? {} : this.#defaultHeaders);
     for (const [k, v] of Object.entries(spec.headers ?? {})) headers.set(k, v);
-    await this.#applyAuth(headers);
+    if (!external) await this.#applyAuth(headers);
     let body: BodyInit | undefined;
     if (spec.body instanceof FormData) {
       body = spec.body;
@@ -315,7 +321,9 @@ export class AzureOpenAIMedia {
   #log(level: 'debug' | 'warn', spec: RequestSpec, fields: Record<string, unknown>): void {
     const fn = this.logger?.[level];
     if (!fn) return;
-    const path = spec.route === 'deployment' || (spec.route !== 'v1' && !this.usesV1(spec.route))
+    const path = spec.url !== undefined
+      ? externalPath(spec.url)
+      : spec.route === 'deployment' || (spec.route !== 'v1' && !this.usesV1(spec.route))
       ? `deployments/${spec.deployment ?? ''}/${spec.path}`
       : spec.path;
     fn.call(this.logger, `${spec.method} ${path}`, { method: spec.method, path, ...fields });
@@ -374,6 +382,15 @@ export class CallSignal {
     if (this.#timedOut) return new TimeoutError(`the request timed out after ${this.#timeoutMs} ms`, { cause: error });
     if (this.signal.aborted) return new AbortError('the request was aborted', { cause: error });
     return new ConnectionError(`connection failed: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+function externalPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid url)';
   }
 }
 

@@ -28,7 +28,14 @@ export interface ImageModel {
   readonly generateFields: readonly string[];
   readonly responseFormats?: readonly string[];
   readonly outputFormats?: readonly string[];
+  /** The output format when the request names none. */
+  readonly defaultOutputFormat?: string;
+  /** `output_compression` range, and the output formats it applies to. */
+  readonly outputCompression?: IntRange;
+  readonly compressionFormats?: readonly string[];
   readonly backgrounds?: readonly string[];
+  /** Output formats that can carry a transparent background. */
+  readonly transparentFormats?: readonly string[];
   readonly moderations?: readonly string[];
   readonly styles?: readonly string[];
   /** Present when the model supports `images/edits`. */
@@ -38,6 +45,9 @@ export interface ImageModel {
     readonly maxImageBytes: number;
     /** DALL-E 2 edits need square inputs. */
     readonly squareOnly: boolean;
+    /** The mask: its types and size limit; it must match the first image's width and height. */
+    readonly maskTypes: readonly string[];
+    readonly maxMaskBytes: number;
     readonly fields: readonly string[];
   };
   /** Whether the Responses API `image_generation` tool can use this deployment (streamed partial images). */
@@ -68,6 +78,8 @@ export interface VideoModel {
   readonly mediaTypes: readonly string[];
   readonly maxMediaBytes: number;
   readonly framesPerSecond: number;
+  /** Sora 1 `inpaint_items[].type` values; absent where the API has no inpainting. */
+  readonly inpaintTypes?: readonly string[];
 }
 
 export interface AudioModel {
@@ -107,7 +119,11 @@ function gptImage(name: string): ImageModel {
     qualities: ['low', 'medium', 'high', 'auto'],
     generateFields: GPT_IMAGE_GENERATE_FIELDS,
     outputFormats: ['png', 'jpeg', 'webp'],
+    defaultOutputFormat: 'png',
+    outputCompression: { min: 0, max: 100 },
+    compressionFormats: ['jpeg', 'webp'],
     backgrounds: ['transparent', 'opaque', 'auto'],
+    transparentFormats: ['png', 'webp'],
     moderations: ['low', 'auto'],
     edit: {
       maxImages: 16,
@@ -115,6 +131,9 @@ function gptImage(name: string): ImageModel {
       // Azure's image how-to: each input image under 50 MB for the gpt-image family.
       maxImageBytes: 50 * MB,
       squareOnly: false,
+      // 2025-04-01-preview images/edits: the mask is a PNG under 4 MB.
+      maskTypes: ['image/png'],
+      maxMaskBytes: 4 * MB,
       fields: ['n', 'size', 'quality', 'output_format', 'output_compression', 'background', 'user'],
     },
     streaming: true,
@@ -156,6 +175,8 @@ export const MODELS: readonly ModelSpec[] = [
       // OpenAI's edits reference: DALL-E 2 takes one square PNG under 4 MB.
       maxImageBytes: 4 * MB,
       squareOnly: true,
+      maskTypes: ['image/png'],
+      maxMaskBytes: 4 * MB,
       fields: ['n', 'size', 'response_format', 'user'],
     },
     streaming: false,
@@ -186,6 +207,8 @@ export const MODELS: readonly ModelSpec[] = [
     mediaTypes: ['image/png', 'image/jpeg', 'image/webp', 'video/mp4'],
     maxMediaBytes: 25 * MB,
     framesPerSecond: 30,
+    // v1 preview spec, InpaintItem.type: described as "either 'image' or 'video'" (its enum lists only image).
+    inpaintTypes: ['image', 'video'],
   },
   {
     kind: 'video',

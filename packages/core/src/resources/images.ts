@@ -1,5 +1,257 @@
-import type { AzureOpenAIMedia } from '../client.js';
+/**
+ * Images: `images/generations` and `images/edits`, in both URL styles. Results come back with the
+ * bytes decoded and typed, whatever form Azure answered in.
+ */
+import type { AzureOpenAIMedia, CallOptions, RequestSpec } from '../client.js';
+import { ValidationError } from '../errors.js';
+import type { ModelSpec } from '../models.js';
+import { decodeBase64 } from '../base64.js';
+import { detectContentType, extensionFor, inspectFile, toUpload, type FileInput } from '../uploads.js';
+import { validateImageEdit, validateImageGenerate } from '../validate/images.js';
+
+export type ImageSize =
+  | 'auto'
+  | '1024x1024'
+  | '1536x1024'
+  | '1024x1536'
+  | '1792x1024'
+  | '1024x1792'
+  | '256x256'
+  | '512x512';
+export type ImageQuality = 'auto' | 'low' | 'medium' | 'high' | 'standard' | 'hd';
+export type ImageOutputFormat = 'png' | 'jpeg' | 'webp';
+export type ImageBackground = 'transparent' | 'opaque' | 'auto';
+
+export interface ImageGenerateRequest {
+  /** The deployment name. */
+  model: string;
+  prompt: string;
+  n?: number;
+  size?: ImageSize;
+  quality?: ImageQuality;
+  output_format?: ImageOutputFormat;
+  output_compression?: number;
+  background?: ImageBackground;
+  moderation?: 'low' | 'auto';
+  style?: 'vivid' | 'natural';
+  response_format?: 'url' | 'b64_json';
+  user?: string;
+}
+
+export interface ImageEditRequest {
+  /** The deployment name. */
+  model: string;
+  prompt: string;
+  image: FileInput | FileInput[];
+  mask?: FileInput;
+  n?: number;
+  size?: ImageSize;
+  quality?: ImageQuality;
+  output_format?: ImageOutputFormat;
+  output_compression?: number;
+  background?: ImageBackground;
+  response_format?: 'url' | 'b64_json';
+  user?: string;
+}
+
+export interface ImageCallOptions extends CallOptions {
+  /** Fetch images that come back as URLs right away (Azure's links expire after about 60 minutes). */
+  downloadUrls?: boolean;
+}
+
+export interface ImageUsage {
+  total_tokens: number;
+  input_tokens: number;
+  output_tokens: number;
+  input_tokens_details?: { text_tokens?: number; image_tokens?: number };
+}
+
+export interface GeneratedImage {
+  index: number;
+  /** Decoded image bytes: always for base64 answers, for URL answers when downloaded. */
+  bytes?: Uint8Array;
+  mimeType: string;
+  /** File extension without a dot, e.g. `png`. */
+  extension: string;
+  url?: string;
+  revisedPrompt?: string;
+  contentFilterResults?: Record<string, unknown>;
+}
+
+export interface ImagesResult {
+  created: number;
+  images: GeneratedImage[];
+  usage?: ImageUsage;
+  promptFilterResults?: unknown[];
+  requestId?: string;
+  /** Azure's JSON answer, unchanged. */
+  raw: unknown;
+}
+
+/** Azure's image answer, as far as this client reads it. */
+interface RawImagesResponse {
+  created?: number;
+  data?: RawImage[];
+  usage?: ImageUsage;
+  output_format?: string;
+  prompt_filter_results?: unknown[];
+}
+interface RawImage {
+  b64_json?: string;
+  url?: string;
+  revised_prompt?: string;
+  content_filter_results?: Record<string, unknown>;
+  prompt_filter_results?: unknown;
+}
+
+const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/** Drop undefined fields so the body holds exactly what the caller set. */
+function defined(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = v;
+  return out;
+}
 
 export class Images {
   constructor(protected readonly client: AzureOpenAIMedia) {}
+
+  /** Generate images from a prompt. */
+  async generate(request: ImageGenerateRequest, options: ImageCallOptions = {}): Promise<ImagesResult> {
+    const model = this.checked('images.generate', request, (m) => validateImageGenerate(request, m));
+    const { model: deployment, ...fields } = request;
+    const body = this.client.usesV1() ? defined({ model: deployment, ...fields }) : defined(fields);
+    return this.send('images/generations', deployment, body, request.output_format ?? defaultFormat(model), options);
+  }
+
+  /** Edit one or more images with a prompt (and optionally a mask), sent as multipart. */
+  async edit(request: ImageEditRequest, options: ImageCallOptions = {}): Promise<ImagesResult> {
+    const list = request.image === undefined ? [] : Array.isArray(request.image) ? request.image : [request.image];
+    let model: ModelSpec | undefined;
+    if (this.client.validation === 'strict') {
+      // Blobs are read ahead (first bytes only) so their type and PNG size can be checked.
+      const files = {
+        image: await Promise.all(list.map((f) => inspectFile(f).catch(() => undefined))).then((all) =>
+          all.every((f) => f !== undefined) ? all : undefined,
+        ),
+        ...(request.mask !== undefined ? { mask: await inspectFile(request.mask).catch(() => undefined) } : {}),
+      };
+      model = this.checked('images.edit', request, (m) =>
+        validateImageEdit(request, m, defined(files) as Parameters<typeof validateImageEdit>[2]),
+      );
+    } else {
+      model = this.client.modelFor(request.model);
+    }
+
+    const form = new FormData();
+    const { model: deployment, prompt, image: _image, mask, ...rest } = request;
+    if (this.client.usesV1()) form.append('model', deployment);
+    form.append('prompt', prompt);
+    const uploads = await Promise.all(list.map((f, i) => toUpload(f, list.length > 1 ? `image-${i + 1}` : 'image')));
+    // One image goes as `image`; several as `image[]`, the form Azure and OpenAI accept for arrays.
+    const imageField = Array.isArray(request.image) && list.length > 1 ? 'image[]' : 'image';
+    for (const upload of uploads) form.append(imageField, upload.blob, upload.filename);
+    if (mask !== undefined) {
+      const upload = await toUpload(mask, 'mask');
+      form.append('mask', upload.blob, upload.filename);
+    }
+    for (const [key, value] of Object.entries(defined(rest))) form.append(key, String(value));
+    return this.send('images/edits', deployment, form, request.output_format ?? defaultFormat(model), options);
+  }
+
+  /**
+   * Validate in strict mode (throwing every issue at once) and return the deployment's model.
+   * An unknown deployment gets the generic checks and a note in the log.
+   */
+  protected checked(operation: string, request: { model?: unknown }, run: (model: ModelSpec | undefined) => unknown[]): ModelSpec | undefined {
+    const deployment = typeof request?.model === 'string' ? request.model : undefined;
+    const model = deployment ? this.client.modelFor(deployment) : undefined;
+    if (this.client.validation !== 'strict') return model;
+    if (deployment && !model) {
+      this.client.logger?.info?.(`${operation}: deployment "${deployment}" has no known model; only generic checks ran`, {
+        operation,
+        deployment,
+      });
+    }
+    const found = run(model) as ValidationError['issues'];
+    if (found.length > 0) throw new ValidationError(found, operation);
+    return model;
+  }
+
+  /** POST an image request and turn the answer into an ImagesResult. */
+  protected async send(
+    path: string,
+    deployment: string,
+    body: unknown,
+    expectedFormat: string | undefined,
+    options: ImageCallOptions,
+  ): Promise<ImagesResult> {
+    const spec: RequestSpec = { method: 'POST', path, deployment, body, ...callOptions(options) };
+    const { raw, requestId } = await this.client.request(spec, async (response) => ({
+      raw: (await response.json()) as RawImagesResponse,
+      requestId: response.headers.get('apim-request-id') ?? response.headers.get('x-request-id') ?? undefined,
+    }));
+    const result = toImagesResult(raw, expectedFormat, requestId);
+    if (options.downloadUrls) await this.downloadAll(result, options);
+    return result;
+  }
+
+  /** Fetch every URL image into `bytes`, in parallel, before the links expire. */
+  protected async downloadAll(result: ImagesResult, options: CallOptions): Promise<void> {
+    await Promise.all(
+      result.images.map(async (image) => {
+        if (image.bytes || !image.url) return;
+        const { bytes, contentType } = await this.client.requestBytes({
+          method: 'GET',
+          path: 'image download',
+          url: image.url,
+          headers: { accept: 'image/*' },
+          ...callOptions(options),
+        });
+        const mimeType = detectContentType(bytes) ?? contentType?.split(';')[0]?.trim() ?? image.mimeType;
+        image.bytes = bytes;
+        image.mimeType = mimeType;
+        image.extension = extensionFor(mimeType);
+      }),
+    );
+  }
+}
+
+function defaultFormat(model: ModelSpec | undefined): string | undefined {
+  return model?.kind === 'image' ? model.defaultOutputFormat : undefined;
+}
+
+function callOptions(options: CallOptions): CallOptions {
+  return defined({ signal: options.signal, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries }) as CallOptions;
+}
+
+/** Normalise Azure's image answer. Exported for consumers that receive the JSON another way. */
+export function toImagesResult(raw: unknown, expectedFormat?: string, requestId?: string): ImagesResult {
+  const body = (raw && typeof raw === 'object' ? raw : {}) as RawImagesResponse;
+  const fallbackMime = MIME_BY_FORMAT[body.output_format ?? expectedFormat ?? 'png'] ?? 'image/png';
+  const promptFilters: unknown[] = [];
+  const images = (Array.isArray(body.data) ? body.data : []).map((item, index): GeneratedImage => {
+    const image: GeneratedImage = { index, mimeType: fallbackMime, extension: extensionFor(fallbackMime) };
+    if (typeof item.b64_json === 'string') {
+      image.bytes = decodeBase64(item.b64_json);
+      const detected = detectContentType(image.bytes);
+      if (detected) {
+        image.mimeType = detected;
+        image.extension = extensionFor(detected);
+      }
+    }
+    if (typeof item.url === 'string') image.url = item.url;
+    if (typeof item.revised_prompt === 'string') image.revisedPrompt = item.revised_prompt;
+    if (item.content_filter_results && typeof item.content_filter_results === 'object') {
+      image.contentFilterResults = item.content_filter_results;
+    }
+    if (item.prompt_filter_results !== undefined) promptFilters.push(item.prompt_filter_results);
+    return image;
+  });
+  const result: ImagesResult = { created: typeof body.created === 'number' ? body.created : 0, images, raw };
+  if (body.usage && typeof body.usage === 'object') result.usage = body.usage;
+  if (Array.isArray(body.prompt_filter_results)) result.promptFilterResults = body.prompt_filter_results;
+  else if (promptFilters.length > 0) result.promptFilterResults = promptFilters;
+  if (requestId !== undefined) result.requestId = requestId;
+  return result;
 }

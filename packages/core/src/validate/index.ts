@@ -1,0 +1,13 @@
+/**
+ * Pure request validators, one per operation. Each returns every issue at once (an empty array
+ * when the request is fine); the client throws ValidationError with them before sending anything.
+ */
+import { validateImageEdit, validateImageGenerate } from './images.js';
+
+export { IMAGE_EDIT_FIELDS, IMAGE_GENERATE_FIELDS, type ImageEditFiles } from './images.js';
+export type { FieldType } from './shared.js';
+
+export const validate = {
+  imageGenerate: validateImageGenerate,
+  imageEdit: validateImageEdit,
+};
