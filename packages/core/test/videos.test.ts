@@ -104,8 +104,7 @@ function handle(req: Recorded, res: ServerResponse): void {
     if (req.method === 'HEAD') return void res.end();
     if (stallAfter !== undefined) return void res.write(bytes.subarray(0, stallAfter));
     if (truncateTo !== undefined) {
-      res.write(bytes.subarray(0, truncateTo));
-      res.socket?.destroy();
+      res.write(bytes.subarray(0, truncateTo), () => setTimeout(() => res.socket?.destroy(), 20));
       return;
     }
     res.end(bytes);
@@ -191,7 +190,7 @@ describe('videos.jobs: create, list, get, delete', () => {
     });
     const [req] = server.requests;
     expect(req!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await new Response(req!.body, { headers: { 'content-type': req!.headers['content-type']! } }).formData();
+    const form = await new Response(new Uint8Array(req!.body), { headers: { 'content-type': req!.headers['content-type']! } }).formData();
     expect(form.get('model')).toBe('sora');
     expect(form.get('width')).toBe('480');
     expect(form.get('n_seconds')).toBe('5');

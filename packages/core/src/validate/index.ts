@@ -3,11 +3,16 @@
  * when the request is fine); the client throws ValidationError with them before sending anything.
  */
 import { validateImageEdit, validateImageGenerate } from './images.js';
+import { videoCreate, videoJob, videoRemix } from './videos.js';
 
 export { IMAGE_EDIT_FIELDS, IMAGE_GENERATE_FIELDS, type ImageEditFiles } from './images.js';
 export type { FieldType } from './shared.js';
+export { videoFileName, type MediaFacts } from './videos.js';
 
 export const validate = {
   imageGenerate: validateImageGenerate,
   imageEdit: validateImageEdit,
+  videoJob,
+  videoCreate,
+  videoRemix,
 };
