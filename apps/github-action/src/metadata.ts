@@ -1,0 +1,54 @@
+import { INPUTS, OUTPUTS } from './inputs.js';
+
+/** YAML double-quoted scalar. */
+function quote(text: string): string {
+  return JSON.stringify(text);
+}
+
+/**
+ * action.yml, generated from the input and output lists (which read the model table), so the
+ * documented inputs, their defaults and the code can never disagree.
+ */
+export function renderActionYml(): string {
+  const lines = [
+    '# Generated from src/inputs.ts by build.mjs; edit those, not this file.',
+    "name: 'Azure OpenAI media'",
+    "description: 'Generate and edit images, generate Sora videos, transcribe and translate audio with Azure OpenAI.'",
+    "author: 'aoai-media'",
+    'branding:',
+    '  icon: image',
+    '  color: blue',
+    'inputs:',
+  ];
+  for (const input of INPUTS) {
+    lines.push(`  ${input.name}:`);
+    lines.push(`    description: ${quote(input.description)}`);
+    lines.push(`    required: ${input.required ? 'true' : 'false'}`);
+    lines.push(`    default: ${quote(input.default)}`);
+  }
+  lines.push('outputs:');
+  for (const output of OUTPUTS) {
+    lines.push(`  ${output.name}:`);
+    lines.push(`    description: ${quote(output.description)}`);
+  }
+  lines.push('runs:', '  using: node24', '  main: dist/index.js', '');
+  return lines.join('\n');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** The README's input and output tables. */
+export function renderReadmeTables(): string {
+  const lines = ['| Input | Required | Default | Description |', '| --- | --- | --- | --- |'];
+  for (const input of INPUTS) {
+    const used = input.operations ? ` Used by: ${input.operations.join(', ')}.` : '';
+    lines.push(
+      `| \`${input.name}\` | ${input.required ? 'yes' : 'no'} | ${input.default ? `\`${input.default}\`` : ''} | ${escapeCell(input.description)}${used} |`,
+    );
+  }
+  lines.push('', '| Output | Description |', '| --- | --- |');
+  for (const output of OUTPUTS) lines.push(`| \`${output.name}\` | ${escapeCell(output.description)} |`);
+  return lines.join('\n');
+}
