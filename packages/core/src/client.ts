@@ -274,6 +274,7 @@ export class AzureOpenAIMedia {
   }
 
   async #send(url: string, spec: RequestSpec, signal: AbortSignal): Promise<Response> {
+    signal.throwIfAborted();
     const external = spec.url !== undefined;
     const headers = new Headers(external ? {} : this.#defaultHeaders);
     for (const [k, v] of Object.entries(spec.headers ?? {})) headers.set(k, v);
