@@ -52,6 +52,8 @@ export interface ImageModel {
   };
   /** Whether the Responses API `image_generation` tool can use this deployment (streamed partial images). */
   readonly streaming: boolean;
+  /** `partial_images` range for the streamed form, where `streaming` is true. */
+  readonly partialImages?: IntRange;
 }
 
 /** A rule that narrows limits for some sizes: the first entry whose sizes include the request's size applies. */
@@ -137,6 +139,8 @@ function gptImage(name: string): ImageModel {
       fields: ['n', 'size', 'quality', 'output_format', 'output_compression', 'background', 'user'],
     },
     streaming: true,
+    // v1 preview spec, ImageGenTool.partial_images: 0 (default) to 3.
+    partialImages: { min: 0, max: 3 },
   };
 }
 
