@@ -1,0 +1,22 @@
+import type { INodeProperties } from 'n8n-workflow';
+import * as transcribe from './transcribe.operation';
+import * as translate from './translate.operation';
+
+export { transcribe, translate };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['audio'] } },
+		options: [
+			{ name: 'Transcribe', value: 'transcribe', action: 'Transcribe audio', description: 'Turn speech into text in its own language' },
+			{ name: 'Translate', value: 'translate', action: 'Translate audio', description: 'Turn speech into English text' },
+		],
+		default: 'transcribe',
+	},
+	...transcribe.description,
+	...translate.description,
+];

@@ -1,0 +1,50 @@
+import type { ImageGenerateRequest } from '@aoai-media/core';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import {
+	binaryOutputProperty,
+	deploymentProperty,
+	imageModels,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
+import { cancelSignal, clientFor, compact, getOptions } from '../helpers';
+import { imageItems, imageOutputProperties, imageOutputOptions, readImageOutputParameters } from './shared';
+
+const show: Show = { resource: ['image'], operation: ['generate'] };
+const models = imageModels();
+
+export const description: INodeProperties[] = [
+	deploymentProperty(show),
+	modelProperty(models, show),
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. A watercolour lighthouse at dawn',
+		description: 'What the image should show',
+		displayOptions: { show },
+	},
+	...imageOutputProperties(models, show, (m) => m.generateFields),
+	binaryOutputProperty(show),
+	optionsCollection(show, imageOutputOptions(models, (m) => m.generateFields)),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'image');
+	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
+	const fields = readImageOutputParameters(this, itemIndex, model, model.generateFields);
+	const options = getOptions(this, itemIndex);
+	const request = compact({
+		model: deployment,
+		prompt,
+		...fields,
+		style: model.generateFields.includes('style') ? (options.style as string | undefined) : undefined,
+		moderation: model.generateFields.includes('moderation') ? (options.moderation as string | undefined) : undefined,
+	}) as ImageGenerateRequest;
+	const result = await client.images.generate(request, { ...cancelSignal(this), downloadUrls: true });
+	return imageItems(this, itemIndex, result, { deployment, model: model.name, prompt });
+}

@@ -1,0 +1,37 @@
+import type { INodeProperties } from 'n8n-workflow';
+import * as createJob from './createJob.operation';
+import * as deleteJob from './deleteJob.operation';
+import * as download from './download.operation';
+import * as generate from './generate.operation';
+import * as generateFromMedia from './generateFromMedia.operation';
+import * as getJob from './getJob.operation';
+import * as listJobs from './listJobs.operation';
+
+export { createJob, deleteJob, download, generate, generateFromMedia, getJob, listJobs };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['video'] } },
+		options: [
+			{ name: 'Create Job', value: 'createJob', action: 'Create a video job', description: 'Submit a job and return at once' },
+			{ name: 'Delete Job', value: 'deleteJob', action: 'Delete a video job', description: 'Delete a job and its videos' },
+			{ name: 'Download', value: 'download', action: 'Download a video', description: 'Download the video or thumbnail of a generation' },
+			{ name: 'Generate', value: 'generate', action: 'Generate a video', description: 'Create a job, wait for it and download the videos' },
+			{ name: 'Generate From Media', value: 'generateFromMedia', action: 'Generate a video from media', description: 'Start from images or videos in binary fields' },
+			{ name: 'Get Job', value: 'getJob', action: 'Get a video job', description: 'Get the status and generations of a job' },
+			{ name: 'List Jobs', value: 'listJobs', action: 'List video jobs', description: 'List the jobs of the resource' },
+		],
+		default: 'generate',
+	},
+	...generate.description,
+	...createJob.description,
+	...getJob.description,
+	...listJobs.description,
+	...deleteJob.description,
+	...download.description,
+	...generateFromMedia.description,
+];

@@ -1,0 +1,60 @@
+import type { VideoJobStatus } from '@aoai-media/core';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import { cancelSignal, clientFor, getOptions } from '../helpers';
+import { jobJson, videoModels } from './shared';
+
+const show: Show = { resource: ['video'], operation: ['listJobs'] };
+
+/** Azure's job statuses, for the filter. */
+const STATUSES = ['preprocessing', 'queued', 'running', 'processing', 'cancelled', 'succeeded', 'failed'];
+
+export const description: INodeProperties[] = [
+	deploymentProperty(show),
+	modelProperty(videoModels, show),
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	optionsCollection(show, [
+		{
+			displayName: 'Statuses',
+			name: 'statuses',
+			type: 'multiOptions',
+			options: STATUSES.map((s) => ({ name: s[0]!.toUpperCase() + s.slice(1), value: s })),
+			default: [],
+			description: 'Only return jobs in these states',
+		},
+	]),
+];
+
+/** One item per job, newest first, following Azure's pages. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { client } = await clientFor(this, itemIndex, 'video');
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
+	const statuses = (getOptions(this, itemIndex).statuses as VideoJobStatus[] | undefined) ?? [];
+	const params = {
+		limit: Math.min(limit, 100),
+		...(statuses.length > 0 ? { statuses } : {}),
+	};
+	const items: INodeExecutionData[] = [];
+	for await (const job of client.videos.jobs.listAll(params, cancelSignal(this))) {
+		items.push({ json: jobJson(job) });
+		if (items.length >= limit) break;
+	}
+	return items;
+}
