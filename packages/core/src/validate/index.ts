@@ -4,14 +4,17 @@
  */
 import { validateImageEdit, validateImageGenerate } from './images.js';
 import { videoCreate, videoJob, videoRemix } from './videos.js';
+import { imageStream } from './image-stream.js';
 
 export { IMAGE_EDIT_FIELDS, IMAGE_GENERATE_FIELDS, type ImageEditFiles } from './images.js';
 export type { FieldType } from './shared.js';
 export { videoFileName, type MediaFacts } from './videos.js';
+export { IMAGE_STREAM_FIELDS } from './image-stream.js';
 
 export const validate = {
   imageGenerate: validateImageGenerate,
   imageEdit: validateImageEdit,
+  imageStream,
   videoJob,
   videoCreate,
   videoRemix,
