@@ -8,6 +8,9 @@ import type { ModelSpec } from '../models.js';
 import { decodeBase64 } from '../base64.js';
 import { detectContentType, extensionFor, inspectFile, toUpload, type FileInput } from '../uploads.js';
 import { validateImageEdit, validateImageGenerate } from '../validate/images.js';
+import { generateWithResponses, streamImage, type ImageStreamEvent, type ImageStreamRequest } from './image-stream.js';
+
+export type { ImageStreamEvent, ImageStreamRequest } from './image-stream.js';
 
 export type ImageSize =
   | 'auto'
@@ -157,6 +160,16 @@ export class Images {
     }
     for (const [key, value] of Object.entries(defined(rest))) form.append(key, String(value));
     return this.send('images/edits', deployment, form, request.output_format ?? defaultFormat(model), options);
+  }
+
+  /** Stream a generation through the Responses API image tool: progress, partial images, then the final image. */
+  stream(request: ImageStreamRequest, options: CallOptions = {}): AsyncGenerator<ImageStreamEvent> {
+    return streamImage(this.client, request, options);
+  }
+
+  /** The same Responses API generation without streaming: resolves with the final image. */
+  generateWithResponses(request: ImageStreamRequest, options: CallOptions = {}): Promise<GeneratedImage> {
+    return generateWithResponses(this.client, request, options);
   }
 
   /**
