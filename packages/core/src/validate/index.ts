@@ -5,6 +5,7 @@
 import { validateImageEdit, validateImageGenerate } from './images.js';
 import { videoCreate, videoJob, videoRemix } from './videos.js';
 import { imageStream } from './image-stream.js';
+import { transcription, translation } from './audio.js';
 
 export { IMAGE_EDIT_FIELDS, IMAGE_GENERATE_FIELDS, type ImageEditFiles } from './images.js';
 export type { FieldType } from './shared.js';
@@ -18,4 +19,6 @@ export const validate = {
   videoJob,
   videoCreate,
   videoRemix,
+  transcription,
+  translation,
 };

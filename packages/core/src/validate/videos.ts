@@ -73,7 +73,7 @@ function checkMedia(out: Issue[], path: string, facts: FileFacts, model: VideoMo
     out.push(issues.notAllowed(`${path}.contentType`, type, model.mediaTypes, model.name));
   }
   if (facts.size > model.maxMediaBytes) {
-    out.push(issues.custom(path, 'too_large', `${path} is ${formatBytes(facts.size)}; ${model.name} accepts media up to ${formatBytes(model.maxMediaBytes)}`, [model.maxMediaBytes]));
+    out.push(issues.custom(path, 'too_large', `${path} is ${overBy(facts.size, model.maxMediaBytes)}; ${model.name} accepts media up to ${formatBytes(model.maxMediaBytes)}`, [model.maxMediaBytes]));
   }
 }
 
@@ -275,4 +275,9 @@ export function videoCreate(request: unknown, model?: ModelSpec, media?: { input
 /** Sora 2 remix: a new prompt for an existing video. */
 export function videoRemix(request: unknown): Issue[] {
   return checkShape(request, { prompt: 'string' }, ['prompt']).issues;
+}
+
+/** A size over a limit, in bytes when rounding would make it look equal to the limit. */
+function overBy(size: number, max: number): string {
+  return formatBytes(size) === formatBytes(max) ? `${size} bytes` : formatBytes(size);
 }
