@@ -154,5 +154,10 @@ export async function streamToNewFile(dir: string, name: string, stream: Readabl
 
 /** File names from the API become part of a path: keep them to safe characters. */
 export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '') || 'file';
+  return (
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/\.{2,}/g, '_')
+      .replace(/^[._]+/, '') || 'file'
+  );
 }

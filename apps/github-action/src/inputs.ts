@@ -205,7 +205,7 @@ export const INPUTS: readonly InputDef[] = [
   {
     name: 'timeout-minutes',
     default: '30',
-    description: 'Give up after this many minutes (covers waiting for video jobs).',
+    description: 'Give up after this many minutes, fractions allowed (covers waiting for video jobs).',
   },
   {
     name: 'fail-on-content-filter',
@@ -295,6 +295,15 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
     }
     return Number(value);
   };
+  const positive = (name: string): number | undefined => {
+    const value = raw(name);
+    if (value === '') return undefined;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) {
+      problems.push({ input: name, message: `"${value}" is not allowed; use a number of minutes greater than 0` });
+      return undefined;
+    }
+    return Number(value);
+  };
   const bool = (name: string): boolean => {
     const value = raw(name);
     if (/^(true|yes|on)$/i.test(value)) return true;
@@ -368,7 +377,7 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
     responseFormat: raw('response-format'),
     language: raw('language'),
     outputDir: raw('output-dir'),
-    timeoutMinutes: int('timeout-minutes', 1, 360 * 24) ?? 30,
+    timeoutMinutes: positive('timeout-minutes') ?? 30,
     failOnContentFilter: bool('fail-on-content-filter'),
   };
   if (inputs.seconds !== '' && !/^\d+$/.test(inputs.seconds)) {

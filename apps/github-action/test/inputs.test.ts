@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { INPUTS, OPERATIONS, readInputs } from '../src/inputs.js';
+
+const base = { operation: 'image-generate', endpoint: 'https://r.openai.azure.com', 'api-key': 'k', deployment: 'gpt-image-1', prompt: 'a cat' };
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('readInputs', () => {
+  it('applies the documented defaults when inputs are absent', () => {
+    const { inputs, problems } = readInputs(reader(base));
+    expect(problems).toEqual([]);
+    expect(inputs.outputDir).toBe('aoai-media-output');
+    expect(inputs.timeoutMinutes).toBe(30);
+    expect(inputs.failOnContentFilter).toBe(true);
+    expect(inputs.apiVersion).toBe('preview');
+    expect(inputs.width).toBe(1280);
+    expect(inputs.height).toBe(720);
+    expect(inputs.n).toBeUndefined();
+  });
+
+  it('reports every problem at once, each naming its input and value', () => {
+    const { problems } = readInputs(
+      reader({ operation: 'paint', endpoint: 'ftp://x', n: 'two', 'timeout-minutes': '0', 'fail-on-content-filter': 'maybe', model: 'gpt-9' }),
+    );
+    const byInput = Object.fromEntries(problems.map((p) => [p.input, p.message]));
+    expect(byInput.operation).toContain('"paint"');
+    expect(byInput.operation).toContain('image-generate');
+    expect(byInput.endpoint).toContain('"ftp://x"');
+    expect(byInput['api-key']).toContain('api-key or bearer-token');
+    expect(byInput.deployment).toContain('required');
+    expect(byInput.n).toContain('"two"');
+    expect(byInput['timeout-minutes']).toContain('"0"');
+    expect(byInput['fail-on-content-filter']).toContain('"maybe"');
+    expect(byInput.model).toContain('"gpt-9"');
+    expect(byInput.model).toContain('gpt-image-1');
+  });
+
+  it('requires what each operation needs', () => {
+    const need = (operation: string, extra: Record<string, string> = {}) =>
+      readInputs(reader({ ...base, prompt: '', ...extra, operation })).problems.map((p) => p.input);
+    expect(need('image-generate')).toEqual(['prompt']);
+    expect(need('image-edit')).toEqual(['prompt', 'images']);
+    expect(need('video-generate')).toEqual(['prompt']);
+    expect(need('video-job-create')).toEqual(['prompt']);
+    expect(need('video-job-get')).toEqual(['job-id']);
+    expect(need('transcribe')).toEqual(['audio']);
+    expect(need('translate')).toEqual(['audio']);
+    expect(need('image-generate', { prompt: 'x', 'prompt-file': 'p.txt' })).toEqual(['prompt-file']);
+    expect(need('image-generate', { 'api-key': 'a', 'bearer-token': 'b', prompt: 'x' })).toEqual(['bearer-token']);
+  });
+
+  it('splits images into lines and drops blanks and comments', () => {
+    const { inputs } = readInputs(reader({ ...base, operation: 'image-edit', images: ' a.png \n\n# note\r\nimgs/*.png\n!imgs/skip.png' }));
+    expect(inputs.images).toEqual(['a.png', 'imgs/*.png', '!imgs/skip.png']);
+  });
+
+  it('names inputs the operation ignores, but not defaults passed by the runner', () => {
+    const { unused } = readInputs(reader({ ...base, audio: 'a.wav', 'output-dir': 'aoai-media-output', width: '1280' }));
+    expect(unused).toEqual(['audio']);
+  });
+
+  it('documents every input with a description and every operation', () => {
+    for (const input of INPUTS) expect(input.description.length, input.name).toBeGreaterThan(10);
+    const doc = INPUTS.find((i) => i.name === 'operation')!.description;
+    for (const op of OPERATIONS) expect(doc).toContain(op);
+    // Allowed values come from the model table.
+    expect(INPUTS.find((i) => i.name === 'size')!.description).toContain('dall-e-3: 1024x1024, 1792x1024, 1024x1792');
+  });
+});

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeMedia, mediaInfo } from '../src/media-info.js';
+import { hasFfmpeg, makePng, tempDir } from './helpers.js';
+
+describe('mediaInfo', () => {
+  it('reads a PNG header', () => {
+    expect(mediaInfo(makePng(37, 21))).toEqual({ format: 'png', width: 37, height: 21 });
+  });
+
+  it('says nothing about bytes it does not know', () => {
+    expect(mediaInfo(new TextEncoder().encode('hello world, not an image at all'))).toBeUndefined();
+    expect(describeMedia(undefined)).toBe('');
+  });
+
+  it('does not run past a truncated file', () => {
+    const png = makePng(8, 8);
+    expect(mediaInfo(png.subarray(0, 20))).toBeUndefined();
+    expect(mediaInfo(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00]))).toEqual({ format: 'jpeg' });
+  });
+});
+
+describe.skipIf(!hasFfmpeg())('mediaInfo on files made by ffmpeg', () => {
+  let ws: Awaited<ReturnType<typeof tempDir>>;
+  const make = (name: string, args: string[]) => {
+    const out = path.join(ws.dir, name);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
+    return readFile(out);
+  };
+  beforeAll(async () => {
+    ws = await tempDir();
+  });
+  afterAll(() => ws.remove());
+
+  it('JPEG', async () => {
+    const bytes = await make('a.jpg', ['-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1']);
+    expect(mediaInfo(bytes)).toEqual({ format: 'jpeg', width: 320, height: 240 });
+  });
+
+  it('WebP, lossy and lossless', async () => {
+    const lossy = await make('a.webp', ['-f', 'lavfi', '-i', 'testsrc=size=300x200', '-frames:v', '1', '-c:v', 'libwebp']);
+    expect(mediaInfo(lossy)).toEqual({ format: 'webp', width: 300, height: 200 });
+    const lossless = await make('b.webp', ['-f', 'lavfi', '-i', 'testsrc=size=123x45', '-frames:v', '1', '-c:v', 'libwebp', '-lossless', '1']);
+    expect(mediaInfo(lossless)).toEqual({ format: 'webp', width: 123, height: 45 });
+  });
+
+  it('MP4 duration and size, index at the start or the end', async () => {
+    const src = ['-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=30', '-t', '2.5', '-pix_fmt', 'yuv420p', '-c:v', 'libx264'];
+    const atEnd = mediaInfo(await make('end.mp4', src))!;
+    const atStart = mediaInfo(await make('start.mp4', [...src, '-movflags', '+faststart']))!;
+    for (const info of [atEnd, atStart]) {
+      expect(info.format).toBe('mp4');
+      expect(info.width).toBe(640);
+      expect(info.height).toBe(360);
+      expect(info.durationSeconds).toBeCloseTo(2.5, 1);
+    }
+    expect(describeMedia(atEnd)).toBe('2.5 s, 640x360');
+  });
+});
