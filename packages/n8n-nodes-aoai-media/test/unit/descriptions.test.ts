@@ -1,0 +1,90 @@
+import { MODELS, type ImageModel, type VideoModel } from '@aoai-media/core';
+import type { INodeProperties } from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+import { AzureOpenAiMediaApi } from '../../credentials/AzureOpenAiMediaApi.credentials';
+import { node } from './fake-context';
+
+const properties = node.description.properties;
+const forOperation = (operation: string, name: string) =>
+	properties.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes(operation));
+const values = (p: INodeProperties | undefined) => (p?.options as { value: string }[] | undefined)?.map((o) => o.value) ?? [];
+
+describe('node description', () => {
+	it('is usable as a tool and needs the credential', () => {
+		expect(node.description.usableAsTool).toBe(true);
+		expect(node.description.credentials).toEqual([{ name: 'azureOpenAiMediaApi', required: true }]);
+	});
+
+	it('offers every operation of the three resources, each with deployment and model', () => {
+		const operations = properties.filter((p) => p.name === 'operation').flatMap((p) => values(p));
+		expect(operations.sort()).toEqual(
+			['generate', 'edit', 'generate', 'createJob', 'getJob', 'listJobs', 'deleteJob', 'download', 'generateFromMedia', 'transcribe', 'translate'].sort(),
+		);
+		for (const operation of new Set(operations)) {
+			expect(forOperation(operation, 'deployment').length, operation).toBeGreaterThan(0);
+			expect(forOperation(operation, 'model').length, operation).toBeGreaterThan(0);
+		}
+	});
+
+	it('takes model lists from the model table', () => {
+		const imageNames = MODELS.filter((m) => m.kind === 'image').map((m) => m.name);
+		expect(values(forOperation('generate', 'model').find((p) => p.displayOptions?.show?.resource?.includes('image')))).toEqual(imageNames);
+		expect(values(forOperation('edit', 'model')[0])).toEqual(MODELS.filter((m) => m.kind === 'image' && m.edit).map((m) => m.name));
+		expect(values(forOperation('translate', 'model')[0])).toEqual(
+			MODELS.filter((m) => m.kind === 'audio' && m.operations.includes('translate')).map((m) => m.name),
+		);
+		expect(values(forOperation('createJob', 'model')[0])).toEqual(
+			MODELS.filter((m) => m.kind === 'video' && m.api === 'jobs').map((m) => m.name),
+		);
+	});
+
+	it('shows each model exactly its own sizes and qualities', () => {
+		for (const model of MODELS.filter((m): m is ImageModel => m.kind === 'image')) {
+			const shown = forOperation('generate', 'size').filter((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
+			expect(shown, model.name).toHaveLength(1);
+			expect(values(shown[0])).toEqual(model.sizes);
+			expect(model.sizes).toContain(shown[0]!.default);
+			const quality = forOperation('generate', 'quality').filter((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
+			if (model.qualities.length > 1) expect(values(quality[0])).toEqual(model.qualities);
+			else expect(quality).toHaveLength(0);
+		}
+		for (const model of MODELS.filter((m): m is VideoModel => m.kind === 'video' && m.api === 'jobs')) {
+			const size = forOperation('generate', 'size').find((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
+			expect(values(size)).toEqual(model.sizes);
+			const seconds = forOperation('generate', 'seconds').find((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
+			expect(seconds?.typeOptions).toMatchObject({ minValue: (model.seconds as { min: number }).min, maxValue: (model.seconds as { max: number }).max });
+		}
+	});
+
+	it('gives every parameter a default', () => {
+		const walk = (list: INodeProperties[]): void => {
+			for (const p of list) {
+				expect(p, p.name).toHaveProperty('default');
+				if (p.type === 'collection') walk(p.options as INodeProperties[]);
+			}
+		};
+		walk(properties);
+	});
+});
+
+describe('credential', () => {
+	const credential = new AzureOpenAiMediaApi();
+
+	it('keeps the key and token in password fields', () => {
+		for (const name of ['apiKey', 'bearerToken']) {
+			expect(credential.properties.find((p) => p.name === name)?.typeOptions?.password).toBe(true);
+		}
+	});
+
+	it('sends the key as api-key, or the Entra ID token as a bearer token', async () => {
+		const withKey = await credential.authenticate({ authType: 'apiKey', apiKey: 'k1' }, { url: 'x', headers: { accept: 'a' } });
+		expect(withKey.headers).toEqual({ accept: 'a', 'api-key': 'k1' });
+		const withToken = await credential.authenticate({ authType: 'entraToken', bearerToken: 't1' }, { url: 'x' });
+		expect(withToken.headers).toEqual({ Authorization: 'Bearer t1' });
+	});
+
+	it('tests the credential with an authenticated request that creates nothing', () => {
+		expect(credential.test.request.method).toBe('GET');
+		expect(credential.test.request.url).toBe('/openai/v1/video/generations/jobs');
+	});
+});
