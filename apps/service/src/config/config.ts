@@ -1,0 +1,214 @@
+/**
+ * The service's configuration, read from the environment once at start and checked as a whole:
+ * every problem is reported at once, naming the variable, the value and what is allowed.
+ * Secret values (keys) are never echoed in these messages.
+ */
+import { isV1ApiVersion } from '@aoai-media/core';
+
+export interface TenantKey {
+  tenant: string;
+  /** SHA-256 of the key, 32 bytes. */
+  hash: Buffer;
+}
+
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  logLevel: string;
+  azure: {
+    endpoint: string;
+    apiKey: string;
+    apiVersion: string;
+    deployments: Record<string, string>;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  redisUrl: string;
+  queuePrefix: string;
+  keys: TenantKey[];
+  adminKeyHash: Buffer | undefined;
+  storage: { dir: string; retentionHours: number };
+  limits: { maxJsonBytes: number; maxUploadBytes: number };
+  video: {
+    workerConcurrency: number;
+    maxRunningDefault: number;
+    maxRunningPerDeployment: Record<string, number>;
+    pollInitialMs: number;
+    pollMaxMs: number;
+    /** How long a job may wait for Azure before it is failed, in ms. */
+    jobTimeoutMs: number;
+  };
+  webhooks: {
+    secret: string | undefined;
+    allowLoopback: boolean;
+    allowPrivate: boolean;
+    maxAttempts: number;
+    timeoutMs: number;
+    backoffMs: number;
+  };
+  bull: { lockDurationMs: number; stalledIntervalMs: number };
+  shutdownGraceMs: number;
+}
+
+export class ConfigProblem extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigProblem';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Read and check the whole configuration; throws ConfigProblem listing every problem. */
+export function loadConfig(env: Env): ServiceConfig {
+  const problems: string[] = [];
+  const text = (name: string, fallback?: string): string => {
+    const value = env[name]?.trim();
+    if (value) return value;
+    if (fallback === undefined) problems.push(`${name} is required`);
+    return fallback ?? '';
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return false;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'no'].includes(raw)) return false;
+    problems.push(`${name}="${env[name]}" must be true or false`);
+    return false;
+  };
+
+  const endpoint = text('AZURE_OPENAI_ENDPOINT');
+  if (endpoint) {
+    try {
+      const url = new URL(endpoint);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+    } catch {
+      problems.push(`AZURE_OPENAI_ENDPOINT="${endpoint}" must be an http(s) URL such as https://my-resource.openai.azure.com`);
+    }
+  }
+  const apiKey = text('AZURE_OPENAI_API_KEY');
+  const apiVersion = text('AZURE_OPENAI_API_VERSION', 'preview');
+  if (!isV1ApiVersion(apiVersion) && !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) {
+    problems.push(`AZURE_OPENAI_API_VERSION="${apiVersion}" must be "preview", "v1" or a dated version such as 2025-04-01-preview`);
+  }
+  const deployments: Record<string, string> = {};
+  for (const [name, model] of pairs(env.AZURE_OPENAI_DEPLOYMENTS, 'AZURE_OPENAI_DEPLOYMENTS', problems, 'deployment=model')) {
+    deployments[name] = model;
+  }
+
+  const redisUrl = text('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL="${redisUrl}" must start with redis:// or rediss://`);
+
+  const keys: TenantKey[] = [];
+  const rawKeys = env.SERVICE_KEYS?.trim();
+  if (!rawKeys) {
+    problems.push('SERVICE_KEYS is required: comma-separated tenant:sha256hex pairs (hash a key with `printf %s "$KEY" | sha256sum`)');
+  } else {
+    for (const [tenant, hash] of pairs(rawKeys, 'SERVICE_KEYS', problems, 'tenant:sha256hex', ':')) {
+      if (!NAME.test(tenant)) problems.push(`SERVICE_KEYS: tenant "${tenant}" must be 1-64 letters, digits, ".", "_" or "-"`);
+      else if (!HEX64.test(hash)) problems.push(`SERVICE_KEYS: the hash for tenant "${tenant}" must be 64 hex digits (a SHA-256), not the key itself`);
+      else keys.push({ tenant, hash: Buffer.from(hash, 'hex') });
+    }
+  }
+  const adminRaw = env.ADMIN_KEY_SHA256?.trim();
+  let adminKeyHash: Buffer | undefined;
+  if (adminRaw) {
+    if (!HEX64.test(adminRaw)) problems.push('ADMIN_KEY_SHA256 must be 64 hex digits (the SHA-256 of the admin key)');
+    else adminKeyHash = Buffer.from(adminRaw, 'hex');
+  }
+
+  const maxRunningPerDeployment: Record<string, number> = {};
+  for (const [name, value] of pairs(env.VIDEO_MAX_RUNNING_PER_DEPLOYMENT, 'VIDEO_MAX_RUNNING_PER_DEPLOYMENT', problems, 'deployment=count')) {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) problems.push(`VIDEO_MAX_RUNNING_PER_DEPLOYMENT: "${name}=${value}" needs a count from 1 to 1000`);
+    else maxRunningPerDeployment[name] = n;
+  }
+
+  const secret = env.WEBHOOK_SECRET?.trim() || undefined;
+  if (secret !== undefined && secret.length < 16) problems.push('WEBHOOK_SECRET must be at least 16 characters');
+
+  const config: ServiceConfig = {
+    host: text('HOST', '127.0.0.1'),
+    port: int('PORT', 3000, 0, 65535),
+    logLevel: text('LOG_LEVEL', 'info'),
+    azure: {
+      endpoint,
+      apiKey,
+      apiVersion,
+      deployments,
+      timeoutMs: int('AZURE_OPENAI_TIMEOUT_MS', 600_000, 1000, 3_600_000),
+      maxRetries: int('AZURE_OPENAI_MAX_RETRIES', 2, 0, 10),
+    },
+    redisUrl,
+    queuePrefix: text('QUEUE_PREFIX', 'aoai-media'),
+    keys,
+    adminKeyHash,
+    storage: { dir: text('STORAGE_DIR', '.data/media'), retentionHours: int('STORAGE_RETENTION_HOURS', 24 * 30, 1, 24 * 3650) },
+    limits: {
+      maxJsonBytes: int('MAX_JSON_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    video: {
+      workerConcurrency: int('VIDEO_WORKER_CONCURRENCY', 50, 1, 2000),
+      maxRunningDefault: int('VIDEO_MAX_RUNNING', 2, 1, 1000),
+      maxRunningPerDeployment,
+      pollInitialMs: int('VIDEO_POLL_INITIAL_MS', 2000, 10, 600_000),
+      pollMaxMs: int('VIDEO_POLL_MAX_MS', 20_000, 10, 600_000),
+      jobTimeoutMs: int('VIDEO_JOB_TIMEOUT_MS', 6 * 3600_000, 1000, 7 * 24 * 3600_000),
+    },
+    webhooks: {
+      secret,
+      allowLoopback: bool('WEBHOOK_ALLOW_LOOPBACK'),
+      allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE'),
+      maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      backoffMs: int('WEBHOOK_BACKOFF_MS', 2000, 10, 3600_000),
+    },
+    bull: {
+      lockDurationMs: int('QUEUE_LOCK_MS', 30_000, 1000, 600_000),
+      stalledIntervalMs: int('QUEUE_STALLED_CHECK_MS', 15_000, 500, 600_000),
+    },
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+  if (config.video.pollMaxMs < config.video.pollInitialMs) {
+    problems.push(`VIDEO_POLL_MAX_MS (${config.video.pollMaxMs}) must not be below VIDEO_POLL_INITIAL_MS (${config.video.pollInitialMs})`);
+  }
+  if (problems.length > 0) throw new ConfigProblem(problems);
+  return config;
+}
+
+/** Parse `a=b,c=d` lists. */
+function pairs(raw: string | undefined, name: string, problems: string[], form: string, sep = '='): [string, string][] {
+  if (!raw?.trim()) return [];
+  const out: [string, string][] = [];
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = part.indexOf(sep);
+    const key = at > 0 ? part.slice(0, at).trim() : '';
+    const value = at > 0 ? part.slice(at + 1).trim() : '';
+    if (!key || !value) {
+      // Never echo the entry: it may be a key pasted by mistake.
+      problems.push(`${name}: entry ${out.length + 1} is not of the form ${form}`);
+      continue;
+    }
+    out.push([key, value]);
+  }
+  return out;
+}
+
+/** The most upstream video jobs a deployment may have running at once. */
+export function maxRunningFor(config: ServiceConfig, deployment: string): number {
+  return config.video.maxRunningPerDeployment[deployment] ?? config.video.maxRunningDefault;
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/guards.js';
+import { JobStore } from '../jobs/job-store.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
+import { UpstreamService } from '../upstream/upstream.service.js';
+
+/** Liveness (the process answers) and readiness (Redis, storage and Azure are usable). */
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly store: JobStore,
+    private readonly upstream: UpstreamService,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: Redis, storage and Azure reachable (503 when one is down)' })
+  ready() {
+    return this.health.check([() => this.redis(), () => this.storageCheck(), () => this.azure()]);
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  private async redis() {
+    const check = this.indicators.check('redis');
+    try {
+      const pong = await Promise.race([this.store.ping(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
+      return pong === 'PONG' ? check.up() : check.down({ message: 'unexpected answer' });
+    } catch (e) {
+      return check.down({ message: (e as Error).message });
+    }
+  }
+
+  private async storageCheck() {
+    const check = this.indicators.check('storage');
+    try {
+      await this.storage.probe();
+      return check.up();
+    } catch (e) {
+      return check.down({ message: (e as Error).message });
+    }
+  }
+
+  private async azure() {
+    const check = this.indicators.check('upstream');
+    const result = await this.upstream.reachable();
+    return result.ok ? check.up({ httpStatus: result.status ?? 0 }) : check.down({ message: result.error ?? 'unreachable' });
+  }
+}

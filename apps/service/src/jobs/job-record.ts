@@ -1,0 +1,115 @@
+/** A video job as the service keeps it: one shape for Sora 1 jobs and Sora 2 videos. */
+
+export type JobApi = 'jobs' | 'videos';
+export type JobStatus = 'queued' | 'preprocessing' | 'running' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
+
+export const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export interface StoredFile {
+  key: string;
+  contentType: string;
+  size: number;
+}
+
+export interface GenerationRecord {
+  id: string;
+  upstream_id: string;
+  created_at: number;
+  width: number;
+  height: number;
+  n_seconds: number;
+  prompt: string;
+  /** `video-high`, `video-low`, `thumbnail` (Sora 1); `video`, `thumbnail` (Sora 2). */
+  files: Record<string, StoredFile>;
+}
+
+export interface JobRecord {
+  id: string;
+  tenant: string;
+  api: JobApi;
+  deployment: string;
+  /** The request as it is sent to Azure (service extensions removed). */
+  request: Record<string, unknown>;
+  status: JobStatus;
+  created_at: number;
+  finished_at: number | null;
+  expires_at: number | null;
+  failure_reason: string | null;
+  error_message?: string;
+  progress?: number;
+  generations: GenerationRecord[];
+  metadata?: Record<string, string>;
+  callback_url?: string;
+  upstream_id?: string;
+  upstream_status?: string;
+}
+
+/** Azure's Sora 1 job object, plus `metadata` (an extension the service documents). */
+export function presentJob(r: JobRecord): Record<string, unknown> {
+  const q = r.request;
+  return {
+    object: 'video.generation.job',
+    id: r.id,
+    status: r.status,
+    created_at: r.created_at,
+    finished_at: r.finished_at,
+    expires_at: r.expires_at,
+    generations: r.generations.map((g) => presentGeneration(r, g)),
+    prompt: q.prompt,
+    model: r.deployment,
+    n_variants: q.n_variants ?? 1,
+    n_seconds: q.n_seconds ?? 5,
+    height: q.height,
+    width: q.width,
+    ...(r.failure_reason ? { failure_reason: r.failure_reason } : {}),
+    ...(r.metadata ? { metadata: r.metadata } : {}),
+  };
+}
+
+export function presentGeneration(r: JobRecord, g: GenerationRecord): Record<string, unknown> {
+  return {
+    object: 'video.generation',
+    id: g.id,
+    job_id: r.id,
+    created_at: g.created_at,
+    width: g.width,
+    height: g.height,
+    n_seconds: g.n_seconds,
+    prompt: g.prompt,
+  };
+}
+
+const SORA2_STATUS: Record<JobStatus, string> = {
+  queued: 'queued',
+  preprocessing: 'queued',
+  running: 'in_progress',
+  processing: 'in_progress',
+  succeeded: 'completed',
+  failed: 'failed',
+  cancelled: 'failed',
+};
+
+/** OpenAI's video object (Sora 2), plus `metadata`. */
+export function presentVideo(r: JobRecord): Record<string, unknown> {
+  const q = r.request;
+  return {
+    id: r.id,
+    object: 'video',
+    model: r.deployment,
+    status: SORA2_STATUS[r.status],
+    progress: r.status === 'succeeded' ? 100 : (r.progress ?? 0),
+    created_at: r.created_at,
+    completed_at: r.status === 'succeeded' ? r.finished_at : null,
+    expires_at: r.expires_at,
+    prompt: q.prompt,
+    size: q.size ?? null,
+    seconds: q.seconds ?? null,
+    remix_video_id: null,
+    error: r.status === 'failed' || r.status === 'cancelled' ? { code: r.failure_reason ?? 'failed', message: r.error_message ?? r.failure_reason ?? 'the video failed' } : null,
+    ...(r.metadata ? { metadata: r.metadata } : {}),
+  };
+}
+
+export function present(r: JobRecord): Record<string, unknown> {
+  return r.api === 'jobs' ? presentJob(r) : presentVideo(r);
+}

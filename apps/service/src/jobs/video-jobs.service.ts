@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { ApiError } from '../common/api-error.js';
+import { LOGGER, type Log } from '../common/logger.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { JobStore, type ListParams } from './job-store.js';
+import { VIDEO_QUEUE, type VideoJobData } from './video.worker.js';
+import { TERMINAL, type JobApi, type JobRecord } from './job-record.js';
+
+/** Fields the service adds to Azure's create requests. */
+export interface Extensions {
+  callback_url?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Split the service's extensions off a create body and check them (400 naming the field). */
+export function takeExtensions(body: Record<string, unknown>, webhooks: WebhooksService): { request: Record<string, unknown>; extensions: Extensions } {
+  const { callback_url, metadata, ...request } = body;
+  const extensions: Extensions = {};
+  if (callback_url !== undefined) {
+    const problem = webhooks.checkTarget(callback_url);
+    if (problem) throw ApiError.badRequest(problem, 'callback_url', 'invalid_callback_url');
+    extensions.callback_url = callback_url as string;
+  }
+  if (metadata !== undefined) {
+    let parsed = metadata;
+    if (typeof parsed === 'string') {
+      try {
+        parsed = JSON.parse(parsed); // multipart sends it as JSON text
+      } catch {
+        throw ApiError.badRequest('metadata must be an object of string values (JSON text in multipart forms)', 'metadata', 'invalid_type');
+      }
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw ApiError.badRequest('metadata must be an object of string values', 'metadata', 'invalid_type');
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    if (entries.length > 16) throw ApiError.badRequest(`metadata has ${entries.length} keys; at most 16 are allowed`, 'metadata', 'too_many');
+    for (const [k, v] of entries) {
+      if (k.length === 0 || k.length > 64) throw ApiError.badRequest(`metadata key ${JSON.stringify(k.slice(0, 70))} must be 1-64 characters`, `metadata.${k}`, 'invalid_value');
+      if (typeof v !== 'string' || v.length > 512) throw ApiError.badRequest(`metadata.${k} must be a string of at most 512 characters`, `metadata.${k}`, 'invalid_value');
+    }
+    extensions.metadata = parsed as Record<string, string>;
+  }
+  return { request, extensions };
+}
+
+/** Video jobs as our callers see them: created at once, run by the queue, scoped to a tenant. */
+@Injectable()
+export class VideoJobsService {
+  constructor(
+    @InjectQueue(VIDEO_QUEUE) private readonly queue: Queue<VideoJobData>,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    @Inject(LOGGER) private readonly log: Log,
+    private readonly store: JobStore,
+  ) {}
+
+  async create(tenant: string, api: JobApi, deployment: string, request: Record<string, unknown>, extensions: Extensions): Promise<JobRecord> {
+    const id = `${api === 'jobs' ? 'task' : 'video'}_${randomBytes(13).toString('hex')}`;
+    const record: JobRecord = {
+      id,
+      tenant,
+      api,
+      deployment,
+      request,
+      status: 'queued',
+      created_at: Math.floor(Date.now() / 1000),
+      finished_at: null,
+      expires_at: null,
+      failure_reason: null,
+      generations: [],
+      ...(extensions.metadata ? { metadata: extensions.metadata } : {}),
+      ...(extensions.callback_url ? { callback_url: extensions.callback_url } : {}),
+    };
+    await this.store.create(record);
+    await this.queue.add('run', { jobId: id }, {
+      jobId: id,
+      attempts: 25,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    this.log.info({ jobId: id, tenant, deployment }, 'video job queued');
+    return record;
+  }
+
+  async get(tenant: string, id: string, api: JobApi): Promise<JobRecord> {
+    const record = await this.store.getFor(tenant, id, api);
+    if (!record) throw ApiError.notFound(`no ${api === 'jobs' ? 'video generation job' : 'video'} with id ${JSON.stringify(id.slice(0, 80))}`);
+    return record;
+  }
+
+  list(tenant: string, api: JobApi, params: ListParams) {
+    return this.store.list(tenant, api, params);
+  }
+
+  /** Remove the job, its files and (best effort) Azure's copy; a running worker notices and stops. */
+  async remove(tenant: string, id: string, api: JobApi): Promise<JobRecord> {
+    const record = await this.get(tenant, id, api);
+    await this.store.remove(record);
+    const queued = await this.queue.getJob(id);
+    if (queued && !(await queued.isActive())) await queued.remove().catch(() => undefined);
+    await this.storage.removePrefix(`${record.tenant}/${record.id}`);
+    if (!TERMINAL.has(record.status)) this.log.info({ jobId: id }, 'video job deleted while in progress');
+    return record;
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { serverRetryAfterMs } from '@aoai-media/core';
+import { UpstreamService } from '../upstream/upstream.service.js';
+import type { JobRecord, JobStatus } from './job-record.js';
+
+export interface UpstreamState {
+  status: JobStatus;
+  rawStatus: string;
+  failureReason?: string;
+  message?: string;
+  progress?: number;
+  generations: { id: string; width: number; height: number; n_seconds: number; prompt: string; created_at: number }[];
+  /** What Azure asked for before the next poll, if it said. */
+  retryAfterMs?: number;
+}
+
+export interface Download {
+  name: string;
+  path: string;
+  query?: Record<string, string>;
+  /** Missing optional files (a quality Azure does not offer) are skipped, not failed. */
+  optional: boolean;
+  fallbackType: string;
+}
+
+const SORA2_STATUS: Record<string, JobStatus> = {
+  queued: 'queued',
+  in_progress: 'running',
+  completed: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** The Azure side of a video job: Sora 1's /video/generations/jobs or Sora 2's /videos. */
+@Injectable()
+export class VideoUpstream {
+  constructor(private readonly upstream: UpstreamService) {}
+
+  /**
+   * Create the upstream job. Never retried inside the client: a create whose answer was lost might
+   * have happened, so the worker decides what to do with each failure.
+   */
+  async create(record: JobRecord): Promise<{ id: string; status: string }> {
+    const path = record.api === 'jobs' ? 'video/generations/jobs' : 'videos';
+    const answer = await this.upstream.client.requestJson<{ id: string; status: string }>({
+      method: 'POST',
+      path,
+      route: 'v1',
+      body: { ...record.request, model: record.deployment },
+      maxRetries: 0,
+      headers: { 'x-ms-client-request-id': record.id },
+    });
+    if (typeof answer?.id !== 'string') throw new Error('Azure answered the create without a job id');
+    return answer;
+  }
+
+  async state(record: JobRecord): Promise<UpstreamState> {
+    const path = record.api === 'jobs' ? `video/generations/jobs/${encodeURIComponent(record.upstream_id!)}` : `videos/${encodeURIComponent(record.upstream_id!)}`;
+    const response = await this.upstream.client.request({ method: 'GET', path, route: 'v1', maxRetries: 1 });
+    const retryAfterMs = serverRetryAfterMs(response.headers, Date.now());
+    const body = (await response.json()) as Record<string, any>;
+    if (record.api === 'jobs') {
+      return {
+        status: body.status as JobStatus,
+        rawStatus: String(body.status),
+        failureReason: body.failure_reason ?? undefined,
+        generations: Array.isArray(body.generations) ? body.generations : [],
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
+    }
+    const status = SORA2_STATUS[String(body.status)] ?? 'running';
+    return {
+      status,
+      rawStatus: String(body.status),
+      failureReason: body.error?.code ?? undefined,
+      message: body.error?.message ?? undefined,
+      progress: typeof body.progress === 'number' ? body.progress : undefined,
+      generations:
+        status === 'succeeded'
+          ? [{ id: body.id, width: size(record).width, height: size(record).height, n_seconds: Number(record.request.seconds ?? 4), prompt: String(record.request.prompt ?? ''), created_at: body.created_at ?? record.created_at }]
+          : [],
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  }
+
+  /** The files to keep for one generation. */
+  downloads(record: JobRecord, upstreamGenerationId: string): Download[] {
+    if (record.api === 'jobs') {
+      const base = `video/generations/${encodeURIComponent(upstreamGenerationId)}/content`;
+      return [
+        { name: 'video-high', path: `${base}/video`, query: { quality: 'high' }, optional: false, fallbackType: 'video/mp4' },
+        { name: 'video-low', path: `${base}/video`, query: { quality: 'low' }, optional: true, fallbackType: 'video/mp4' },
+        { name: 'thumbnail', path: `${base}/thumbnail`, optional: true, fallbackType: 'image/jpeg' },
+      ];
+    }
+    const base = `videos/${encodeURIComponent(record.upstream_id!)}/content`;
+    return [
+      { name: 'video', path: base, query: { variant: 'video' }, optional: false, fallbackType: 'video/mp4' },
+      { name: 'thumbnail', path: base, query: { variant: 'thumbnail' }, optional: true, fallbackType: 'image/webp' },
+    ];
+  }
+
+  fetch(download: Download): Promise<Response> {
+    return this.upstream.client.request({
+      method: 'GET',
+      path: download.path,
+      route: 'v1',
+      ...(download.query ? { query: download.query } : {}),
+      headers: { accept: '*/*' },
+    });
+  }
+
+  /** Best effort: remove the upstream job when the caller deletes ours. */
+  async remove(record: JobRecord): Promise<void> {
+    if (!record.upstream_id) return;
+    const path = record.api === 'jobs' ? `video/generations/jobs/${encodeURIComponent(record.upstream_id)}` : `videos/${encodeURIComponent(record.upstream_id)}`;
+    const response = await this.upstream.client.request({ method: 'DELETE', path, route: 'v1', maxRetries: 1 });
+    await response.body?.cancel();
+  }
+}
+
+function size(record: JobRecord): { width: number; height: number } {
+  const [w, h] = String(record.request.size ?? '0x0').split('x').map(Number);
+  return { width: w ?? 0, height: h ?? 0 };
+}

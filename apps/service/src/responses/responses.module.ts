@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { ResponsesController } from './responses.controller.js';
+import { ResponsesService } from './responses.service.js';
+
+@Module({ controllers: [ResponsesController], providers: [ResponsesService] })
+export class ResponsesModule {}

@@ -1,0 +1,53 @@
+import { Controller, Delete, Get, Head, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Tenant } from '../auth/guards.js';
+import { Sora2Api } from './sora2.api.js';
+
+@ApiTags('videos (Sora 2)')
+@ApiSecurity('api-key')
+@Controller('openai/v1/videos')
+export class Sora2Controller {
+  constructor(private readonly api: Sora2Api) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a Sora 2 video; answers at once. Extensions: callback_url, metadata.' })
+  @ApiBody({ schema: { $ref: '#/components/schemas/VideoCreateRequest' } })
+  create(@Tenant() tenant: string, @Req() req: Request) {
+    return this.api.create(tenant, req);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List videos' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'after', required: false })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  list(@Tenant() tenant: string, @Query() query: Record<string, unknown>) {
+    return this.api.list(tenant, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a video' })
+  get(@Tenant() tenant: string, @Param('id') id: string) {
+    return this.api.get(tenant, id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a video and its stored files' })
+  remove(@Tenant() tenant: string, @Param('id') id: string) {
+    return this.api.remove(tenant, id);
+  }
+
+  @Get(':id/content')
+  @ApiOperation({ summary: 'Download the video or its thumbnail from storage (Range supported)' })
+  @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail'] })
+  content(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.api.content(tenant, id, req, res);
+  }
+
+  @Head(':id/content')
+  contentHead(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.api.content(tenant, id, req, res);
+  }
+}

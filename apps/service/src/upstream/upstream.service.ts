@@ -1,0 +1,91 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Response as ExpressResponse } from 'express';
+import { AzureOpenAIMedia, type ModelSpec, type RequestSpec } from '@aoai-media/core';
+import { SERVICE_CONFIG } from '../config/config.module.js';
+import type { ServiceConfig } from '../config/config.js';
+import { LOGGER, type Log } from '../common/logger.js';
+
+/** Answer headers worth passing back to our callers (never auth or cookies). */
+const RELAYED_HEADERS = ['content-type', 'content-length', 'retry-after', 'retry-after-ms', 'x-ratelimit-remaining-requests', 'x-ratelimit-remaining-tokens'];
+
+/**
+ * Azure, as core's client sees it. The service's Azure key lives only inside this client; nothing
+ * read from it (headers included) is sent back except the allow-listed answer headers above.
+ */
+@Injectable()
+export class UpstreamService {
+  readonly client: AzureOpenAIMedia;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(LOGGER) log: Log,
+  ) {
+    const upstreamLog = log.child({ component: 'upstream' });
+    this.client = new AzureOpenAIMedia({
+      endpoint: config.azure.endpoint,
+      auth: { apiKey: config.azure.apiKey },
+      apiVersion: config.azure.apiVersion,
+      deployments: config.azure.deployments,
+      maxRetries: config.azure.maxRetries,
+      timeoutMs: config.azure.timeoutMs,
+      logger: {
+        debug: (message, fields) => upstreamLog.debug(fields ?? {}, message),
+        warn: (message, fields) => upstreamLog.warn(fields ?? {}, message),
+      },
+    });
+  }
+
+  /** The model-table entry for a deployment (configured, else recognised from its name). */
+  modelFor(deployment: string): ModelSpec | undefined {
+    return this.client.modelFor(deployment);
+  }
+
+  /** The configured deployments, for docs and option lists. */
+  deployments(): Record<string, string> {
+    return { ...this.config.azure.deployments };
+  }
+
+  /** Send a request; the answer's body is left unread for relaying. */
+  send(spec: RequestSpec, requestId?: string): Promise<Response> {
+    const headers = { ...(spec.headers ?? {}), ...(requestId ? { 'x-ms-client-request-id': requestId } : {}) };
+    return this.client.request({ ...spec, headers });
+  }
+
+  /** Pass an upstream answer through: status, safe headers, body streamed. */
+  async relay(upstream: Response, res: ExpressResponse): Promise<void> {
+    res.status(upstream.status);
+    for (const name of RELAYED_HEADERS) {
+      const value = upstream.headers.get(name);
+      if (value !== null) res.setHeader(name, value);
+    }
+    if (!upstream.body) {
+      res.end();
+      return;
+    }
+    const isEventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+    if (isEventStream) {
+      res.setHeader('cache-control', 'no-cache');
+      res.setHeader('x-accel-buffering', 'no');
+      res.flushHeaders();
+    }
+    await pipeline(Readable.fromWeb(upstream.body as never), res);
+  }
+
+  /** Is Azure reachable? Any HTTP answer counts; we only probe the network path. */
+  async reachable(timeoutMs = 3000): Promise<{ ok: boolean; status?: number; error?: string }> {
+    try {
+      const res = await fetch(`${this.client.endpoint}/openai/v1/models?api-version=preview`, {
+        method: 'GET',
+        headers: { 'api-key': this.config.azure.apiKey },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      await res.body?.cancel();
+      return { ok: true, status: res.status };
+    } catch (e) {
+      return { ok: false, error: (e as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable' };
+    }
+  }
+}
