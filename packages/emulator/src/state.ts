@@ -369,8 +369,10 @@ export class EmulatorState {
 
   serveFile(bytes: Buffer, contentType: string, ext: string): string {
     const now = this.clock.now();
-    if (this.files.size > 1000) {
-      for (const [id, f] of this.files) if (f.expiresMs <= now) this.files.delete(id);
+    // Insertion order is expiry order (one TTL), so expired entries are all at the front.
+    for (const [id, f] of this.files) {
+      if (f.expiresMs > now) break;
+      this.files.delete(id);
     }
     const id = `${newId('img')}.${ext}`;
     this.files.set(id, { bytes, contentType, expiresMs: now + this.imageUrlTtlMs });

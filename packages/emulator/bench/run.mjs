@@ -1,0 +1,100 @@
+// Requests per second for the small-image fast path, next to a bare node:http server answering
+// the same bytes in the same way (the ratio shows how much the emulator itself costs).
+// The server runs in a child process so the load generator does not share its event loop.
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+const DURATION_MS = Number(process.env.AOAI_BENCH_MS ?? 3000);
+const CONCURRENCY = Number(process.env.AOAI_BENCH_CONCURRENCY ?? 32);
+const here = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === 'serve-emulator') {
+  const { startEmulator } = await import('../dist/index.js');
+  const emu = await startEmulator({ port: 0, requestLogLimit: 1000 });
+  process.send({ url: emu.url, key: emu.apiKey });
+} else if (process.argv[2] === 'serve-bare') {
+  const body = Buffer.from(process.argv[3], 'base64');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}`, key: '' }));
+} else {
+  await main();
+}
+
+function start(args) {
+  const child = fork(here, args, { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (info) => resolve({ child, ...info }));
+    child.once('error', reject);
+  });
+}
+
+function once(agent, url, key, payload) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function load(url, key, payload) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  await once(agent, url, key, payload); // warm the cache
+  let done = 0;
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        await once(agent, url, key, payload);
+        done++;
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  agent.destroy();
+  return done / secs;
+}
+
+async function main() {
+  const path = '/openai/v1/images/generations';
+  const cases = [
+    ['dall-e-2 256x256 b64_json', { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'b64_json' }],
+    ['dall-e-2 256x256 url', { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'url' }],
+  ];
+  const emu = await start(['serve-emulator']);
+  try {
+    console.log(`emulator small-image fast path (${CONCURRENCY} concurrent, ${DURATION_MS} ms each)`);
+    for (const [name, body] of cases) {
+      const payload = Buffer.from(JSON.stringify(body));
+      const sample = await once(new http.Agent(), `${emu.url}${path}`, emu.key, payload);
+      const rps = await load(`${emu.url}${path}`, emu.key, payload);
+      const bare = await start(['serve-bare', sample.toString('base64')]);
+      let bareRps;
+      try {
+        bareRps = await load(`${bare.url}${path}`, '', payload);
+      } finally {
+        bare.child.kill();
+      }
+      console.log(
+        `${name.padEnd(28)} emulator ${rps.toFixed(0).padStart(6)} req/s   bare node:http ${bareRps.toFixed(0).padStart(6)} req/s   ratio ${(rps / bareRps).toFixed(2)}   (${sample.length} bytes)`,
+      );
+    }
+  } finally {
+    emu.child.kill();
+  }
+}
