@@ -57,8 +57,8 @@ function checkFamily(out: Issue[], model: ModelSpec | undefined, api: 'jobs' | '
     return undefined;
   }
   if (model.api !== api) {
-    const use = model.api === 'jobs' ? 'client.videos.jobs.create' : 'client.videos.create';
-    out.push(issues.custom('model', 'wrong_api', `${model.name} uses the ${model.api} video API; call ${use} for it`));
+    const use = model.api === 'jobs' ? 'the video jobs API; call client.videos.jobs.create' : 'the /videos API; call client.videos.create';
+    out.push(issues.custom('model', 'wrong_api', `${model.name} uses ${use} for it`));
     return undefined;
   }
   return model;
