@@ -1,3 +1,4 @@
+/* global process, Buffer, performance, console */
 // Requests per second for the small-image fast path, next to a bare node:http server answering
 // the same bytes in the same way (the ratio shows how much the emulator itself costs).
 // The server runs in a child process so the load generator does not share its event loop.
