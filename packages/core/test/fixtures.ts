@@ -23,7 +23,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A real, decodable RGBA PNG of the given size (one flat colour). */
-export function makePng(width: number, height: number, rgba: [number, number, number, number] = [200, 40, 40, 255]): Uint8Array {
+export function makePng(width: number, height: number, rgba: [number, number, number, number] = [200, 40, 40, 255]): Uint8Array<ArrayBuffer> {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

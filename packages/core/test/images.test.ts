@@ -23,7 +23,7 @@ function memoryLogger(lines: LogLine[]): Logger {
 
 /** Parses a multipart body with the WHATWG parser Node ships. */
 async function parseForm(body: Buffer, contentType: string): Promise<FormData> {
-  return new Response(body, { headers: { 'content-type': contentType } }).formData();
+  return new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
 }
 
 let server: TestServer;

@@ -12,11 +12,13 @@ beforeAll(async () => {
       const target = req.headers['x-target'];
       if (target === 'other') {
         res.writeHead(307, { location: `${other.origin}/elsewhere/images/generations` });
-        return res.end();
+        res.end();
+        return;
       }
       if (target === 'same') {
         res.writeHead(308, { location: '/moved/images/generations' });
-        return res.end();
+        res.end();
+        return;
       }
       if (target === 'policy') return json(res, 400, IMAGE_CONTENT_POLICY_ERROR, { 'apim-request-id': 'rq-7' });
       if (target === 'flaky' && api.requests.filter((r) => r.headers['x-target'] === 'flaky').length === 1) {
