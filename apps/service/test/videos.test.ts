@@ -1,0 +1,260 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYS, WEBHOOK_SECRET, azureError, call, json, startStack, until, type Stack } from './support/stack.js';
+import { verify, SIGNATURE_HEADER, TIMESTAMP_HEADER, ID_HEADER } from '../src/webhooks/signing.js';
+
+let stack: Stack;
+let hooks: Server;
+let hookUrl: string;
+const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+let failNext = 0;
+
+beforeAll(async () => {
+  stack = await startStack();
+  hooks = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      if (failNext > 0) {
+        failNext--;
+        res.writeHead(503).end();
+      } else res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+  hookUrl = `http://127.0.0.1:${(hooks.address() as { port: number }).port}/hook`;
+});
+afterAll(async () => {
+  await new Promise((r) => hooks?.close(r));
+  await stack?.close();
+});
+
+async function waitJob(id: string, key = KEYS.acme): Promise<any> {
+  return until(`job ${id}`, async () => {
+    const job: any = await (await call(stack, `/openai/v1/video/generations/jobs/${id}`, { key })).json();
+    return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
+  });
+}
+
+describe('Sora video jobs', () => {
+  let job: any;
+
+  it('creates at once with the service id, runs, stores every file, calls back signed', async () => {
+    const res = await json(stack, '/openai/v1/video/generations/jobs?api-version=preview', {
+      model: 'sora', prompt: 'waves at dusk', width: 480, height: 480, n_seconds: 2, n_variants: 2,
+      callback_url: hookUrl, metadata: { order: '42' },
+    });
+    expect(res.status).toBe(200);
+    const created: any = await res.json();
+    expect(created.object).toBe('video.generation.job');
+    expect(created.id).toMatch(/^task_/);
+    expect(created.status).toBe('queued');
+    expect(created.metadata).toEqual({ order: '42' });
+    job = await waitJob(created.id);
+    expect(job.status).toBe('succeeded');
+    expect(job.generations).toHaveLength(2);
+    expect(job.metadata).toEqual({ order: '42' });
+    // The upstream id is Azure's, not ours.
+    const admin: any = await (await call(stack, `/admin/jobs/${created.id}`, { key: KEYS.admin })).json();
+    expect(admin.record.upstream_id).toBeTruthy();
+    expect(admin.record.upstream_id).not.toBe(created.id);
+
+    const hook = await until('webhook', async () => received.find((r) => JSON.parse(r.body).data?.id === created.id));
+    const ok = verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body);
+    expect(ok).toEqual({ ok: true });
+    expect(hook.headers[ID_HEADER]).toBe(`${created.id}.video.job.succeeded`);
+    const payload = JSON.parse(hook.body);
+    expect(payload.type).toBe('video.job.succeeded');
+    expect(payload.data.metadata).toEqual({ order: '42' });
+    // A tampered body or an old timestamp does not verify.
+    expect(verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body + ' ').ok).toBe(false);
+    expect(verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body, Math.floor(Date.now() / 1000) + 3600).ok).toBe(false);
+  });
+
+  it('serves content from storage after Azure forgot the job: GET, HEAD, Range, quality, thumbnail', async () => {
+    const gen = job.generations[0];
+    stack.emu.admin.reset(); // Azure's copies are gone
+    const full = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('video/mp4');
+    const bytes = Buffer.from(await full.arrayBuffer());
+    expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+    expect(Number(full.headers.get('content-length'))).toBe(bytes.length);
+    expect(full.headers.get('accept-ranges')).toBe('bytes');
+
+    const head = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video?quality=high`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBe(bytes.length);
+
+    const part = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, { headers: { range: 'bytes=10-109' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-109/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(10, 110))).toBe(true);
+
+    const tail = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, { headers: { range: 'bytes=-16' } });
+    expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 16))).toBe(true);
+
+    const beyond = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, { headers: { range: `bytes=${bytes.length + 5}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+
+    const low = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video?quality=low`);
+    expect(low.status).toBe(200);
+    expect(Buffer.from(await low.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+
+    const thumb = await call(stack, `/openai/v1/video/generations/${gen.id}/content/thumbnail`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toMatch(/^image\//);
+    const t = Buffer.from(await thumb.arrayBuffer());
+    expect([t[0], t[1]]).toEqual([0xff, 0xd8]);
+
+    const bad = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video?quality=ultra`);
+    expect(bad.status).toBe(400);
+    expect(azureError(await bad.json())?.param).toBe('quality');
+
+    const g: any = await (await call(stack, `/openai/v1/video/generations/${gen.id}`)).json();
+    expect(g).toMatchObject({ object: 'video.generation', id: gen.id, job_id: job.id });
+  });
+
+  it('keeps tenants apart: another tenant gets 404 for the job, its generations and files', async () => {
+    const gen = job.generations[0];
+    for (const path of [
+      `/openai/v1/video/generations/jobs/${job.id}`,
+      `/openai/v1/video/generations/${gen.id}`,
+      `/openai/v1/video/generations/${gen.id}/content/video`,
+      `/openai/v1/video/generations/${gen.id}/content/thumbnail`,
+    ]) {
+      const res = await call(stack, path, { key: KEYS.globex });
+      expect(res.status, path).toBe(404);
+      expect(azureError(await res.json()), path).toBeTruthy();
+    }
+    const del = await call(stack, `/openai/v1/video/generations/jobs/${job.id}`, { method: 'DELETE', key: KEYS.globex });
+    expect(del.status).toBe(404);
+    const list: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=50', { key: KEYS.globex })).json();
+    expect(list.data.map((j: any) => j.id)).not.toContain(job.id);
+  });
+
+  it('lists with limit and paging, filters statuses', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `clip ${i}`, width: 480, height: 480, n_seconds: 1 })).json();
+      ids.push(r.id);
+    }
+    const page1: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=2')).json();
+    expect(page1.object).toBe('list');
+    expect(page1.data).toHaveLength(2);
+    expect(page1.has_more).toBe(true);
+    expect(page1.first_id).toBe(page1.data[0].id);
+    const page2: any = await (await call(stack, `/openai/v1/video/generations/jobs?limit=2&after=${page1.last_id}`)).json();
+    const seen = [...page1.data, ...page2.data].map((j: any) => j.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of ids) await waitJob(id);
+    const ok: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=100&statuses=succeeded')).json();
+    expect(ok.data.every((j: any) => j.status === 'succeeded')).toBe(true);
+    const bad = await call(stack, '/openai/v1/video/generations/jobs?limit=0');
+    expect(bad.status).toBe(400);
+    expect(azureError(await bad.json())?.param).toBe('limit');
+  });
+
+  it('deletes a job and its files', async () => {
+    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'to delete', width: 480, height: 480, n_seconds: 1 })).json();
+    const done = await waitJob(created.id);
+    const del = await call(stack, `/openai/v1/video/generations/jobs/${created.id}`, { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect((await call(stack, `/openai/v1/video/generations/jobs/${created.id}`)).status).toBe(404);
+    expect((await call(stack, `/openai/v1/video/generations/${done.generations[0].id}/content/video`)).status).toBe(404);
+  });
+
+  it('validates against the model table before queueing: 400 naming the field, unwrapped like Azure video errors', async () => {
+    const res = await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 1920, height: 1080, n_seconds: 20 });
+    expect(res.status).toBe(400);
+    const body: any = await res.json();
+    expect(body.error).toBeUndefined();
+    expect(body.param).toBe('n_seconds');
+    expect(body.message).toMatch(/10/);
+  });
+
+  it('keeps failure_reason when Azure fails the job for content; final, not retried', async () => {
+    stack.emu.admin.setBlockedTerms(['forbiddenword'], { videoModeration: 'fail' });
+    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'a forbiddenword scene', width: 480, height: 480, n_seconds: 1, callback_url: hookUrl })).json();
+    const done = await waitJob(created.id);
+    expect(done.status).toBe('failed');
+    expect(done.failure_reason).toBe('input_moderation');
+    const hook = await until('failure webhook', async () => received.find((r) => JSON.parse(r.body).data?.id === created.id));
+    expect(JSON.parse(hook.body).type).toBe('video.job.failed');
+    stack.emu.admin.setBlockedTerms([]);
+  });
+
+  it('fails on content rejected at create, with the reason', async () => {
+    stack.emu.admin.setBlockedTerms(['rejectme'], { videoModeration: 'reject' });
+    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'rejectme now', width: 480, height: 480, n_seconds: 1 })).json();
+    const done = await waitJob(created.id);
+    expect(done.status).toBe('failed');
+    expect(done.failure_reason).toMatch(/moderation|content/);
+    stack.emu.admin.setBlockedTerms([]);
+  });
+
+  it('retries transient Azure failures and 429s without failing the job', async () => {
+    const faultsBefore = stack.emu.admin.counters().faultsInjected;
+    stack.emu.admin.fault({ match: { operation: 'videoJobs.create' }, count: 2, kind: 'status', status: 500 } as never);
+    stack.emu.admin.fault({ match: { operation: 'videoJobs.get' }, count: 2, kind: 'status', status: 429, headers: { 'retry-after-ms': '100' } } as never);
+    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'stormy', width: 480, height: 480, n_seconds: 1 })).json();
+    const done = await waitJob(created.id);
+    expect(done.status).toBe('succeeded');
+    expect(stack.emu.admin.counters().faultsInjected - faultsBefore).toBe(4);
+    const stats: any = await (await call(stack, '/admin/stats', { key: KEYS.admin })).json();
+    expect(stats.counters.rate_limited).toBeGreaterThanOrEqual(1);
+  });
+
+  it('retries a failing webhook through the queue until it is delivered', async () => {
+    failNext = 2;
+    const before = received.length;
+    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'retry me', width: 480, height: 480, n_seconds: 1, callback_url: hookUrl })).json();
+    await waitJob(created.id);
+    const deliveries = await until('three attempts', async () => {
+      const mine = received.slice(before).filter((r) => JSON.parse(r.body).data?.id === created.id);
+      return mine.length >= 3 ? mine : undefined;
+    });
+    expect(new Set(deliveries.map((d) => d.headers[ID_HEADER])).size).toBe(1);
+  });
+
+  it('refuses callback targets that are not http(s) or are private', async () => {
+    for (const url of ['ftp://example.com/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest', 'http://[::ffff:192.168.1.1]/']) {
+      const res = await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 480, height: 480, callback_url: url });
+      expect(res.status, url).toBe(400);
+      expect((await res.json() as any).param, url).toBe('callback_url');
+    }
+  });
+});
+
+describe('Sora 2 videos', () => {
+  it('creates, runs and serves the video and thumbnail; another tenant sees 404', async () => {
+    const res = await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'a paper boat', seconds: '4', size: '720x1280', metadata: { k: 'v' } });
+    expect(res.status).toBe(200);
+    const created: any = await res.json();
+    expect(created.object).toBe('video');
+    const done: any = await until('sora 2', async () => {
+      const v: any = await (await call(stack, `/openai/v1/videos/${created.id}`)).json();
+      return ['completed', 'failed'].includes(v.status) ? v : undefined;
+    });
+    expect(done.status).toBe('completed');
+    expect(done.metadata).toEqual({ k: 'v' });
+    const video = await call(stack, `/openai/v1/videos/${created.id}/content`);
+    expect(video.status).toBe(200);
+    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+    const thumb = await call(stack, `/openai/v1/videos/${created.id}/content?variant=thumbnail`);
+    expect(thumb.status).toBe(200);
+    expect((await call(stack, `/openai/v1/videos/${created.id}`, { key: KEYS.globex })).status).toBe(404);
+    const list: any = await (await call(stack, '/openai/v1/videos')).json();
+    expect(list.data.map((v: any) => v.id)).toContain(created.id);
+    const del: any = await (await call(stack, `/openai/v1/videos/${created.id}`, { method: 'DELETE' })).json();
+    expect(del).toEqual({ id: created.id, object: 'video.deleted', deleted: true });
+  });
+
+  it('refuses seconds the model does not take', async () => {
+    const res = await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'x', seconds: '5', size: '720x1280' });
+    expect(res.status).toBe(400);
+    expect(azureError(await res.json())?.param).toBe('seconds');
+  });
+});
