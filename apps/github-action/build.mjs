@@ -25,7 +25,10 @@ const common = {
 const noHttpClient = {
   name: 'no-actions-http-client',
   setup(build) {
-    build.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'stand-in' }));
+    build.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) => ({
+      path: args.path,
+      namespace: 'stand-in',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'stand-in' }, () => ({
       contents:
         "export class HttpClient { constructor() { throw new Error('OIDC tokens are not available in this action'); } }\n" +
@@ -43,13 +46,17 @@ const bundle = await esbuild.build({
   minify: true,
   legalComments: 'eof',
   // @actions/core's dependencies still call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
 });
 const bundleBytes = bundle.outputFiles[0].contents;
 
 // The metadata module is bundled too (it reads core's model table) and evaluated here.
 const meta = await esbuild.build({ ...common, entryPoints: ['src/metadata.ts'], outfile: 'metadata.js' });
-const metaModule = await import(`data:text/javascript;base64,${Buffer.from(meta.outputFiles[0].contents).toString('base64')}`);
+const metaModule = await import(
+  `data:text/javascript;base64,${Buffer.from(meta.outputFiles[0].contents).toString('base64')}`
+);
 
 const kib = (bundleBytes.length / 1024).toFixed(1);
 const readmePath = path.join(root, 'README.md');
@@ -60,10 +67,19 @@ const generatedReadme = replaceBetween(
   `\`dist/index.js\` is ${kib} KiB (${bundleBytes.length} bytes), one minified ESM file with every dependency inside.`,
 );
 
+// Generated text is formatted the way the repository's prettier check expects.
+const prettier = await import('prettier');
+async function pretty(file, text) {
+  const options = (await prettier.resolveConfig(path.join(root, file))) ?? {};
+  return new TextEncoder().encode(
+    await prettier.format(text, { ...options, filepath: path.join(root, file) }),
+  );
+}
+
 const files = [
   { file: 'dist/index.js', bytes: bundleBytes },
-  { file: 'action.yml', bytes: new TextEncoder().encode(metaModule.renderActionYml()) },
-  { file: 'README.md', bytes: new TextEncoder().encode(generatedReadme) },
+  { file: 'action.yml', bytes: await pretty('action.yml', metaModule.renderActionYml()) },
+  { file: 'README.md', bytes: await pretty('README.md', generatedReadme) },
 ];
 
 if (!check) {
@@ -74,23 +90,32 @@ if (!check) {
   const stale = [];
   for (const { file, bytes } of files) {
     const onDisk = await readFile(path.join(root, file)).catch(() => undefined);
-    if (!onDisk || Buffer.compare(onDisk, Buffer.from(bytes)) !== 0) stale.push(`${file} differs from its sources`);
+    if (!onDisk || Buffer.compare(onDisk, Buffer.from(bytes)) !== 0)
+      stale.push(`${file} differs from its sources`);
     const committed = gitShow(file);
     if (committed !== undefined && Buffer.compare(committed, Buffer.from(bytes)) !== 0) {
       stale.push(`${file} differs from the committed version`);
     }
   }
   if (stale.length > 0) {
-    console.error(`${stale.join('\n')}\nRun "pnpm --filter @aoai-media/github-action build" and commit the result.`);
+    console.error(
+      `${stale.join('\n')}\nRun "pnpm --filter @aoai-media/github-action build" and commit the result.`,
+    );
     process.exit(1);
   }
-  console.log(`dist/index.js (${kib} KiB), action.yml and README.md match their sources and the committed versions`);
+  console.log(
+    `dist/index.js (${kib} KiB), action.yml and README.md match their sources and the committed versions`,
+  );
 }
 
 /** The committed bytes of a file, or undefined outside a git checkout. */
 function gitShow(file) {
   try {
-    return execFileSync('git', ['show', `HEAD:./${file}`], { cwd: root, maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['show', `HEAD:./${file}`], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined;
   }

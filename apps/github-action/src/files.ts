@@ -61,7 +61,8 @@ async function walk(dir: string, depthLeft: number, out: string[]): Promise<void
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (depthLeft > 0 && entry.name !== 'node_modules' && entry.name !== '.git') await walk(full, depthLeft - 1, out);
+      if (depthLeft > 0 && entry.name !== 'node_modules' && entry.name !== '.git')
+        await walk(full, depthLeft - 1, out);
     } else if (entry.isFile()) out.push(full);
   }
 }
@@ -145,10 +146,17 @@ export async function writeNewFile(dir: string, name: string, data: Uint8Array |
 }
 
 /** Streams a web stream to a new file in `dir`, so a large video is never held in memory. */
-export async function streamToNewFile(dir: string, name: string, stream: ReadableStream<Uint8Array>): Promise<string> {
+export async function streamToNewFile(
+  dir: string,
+  name: string,
+  stream: ReadableStream<Uint8Array>,
+): Promise<string> {
   const { full, handle } = await openUnique(dir, name);
   await handle.close();
-  await pipeline(Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(full));
+  await pipeline(
+    Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>),
+    createWriteStream(full),
+  );
   return full;
 }
 

@@ -32,7 +32,10 @@ const videos = MODELS.filter((m): m is VideoModel => m.kind === 'video');
 const audios = MODELS.filter((m): m is AudioModel => m.kind === 'audio');
 
 /** "gpt-image-1: a, b; dall-e-3: c" for one field of the model table. */
-function perModel<M extends { name: string }>(models: M[], pick: (m: M) => readonly (string | number)[] | undefined): string {
+function perModel<M extends { name: string }>(
+  models: M[],
+  pick: (m: M) => readonly (string | number)[] | undefined,
+): string {
   return models
     .map((m) => [m.name, pick(m)] as const)
     .filter(([, values]) => values && values.length > 0)
@@ -41,7 +44,9 @@ function perModel<M extends { name: string }>(models: M[], pick: (m: M) => reado
 }
 
 function secondsOf(m: VideoModel): string[] {
-  return Array.isArray(m.seconds) ? [...(m.seconds as string[])] : [`${(m.seconds as { min: number }).min}-${(m.seconds as { max: number }).max}`];
+  return Array.isArray(m.seconds)
+    ? [...(m.seconds as string[])]
+    : [`${(m.seconds as { min: number }).min}-${(m.seconds as { max: number }).max}`];
 }
 
 export const INPUTS: readonly InputDef[] = [
@@ -52,11 +57,16 @@ export const INPUTS: readonly InputDef[] = [
     default: '',
     description: 'The Azure OpenAI resource endpoint, e.g. https://my-resource.openai.azure.com.',
   },
-  { name: 'api-key', default: '', description: 'The resource API key (give this or bearer-token). Masked in logs.' },
+  {
+    name: 'api-key',
+    default: '',
+    description: 'The resource API key (give this or bearer-token). Masked in logs.',
+  },
   {
     name: 'bearer-token',
     default: '',
-    description: 'A Microsoft Entra ID access token for https://cognitiveservices.azure.com (give this or api-key). Masked in logs.',
+    description:
+      'A Microsoft Entra ID access token for https://cognitiveservices.azure.com (give this or api-key). Masked in logs.',
   },
   {
     name: 'api-version',
@@ -74,7 +84,8 @@ export const INPUTS: readonly InputDef[] = [
     name: 'prompt',
     default: '',
     operations: [...PROMPT_OPS, ...AUDIO_OPS],
-    description: 'The prompt (give this or prompt-file). Required for image and video operations; for audio, optional text that guides the transcript.',
+    description:
+      'The prompt (give this or prompt-file). Required for image and video operations; for audio, optional text that guides the transcript.',
   },
   {
     name: 'prompt-file',
@@ -148,7 +159,12 @@ export const INPUTS: readonly InputDef[] = [
     operations: VIDEO_CREATE_OPS,
     description: `Video width in pixels. ${perModel(videos, (m) => m.sizes)} (width x height).`,
   },
-  { name: 'height', default: '720', operations: VIDEO_CREATE_OPS, description: 'Video height in pixels (see width).' },
+  {
+    name: 'height',
+    default: '720',
+    operations: VIDEO_CREATE_OPS,
+    description: 'Video height in pixels (see width).',
+  },
   {
     name: 'seconds',
     default: '',
@@ -221,7 +237,10 @@ export interface OutputDef {
 }
 
 export const OUTPUTS: readonly OutputDef[] = [
-  { name: 'files', description: 'JSON array of the files written, relative to the workspace when inside it.' },
+  {
+    name: 'files',
+    description: 'JSON array of the files written, relative to the workspace when inside it.',
+  },
   { name: 'file', description: 'The first file written (empty when none).' },
   { name: 'revised-prompt', description: 'The prompt as rewritten by the model, when it says (dall-e-3).' },
   { name: 'job-id', description: 'The video job id.' },
@@ -278,7 +297,11 @@ const BY_NAME = new Map(INPUTS.map((i) => [i.name, i]));
  * Read and check every input. Checks here are the ones that need no model knowledge (types, presence,
  * combinations); what each model accepts is checked by core's validators when the request is built.
  */
-export function readInputs(get: (name: string) => string): { inputs: Inputs; problems: InputProblem[]; unused: string[] } {
+export function readInputs(get: (name: string) => string): {
+  inputs: Inputs;
+  problems: InputProblem[];
+  unused: string[];
+} {
   const problems: InputProblem[] = [];
   const raw = (name: string): string => {
     const def = BY_NAME.get(name);
@@ -290,7 +313,10 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
     const value = raw(name);
     if (value === '') return undefined;
     if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      problems.push({ input: name, message: `"${value}" is not allowed; use a whole number from ${min} to ${max}` });
+      problems.push({
+        input: name,
+        message: `"${value}" is not allowed; use a whole number from ${min} to ${max}`,
+      });
       return undefined;
     }
     return Number(value);
@@ -299,7 +325,10 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
     const value = raw(name);
     if (value === '') return undefined;
     if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) {
-      problems.push({ input: name, message: `"${value}" is not allowed; use a number of minutes greater than 0` });
+      problems.push({
+        input: name,
+        message: `"${value}" is not allowed; use a number of minutes greater than 0`,
+      });
       return undefined;
     }
     return Number(value);
@@ -313,7 +342,9 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
   };
 
   const operationValue = raw('operation');
-  const operation = (OPERATIONS as readonly string[]).includes(operationValue) ? (operationValue as Operation) : undefined;
+  const operation = (OPERATIONS as readonly string[]).includes(operationValue)
+    ? (operationValue as Operation)
+    : undefined;
   if (!operation) {
     problems.push({
       input: 'operation',
@@ -324,18 +355,24 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
   }
 
   const endpoint = raw('endpoint');
-  if (!endpoint) problems.push({ input: 'endpoint', message: 'is required, e.g. https://my-resource.openai.azure.com' });
+  if (!endpoint)
+    problems.push({ input: 'endpoint', message: 'is required, e.g. https://my-resource.openai.azure.com' });
   else if (!/^https?:\/\/[^\s/?#]+/i.test(endpoint) || !URL.canParse(endpoint)) {
-    problems.push({ input: 'endpoint', message: `"${endpoint}" is not an http(s) URL, e.g. https://my-resource.openai.azure.com` });
+    problems.push({
+      input: 'endpoint',
+      message: `"${endpoint}" is not an http(s) URL, e.g. https://my-resource.openai.azure.com`,
+    });
   }
 
   const apiKey = raw('api-key');
   const bearerToken = raw('bearer-token');
   if (!apiKey && !bearerToken) problems.push({ input: 'api-key', message: 'give api-key or bearer-token' });
-  if (apiKey && bearerToken) problems.push({ input: 'bearer-token', message: 'give api-key or bearer-token, not both' });
+  if (apiKey && bearerToken)
+    problems.push({ input: 'bearer-token', message: 'give api-key or bearer-token, not both' });
 
   const deployment = raw('deployment');
-  if (!deployment) problems.push({ input: 'deployment', message: 'is required: the deployment name to call' });
+  if (!deployment)
+    problems.push({ input: 'deployment', message: 'is required: the deployment name to call' });
 
   const model = raw('model');
   if (model && !MODELS.some((m) => m.name === model)) {
@@ -381,7 +418,10 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
     failOnContentFilter: bool('fail-on-content-filter'),
   };
   if (inputs.seconds !== '' && !/^\d+$/.test(inputs.seconds)) {
-    problems.push({ input: 'seconds', message: `"${inputs.seconds}" is not allowed; use a whole number of seconds` });
+    problems.push({
+      input: 'seconds',
+      message: `"${inputs.seconds}" is not allowed; use a whole number of seconds`,
+    });
   }
   if (!inputs.outputDir) problems.push({ input: 'output-dir', message: 'must not be empty' });
 
@@ -394,14 +434,18 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; pro
     if (PROMPT_OPS.includes(operation) && !inputs.prompt && !inputs.promptFile) {
       problems.push({ input: 'prompt', message: `is required for ${operation} (or give prompt-file)` });
     }
-    if (inputs.prompt && inputs.promptFile) problems.push({ input: 'prompt-file', message: 'give prompt or prompt-file, not both' });
+    if (inputs.prompt && inputs.promptFile)
+      problems.push({ input: 'prompt-file', message: 'give prompt or prompt-file, not both' });
     if (operation === 'image-edit' && inputs.images.length === 0) {
       problems.push({ input: 'images', message: 'is required for image-edit: one path or glob per line' });
     }
-    if (operation === 'video-job-get' && !inputs.jobId) problems.push({ input: 'job-id', message: 'is required for video-job-get' });
-    if (AUDIO_OPS.includes(operation) && !inputs.audio) problems.push({ input: 'audio', message: `is required for ${operation}: the audio file to read` });
+    if (operation === 'video-job-get' && !inputs.jobId)
+      problems.push({ input: 'job-id', message: 'is required for video-job-get' });
+    if (AUDIO_OPS.includes(operation) && !inputs.audio)
+      problems.push({ input: 'audio', message: `is required for ${operation}: the audio file to read` });
     for (const def of INPUTS) {
-      if (!uses(def.name) && get(def.name).trim() !== '' && get(def.name).trim() !== def.default) unused.push(def.name);
+      if (!uses(def.name) && get(def.name).trim() !== '' && get(def.name).trim() !== def.default)
+        unused.push(def.name);
     }
   }
   return { inputs, problems, unused };

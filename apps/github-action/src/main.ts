@@ -51,7 +51,8 @@ export async function run(io: ActionIO = actionsIO()): Promise<void> {
     io.setFailed(reportProblems(io, problems));
     return;
   }
-  for (const name of unused) io.warning(`Input ${name} is not used by ${inputs.operation}; it was ignored.`, `Unused input: ${name}`);
+  for (const name of unused)
+    io.warning(`Input ${name} is not used by ${inputs.operation}; it was ignored.`, `Unused input: ${name}`);
 
   const result: OperationResult = { files: [], notes: [] };
   const controller = new AbortController();
@@ -125,9 +126,12 @@ async function readPrompt(inputs: Inputs, workspace: string): Promise<string> {
   try {
     text = await readFile(full, 'utf8');
   } catch {
-    throw new InputError([{ input: 'prompt-file', message: `"${inputs.promptFile}" is not a readable file in the workspace` }]);
+    throw new InputError([
+      { input: 'prompt-file', message: `"${inputs.promptFile}" is not a readable file in the workspace` },
+    ]);
   }
-  if (text.trim() === '') throw new InputError([{ input: 'prompt-file', message: `"${inputs.promptFile}" is empty` }]);
+  if (text.trim() === '')
+    throw new InputError([{ input: 'prompt-file', message: `"${inputs.promptFile}" is empty` }]);
   return text.trim();
 }
 
@@ -146,20 +150,37 @@ function createClient(inputs: Inputs, io: ActionIO): AzureOpenAIMedia {
     });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    const input = /apiVersion/.test(error.message) ? 'api-version' : /endpoint/.test(error.message) ? 'endpoint' : 'api-key';
+    const input = /apiVersion/.test(error.message)
+      ? 'api-version'
+      : /endpoint/.test(error.message)
+        ? 'endpoint'
+        : 'api-key';
     throw new InputError([{ input, message: error.message.replace(/apiVersion/g, 'api-version') }]);
   }
 }
 
-const NEEDS: Record<Operation, { kind: ModelSpec['kind']; fits?: (m: ModelSpec) => boolean; what: string }> = {
-  'image-generate': { kind: 'image', what: 'an image model' },
-  'image-edit': { kind: 'image', fits: (m) => m.kind === 'image' && m.edit !== undefined, what: 'an image model that edits' },
-  'video-generate': { kind: 'video', what: 'a video model' },
-  'video-job-create': { kind: 'video', what: 'a video model' },
-  'video-job-get': { kind: 'video', what: 'a video model' },
-  transcribe: { kind: 'audio', fits: (m) => m.kind === 'audio' && m.operations.includes('transcribe'), what: 'a transcription model' },
-  translate: { kind: 'audio', fits: (m) => m.kind === 'audio' && m.operations.includes('translate'), what: 'a translation model' },
-};
+const NEEDS: Record<Operation, { kind: ModelSpec['kind']; fits?: (m: ModelSpec) => boolean; what: string }> =
+  {
+    'image-generate': { kind: 'image', what: 'an image model' },
+    'image-edit': {
+      kind: 'image',
+      fits: (m) => m.kind === 'image' && m.edit !== undefined,
+      what: 'an image model that edits',
+    },
+    'video-generate': { kind: 'video', what: 'a video model' },
+    'video-job-create': { kind: 'video', what: 'a video model' },
+    'video-job-get': { kind: 'video', what: 'a video model' },
+    transcribe: {
+      kind: 'audio',
+      fits: (m) => m.kind === 'audio' && m.operations.includes('transcribe'),
+      what: 'a transcription model',
+    },
+    translate: {
+      kind: 'audio',
+      fits: (m) => m.kind === 'audio' && m.operations.includes('translate'),
+      what: 'a translation model',
+    },
+  };
 
 /** The deployment's model must be able to do the operation; an unknown model is sent unchecked. */
 function checkModel(inputs: Inputs, model: ModelSpec | undefined, io: ActionIO): void {
@@ -174,7 +195,10 @@ function checkModel(inputs: Inputs, model: ModelSpec | undefined, io: ActionIO):
   if (model.kind === need.kind && (!need.fits || need.fits(model))) return;
   const input = inputs.model ? 'model' : 'deployment';
   throw new InputError([
-    { input, message: `${inputs.operation} needs ${need.what}, but "${inputs.model || inputs.deployment}" is ${model.name} (${model.kind})` },
+    {
+      input,
+      message: `${inputs.operation} needs ${need.what}, but "${inputs.model || inputs.deployment}" is ${model.name} (${model.kind})`,
+    },
   ]);
 }
 
@@ -186,23 +210,32 @@ function apiMessage(error: AzureOpenAIError): string {
 
 function describeFailure(
   error: unknown,
-  { io, inputs, result, timedOut }: { io: ActionIO; inputs: Inputs; result: OperationResult; timedOut: boolean },
+  {
+    io,
+    inputs,
+    result,
+    timedOut,
+  }: { io: ActionIO; inputs: Inputs; result: OperationResult; timedOut: boolean },
 ): string | undefined {
   if (error instanceof InputError) return reportProblems(io, error.problems);
-  if (error instanceof ValidationError) return reportProblems(io, issuesToProblems(error.issues, inputs.promptFile !== ''));
+  if (error instanceof ValidationError)
+    return reportProblems(io, issuesToProblems(error.issues, inputs.promptFile !== ''));
   if (error instanceof ContentFilterError) {
     if (error.revisedPrompt) result.revisedPrompt = error.revisedPrompt;
     const categories = error.categories.length > 0 ? ` (${error.categories.join(', ')})` : '';
     const message = `Azure content filtering blocked the request${categories}: ${apiMessage(error)} [status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}]`;
     if (inputs.failOnContentFilter) return message;
     io.warning(message, 'Content filtered');
-    result.notes.push(`Content filtered${categories}; no files were written (fail-on-content-filter is false).`);
+    result.notes.push(
+      `Content filtered${categories}; no files were written (fail-on-content-filter is false).`,
+    );
     return undefined;
   }
   if (error instanceof AzureOpenAIError) {
     return `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`;
   }
-  if (error instanceof JobFailedError) return `Video job ${error.jobId} ended ${error.status}${error.failureReason ? `: ${error.failureReason}` : ''}`;
+  if (error instanceof JobFailedError)
+    return `Video job ${error.jobId} ended ${error.status}${error.failureReason ? `: ${error.failureReason}` : ''}`;
   if (timedOut || error instanceof TimeoutError) {
     return `Timed out after ${inputs.timeoutMinutes} minute${inputs.timeoutMinutes === 1 ? '' : 's'} (timeout-minutes)${result.jobId ? `; video job ${result.jobId} may still be running` : ''}`;
   }
@@ -217,7 +250,8 @@ function setOutputs(io: ActionIO, result: OperationResult): void {
   io.setOutput('file', files[0] ?? '');
   if (result.revisedPrompt !== undefined) io.setOutput('revised-prompt', result.revisedPrompt);
   if (result.jobId !== undefined) io.setOutput('job-id', result.jobId);
-  if (result.generationIds !== undefined) io.setOutput('generation-ids', JSON.stringify(result.generationIds));
+  if (result.generationIds !== undefined)
+    io.setOutput('generation-ids', JSON.stringify(result.generationIds));
   if (result.status !== undefined) io.setOutput('status', result.status);
   if (result.text !== undefined) io.setOutput('text', result.text);
   if (result.usage !== undefined) io.setOutput('usage', JSON.stringify(result.usage));

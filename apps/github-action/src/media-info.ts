@@ -50,7 +50,12 @@ function jpeg(b: Uint8Array): MediaInfo | undefined {
 function webp(b: Uint8Array): MediaInfo | undefined {
   if (b.length < 30 || ascii(b, 0, 4) !== 'RIFF' || ascii(b, 8, 4) !== 'WEBP') return undefined;
   const chunk = ascii(b, 12, 4);
-  if (chunk === 'VP8 ') return { format: 'webp', width: (b[26]! | (b[27]! << 8)) & 0x3fff, height: (b[28]! | (b[29]! << 8)) & 0x3fff };
+  if (chunk === 'VP8 ')
+    return {
+      format: 'webp',
+      width: (b[26]! | (b[27]! << 8)) & 0x3fff,
+      height: (b[28]! | (b[29]! << 8)) & 0x3fff,
+    };
   if (chunk === 'VP8L') {
     const bits = (b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24)) >>> 0;
     return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };

@@ -36,7 +36,10 @@ export async function describeFile(full: string): Promise<{ size: number; detail
   const handle = await open(full, 'r');
   try {
     // Small files and MP4s are read whole (a video's moov box may be at the end); the rest by header.
-    const length = size <= 64 * 1024 * 1024 && (full.endsWith('.mp4') || size <= HEAD_BYTES) ? size : Math.min(size, HEAD_BYTES);
+    const length =
+      size <= 64 * 1024 * 1024 && (full.endsWith('.mp4') || size <= HEAD_BYTES)
+        ? size
+        : Math.min(size, HEAD_BYTES);
     const bytes = new Uint8Array(length);
     await handle.read(bytes, 0, length, 0);
     return { size, details: describeMedia(mediaInfo(bytes)) };
@@ -54,12 +57,21 @@ export async function renderSummary(data: SummaryData): Promise<string> {
   if (data.status) rows.push(['Status', cell(data.status)]);
   rows.push(['Elapsed', `${(data.elapsedMs / 1000).toFixed(1)} s`]);
   rows.push(['Result', data.failure ? `failed: ${cell(data.failure)}` : 'succeeded']);
-  const lines = [`### Azure OpenAI media: ${data.operation}`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+  const lines = [
+    `### Azure OpenAI media: ${data.operation}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+  ];
   if (data.files.length > 0) {
     lines.push('| File | Size | Details |', '|---|---:|---|');
     for (const file of data.files) {
       const { size, details } = await describeFile(file).catch(() => ({ size: 0, details: 'unreadable' }));
-      lines.push(`| \`${cell(displayPath(file, data.workspace))}\` | ${formatBytes(size)} | ${cell(details)} |`);
+      lines.push(
+        `| \`${cell(displayPath(file, data.workspace))}\` | ${formatBytes(size)} | ${cell(details)} |`,
+      );
     }
     lines.push('');
   }

@@ -42,7 +42,12 @@ describe('resolveFiles', () => {
 
   it('walks ** and removes duplicates', async () => {
     const { files } = await resolveFiles(['img/**/*.png', 'img/a.png'], ws.dir);
-    expect(files.map((f) => path.relative(ws.dir, f))).toEqual(['img/a.png', 'img/b.png', 'img/skip.png', 'img/sub/c.png']);
+    expect(files.map((f) => path.relative(ws.dir, f))).toEqual([
+      'img/a.png',
+      'img/b.png',
+      'img/skip.png',
+      'img/sub/c.png',
+    ]);
   });
 
   it('reports lines that match nothing', async () => {

@@ -25,7 +25,11 @@ export interface Recorded {
 }
 
 /** An ActionIO that takes injected inputs and records what the action does. */
-export function recordingIO(inputs: Record<string, string>, workspace: string, clock?: () => number): Recorded {
+export function recordingIO(
+  inputs: Record<string, string>,
+  workspace: string,
+  clock?: () => number,
+): Recorded {
   const rec: Recorded = {
     outputs: {},
     secrets: [],
@@ -101,7 +105,8 @@ export function makePng(width: number, height: number, alpha = 255): Buffer {
   const raw = Buffer.alloc((width * 4 + 1) * height);
   for (let y = 0; y < height; y++) {
     const row = y * (width * 4 + 1);
-    for (let x = 0; x < width; x++) raw.set([(x * 255) / width, (y * 255) / height, 128, alpha], row + 1 + x * 4);
+    for (let x = 0; x < width; x++)
+      raw.set([(x * 255) / width, (y * 255) / height, 128, alpha], row + 1 + x * 4);
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -127,7 +132,8 @@ export function makeWav(seconds: number, rate = 16000): Buffer {
   out.writeUInt16LE(16, 34);
   out.write('data', 36, 'ascii');
   out.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) out.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), 44 + i * 2);
+  for (let i = 0; i < samples; i++)
+    out.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), 44 + i * 2);
   return out;
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { INPUTS, OPERATIONS, readInputs } from '../src/inputs.js';
 
-const base = { operation: 'image-generate', endpoint: 'https://r.openai.azure.com', 'api-key': 'k', deployment: 'gpt-image-1', prompt: 'a cat' };
+const base = {
+  operation: 'image-generate',
+  endpoint: 'https://r.openai.azure.com',
+  'api-key': 'k',
+  deployment: 'gpt-image-1',
+  prompt: 'a cat',
+};
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
 describe('readInputs', () => {
@@ -19,7 +25,14 @@ describe('readInputs', () => {
 
   it('reports every problem at once, each naming its input and value', () => {
     const { problems } = readInputs(
-      reader({ operation: 'paint', endpoint: 'ftp://x', n: 'two', 'timeout-minutes': '0', 'fail-on-content-filter': 'maybe', model: 'gpt-9' }),
+      reader({
+        operation: 'paint',
+        endpoint: 'ftp://x',
+        n: 'two',
+        'timeout-minutes': '0',
+        'fail-on-content-filter': 'maybe',
+        model: 'gpt-9',
+      }),
     );
     const byInput = Object.fromEntries(problems.map((p) => [p.input, p.message]));
     expect(byInput.operation).toContain('"paint"');
@@ -45,16 +58,22 @@ describe('readInputs', () => {
     expect(need('transcribe')).toEqual(['audio']);
     expect(need('translate')).toEqual(['audio']);
     expect(need('image-generate', { prompt: 'x', 'prompt-file': 'p.txt' })).toEqual(['prompt-file']);
-    expect(need('image-generate', { 'api-key': 'a', 'bearer-token': 'b', prompt: 'x' })).toEqual(['bearer-token']);
+    expect(need('image-generate', { 'api-key': 'a', 'bearer-token': 'b', prompt: 'x' })).toEqual([
+      'bearer-token',
+    ]);
   });
 
   it('splits images into lines and drops blanks and comments', () => {
-    const { inputs } = readInputs(reader({ ...base, operation: 'image-edit', images: ' a.png \n\n# note\r\nimgs/*.png\n!imgs/skip.png' }));
+    const { inputs } = readInputs(
+      reader({ ...base, operation: 'image-edit', images: ' a.png \n\n# note\r\nimgs/*.png\n!imgs/skip.png' }),
+    );
     expect(inputs.images).toEqual(['a.png', 'imgs/*.png', '!imgs/skip.png']);
   });
 
   it('names inputs the operation ignores, but not defaults passed by the runner', () => {
-    const { unused } = readInputs(reader({ ...base, audio: 'a.wav', 'output-dir': 'aoai-media-output', width: '1280' }));
+    const { unused } = readInputs(
+      reader({ ...base, audio: 'a.wav', 'output-dir': 'aoai-media-output', width: '1280' }),
+    );
     expect(unused).toEqual(['audio']);
   });
 
@@ -63,6 +82,8 @@ describe('readInputs', () => {
     const doc = INPUTS.find((i) => i.name === 'operation')!.description;
     for (const op of OPERATIONS) expect(doc).toContain(op);
     // Allowed values come from the model table.
-    expect(INPUTS.find((i) => i.name === 'size')!.description).toContain('dall-e-3: 1024x1024, 1792x1024, 1024x1792');
+    expect(INPUTS.find((i) => i.name === 'size')!.description).toContain(
+      'dall-e-3: 1024x1024, 1792x1024, 1024x1792',
+    );
   });
 });

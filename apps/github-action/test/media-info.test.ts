@@ -40,14 +40,45 @@ describe.skipIf(!hasFfmpeg())('mediaInfo on files made by ffmpeg', () => {
   });
 
   it('WebP, lossy and lossless', async () => {
-    const lossy = await make('a.webp', ['-f', 'lavfi', '-i', 'testsrc=size=300x200', '-frames:v', '1', '-c:v', 'libwebp']);
+    const lossy = await make('a.webp', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=300x200',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'libwebp',
+    ]);
     expect(mediaInfo(lossy)).toEqual({ format: 'webp', width: 300, height: 200 });
-    const lossless = await make('b.webp', ['-f', 'lavfi', '-i', 'testsrc=size=123x45', '-frames:v', '1', '-c:v', 'libwebp', '-lossless', '1']);
+    const lossless = await make('b.webp', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=123x45',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'libwebp',
+      '-lossless',
+      '1',
+    ]);
     expect(mediaInfo(lossless)).toEqual({ format: 'webp', width: 123, height: 45 });
   });
 
   it('MP4 duration and size, index at the start or the end', async () => {
-    const src = ['-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=30', '-t', '2.5', '-pix_fmt', 'yuv420p', '-c:v', 'libx264'];
+    const src = [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=30',
+      '-t',
+      '2.5',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+    ];
     const atEnd = mediaInfo(await make('end.mp4', src))!;
     const atStart = mediaInfo(await make('start.mp4', [...src, '-movflags', '+faststart']))!;
     for (const info of [atEnd, atStart]) {

@@ -27,7 +27,8 @@ afterEach(async () => {
 
 /** Runs the action with injected inputs against the emulator. */
 async function act(inputs: Record<string, string>): Promise<Recorded> {
-  const poll = inputs.operation === 'video-generate' ? { 'poll-interval-seconds': '1' } : {};
+  const poll: Record<string, string> =
+    inputs.operation === 'video-generate' ? { 'poll-interval-seconds': '1' } : {};
   const rec = recordingIO({ endpoint: emu.url, 'api-key': emu.apiKey, ...poll, ...inputs }, ws.dir);
   await run(rec.io);
   // Whatever happened, the key was masked first and never shown.
@@ -51,7 +52,12 @@ function apiRequests() {
 
 describe('image-generate', () => {
   it('writes the images, sets outputs and summarises them', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'a lighthouse at dusk', size: '1024x1024' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'a lighthouse at dusk',
+      size: '1024x1024',
+    });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toEqual(['aoai-media-output/image-1.png']);
     expect(rec.outputs.file).toBe('aoai-media-output/image-1.png');
@@ -82,7 +88,13 @@ describe('image-generate', () => {
   });
 
   it('gives the revised prompt of dall-e-3 and asks for base64', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'dall-e-3', prompt: 'a red fox', style: 'natural', quality: 'hd' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'dall-e-3',
+      prompt: 'a red fox',
+      style: 'natural',
+      quality: 'hd',
+    });
     expect(rec.failed).toBeUndefined();
     expect(rec.outputs['revised-prompt']).toBeTruthy();
     expect(rec.summary).toContain(`**Revised prompt:** ${rec.outputs['revised-prompt']}`);
@@ -97,7 +109,11 @@ describe('image-generate', () => {
 
   it('reads the prompt from prompt-file', async () => {
     await writeFile(path.join(ws.dir, 'prompt.txt'), 'a quiet harbour\n');
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', 'prompt-file': 'prompt.txt' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      'prompt-file': 'prompt.txt',
+    });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toHaveLength(1);
   });
@@ -126,7 +142,12 @@ describe('image-edit', () => {
   });
 
   it('names the images input when a line matches nothing, and sends nothing', async () => {
-    const rec = await act({ operation: 'image-edit', deployment: 'gpt-image-1', prompt: 'x', images: 'nothing/*.png\nmissing.png' });
+    const rec = await act({
+      operation: 'image-edit',
+      deployment: 'gpt-image-1',
+      prompt: 'x',
+      images: 'nothing/*.png\nmissing.png',
+    });
     expect(rec.failed).toMatch(/2 input problems \(images\)/);
     expect(rec.annotations('error').map((a) => a.message)).toEqual([
       'Input "images": "nothing/*.png" matches no file in the workspace',
@@ -146,7 +167,15 @@ describe('image-edit', () => {
 
 describe('video-generate', () => {
   it('creates, waits, downloads every video and thumbnail', async () => {
-    const rec = await act({ operation: 'video-generate', deployment: 'sora', prompt: 'waves', width: '480', height: '480', seconds: '2', variants: '2' });
+    const rec = await act({
+      operation: 'video-generate',
+      deployment: 'sora',
+      prompt: 'waves',
+      width: '480',
+      height: '480',
+      seconds: '2',
+      variants: '2',
+    });
     expect(rec.failed).toBeUndefined();
     const ids = JSON.parse(rec.outputs['generation-ids']!) as string[];
     expect(ids).toHaveLength(2);
@@ -161,11 +190,20 @@ describe('video-generate', () => {
     expect(rec.summary).toContain(`| Job id | \`${rec.outputs['job-id']}\` |`);
     expect(rec.summary).toMatch(/\| 2\.0 s, 480x480 \|/);
     // Progress went to the log.
-    expect(rec.log.filter((l) => l.message.startsWith(`Video job ${rec.outputs['job-id']}:`)).length).toBeGreaterThan(0);
+    expect(
+      rec.log.filter((l) => l.message.startsWith(`Video job ${rec.outputs['job-id']}:`)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('uses the Sora 2 videos API for a sora-2 deployment', async () => {
-    const rec = await act({ operation: 'video-generate', deployment: 'sora-2', prompt: 'a city at night', width: '1280', height: '720', seconds: '4' });
+    const rec = await act({
+      operation: 'video-generate',
+      deployment: 'sora-2',
+      prompt: 'a city at night',
+      width: '1280',
+      height: '720',
+      seconds: '4',
+    });
     expect(rec.failed).toBeUndefined();
     expect(rec.outputs.status).toBe('completed');
     expect(files(rec)).toHaveLength(2);
@@ -174,8 +212,17 @@ describe('video-generate', () => {
   });
 
   it('fails with the time limit and still gives the job id', async () => {
-    const rec = await act({ operation: 'video-generate', deployment: 'sora', prompt: 'slow', width: '480', height: '480', 'timeout-minutes': '0.01' });
-    expect(rec.failed).toMatch(/^Timed out after 0\.01 minutes \(timeout-minutes\); video job \S+ may still be running$/);
+    const rec = await act({
+      operation: 'video-generate',
+      deployment: 'sora',
+      prompt: 'slow',
+      width: '480',
+      height: '480',
+      'timeout-minutes': '0.01',
+    });
+    expect(rec.failed).toMatch(
+      /^Timed out after 0\.01 minutes \(timeout-minutes\); video job \S+ may still be running$/,
+    );
     expect(rec.outputs['job-id']).toBeTruthy();
     expect(files(rec)).toEqual([]);
   });
@@ -183,21 +230,37 @@ describe('video-generate', () => {
 
 describe('video-job-create and video-job-get', () => {
   it('creates without waiting, then reports status and downloads when done', async () => {
-    const created = await act({ operation: 'video-job-create', deployment: 'sora', prompt: 'clouds', width: '480', height: '854' });
+    const created = await act({
+      operation: 'video-job-create',
+      deployment: 'sora',
+      prompt: 'clouds',
+      width: '480',
+      height: '854',
+    });
     expect(created.failed).toBeUndefined();
     const jobId = created.outputs['job-id']!;
     expect(jobId).toBeTruthy();
     expect(['preprocessing', 'queued', 'running', 'processing']).toContain(created.outputs.status);
     expect(files(created)).toEqual([]);
 
-    const early = await act({ operation: 'video-job-get', deployment: 'sora', 'job-id': jobId, download: 'true' });
+    const early = await act({
+      operation: 'video-job-get',
+      deployment: 'sora',
+      'job-id': jobId,
+      download: 'true',
+    });
     expect(early.failed).toBeUndefined();
     expect(files(early)).toEqual([]);
     expect(early.summary).toContain('Not downloaded yet');
 
     let done: Recorded | undefined;
     for (let i = 0; i < 40; i++) {
-      const got = await act({ operation: 'video-job-get', deployment: 'sora', 'job-id': jobId, download: 'true' });
+      const got = await act({
+        operation: 'video-job-get',
+        deployment: 'sora',
+        'job-id': jobId,
+        download: 'true',
+      });
       if (got.outputs.status === 'succeeded') {
         done = got;
         break;
@@ -211,8 +274,18 @@ describe('video-job-create and video-job-get', () => {
   });
 
   it('without download only reports', async () => {
-    const created = await act({ operation: 'video-job-create', deployment: 'sora', prompt: 'x', width: '480', height: '480' });
-    const got = await act({ operation: 'video-job-get', deployment: 'sora', 'job-id': created.outputs['job-id']! });
+    const created = await act({
+      operation: 'video-job-create',
+      deployment: 'sora',
+      prompt: 'x',
+      width: '480',
+      height: '480',
+    });
+    const got = await act({
+      operation: 'video-job-get',
+      deployment: 'sora',
+      'job-id': created.outputs['job-id']!,
+    });
     expect(got.failed).toBeUndefined();
     expect(got.outputs['job-id']).toBe(created.outputs['job-id']);
     expect(files(got)).toEqual([]);
@@ -231,7 +304,12 @@ describe('transcribe and translate', () => {
   });
 
   it('transcribes to the text output and a JSON file', async () => {
-    const rec = await act({ operation: 'transcribe', deployment: 'whisper', audio: 'speech.wav', language: 'en' });
+    const rec = await act({
+      operation: 'transcribe',
+      deployment: 'whisper',
+      audio: 'speech.wav',
+      language: 'en',
+    });
     expect(rec.failed).toBeUndefined();
     expect(rec.outputs.text!.length).toBeGreaterThan(0);
     expect(files(rec)).toEqual(['aoai-media-output/speech.transcript.json']);
@@ -240,14 +318,27 @@ describe('transcribe and translate', () => {
   });
 
   it('writes subtitles in the asked format', async () => {
-    const rec = await act({ operation: 'transcribe', deployment: 'whisper', audio: 'speech.wav', 'response-format': 'srt' });
+    const rec = await act({
+      operation: 'transcribe',
+      deployment: 'whisper',
+      audio: 'speech.wav',
+      'response-format': 'srt',
+    });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toEqual(['aoai-media-output/speech.transcript.srt']);
     expect(await readFile(path.join(ws.dir, files(rec)[0]!), 'utf8')).toMatch(/^1\r?\n00:00:00,000 --> /);
+    // The text output is the words alone.
+    expect(rec.outputs.text!.length).toBeGreaterThan(0);
+    expect(rec.outputs.text).not.toContain('-->');
   });
 
   it('translates', async () => {
-    const rec = await act({ operation: 'translate', deployment: 'whisper', audio: 'speech.wav', 'response-format': 'text' });
+    const rec = await act({
+      operation: 'translate',
+      deployment: 'whisper',
+      audio: 'speech.wav',
+      'response-format': 'text',
+    });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toEqual(['aoai-media-output/speech.translation.txt']);
     expect((await readFile(path.join(ws.dir, files(rec)[0]!), 'utf8')).trim()).toBe(rec.outputs.text!.trim());
@@ -256,13 +347,22 @@ describe('transcribe and translate', () => {
   it('names the audio input when the file is missing', async () => {
     const rec = await act({ operation: 'transcribe', deployment: 'whisper', audio: 'nope.wav' });
     expect(rec.annotations('error')).toEqual([
-      { level: 'error', title: 'Invalid input: audio', message: 'Input "audio": "nope.wav" is not a file in the workspace' },
+      {
+        level: 'error',
+        title: 'Invalid input: audio',
+        message: 'Input "audio": "nope.wav" is not a file in the workspace',
+      },
     ]);
     expect(apiRequests()).toHaveLength(0);
   });
 
   it('refuses an operation the model does not do', async () => {
-    const rec = await act({ operation: 'translate', deployment: 'gpt-4o-transcribe', model: 'gpt-4o-transcribe', audio: 'speech.wav' });
+    const rec = await act({
+      operation: 'translate',
+      deployment: 'gpt-4o-transcribe',
+      model: 'gpt-4o-transcribe',
+      audio: 'speech.wav',
+    });
     expect(rec.annotations('error')[0]).toMatchObject({ title: 'Invalid input: model' });
     expect(apiRequests()).toHaveLength(0);
   });
@@ -270,17 +370,40 @@ describe('transcribe and translate', () => {
 
 describe('errors', () => {
   it('reports every input problem as an annotation naming the input; nothing is sent', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: '', prompt: '', n: 'lots', 'fail-on-content-filter': 'perhaps' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: '',
+      prompt: '',
+      n: 'lots',
+      'fail-on-content-filter': 'perhaps',
+    });
     const titles = rec.annotations('error').map((a) => a.title);
-    expect(titles).toEqual(['Invalid input: deployment', 'Invalid input: n', 'Invalid input: fail-on-content-filter', 'Invalid input: prompt']);
-    expect(rec.failed).toBe('4 input problems (deployment, n, fail-on-content-filter, prompt); nothing was sent');
+    expect(titles).toEqual([
+      'Invalid input: deployment',
+      'Invalid input: n',
+      'Invalid input: fail-on-content-filter',
+      'Invalid input: prompt',
+    ]);
+    expect(rec.failed).toBe(
+      '4 input problems (deployment, n, fail-on-content-filter, prompt); nothing was sent',
+    );
     expect(rec.summary).toBe('');
     expect(apiRequests()).toHaveLength(0);
   });
 
   it("turns core's model checks into annotations on the right inputs", async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'dall-e-3', prompt: 'x', size: '999x999', n: '3', quality: 'ultra' });
-    const titles = rec.annotations('error').map((a) => a.title).sort();
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'dall-e-3',
+      prompt: 'x',
+      size: '999x999',
+      n: '3',
+      quality: 'ultra',
+    });
+    const titles = rec
+      .annotations('error')
+      .map((a) => a.title)
+      .sort();
     expect(titles).toEqual(['Invalid input: n', 'Invalid input: quality', 'Invalid input: size']);
     const size = rec.annotations('error').find((a) => a.title === 'Invalid input: size')!;
     expect(size.message).toContain('999x999');
@@ -289,8 +412,19 @@ describe('errors', () => {
   });
 
   it('names seconds and variants for video limits', async () => {
-    const rec = await act({ operation: 'video-job-create', deployment: 'sora', prompt: 'x', width: '1920', height: '1080', seconds: '20', variants: '3' });
-    const titles = rec.annotations('error').map((a) => a.title).sort();
+    const rec = await act({
+      operation: 'video-job-create',
+      deployment: 'sora',
+      prompt: 'x',
+      width: '1920',
+      height: '1080',
+      seconds: '20',
+      variants: '3',
+    });
+    const titles = rec
+      .annotations('error')
+      .map((a) => a.title)
+      .sort();
     expect(titles).toEqual(['Invalid input: seconds', 'Invalid input: variants']);
     expect(apiRequests()).toHaveLength(0);
   });
@@ -302,7 +436,12 @@ describe('errors', () => {
   });
 
   it('names api-version when it is not a version', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x', 'api-version': 'banana' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'x',
+      'api-version': 'banana',
+    });
     expect(rec.annotations('error')[0]!.title).toBe('Invalid input: api-version');
     expect(rec.annotations('error')[0]!.message).toContain('"banana"');
   });
@@ -316,12 +455,22 @@ describe('errors', () => {
   });
 
   it('warns about inputs the operation ignores', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x', audio: 'a.wav' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'x',
+      audio: 'a.wav',
+    });
     expect(rec.annotations('warning').map((a) => a.title)).toEqual(['Unused input: audio']);
   });
 
   it('fails with status, code and request id when the key is wrong, without showing it', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x', 'api-key': 'not-the-key-1234' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'x',
+      'api-key': 'not-the-key-1234',
+    });
     expect(rec.failed).toMatch(/^Azure OpenAI request failed with status 401, code \S+, request id \S+: /);
     expect(rec.failed).not.toContain('request id none');
     expect(rec.summary).toContain('failed: Azure OpenAI request failed with status 401');
@@ -329,7 +478,13 @@ describe('errors', () => {
 
   it('accepts a bearer token and masks it', async () => {
     const rec = recordingIO(
-      { endpoint: emu.url, 'bearer-token': emu.apiKey, operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' },
+      {
+        endpoint: emu.url,
+        'bearer-token': emu.apiKey,
+        operation: 'image-generate',
+        deployment: 'gpt-image-1',
+        prompt: 'x',
+      },
       ws.dir,
     );
     await run(rec.io);
@@ -347,7 +502,13 @@ describe('errors', () => {
   });
 
   it('rides out one rate limit', async () => {
-    emu.admin.fault({ kind: 'status', status: 429, count: 1, headers: { 'retry-after-ms': '50' }, match: { path: 'images/generations' } });
+    emu.admin.fault({
+      kind: 'status',
+      status: 429,
+      count: 1,
+      headers: { 'retry-after-ms': '50' },
+      match: { path: 'images/generations' },
+    });
     const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toHaveLength(1);
@@ -360,7 +521,12 @@ describe('errors', () => {
         s.close(() => resolve(p));
       });
     });
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x', endpoint: `http://127.0.0.1:${port}` });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'x',
+      endpoint: `http://127.0.0.1:${port}`,
+    });
     expect(rec.failed).toMatch(new RegExp(`^Could not reach http://127\\.0\\.0\\.1:${port}: `));
   });
 });
@@ -371,13 +537,24 @@ describe('content filtering', () => {
   });
 
   it('fails the step by default, naming the category', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'a forbidden scene' });
-    expect(rec.failed).toMatch(/^Azure content filtering blocked the request \(violence\): .* \[status 400, code \S+, request id \S+\]$/);
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'a forbidden scene',
+    });
+    expect(rec.failed).toMatch(
+      /^Azure content filtering blocked the request \(violence\): .* \[status 400, code \S+, request id \S+\]$/,
+    );
     expect(files(rec)).toEqual([]);
   });
 
   it('with fail-on-content-filter false, warns and succeeds with no files', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'a forbidden scene', 'fail-on-content-filter': 'false' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'a forbidden scene',
+      'fail-on-content-filter': 'false',
+    });
     expect(rec.failed).toBeUndefined();
     expect(rec.annotations('warning').map((a) => a.title)).toEqual(['Content filtered']);
     expect(rec.outputs.files).toBe('[]');
@@ -387,7 +564,13 @@ describe('content filtering', () => {
 
   it('catches a video job that fails moderation', async () => {
     emu.admin.setBlockedTerms(['forbidden'], { videoModeration: 'fail' });
-    const rec = await act({ operation: 'video-generate', deployment: 'sora', prompt: 'forbidden', width: '480', height: '480' });
+    const rec = await act({
+      operation: 'video-generate',
+      deployment: 'sora',
+      prompt: 'forbidden',
+      width: '480',
+      height: '480',
+    });
     expect(rec.failed).toMatch(/^Azure content filtering blocked the request/);
     expect(rec.failed).toContain('input_moderation');
     expect(rec.outputs['job-id']).toBeTruthy();
@@ -396,10 +579,21 @@ describe('content filtering', () => {
 
   it('video-job-get reports a moderated job as content filtered', async () => {
     emu.admin.setBlockedTerms(['forbidden'], { videoModeration: 'fail' });
-    const created = await act({ operation: 'video-job-create', deployment: 'sora', prompt: 'forbidden', width: '480', height: '480' });
+    const created = await act({
+      operation: 'video-job-create',
+      deployment: 'sora',
+      prompt: 'forbidden',
+      width: '480',
+      height: '480',
+    });
     let rec: Recorded | undefined;
     for (let i = 0; i < 40; i++) {
-      rec = await act({ operation: 'video-job-get', deployment: 'sora', 'job-id': created.outputs['job-id']!, 'fail-on-content-filter': 'false' });
+      rec = await act({
+        operation: 'video-job-get',
+        deployment: 'sora',
+        'job-id': created.outputs['job-id']!,
+        'fail-on-content-filter': 'false',
+      });
       if (rec.outputs.status === 'failed') break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -411,7 +605,12 @@ describe('content filtering', () => {
 
 describe('written files', () => {
   it('are real files of the reported size', async () => {
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x', size: '1024x1024' });
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'x',
+      size: '1024x1024',
+    });
     const { size } = await stat(path.join(ws.dir, files(rec)[0]!));
     expect(size).toBeGreaterThan(100);
   });

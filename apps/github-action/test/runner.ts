@@ -21,7 +21,9 @@ export interface RunnerResult {
 
 /** `INPUT_<NAME>`: upper case, spaces to underscores, dashes kept (as the runner does). */
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
+  );
 }
 
 /** Parses the `GITHUB_OUTPUT` file: `name<<DELIMITER` heredocs and plain `name=value` lines. */
@@ -47,7 +49,11 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** Runs the committed bundle as the runner does: Node 24, INPUT_* variables, file commands, workspace as cwd. */
-export async function runBundle(inputs: Record<string, string>, workspace: string, timeoutMs = 60_000): Promise<RunnerResult> {
+export async function runBundle(
+  inputs: Record<string, string>,
+  workspace: string,
+  timeoutMs = 60_000,
+): Promise<RunnerResult> {
   const outputFile = path.join(workspace, '..', `${path.basename(workspace)}.output`);
   const summaryFile = path.join(workspace, '..', `${path.basename(workspace)}.summary`);
   await writeFile(outputFile, '');

@@ -4,13 +4,18 @@ import { writeNewFile } from '../files.js';
 
 /** The image options both generate and edit take, leaving out what was not given. */
 // Input strings go through as given: core checks them against the model table before sending.
-type Options = Pick<ImageEditRequest, 'n' | 'size' | 'quality' | 'output_format' | 'output_compression' | 'background' | 'response_format'>;
+type Options = Pick<
+  ImageEditRequest,
+  'n' | 'size' | 'quality' | 'output_format' | 'output_compression' | 'background' | 'response_format'
+>;
 
 export function imageOptions(ctx: OperationContext): Options {
   const { inputs, model } = ctx;
   // DALL-E answers with URLs unless asked for base64; asking saves a second download.
   const b64 =
-    model?.kind === 'image' && model.responseFormats?.includes('b64_json') ? ('b64_json' as const) : undefined;
+    model?.kind === 'image' && model.responseFormats?.includes('b64_json')
+      ? ('b64_json' as const)
+      : undefined;
   return {
     n: inputs.n,
     size: (inputs.size || undefined) as Options['size'],
@@ -27,7 +32,10 @@ export async function writeImages(ctx: OperationContext, result: ImagesResult, s
   const revised = result.images.find((i) => i.revisedPrompt)?.revisedPrompt;
   if (revised) ctx.result.revisedPrompt = revised;
   for (const image of result.images) {
-    if (!image.bytes) throw new Error(`image ${image.index + 1} came back without data${image.url ? ` (url ${image.url})` : ''}`);
+    if (!image.bytes)
+      throw new Error(
+        `image ${image.index + 1} came back without data${image.url ? ` (url ${image.url})` : ''}`,
+      );
     const file = await writeNewFile(ctx.outDir, `${stem}-${image.index + 1}.${image.extension}`, image.bytes);
     ctx.result.files.push(file);
     ctx.io.info(`Wrote ${file}`);

@@ -24,14 +24,21 @@ async function fileInput(full: string) {
 export async function imageEdit(ctx: OperationContext): Promise<void> {
   const { inputs, io } = ctx;
   const { files, unmatched } = await resolveFiles(inputs.images, io.workspace);
-  const problems = unmatched.map((line) => ({ input: 'images', message: `"${line}" matches no file in the workspace` }));
-  if (files.length === 0 && unmatched.length === 0) problems.push({ input: 'images', message: 'every file was excluded' });
+  const problems = unmatched.map((line) => ({
+    input: 'images',
+    message: `"${line}" matches no file in the workspace`,
+  }));
+  if (files.length === 0 && unmatched.length === 0)
+    problems.push({ input: 'images', message: 'every file was excluded' });
   let mask: string | undefined;
   if (inputs.mask) {
     const found = await resolveFiles([inputs.mask], io.workspace);
     mask = found.files[0];
     if (!mask || found.files.length > 1) {
-      problems.push({ input: 'mask', message: `"${inputs.mask}" must name exactly one file in the workspace` });
+      problems.push({
+        input: 'mask',
+        message: `"${inputs.mask}" must name exactly one file in the workspace`,
+      });
     }
   }
   if (problems.length > 0) throw new InputError(problems);

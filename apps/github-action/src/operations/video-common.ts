@@ -25,7 +25,10 @@ export async function createVideo(ctx: OperationContext): Promise<AnyJob> {
   if (api === 'videos') {
     if (inputs.variants !== undefined && model?.kind === 'video' && inputs.variants > model.variants.max) {
       throw new InputError([
-        { input: 'variants', message: `${inputs.variants} is not allowed for ${model.name}; allowed: ${model.variants.min}-${model.variants.max}` },
+        {
+          input: 'variants',
+          message: `${inputs.variants} is not allowed for ${model.name}; allowed: ${model.variants.min}-${model.variants.max}`,
+        },
       ]);
     }
     const video = await ctx.client.videos.create(
@@ -81,8 +84,14 @@ export async function waitForVideo(ctx: OperationContext, created: AnyJob): Prom
   try {
     const done: AnyJob =
       created.api === 'videos'
-        ? { api: 'videos', job: await ctx.client.videos.wait(created.job.id, { ...options, onProgress: progress.video }) }
-        : { api: 'jobs', job: await ctx.client.videos.jobs.wait(created.job.id, { ...options, onProgress: progress.job }) };
+        ? {
+            api: 'videos',
+            job: await ctx.client.videos.wait(created.job.id, { ...options, onProgress: progress.video }),
+          }
+        : {
+            api: 'jobs',
+            job: await ctx.client.videos.jobs.wait(created.job.id, { ...options, onProgress: progress.job }),
+          };
     recordJob(ctx, done);
     ctx.io.info(`Video job ${done.job.id} finished: ${done.job.status}`);
     return done;
@@ -109,9 +118,7 @@ function imageExtension(bytes: Uint8Array): string {
 /** Streams each video to disk, then writes its thumbnail. */
 export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promise<void> {
   const items =
-    done.api === 'videos'
-      ? [{ id: done.job.id }]
-      : done.job.generations.map((g) => ({ id: g.id }));
+    done.api === 'videos' ? [{ id: done.job.id }] : done.job.generations.map((g) => ({ id: g.id }));
   for (const { id } of items) {
     const name = safeName(id);
     const content =
@@ -124,9 +131,15 @@ export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promi
 
     const thumbBytes =
       done.api === 'videos'
-        ? await readAll((await ctx.client.videos.content(id, { variant: 'thumbnail', signal: ctx.signal })).stream)
+        ? await readAll(
+            (await ctx.client.videos.content(id, { variant: 'thumbnail', signal: ctx.signal })).stream,
+          )
         : (await ctx.client.videos.generations.thumbnail(id, { signal: ctx.signal })).bytes;
-    const thumbnail = await writeNewFile(ctx.outDir, `${name}-thumbnail.${imageExtension(thumbBytes)}`, thumbBytes);
+    const thumbnail = await writeNewFile(
+      ctx.outDir,
+      `${name}-thumbnail.${imageExtension(thumbBytes)}`,
+      thumbBytes,
+    );
     ctx.result.files.push(thumbnail);
     ctx.io.info(`Wrote ${thumbnail}`);
   }

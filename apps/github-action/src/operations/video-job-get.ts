@@ -8,7 +8,10 @@ export async function videoJobGet(ctx: OperationContext): Promise<void> {
   const { job } = found;
   ctx.io.info(`Video job ${job.id}: ${job.status}`);
   if (job.status === 'failed' || job.status === 'cancelled') {
-    const reason = found.api === 'videos' ? (found.job.error?.code ?? found.job.error?.message) : (found.job.failure_reason ?? undefined);
+    const reason =
+      found.api === 'videos'
+        ? (found.job.error?.code ?? found.job.error?.message)
+        : (found.job.failure_reason ?? undefined);
     throw jobFailure(job.id, job.status, reason, job);
   }
   if (!isDone(found)) {

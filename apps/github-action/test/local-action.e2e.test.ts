@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startEmulator } from '@aoai-media/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaInfo } from '../src/media-info.js';
+import { tempDir } from './helpers.js';
+import { actionDir } from './runner.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+// @github/local-action runs src/main.ts's run() with its own stand-in for @actions/core, the way
+// action authors debug locally. It starts tsx through `pnpm dlx`, which the first time fetches tsx.
+describe('through @github/local-action', () => {
+  let emu: Emulator;
+  let ws: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0 });
+    ws = await tempDir();
+  });
+  afterAll(async () => {
+    await emu.close();
+    await ws.remove();
+  });
+
+  it('generates an image and reports its outputs', async () => {
+    const envFile = path.join(ws.dir, 'action.env');
+    const workspace = path.join(ws.dir, 'workspace');
+    await writeFile(
+      envFile,
+      [
+        'INPUT_OPERATION=image-generate',
+        `INPUT_ENDPOINT=${emu.url}`,
+        `INPUT_API-KEY=${emu.apiKey}`,
+        'INPUT_DEPLOYMENT=gpt-image-1',
+        'INPUT_PROMPT=a paper boat on a pond',
+        'INPUT_SIZE=1024x1536',
+        'INPUT_OUTPUT-DIR=out',
+        `GITHUB_WORKSPACE=${workspace}`,
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(
+      path.join(actionDir, 'node_modules/.bin/local-action'),
+      ['run', actionDir, 'src/main.ts', envFile],
+      {
+        cwd: actionDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stdout += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+
+    expect(code, stdout).toBe(0);
+    expect(stdout).toContain('Action Outputs');
+    expect(stdout).toMatch(/'files'\s*│\s*'\["out\/image-1\.png"\]'/);
+    expect(mediaInfo(new Uint8Array(await readFile(path.join(workspace, 'out/image-1.png'))))).toEqual({
+      format: 'png',
+      width: 1024,
+      height: 1536,
+    });
+  }, 180_000);
+});
