@@ -6,6 +6,7 @@
 import {
 	NodeOperationError,
 	type IBinaryData,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -73,7 +74,7 @@ async function parseBody(headers: Record<string, string>, body: Buffer | undefin
 	if (!body) return {};
 	if (type.includes('application/json')) return { json: JSON.parse(body.toString('utf8')) };
 	if (type.includes('multipart/form-data')) {
-		return { form: await new Response(body, { headers: { 'content-type': type } }).formData() };
+		return { form: await new Response(body as unknown as BodyInit, { headers: { 'content-type': type } }).formData() };
 	}
 	return {};
 }
@@ -92,7 +93,7 @@ export function binaryItem(fields: Record<string, { bytes: Uint8Array; fileName:
 }
 
 export function fakeContext(options: FakeOptions) {
-	const items = options.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const requests: SentRequest[] = [];
 	const credentials: IDataObject = options.credentials ?? {
 		endpoint: ENDPOINT,
@@ -112,7 +113,7 @@ export function fakeContext(options: FakeOptions) {
 
 	async function send(requestOptions: IHttpRequestOptions, authenticated: boolean): Promise<unknown> {
 		let finalOptions = requestOptions;
-		if (authenticated) finalOptions = await credential.authenticate(credentials, requestOptions);
+		if (authenticated) finalOptions = await credential.authenticate(credentials as ICredentialDataDecryptedObject, requestOptions);
 		const headers = Object.fromEntries(
 			Object.entries(finalOptions.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
 		);
@@ -127,7 +128,8 @@ export function fakeContext(options: FakeOptions) {
 		};
 		requests.push(request);
 		if (finalOptions.abortSignal?.aborted) throw new Error('aborted');
-		const reply = await (options.respond ?? (() => ({ status: 404, body: { error: { code: 'NotFound', message: 'no route' } } })))(request);
+		const notFound: Respond = () => ({ status: 404, body: { error: { code: 'NotFound', message: 'no route' } } });
+		const reply = await (options.respond ?? notFound)(request);
 		const replyBody =
 			reply.body === undefined
 				? Buffer.alloc(0)

@@ -1,5 +1,5 @@
 /** Transcribe and Translate take the same inputs (Translate has no language) and give the same output. */
-import type { AudioModel, TranscriptionResult } from '@aoai-media/core';
+import type { AudioModel, TranscriptionRequest, TranscriptionResult } from '@aoai-media/core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { audioModels, deploymentProperty, modelProperty, optionsCollection, perModel, perModelOption, type Show } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../helpers';
@@ -107,7 +107,7 @@ export async function executeAudio(
 		temperature: opts.temperature !== undefined ? Number(opts.temperature) : undefined,
 		language: operation === 'transcribe' && opts.language ? String(opts.language) : undefined,
 		timestamp_granularities: granularities.length > 0 ? granularities : undefined,
-	});
+	}) as TranscriptionRequest;
 	const result =
 		operation === 'transcribe'
 			? await client.audio.transcribe(request, cancelSignal(ctx))
@@ -124,7 +124,7 @@ function transcriptionJson(result: TranscriptionResult, context: { deployment: s
 	};
 	if (result.language !== undefined) json.language = result.language;
 	if (result.duration !== undefined) json.duration = result.duration;
-	if (result.segments !== undefined) json.segments = result.segments as IDataObject[];
-	if (result.words !== undefined) json.words = result.words as IDataObject[];
+	if (result.segments !== undefined) json.segments = result.segments as unknown as IDataObject[];
+	if (result.words !== undefined) json.words = result.words as unknown as IDataObject[];
 	return json;
 }
