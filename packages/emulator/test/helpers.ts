@@ -50,3 +50,51 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
 export function b64(s: string): Buffer {
   return Buffer.from(s, 'base64');
 }
+
+/** A mono 16-bit PCM WAV of a 440 Hz tone. */
+export function wav(seconds: number, sampleRate = 16_000): Uint8Array {
+  const samples = Math.round(seconds * sampleRate);
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write('WAVE', 8, 'ascii');
+  buf.write('fmt ', 12, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(sampleRate, 24);
+  buf.writeUInt32LE(sampleRate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / sampleRate) * 8000), 44 + i * 2);
+  return new Uint8Array(buf);
+}
+
+export function blob(bytes: Uint8Array, type: string): Blob {
+  return new Blob([bytes.slice().buffer as ArrayBuffer], { type });
+}
+
+/** Width, height, duration and codec of a video, read by ffprobe. */
+export async function probeVideo(bytes: Uint8Array): Promise<{ width: number; height: number; duration: number; codec: string }> {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFile } = await import('node:child_process');
+  const dir = await mkdtemp(join(tmpdir(), 'emu-test-'));
+  const file = join(dir, 'v.mp4');
+  try {
+    await writeFile(file, bytes);
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height,codec_name:format=duration', '-of', 'json', file], (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
+    );
+    const info = JSON.parse(out) as { streams: { width: number; height: number; codec_name: string }[]; format: { duration: string } };
+    const s = info.streams[0]!;
+    return { width: s.width, height: s.height, codec: s.codec_name, duration: Number(info.format.duration) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

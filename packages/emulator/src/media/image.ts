@@ -40,10 +40,13 @@ function grid(seed: string, transparent: boolean): Buffer {
   return out;
 }
 
-/** The pattern as raw RGBA pixels at the exact size. */
-export function patternRaw(seed: string, width: number, height: number, transparent: boolean): Promise<Buffer> {
+/**
+ * The pattern as raw RGBA pixels at the exact size. Lossless output uses flat tiles (small, fast
+ * PNGs); lossy output uses smooth gradients so that `output_compression` visibly changes the size.
+ */
+export function patternRaw(seed: string, width: number, height: number, transparent: boolean, smooth = false): Promise<Buffer> {
   return sharp(grid(seed, transparent), { raw: { width: GRID, height: GRID, channels: 4 } })
-    .resize(width, height, { kernel: 'nearest', fit: 'fill' })
+    .resize(width, height, { kernel: smooth ? 'cubic' : 'nearest', fit: 'fill' })
     .raw()
     .toBuffer();
 }
@@ -62,13 +65,13 @@ export function encode(pipeline: Sharp, spec: Pick<ImageSpec, 'format' | 'compre
 }
 
 export async function renderImage(spec: ImageSpec): Promise<Buffer> {
-  const raw = await patternRaw(spec.seed, spec.width, spec.height, spec.transparent);
+  const raw = await patternRaw(spec.seed, spec.width, spec.height, spec.transparent, spec.format !== 'png');
   return encode(sharp(raw, { raw: { width: spec.width, height: spec.height, channels: 4 } }), spec);
 }
 
 /** A blurred stand-in for a partial image of the Responses stream (index 0 is the blurriest). */
 export async function renderPartial(spec: ImageSpec, index: number, total: number): Promise<Buffer> {
-  const raw = await patternRaw(spec.seed, spec.width, spec.height, spec.transparent);
+  const raw = await patternRaw(spec.seed, spec.width, spec.height, spec.transparent, spec.format !== 'png');
   const sigma = 4 * (total - index) + 0.3;
   return encode(sharp(raw, { raw: { width: spec.width, height: spec.height, channels: 4 } }).blur(sigma), spec);
 }
@@ -83,7 +86,7 @@ export async function renderEdit(images: Uint8Array[], mask: Uint8Array | undefi
   const first = images[0];
   if (!first) throw new Error('renderEdit needs at least one image');
   const base = await sharp(first).resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer();
-  const pattern = await patternRaw(spec.seed, width, height, spec.transparent);
+  const pattern = await patternRaw(spec.seed, width, height, spec.transparent, spec.format !== 'png');
   const keep = mask
     ? await sharp(mask).resize(width, height, { fit: 'fill', kernel: 'nearest' }).ensureAlpha().extractChannel(3).raw().toBuffer()
     : undefined;
