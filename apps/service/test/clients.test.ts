@@ -1,0 +1,122 @@
+/** The official openai package and our core client, pointed at the service with a service key. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI, { AzureOpenAI, toFile } from 'openai';
+import { AzureOpenAIMedia } from '@aoai-media/core';
+import { KEYS, call, json, startStack, type Stack } from './support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** A real WAV file: one second of a 440 Hz tone, 16 kHz mono 16-bit PCM. */
+function wav(seconds = 1, rate = 16000): Buffer {
+  const samples = seconds * rate;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+describe('official openai package', () => {
+  it('OpenAI with baseURL generates and edits images', async () => {
+    const openai = new OpenAI({ apiKey: KEYS.acme, baseURL: `${stack.url}/openai/v1`, maxRetries: 0 });
+    const gen = await openai.images.generate({ model: 'gpt-image-1', prompt: 'a green kite', size: '1024x1024', quality: 'low' });
+    expect(gen.data?.[0]?.b64_json?.length).toBeGreaterThan(100);
+    const png = Buffer.from(gen.data![0]!.b64_json!, 'base64');
+    const edit = await openai.images.edit({
+      model: 'gpt-image-1',
+      prompt: 'make it blue',
+      image: await toFile(png, 'kite.png', { type: 'image/png' }),
+      mask: await toFile(png, 'mask.png', { type: 'image/png' }),
+    });
+    expect(Buffer.from(edit.data![0]!.b64_json!, 'base64').subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('AzureOpenAI (deployment paths, api-key header) generates and edits', async () => {
+    const azure = new AzureOpenAI({ endpoint: stack.url, apiKey: KEYS.globex, apiVersion: '2025-04-01-preview', deployment: 'gpt-image-1', maxRetries: 0 });
+    const gen = await azure.images.generate({ model: 'gpt-image-1', prompt: 'a quiet harbour', quality: 'low' });
+    const png = Buffer.from(gen.data![0]!.b64_json!, 'base64');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const edit = await azure.images.edit({ model: 'gpt-image-1', prompt: 'add boats', image: await toFile(png, 'h.png', { type: 'image/png' }) });
+    expect(edit.data).toHaveLength(1);
+  });
+
+  it('surfaces the service validation error as a 400 naming the field', async () => {
+    const openai = new OpenAI({ apiKey: KEYS.acme, baseURL: `${stack.url}/openai/v1`, maxRetries: 0 });
+    const err = await openai.images.generate({ model: 'dall-e-3', prompt: 'x', n: 3 }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.param).toBe('n');
+  });
+});
+
+describe('core client through the service', () => {
+  const client = () => new AzureOpenAIMedia({ endpoint: stack.url, auth: { apiKey: KEYS.acme }, maxRetries: 0 });
+
+  it('transcribes and translates audio on deployment paths', async () => {
+    const c = client();
+    const t = await c.audio.transcribe({ model: 'whisper', file: { data: wav(), filename: 'tone.wav', contentType: 'audio/wav' }, response_format: 'verbose_json' });
+    expect(typeof t.text).toBe('string');
+    expect(t.format).toBe('verbose_json');
+    const srt = await c.audio.transcribe({ model: 'whisper', file: { data: wav(), filename: 'tone.wav' }, response_format: 'srt' });
+    expect(srt.text).toMatch(/-->/);
+    const tr = await c.audio.translate({ model: 'whisper', file: { data: wav(), filename: 'tone.wav' } });
+    expect(typeof tr.text).toBe('string');
+  });
+
+  it('streams partial images through the Responses image tool', async () => {
+    const events: string[] = [];
+    for await (const event of client().images.stream({ model: 'gpt-image-1', prompt: 'a comet', partial_images: 2, size: '1024x1024', quality: 'low' })) {
+      events.push(event.type);
+      if (event.type === 'completed') expect(event.image.bytes?.length).toBeGreaterThan(100);
+    }
+    expect(events.filter((e) => e === 'partial_image')).toHaveLength(2);
+    expect(events[events.length - 1]).toBe('completed');
+  });
+
+  it('relays the event stream as it arrives (server-sent events)', async () => {
+    const res = await json(stack, '/openai/v1/responses', {
+      model: 'gpt-4o', input: 'draw a comet', stream: true,
+      tools: [{ type: 'image_generation', partial_images: 1, quality: 'low' }],
+    }, { headers: { 'x-ms-oai-image-generation-deployment': 'gpt-image-1' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await res.text();
+    expect(text).toMatch(/response\.image_generation_call\.partial_image/);
+    expect(text).toMatch(/response\.completed/);
+  });
+
+  it('refuses a bad image tool setting before streaming', async () => {
+    const res = await json(stack, '/openai/v1/responses', {
+      model: 'gpt-4o', input: 'x', stream: true, tools: [{ type: 'image_generation', partial_images: 9, size: '3x3' }],
+    }, { headers: { 'x-ms-oai-image-generation-deployment': 'gpt-image-1' } });
+    expect(res.status).toBe(400);
+    const body: any = await res.json();
+    const params = body.error.details.map((d: any) => d.param);
+    expect(params).toContain('tools[0].partial_images');
+    expect(params).toContain('tools[0].size');
+  });
+
+  it('refuses audio that is not audio, naming file', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('hello')], { type: 'text/plain' }), 'notes.txt');
+    const res = await call(stack, '/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21', { method: 'POST', body: form });
+    expect(res.status).toBe(400);
+    expect((await res.json() as any).error.param).toBe('file');
+  });
+});
