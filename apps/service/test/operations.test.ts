@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODELS, type ImageModel } from '@aoai-media/core';
+import { KEYS, call, json, sha, startStack, until, type Stack } from './support/stack.js';
+import { ConfigProblem, loadConfig } from '../src/config/config.js';
+import { checkCallbackUrl, refuseAddress } from '../src/webhooks/targets.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { VIDEO_MAX_RUNNING_PER_DEPLOYMENT: 'sora=2', LOG_LEVEL: 'info' }, emulator: { timeScale: 4 } });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('health and docs', () => {
+  it('reports readiness of Redis, storage and Azure; liveness without a key', async () => {
+    const res = await fetch(`${stack.url}/health`);
+    expect(res.status).toBe(200);
+    const body: any = await res.json();
+    expect(body.status).toBe('ok');
+    expect(Object.keys(body.info).sort()).toEqual(['redis', 'storage', 'upstream']);
+    expect((await fetch(`${stack.url}/health/live`)).status).toBe(200);
+  });
+
+  it('serves OpenAPI whose enums are the model table', async () => {
+    const ui = await fetch(`${stack.url}/docs`);
+    expect(ui.status).toBe(200);
+    const doc: any = await (await fetch(`${stack.url}/docs/openapi.json`)).json();
+    expect(doc.paths['/openai/v1/images/generations']).toBeTruthy();
+    expect(doc.paths['/openai/v1/video/generations/jobs']).toBeTruthy();
+    for (const m of MODELS.filter((x): x is ImageModel => x.kind === 'image')) {
+      const schema = doc.components.schemas[`ImageGenerate.${m.name}`];
+      expect(schema.properties.size.enum, m.name).toEqual(m.sizes);
+      expect(schema.properties.quality.enum, m.name).toEqual(m.qualities);
+      expect(schema.properties.n.maximum, m.name).toBe(m.n.max);
+      expect(schema.properties.prompt.maxLength, m.name).toBe(m.promptMaxLength);
+    }
+    expect(doc.components.schemas.VideoJobRequest.oneOf.length).toBeGreaterThan(0);
+  });
+});
+
+describe('admin', () => {
+  it('Bull Board and stats need the admin key; tenant keys are not enough', async () => {
+    expect((await call(stack, '/admin/queues', { key: KEYS.acme })).status).toBe(401);
+    expect((await fetch(`${stack.url}/admin/queues`)).status).toBe(401);
+    const board = await call(stack, '/admin/queues', { key: KEYS.admin });
+    expect(board.status).toBe(200);
+    expect(await board.text()).toMatch(/<html/i);
+    const basic = await fetch(`${stack.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${KEYS.admin}`).toString('base64')}` } });
+    expect(basic.status).toBe(200);
+    expect((await call(stack, '/admin/stats', { key: KEYS.acme })).status).toBe(401);
+    expect((await call(stack, '/admin/stats', { key: KEYS.admin })).status).toBe(200);
+  });
+});
+
+describe('per-deployment cap', () => {
+  it('never runs more than the configured upstream jobs at once; the rest wait and then succeed', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `capped ${i}`, width: 480, height: 480, n_seconds: 1 })).json();
+      ids.push(r.id);
+    }
+    for (const id of ids) {
+      await until(`job ${id}`, async () => {
+        const j: any = await (await call(stack, `/openai/v1/video/generations/jobs/${id}`)).json();
+        return j.status === 'succeeded' ? j : undefined;
+      }, { tries: 600 });
+    }
+    expect(stack.emu.admin.counters().peakRunningVideoJobs.sora).toBe(2);
+    expect(stack.emu.admin.counters().videoJobsCreated.sora).toBe(6);
+  });
+});
+
+describe('logs', () => {
+  it('are JSON with request ids, and never hold keys or base64 media', async () => {
+    await json(stack, '/openai/v1/images/generations', { model: 'gpt-image-1', prompt: 'log me', quality: 'low' }, { headers: { 'x-request-id': 'log-check-1' } });
+    await call(stack, '/openai/v1/images/generations', { method: 'POST', key: 'a-wrong-key-that-must-not-be-logged' });
+    const lines = stack.logs.join('').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.requestId === 'log-check-1' && l.status === 200)).toBe(true);
+    const all = stack.logs.join('');
+    for (const secret of [KEYS.acme, KEYS.admin, 'a-wrong-key-that-must-not-be-logged', stack.emu.apiKey]) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/[A-Za-z0-9+/]{200,}/);
+  });
+});
+
+describe('configuration', () => {
+  it('lists every problem at once, naming the variable and never echoing secrets', () => {
+    let problem: ConfigProblem | undefined;
+    try {
+      loadConfig({ AZURE_OPENAI_ENDPOINT: 'ftp://x', SERVICE_KEYS: 'acme:supersecretkey', PORT: 'eighty', VIDEO_MAX_RUNNING: '0' });
+    } catch (e) {
+      problem = e as ConfigProblem;
+    }
+    expect(problem).toBeInstanceOf(ConfigProblem);
+    const text = problem!.message;
+    for (const name of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'REDIS_URL', 'SERVICE_KEYS', 'PORT', 'VIDEO_MAX_RUNNING']) expect(text).toContain(name);
+    expect(text).not.toContain('supersecretkey');
+  });
+
+  it('accepts a complete configuration', () => {
+    const c = loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k', REDIS_URL: 'redis://127.0.0.1:6379', SERVICE_KEYS: `a:${sha('x')}` });
+    expect(c.keys[0]!.tenant).toBe('a');
+    expect(c.port).toBe(3000);
+  });
+});
+
+describe('callback targets', () => {
+  const strict = { allowLoopback: false, allowPrivate: false };
+  it('refuses loopback, private, link-local and mapped addresses unless allowed', () => {
+    for (const a of ['127.0.0.1', '10.0.0.8', '172.20.1.1', '192.168.0.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0']) {
+      expect(refuseAddress(a, strict), a).toBeTruthy();
+    }
+    expect(refuseAddress('93.184.216.34', strict)).toBeUndefined();
+    expect(refuseAddress('127.0.0.1', { allowLoopback: true, allowPrivate: false })).toBeUndefined();
+    expect(checkCallbackUrl('http://localhost:8080/x', strict)).toMatch(/loopback/);
+    expect(checkCallbackUrl('file:///etc/passwd', strict)).toMatch(/http or https/);
+    expect(checkCallbackUrl('https://user:pw@example.com/', strict)).toMatch(/credentials/);
+    expect(checkCallbackUrl('https://example.com/hook', strict)).toBeUndefined();
+  });
+});
