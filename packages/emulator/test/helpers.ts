@@ -98,3 +98,16 @@ export async function probeVideo(bytes: Uint8Array): Promise<{ width: number; he
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Split an SSE body into events (event name + parsed data). */
+export function parseSse(text: string): { event: string; data: any }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const lines = block.split('\n');
+      const event = lines.find((l) => l.startsWith('event: '))!.slice(7);
+      const data = JSON.parse(lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n'));
+      return { event, data };
+    });
+}
