@@ -1,0 +1,178 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startEmulator } from '@aoai-media/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../src/main.js';
+import { recordingIO, tempDir } from './helpers.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+let emu: Emulator;
+let ws: Awaited<ReturnType<typeof tempDir>>;
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0 });
+});
+afterAll(async () => {
+  await emu.close();
+});
+beforeEach(async () => {
+  emu.admin.reset();
+  ws = await tempDir();
+});
+afterEach(async () => {
+  await ws.remove();
+});
+
+const base = () => ({ endpoint: emu.url, 'api-key': emu.apiKey });
+
+/** A job as Azure shows one that failed for a reason other than moderation. */
+function failedJob(id: string) {
+  return {
+    object: 'video.generation.job',
+    id,
+    status: 'failed',
+    created_at: 1,
+    finished_at: 2,
+    expires_at: null,
+    generations: [],
+    prompt: 'x',
+    model: 'sora',
+    n_variants: 1,
+    n_seconds: 5,
+    height: 480,
+    width: 480,
+    failure_reason: 'internal_error',
+  };
+}
+
+describe('failed video jobs', () => {
+  it('video-job-get fails the step with the job and its reason', async () => {
+    const rec = recordingIO(
+      {
+        ...base(),
+        operation: 'video-job-create',
+        deployment: 'sora',
+        prompt: 'x',
+        width: '480',
+        height: '480',
+      },
+      ws.dir,
+    );
+    await run(rec.io);
+    const jobId = rec.outputs['job-id']!;
+    emu.admin.fault({
+      kind: 'status',
+      status: 200,
+      body: failedJob(jobId),
+      match: { operation: 'videoJobs.get' },
+      count: 1,
+    });
+    const get = recordingIO(
+      { ...base(), operation: 'video-job-get', deployment: 'sora', 'job-id': jobId },
+      ws.dir,
+    );
+    await run(get.io);
+    expect(get.failed).toBe(`Video job ${jobId} ended failed: internal_error`);
+    expect(get.outputs.status).toBe('failed');
+    expect(get.outputs['job-id']).toBe(jobId);
+    expect(get.summary).toContain(`failed: Video job ${jobId} ended failed: internal_error`);
+  });
+
+  it('a failure seen while waiting ends the wait', async () => {
+    emu.admin.fault({
+      kind: 'status',
+      status: 200,
+      body: failedJob('task_fixed'),
+      match: { operation: 'videoJobs.get' },
+      count: 1,
+    });
+    const rec = recordingIO(
+      {
+        ...base(),
+        operation: 'video-generate',
+        deployment: 'sora',
+        prompt: 'x',
+        width: '480',
+        height: '480',
+        'poll-interval-seconds': '1',
+      },
+      ws.dir,
+    );
+    await run(rec.io);
+    expect(rec.failed).toMatch(/^Video job \S+ ended failed: internal_error$/);
+    expect(rec.outputs.files).toBe('[]');
+  });
+});
+
+describe('other failures', () => {
+  it('an output folder that cannot be created fails with the reason', async () => {
+    await writeFile(path.join(ws.dir, 'taken'), 'a file, not a folder');
+    const rec = recordingIO(
+      {
+        ...base(),
+        operation: 'image-generate',
+        deployment: 'gpt-image-1',
+        prompt: 'x',
+        'output-dir': 'taken/images',
+      },
+      ws.dir,
+    );
+    await run(rec.io);
+    expect(rec.failed).toMatch(/^Unexpected error: .*(ENOTDIR|EEXIST)/);
+  });
+
+  it('a missing prompt-file names the input', async () => {
+    const rec = recordingIO(
+      {
+        ...base(),
+        operation: 'image-generate',
+        deployment: 'gpt-image-1',
+        'prompt-file': 'prompts/none.txt',
+      },
+      ws.dir,
+    );
+    await run(rec.io);
+    expect(rec.annotations('error')).toEqual([
+      {
+        level: 'error',
+        title: 'Invalid input: prompt-file',
+        message: 'Input "prompt-file": "prompts/none.txt" is not a readable file in the workspace',
+      },
+    ]);
+    expect(emu.admin.requests().filter((r) => !r.path.startsWith('/_emulator'))).toHaveLength(0);
+  });
+
+  it('a summary that cannot be written is a warning, not a failure', async () => {
+    const rec = recordingIO(
+      { ...base(), operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' },
+      ws.dir,
+    );
+    rec.io.writeSummary = async () => {
+      throw new Error('disk full');
+    };
+    await run(rec.io);
+    expect(rec.failed).toBeUndefined();
+    expect(rec.annotations('warning').map((w) => w.message)).toEqual([
+      'Could not write the job summary: disk full',
+    ]);
+    expect(JSON.parse(rec.outputs.files!)).toHaveLength(1);
+  });
+
+  it('a Sora 2 deployment takes one variant only', async () => {
+    const rec = recordingIO(
+      {
+        ...base(),
+        operation: 'video-job-create',
+        deployment: 'sora-2',
+        prompt: 'x',
+        width: '1280',
+        height: '720',
+        variants: '2',
+      },
+      ws.dir,
+    );
+    await run(rec.io);
+    expect(rec.annotations('error').map((a) => a.title)).toEqual(['Invalid input: variants']);
+    expect(rec.annotations('error')[0]!.message).toContain('allowed: 1-1');
+  });
+});
