@@ -3,7 +3,11 @@
  * Sora 1 video jobs answer the same fields unwrapped.
  */
 
-export type ErrorStyle = 'wrapped' | 'video';
+/**
+ * `wrapped`: `{ error: {...} }` (deployment paths); `wrapped-v1`: the same, with `type: 'error'` as
+ * the v1 spec declares; `video`: Sora 1 jobs, unwrapped.
+ */
+export type ErrorStyle = 'wrapped' | 'wrapped-v1' | 'video';
 
 export interface ErrorFields {
   code: string;
@@ -27,7 +31,7 @@ export class HttpError extends Error {
 export function errorBody(style: ErrorStyle, fields: ErrorFields): Record<string, unknown> {
   const clean: Record<string, unknown> = { code: fields.code, message: fields.message };
   if (fields.param !== undefined) clean.param = fields.param;
-  if (fields.type !== undefined) clean.type = fields.type;
+  if (fields.type !== undefined) clean.type = style === 'wrapped-v1' ? 'error' : fields.type;
   if (fields.inner_error !== undefined) clean.inner_error = fields.inner_error;
   return style === 'video' ? clean : { error: clean };
 }

@@ -228,7 +228,7 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
         return true;
       });
       if (!r) throw resourceNotFound();
-      style = r.style;
+      style = r.style === 'wrapped' && family === 'v1' ? 'wrapped-v1' : r.style;
       operation = r.operation;
 
       const apiVersion = url.searchParams.get('api-version');
