@@ -1,4 +1,5 @@
 import type { AzureOpenAIMedia, ModelSpec } from '@aoai-media/core';
+import { displayPath } from './files.js';
 import type { ActionIO } from './io.js';
 import type { Inputs } from './inputs.js';
 
@@ -33,3 +34,9 @@ export interface OperationResult {
 }
 
 export type OperationFn = (ctx: OperationContext) => Promise<void>;
+
+/** Records a written file for the outputs and summary, and says so in the log. */
+export function addFile(ctx: OperationContext, full: string): void {
+  ctx.result.files.push(full);
+  ctx.io.info(`Wrote ${displayPath(full, ctx.io.workspace)}`);
+}

@@ -273,6 +273,34 @@ describe('video-job-create and video-job-get', () => {
     expect(JSON.parse(done!.outputs['generation-ids']!)).toHaveLength(1);
   });
 
+  it('follows a Sora 2 video by its id', async () => {
+    const created = await act({
+      operation: 'video-job-create',
+      deployment: 'sora-2',
+      prompt: 'a kite',
+      width: '720',
+      height: '1280',
+    });
+    const id = created.outputs['job-id']!;
+    expect(id).toMatch(/^video_/);
+    let done: Recorded | undefined;
+    for (let i = 0; i < 40 && !done; i++) {
+      // No deployment model hint needed beyond the name: sora-2 selects the videos API.
+      const got = await act({
+        operation: 'video-job-get',
+        deployment: 'sora-2',
+        'job-id': id,
+        download: 'true',
+      });
+      if (got.outputs.status === 'completed') done = got;
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(done, 'video finished within 10 s').toBeDefined();
+    expect(JSON.parse(done!.outputs['generation-ids']!)).toEqual([id]);
+    expect(files(done!)).toHaveLength(2);
+    expect(await info(files(done!)[0]!)).toMatchObject({ format: 'mp4', width: 720, height: 1280 });
+  });
+
   it('without download only reports', async () => {
     const created = await act({
       operation: 'video-job-create',

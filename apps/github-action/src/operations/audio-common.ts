@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TranscriptionRequest } from '@aoai-media/core';
-import type { OperationContext } from '../context.js';
+import { addFile, type OperationContext } from '../context.js';
 import { safeName, writeNewFile } from '../files.js';
 import { InputError } from '../problems.js';
 
@@ -67,8 +67,7 @@ export async function audioRequest(ctx: OperationContext, kind: 'transcribe' | '
     `${stem}.${kind === 'translate' ? 'translation' : 'transcript'}.${ext}`,
     body,
   );
-  ctx.result.files.push(written);
-  io.info(`Wrote ${written}`);
+  addFile(ctx, written);
   const details = [
     result.language && `language ${result.language}`,
     result.duration !== undefined && `${result.duration} s of audio`,

@@ -1,5 +1,5 @@
 import type { ImageEditRequest, ImagesResult } from '@aoai-media/core';
-import type { OperationContext } from '../context.js';
+import { addFile, type OperationContext } from '../context.js';
 import { writeNewFile } from '../files.js';
 
 /** The image options both generate and edit take, leaving out what was not given. */
@@ -37,8 +37,7 @@ export async function writeImages(ctx: OperationContext, result: ImagesResult, s
         `image ${image.index + 1} came back without data${image.url ? ` (url ${image.url})` : ''}`,
       );
     const file = await writeNewFile(ctx.outDir, `${stem}-${image.index + 1}.${image.extension}`, image.bytes);
-    ctx.result.files.push(file);
-    ctx.io.info(`Wrote ${file}`);
+    addFile(ctx, file);
   }
   if (result.requestId) ctx.result.notes.push(`Request id: ${result.requestId}`);
 }

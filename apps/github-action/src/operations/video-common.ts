@@ -1,5 +1,5 @@
 import type { Video, VideoJob } from '@aoai-media/core';
-import type { OperationContext } from '../context.js';
+import { addFile, type OperationContext } from '../context.js';
 import { safeName, streamToNewFile, writeNewFile } from '../files.js';
 import { mediaInfo } from '../media-info.js';
 import { InputError } from '../problems.js';
@@ -126,8 +126,7 @@ export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promi
         ? await ctx.client.videos.content(id, { variant: 'video', signal: ctx.signal })
         : await ctx.client.videos.generations.content(id, { quality: 'high', signal: ctx.signal });
     const video = await streamToNewFile(ctx.outDir, `${name}.mp4`, content.stream);
-    ctx.result.files.push(video);
-    ctx.io.info(`Wrote ${video}`);
+    addFile(ctx, video);
 
     const thumbBytes =
       done.api === 'videos'
@@ -140,8 +139,7 @@ export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promi
       `${name}-thumbnail.${imageExtension(thumbBytes)}`,
       thumbBytes,
     );
-    ctx.result.files.push(thumbnail);
-    ctx.io.info(`Wrote ${thumbnail}`);
+    addFile(ctx, thumbnail);
   }
 }
 
