@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { AzureOpenAIMedia, decodeBase64, decodeBase64Portable, getModel, validate } from '../dist/index.js';
+import { videoBench } from './video.mjs';
 
 const rows = [];
 const row = (name, value, note = '') => rows.push([name, value, note]);
@@ -156,6 +157,9 @@ const gc = () => globalThis.gc?.();
   row('decodeBase64 / Buffer.from time', `${fmt(ours.ms / native.ms, 3)}x`, 'target <= 1.20x');
   row('decode 4 MB: portable fallback (no Buffer)', `${fmt(portable.ms, 2)} ms`, `${fmt(portable.ms / native.ms, 2)}x Buffer.from, peak +${fmt(portable.peakMb, 1)} MB`);
 }
+
+// 4. Streaming a 200 MB video to a file (child processes; see video.mjs).
+rows.push(...(await videoBench()));
 
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'value', 'note'][i].length));
 const line = (cells) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
