@@ -52,8 +52,10 @@ export class AzureErrorFilter implements ExceptionFilter {
       const message = typeof exception.getResponse() === 'string' ? String(exception.getResponse()) : exception.message;
       return new ApiError(status, { code: String(status), message, type: status < 500 ? 'invalid_request_error' : 'server_error' });
     }
-    if ((exception as { type?: string })?.type === 'entity.parse.failed') {
-      return ApiError.badRequest('the request body is not valid JSON', undefined, 'invalid_json');
+    // Errors raised by the HTTP layer itself (a malformed URL, an aborted upload) carry their own 4xx status.
+    const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return new ApiError(status, { code: String(status), message: status === 400 ? 'the request could not be read' : (exception as Error).message, type: 'invalid_request_error' });
     }
     this.log.error({ err: exception, path: req.path }, 'unhandled error');
     return new ApiError(500, { code: 'internal_error', message: 'The service failed to handle the request', type: 'server_error' });
