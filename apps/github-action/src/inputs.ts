@@ -31,16 +31,19 @@ const images = MODELS.filter((m): m is ImageModel => m.kind === 'image');
 const videos = MODELS.filter((m): m is VideoModel => m.kind === 'video');
 const audios = MODELS.filter((m): m is AudioModel => m.kind === 'audio');
 
-/** "gpt-image-1: a, b; dall-e-3: c" for one field of the model table. */
+/** "gpt-image-1, gpt-image-1-mini: a, b; dall-e-3: c" for one field of the model table (same lists grouped). */
 function perModel<M extends { name: string }>(
   models: M[],
   pick: (m: M) => readonly (string | number)[] | undefined,
 ): string {
-  return models
-    .map((m) => [m.name, pick(m)] as const)
-    .filter(([, values]) => values && values.length > 0)
-    .map(([name, values]) => `${name}: ${values!.join(', ')}`)
-    .join('; ');
+  const groups = new Map<string, string[]>();
+  for (const m of models) {
+    const values = pick(m);
+    if (!values || values.length === 0) continue;
+    const key = values.join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), m.name]);
+  }
+  return [...groups].map(([values, names]) => `${names.join(', ')}: ${values}`).join('; ');
 }
 
 function secondsOf(m: VideoModel): string[] {
@@ -48,6 +51,16 @@ function secondsOf(m: VideoModel): string[] {
     ? [...(m.seconds as string[])]
     : [`${(m.seconds as { min: number }).min}-${(m.seconds as { max: number }).max}`];
 }
+
+/** Size-dependent video limits, e.g. "sora at 1920x1080, 1080x1920: up to 10 s and 1 variant". */
+const videoSizeLimits = videos
+  .flatMap((m) =>
+    m.sizeLimits.map(
+      (l) =>
+        `${m.name} at ${l.sizes.join(', ')}: up to ${l.maxSeconds} s and ${l.maxVariants} variant${l.maxVariants === 1 ? '' : 's'}`,
+    ),
+  )
+  .join('; ');
 
 export const INPUTS: readonly InputDef[] = [
   { name: 'operation', required: true, default: '', description: `What to do: ${OPERATIONS.join(', ')}.` },
@@ -169,7 +182,7 @@ export const INPUTS: readonly InputDef[] = [
     name: 'seconds',
     default: '',
     operations: VIDEO_CREATE_OPS,
-    description: `Video length in seconds. Default: the model's default (${videos.map((m) => `${m.name}: ${m.defaultSeconds}`).join(', ')}). ${perModel(videos, secondsOf)}.`,
+    description: `Video length in seconds. Default: the model's default (${videos.map((m) => `${m.name}: ${m.defaultSeconds}`).join(', ')}). ${perModel(videos, secondsOf)}. Limits by size: ${videoSizeLimits}.`,
   },
   {
     name: 'variants',

@@ -101,6 +101,19 @@ describe('image-generate', () => {
     expect(await info(files(rec)[0]!)).toMatchObject({ width: 1024, height: 1024 });
   });
 
+  it('uses deployment paths with a dated api-version', async () => {
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-1',
+      prompt: 'a red kite',
+      'api-version': '2025-04-01-preview',
+    });
+    expect(rec.failed).toBeUndefined();
+    expect(files(rec)).toHaveLength(1);
+    const sent = apiRequests()[0]!;
+    expect(sent.path).toBe('/openai/deployments/gpt-image-1/images/generations');
+  });
+
   it('never overwrites files from an earlier step', async () => {
     await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'one' });
     const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'two' });
