@@ -9,7 +9,7 @@ import { pollJob, type WaitOptions } from '../polling.js';
 import { preflight } from '../preflight.js';
 import { inspectFile, isFileInput, toUpload, type FileInput } from '../uploads.js';
 import { videoCreate, videoRemix } from '../validate/videos.js';
-import { MAX_LIST_PAGES, checkId, jobFailure } from './video-jobs.js';
+import { MAX_LIST_PAGES, checkId, jobFailure } from './video-common.js';
 
 export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
 

@@ -5,7 +5,8 @@
 import type { AzureOpenAIMedia, CallOptions } from '../client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { downloadFrom, normaliseType, type Download } from '../download.js';
-import { checkId, type VideoGeneration } from './video-jobs.js';
+import { checkId } from './video-common.js';
+import type { VideoGeneration } from './video-jobs.js';
 
 export type VideoQuality = 'high' | 'low';
 const QUALITIES: readonly VideoQuality[] = ['high', 'low'];

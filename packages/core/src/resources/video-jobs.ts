@@ -3,11 +3,12 @@
  * Jobs exist only on the v1 paths, whatever api-version the client uses for other calls.
  */
 import type { AzureOpenAIMedia, CallOptions } from '../client.js';
-import { ContentFilterError, JobFailedError, ValidationError, type Issue } from '../errors.js';
+import { ValidationError, type Issue } from '../errors.js';
 import { pollJob, type WaitOptions } from '../polling.js';
 import { preflight } from '../preflight.js';
-import { inspectFile, toUpload, type FileInput } from '../uploads.js';
+import { inspectFile, isFileInput, toUpload, type FileInput } from '../uploads.js';
 import { videoFileName, videoJob } from '../validate/videos.js';
+import { MAX_LIST_PAGES, checkId, defined, jobFailure } from './video-common.js';
 
 export type VideoJobStatus = 'preprocessing' | 'queued' | 'running' | 'processing' | 'cancelled' | 'succeeded' | 'failed';
 export const VIDEO_JOB_STATUSES: readonly VideoJobStatus[] = [
@@ -96,8 +97,6 @@ export interface ListVideoJobsParams {
   statuses?: VideoJobStatus[];
 }
 
-/** The bound on pages `listAll` walks, so a server that never stops paging cannot loop forever. */
-export const MAX_LIST_PAGES = 10_000;
 
 const JOB_PATH = 'video/generations/jobs';
 
@@ -127,7 +126,7 @@ export class VideoJobs {
   async createWithMedia(request: CreateVideoJobWithMediaRequest, options: CallOptions = {}): Promise<VideoJob> {
     const files = Array.isArray(request?.files) ? request.files : [];
     // A Blob's first bytes need an await, so its type is known before the rules run.
-    const facts = await Promise.all(files.map((f) => (isInspectable(f) ? inspectFile(f) : undefined)));
+    const facts = await Promise.all(files.map((f) => (isFileInput(f) ? inspectFile(f) : undefined)));
     preflight(this.client, request?.model, 'video job', (model) => {
       const found = videoJob(request, model, { files: facts });
       if (request?.files === undefined) found.push({ path: 'files', code: 'required', message: 'files is required; attach at least one image or video' });
@@ -214,38 +213,6 @@ export class VideoJobs {
       { ...options, method: 'GET', route: 'v1', path: `${JOB_PATH}/${encodeURIComponent(jobId)}` },
       async (response) => ({ job: (await response.json()) as VideoJob, headers: response.headers }),
     );
-  }
-}
-
-const MODERATION_REASONS = new Set(['input_moderation', 'output_moderation', 'moderation_blocked']);
-
-/** The error for a job that ended badly: content moderation is a ContentFilterError like everywhere else. */
-export function jobFailure(jobId: string, status: string, reason: string | undefined, job: unknown): Error {
-  if (reason && MODERATION_REASONS.has(reason)) {
-    return new ContentFilterError({
-      status: 200,
-      code: reason,
-      message: `video job ${jobId} was refused by content moderation (${reason})`,
-      body: job,
-    });
-  }
-  return new JobFailedError(jobId, status, reason, job);
-}
-
-function isInspectable(value: unknown): value is FileInput {
-  if (value instanceof Uint8Array || value instanceof Blob) return true;
-  const data = (value as { data?: unknown } | null)?.data;
-  return data instanceof Uint8Array || data instanceof Blob;
-}
-
-/** Drops undefined fields so the body carries only what the caller set. */
-export function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-export function checkId(path: string, id: unknown): void {
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new ValidationError([{ path, code: 'required', message: `${path} must be a non-empty string (got ${JSON.stringify(id) ?? 'undefined'})` }]);
   }
 }
 
