@@ -10,6 +10,8 @@ import { VideoJobs } from './video-jobs.js';
 export * from './video-jobs.js';
 export * from './video-generations.js';
 export * from './sora2.js';
+/** Turns a failed job into its error (JobFailedError, or ContentFilterError for moderation). */
+export { jobFailure } from './video-common.js';
 export type { Download } from '../download.js';
 export type { WaitOptions } from '../polling.js';
 
