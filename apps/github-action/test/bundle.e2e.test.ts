@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startEmulator } from '@aoai-media/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mediaInfo } from '../src/media-info.js';
-import { makePng, makeWav, tempDir } from './helpers.js';
+import { makePng, makeWav, tempDir } from './support.js';
 import { actionDir, bundle, node24, parseOutputFile, runBundle, type RunnerResult } from './runner.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startEmulator } from '@aoai-media/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
-import { recordingIO, tempDir } from './helpers.js';
+import { recordingIO, tempDir } from './support.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Emulator;

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { displayPath, globMatch, resolveFiles, safeName, writeNewFile } from '../src/files.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './support.js';
 
 describe('globMatch', () => {
   it.each([

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startEmulator } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaInfo } from '../src/media-info.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './support.js';
 import { actionDir } from './runner.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMedia, mediaInfo } from '../src/media-info.js';
-import { hasFfmpeg, makePng, tempDir } from './helpers.js';
+import { hasFfmpeg, makePng, tempDir } from './support.js';
 
 describe('mediaInfo', () => {
   it('reads a PNG header', () => {

@@ -2,7 +2,7 @@ import type { Video, VideoJob } from '@aoai-media/core';
 import { describe, expect, it } from 'vitest';
 import type { OperationContext } from '../src/context.js';
 import { progressLogger } from '../src/operations/video-common.js';
-import { recordingIO } from './helpers.js';
+import { recordingIO } from './support.js';
 
 function setup() {
   let now = 0;

@@ -5,7 +5,7 @@ import { startEmulator } from '@aoai-media/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { mediaInfo } from '../src/media-info.js';
-import { makePng, makeWav, recordingIO, tempDir, type Recorded } from './helpers.js';
+import { makePng, makeWav, recordingIO, tempDir, type Recorded } from './support.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Emulator;
