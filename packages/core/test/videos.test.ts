@@ -75,6 +75,7 @@ function handle(req: Recorded, res: ServerResponse): void {
     const data = all.slice(start, start + limit);
     return json(res, 200, { object: 'list', data, has_more: start + limit < all.length, first_id: data[0]?.id, last_id: data.at(-1)?.id });
   }
+  if (path === 'video/generations/jobs/hang') return; // never answers
   if ((m = path.match(/^video\/generations\/jobs\/([^/]+)$/))) {
     const fake = jobs.get(decodeURIComponent(m[1]!));
     if (!fake) return json(res, 404, { code: 'NotFound', message: 'The specified job was not found.' });
@@ -336,6 +337,13 @@ describe('videos.jobs.wait', () => {
     const error = await waiting.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(jobs.get('t7')!.polls).toBe(1);
+  });
+
+  it('times out promptly while a poll hangs (real clock)', async () => {
+    const client = new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'k' }, maxRetries: 0 });
+    const error = await client.videos.jobs.wait('hang', { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toContain('300 ms');
   });
 
   it('rejects bad wait options', async () => {
