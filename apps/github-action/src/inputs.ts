@@ -334,13 +334,13 @@ export function readInputs(get: (name: string) => string): {
     }
     return Number(value);
   };
-  const positive = (name: string): number | undefined => {
+  const positive = (name: string, max: number): number | undefined => {
     const value = raw(name);
     if (value === '') return undefined;
-    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) {
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > max) {
       problems.push({
         input: name,
-        message: `"${value}" is not allowed; use a number of minutes greater than 0`,
+        message: `"${value}" is not allowed; use a number of minutes above 0, at most ${max}`,
       });
       return undefined;
     }
@@ -427,7 +427,8 @@ export function readInputs(get: (name: string) => string): {
     responseFormat: raw('response-format'),
     language: raw('language'),
     outputDir: raw('output-dir'),
-    timeoutMinutes: positive('timeout-minutes') ?? 30,
+    // Five days: the longest a self-hosted job may run.
+    timeoutMinutes: positive('timeout-minutes', 7200) ?? 30,
     failOnContentFilter: bool('fail-on-content-filter'),
   };
   if (inputs.seconds !== '' && !/^\d+$/.test(inputs.seconds)) {

@@ -42,6 +42,12 @@ describe('readInputs', () => {
     expect(byInput.deployment).toContain('required');
     expect(byInput.n).toContain('"two"');
     expect(byInput['timeout-minutes']).toContain('"0"');
+    expect(readInputs(reader({ ...base, 'timeout-minutes': '99999' })).problems).toEqual([
+      {
+        input: 'timeout-minutes',
+        message: '"99999" is not allowed; use a number of minutes above 0, at most 7200',
+      },
+    ]);
     expect(byInput['fail-on-content-filter']).toContain('"maybe"');
     expect(byInput.model).toContain('"gpt-9"');
     expect(byInput.model).toContain('gpt-image-1');
