@@ -32,6 +32,8 @@ const FIELD_INPUT: Record<string, string> = {
   file: 'audio',
   response_format: 'response-format',
   language: 'language',
+  jobId: 'job-id',
+  videoId: 'job-id',
 };
 
 /** Core's validation issues, named by the input a user sets. */
