@@ -1,7 +1,9 @@
 /* global process, Buffer, performance, console */
 // Requests per second for the small-image fast path, next to a bare node:http server answering
 // the same bytes in the same way (the ratio shows how much the emulator itself costs).
-// The server runs in a child process so the load generator does not share its event loop.
+// The server runs in a child process so the load generator does not share its event loop; each
+// server also reports the CPU time it spent, so "requests per second of one core" stays
+// meaningful on a busy machine.
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ if (process.argv[2] === 'serve-emulator') {
   const { startEmulator } = await import('../dist/index.js');
   const emu = await startEmulator({ port: 0, requestLogLimit: 1000 });
   process.send({ url: emu.url, key: emu.apiKey });
+  reportCpu();
 } else if (process.argv[2] === 'serve-bare') {
   const body = Buffer.from(process.argv[3], 'base64');
   const server = http.createServer((req, res) => {
@@ -24,8 +27,26 @@ if (process.argv[2] === 'serve-emulator') {
     });
   });
   server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}`, key: '' }));
+  reportCpu();
 } else {
   await main();
+}
+
+/** Child side: answer 'cpu' messages with the CPU microseconds used so far. */
+function reportCpu() {
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send({ cpu: u.user + u.system });
+    }
+  });
+}
+
+function cpuOf(child) {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m.cpu));
+    child.send('cpu');
+  });
 }
 
 function start(args) {
@@ -52,9 +73,10 @@ function once(agent, url, key, payload) {
   });
 }
 
-async function load(url, key, payload) {
+async function load(server, url, key, payload) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   await once(agent, url, key, payload); // warm the cache
+  const cpuBefore = await cpuOf(server.child);
   let done = 0;
   const started = performance.now();
   const deadline = started + DURATION_MS;
@@ -67,8 +89,9 @@ async function load(url, key, payload) {
     }),
   );
   const secs = (performance.now() - started) / 1000;
+  const cpuUs = (await cpuOf(server.child)) - cpuBefore;
   agent.destroy();
-  return done / secs;
+  return { rps: done / secs, perCore: done / (cpuUs / 1e6) };
 }
 
 async function main() {
@@ -83,17 +106,18 @@ async function main() {
     for (const [name, body] of cases) {
       const payload = Buffer.from(JSON.stringify(body));
       const sample = await once(new http.Agent(), `${emu.url}${path}`, emu.key, payload);
-      const rps = await load(`${emu.url}${path}`, emu.key, payload);
+      const e = await load(emu, `${emu.url}${path}`, emu.key, payload);
       const bare = await start(['serve-bare', sample.toString('base64')]);
-      let bareRps;
+      let b;
       try {
-        bareRps = await load(`${bare.url}${path}`, '', payload);
+        b = await load(bare, `${bare.url}${path}`, '', payload);
       } finally {
         bare.child.kill();
       }
-      console.log(
-        `${name.padEnd(28)} emulator ${rps.toFixed(0).padStart(6)} req/s   bare node:http ${bareRps.toFixed(0).padStart(6)} req/s   ratio ${(rps / bareRps).toFixed(2)}   (${sample.length} bytes)`,
-      );
+      console.log(`${name} (${sample.length} bytes per answer)`);
+      console.log(`  emulator:       ${e.rps.toFixed(0).padStart(6)} req/s, ${e.perCore.toFixed(0).padStart(6)} req per CPU-second`);
+      console.log(`  bare node:http: ${b.rps.toFixed(0).padStart(6)} req/s, ${b.perCore.toFixed(0).padStart(6)} req per CPU-second`);
+      console.log(`  ratio emulator/bare: ${(e.rps / b.rps).toFixed(2)} (throughput), ${(e.perCore / b.perCore).toFixed(2)} (per CPU-second)`);
     }
   } finally {
     emu.child.kill();

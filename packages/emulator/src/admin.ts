@@ -100,7 +100,8 @@ export function createAdmin(emu: EmulatorState): EmulatorAdmin {
     },
     deployments: () => Object.fromEntries(emu.deployments),
     requests(filter = {}) {
-      return emu.log
+      return emu
+        .logEntries()
         .filter(
           (e) =>
             (!filter.operation || e.operation === filter.operation) &&

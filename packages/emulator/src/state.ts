@@ -157,6 +157,7 @@ export class EmulatorState {
   videoRetentionMs: number;
 
   faults: Fault[] = [];
+  /** May hold a few more than `requestLogLimit` entries; `entries()` returns the newest ones. */
   log: RequestLogEntry[] = [];
   counters: Counters = emptyCounters();
   readonly jobs = new Map<string, JobRecord>();
@@ -166,7 +167,7 @@ export class EmulatorState {
   private readonly windows = new Map<string, number[]>();
   private seq = 0;
   private faultSeq = 0;
-  private readonly logLimit: number;
+  readonly logLimit: number;
 
   constructor(private readonly options: EmulatorOptions) {
     this.clock = createClock(options.clock ?? 'real', {
@@ -398,7 +399,12 @@ export class EmulatorState {
     if (entry.deployment) bump(c.byDeployment, entry.deployment);
     bump(c.byStatus, String(entry.status));
     this.log.push({ seq: ++this.seq, ...entry });
-    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    // Trim in batches so a full log does not shift its whole array on every request.
+    if (this.log.length > this.logLimit + Math.max(100, this.logLimit >> 3)) this.log.splice(0, this.log.length - this.logLimit);
+  }
+
+  logEntries(): RequestLogEntry[] {
+    return this.log.length > this.logLimit ? this.log.slice(-this.logLimit) : this.log;
   }
 
   count(key: 'imagesGenerated' | 'videoJobsCreated' | 'videosCreated' | 'transcriptions' | 'contentFiltered', deployment: string, by = 1): void {
