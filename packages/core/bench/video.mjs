@@ -36,9 +36,12 @@ async function child(mode, endpoint, target) {
     if (download.contentLength !== SIZE) throw new Error(`content length ${download.contentLength}`);
     stream = download.stream;
   } else {
-    const response = await fetch(`${endpoint}/openai/v1/video/generations/gen_bench/content/video?api-version=preview`, {
-      headers: { 'api-key': KEY, accept: 'video/mp4' },
-    });
+    const response = await fetch(
+      `${endpoint}/openai/v1/video/generations/gen_bench/content/video?api-version=preview`,
+      {
+        headers: { 'api-key': KEY, accept: 'video/mp4' },
+      },
+    );
     if (!response.ok) throw new Error(`status ${response.status}`);
     stream = response.body;
   }
@@ -47,16 +50,27 @@ async function child(mode, endpoint, target) {
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   if (statSync(target).size !== SIZE) throw new Error('short file');
-  process.stdout.write(JSON.stringify({ mbPerSecond: SIZE / (1024 * 1024) / seconds, rssGrowthMb: (peak - base) / (1024 * 1024) }));
+  process.stdout.write(
+    JSON.stringify({
+      mbPerSecond: SIZE / (1024 * 1024) / seconds,
+      rssGrowthMb: (peak - base) / (1024 * 1024),
+    }),
+  );
 }
 
 function runChild(mode, endpoint, target) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode, endpoint, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode, endpoint, target],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.on('error', reject);
-    proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${mode} child exited ${code}`))));
+    proc.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${mode} child exited ${code}`)),
+    );
   });
 }
 
@@ -101,11 +115,23 @@ export async function videoBench() {
   const clientRss = Math.max(...results.client.map((r) => r.rssGrowthMb));
   const fetchRss = Math.max(...results.fetch.map((r) => r.rssGrowthMb));
   return [
-    ['video 200 MB to file: bare fetch', `${fmt(fetchSpeed)} MB/s`, `peak RSS +${fmt(fetchRss)} MB (largest of ${ROUNDS})`],
-    ['video 200 MB to file: generations.content()', `${fmt(clientSpeed)} MB/s`, `peak RSS +${fmt(clientRss)} MB (largest of ${ROUNDS})`],
+    [
+      'video 200 MB to file: bare fetch',
+      `${fmt(fetchSpeed)} MB/s`,
+      `peak RSS +${fmt(fetchRss)} MB (largest of ${ROUNDS})`,
+    ],
+    [
+      'video 200 MB to file: generations.content()',
+      `${fmt(clientSpeed)} MB/s`,
+      `peak RSS +${fmt(clientRss)} MB (largest of ${ROUNDS})`,
+    ],
     ['content() / bare fetch throughput', `${fmt(clientSpeed / fetchSpeed, 3)}x`, 'target >= 0.90x'],
     ['content() peak RSS growth', `${fmt(clientRss)} MB`, 'target < 50 MB'],
-    ['content() peak RSS growth beyond bare fetch', `${fmt(clientRss - fetchRss)} MB`, 'what the client itself adds'],
+    [
+      'content() peak RSS growth beyond bare fetch',
+      `${fmt(clientRss - fetchRss)} MB`,
+      'what the client itself adds',
+    ],
   ];
 }
 

@@ -14,11 +14,16 @@ export interface Download {
 /** Wraps a successful response's body. `signal` is the caller's: aborting it ends the stream with AbortError. */
 export function downloadFrom(response: Response, fallbackType: string, signal?: AbortSignal): Download {
   const length = Number(response.headers.get('content-length'));
-  const contentLength = response.headers.has('content-length') && Number.isFinite(length) && length >= 0 ? length : undefined;
+  const contentLength =
+    response.headers.has('content-length') && Number.isFinite(length) && length >= 0 ? length : undefined;
   const contentType = normaliseType(response.headers.get('content-type')) ?? fallbackType;
   const body = response.body;
   if (!body) {
-    return { stream: new ReadableStream({ start: (c) => c.close() }), contentLength: contentLength ?? 0, contentType };
+    return {
+      stream: new ReadableStream({ start: (c) => c.close() }),
+      contentLength: contentLength ?? 0,
+      contentType,
+    };
   }
   const reader = body.getReader();
   let received = 0;

@@ -50,7 +50,11 @@ export interface JobPoller<J> {
 }
 
 /** Poll until the job is done. Resolves with the finished job; throws for failure, abort or timeout. */
-export async function pollJob<J>(client: AzureOpenAIMedia, poller: JobPoller<J>, options: WaitOptions<J> = {}): Promise<J> {
+export async function pollJob<J>(
+  client: AzureOpenAIMedia,
+  poller: JobPoller<J>,
+  options: WaitOptions<J> = {},
+): Promise<J> {
   checkWaitOptions(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
   const firstInterval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -119,7 +123,11 @@ function checkWaitOptions<J>(options: WaitOptions<J>): void {
   for (const key of ['timeoutMs', 'pollIntervalMs', 'maxPollIntervalMs'] as const) {
     const value = options[key];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
-      issues.push({ path: key, code: 'invalid_number', message: `${key} ${JSON.stringify(value)} is not valid; use a positive number of milliseconds` });
+      issues.push({
+        path: key,
+        code: 'invalid_number',
+        message: `${key} ${JSON.stringify(value)} is not valid; use a positive number of milliseconds`,
+      });
     }
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {

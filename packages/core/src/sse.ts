@@ -118,7 +118,9 @@ export class SseParser {
 }
 
 /** Events from a byte stream, one at a time. Returning early from the loop cancels the stream. */
-export async function* readServerSentEvents(stream: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+export async function* readServerSentEvents(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<ServerSentEvent> {
   const parser = new SseParser();
   const reader = stream.getReader();
   let finished = false;

@@ -28,7 +28,20 @@ const VERBOSE = {
   language: 'english',
   duration: 1.0,
   text: 'Hello there.',
-  segments: [{ id: 0, seek: 0, start: 0, end: 1, text: 'Hello there.', tokens: [1, 2], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }],
+  segments: [
+    {
+      id: 0,
+      seek: 0,
+      start: 0,
+      end: 1,
+      text: 'Hello there.',
+      tokens: [1, 2],
+      temperature: 0,
+      avg_logprob: -0.2,
+      compression_ratio: 1,
+      no_speech_prob: 0.01,
+    },
+  ],
   words: [
     { word: 'Hello', start: 0, end: 0.4 },
     { word: 'there', start: 0.5, end: 0.9 },
@@ -39,12 +52,20 @@ const SRT = '1\n00:00:00,000 --> 00:00:01,000\nHello there.\n\n';
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer(async (req, res) => {
-    const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+    const form = await new Response(new Uint8Array(req.body), {
+      headers: { 'content-type': String(req.headers['content-type']) },
+    }).formData();
     const format = (form.get('response_format') as string | null) ?? 'json';
     if (format === 'verbose_json') return json(res, 200, VERBOSE);
     if (format === 'json') return json(res, 200, { text: 'Hello there.' });
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(format === 'srt' ? SRT : format === 'vtt' ? `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello there.\n` : 'Hello there.');
+    res.end(
+      format === 'srt'
+        ? SRT
+        : format === 'vtt'
+          ? `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello there.\n`
+          : 'Hello there.',
+    );
   });
 });
 afterAll(() => server.close());
@@ -52,19 +73,33 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-const client = (apiVersion?: string) => new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'audio-key' }, ...(apiVersion ? { apiVersion } : {}) });
+const client = (apiVersion?: string) =>
+  new AzureOpenAIMedia({
+    endpoint: server.url,
+    auth: { apiKey: 'audio-key' },
+    ...(apiVersion ? { apiVersion } : {}),
+  });
 
 async function sentForm(index = 0): Promise<FormData> {
   const req = server.requests[index]!;
-  return new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+  return new Response(new Uint8Array(req.body), {
+    headers: { 'content-type': String(req.headers['content-type']) },
+  }).formData();
 }
 
 describe('audio.transcribe', () => {
   it('posts multipart to the deployment path on a dated api-version, even from a v1 client', async () => {
     const wav = makeWav(1);
-    const result = await client().audio.transcribe({ model: 'whisper', file: wav, language: 'en', temperature: 0.2 });
+    const result = await client().audio.transcribe({
+      model: 'whisper',
+      file: wav,
+      language: 'en',
+      temperature: 0.2,
+    });
     expect(result).toEqual({ format: 'json', text: 'Hello there.', raw: { text: 'Hello there.' } });
-    expect(server.requests[0]!.url).toBe('/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21');
+    expect(server.requests[0]!.url).toBe(
+      '/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21',
+    );
     const form = await sentForm();
     const file = form.get('file') as File;
     expect(file.name).toBe('audio.wav');
@@ -77,7 +112,9 @@ describe('audio.transcribe', () => {
 
   it('uses the client api-version when it is dated', async () => {
     await client('2025-04-01-preview').audio.transcribe({ model: 'whisper', file: makeWav(1) });
-    expect(server.requests[0]!.url).toBe('/openai/deployments/whisper/audio/transcriptions?api-version=2025-04-01-preview');
+    expect(server.requests[0]!.url).toBe(
+      '/openai/deployments/whisper/audio/transcriptions?api-version=2025-04-01-preview',
+    );
   });
 
   it('gives the verbose object with segments, words, language and duration', async () => {
@@ -102,7 +139,11 @@ describe('audio.transcribe', () => {
     ['vtt', 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello there.\n'],
     ['text', 'Hello there.'],
   ] as const)('returns the %s document as text', async (format, expected) => {
-    const result = await client().audio.transcribe({ model: 'whisper', file: makeWav(1), response_format: format });
+    const result = await client().audio.transcribe({
+      model: 'whisper',
+      file: makeWav(1),
+      response_format: format,
+    });
     expect(result).toEqual({ format, text: expected, raw: expected });
   });
 
@@ -129,19 +170,33 @@ describe('audio.transcribe', () => {
   it('enforces the 25 MB limit from the table, and file types by extension', () => {
     const whisper = getModel('whisper');
     const big = new Blob([new Uint8Array(25 * 1024 * 1024 + 1)], { type: 'audio/wav' });
-    expect(validate.transcription({ model: 'whisper', file: { data: big, filename: 'big.wav' } }, whisper).map((i) => i.message)).toEqual([
-      'file is 26214401 bytes; whisper accepts files up to 25 MB',
-    ]);
-    expect(validate.transcription({ model: 'whisper', file: { data: makeWav(1), filename: 'notes.txt' } }, whisper)[0]!.message).toBe(
-      'file is a .txt file; whisper accepts mp3, mp4, mpeg, mpga, m4a, wav or webm',
-    );
-    expect(validate.transcription({ model: 'whisper', file: { data: new Uint8Array([1]), filename: 'clip.M4A' } }, whisper)).toEqual([]);
+    expect(
+      validate
+        .transcription({ model: 'whisper', file: { data: big, filename: 'big.wav' } }, whisper)
+        .map((i) => i.message),
+    ).toEqual(['file is 26214401 bytes; whisper accepts files up to 25 MB']);
+    expect(
+      validate.transcription(
+        { model: 'whisper', file: { data: makeWav(1), filename: 'notes.txt' } },
+        whisper,
+      )[0]!.message,
+    ).toBe('file is a .txt file; whisper accepts mp3, mp4, mpeg, mpga, m4a, wav or webm');
+    expect(
+      validate.transcription(
+        { model: 'whisper', file: { data: new Uint8Array([1]), filename: 'clip.M4A' } },
+        whisper,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('audio.translate', () => {
   it('posts to audio/translations and refuses transcription-only fields', async () => {
-    const result = await client().audio.translate({ model: 'whisper', file: makeWav(1), response_format: 'srt' });
+    const result = await client().audio.translate({
+      model: 'whisper',
+      file: makeWav(1),
+      response_format: 'srt',
+    });
     expect(result.text).toBe(SRT);
     expect(server.requests[0]!.path).toBe('/openai/deployments/whisper/audio/translations');
     const error = (await client()
@@ -154,6 +209,8 @@ describe('audio.translate', () => {
     const error = (await client()
       .audio.translate({ model: 'gpt-4o-transcribe', file: makeWav(1) })
       .catch((e: unknown) => e)) as ValidationError;
-    expect(error.issues.map((i) => i.message)).toEqual(['gpt-4o-transcribe cannot translate; it supports transcribe']);
+    expect(error.issues.map((i) => i.message)).toEqual([
+      'gpt-4o-transcribe cannot translate; it supports transcribe',
+    ]);
   });
 });

@@ -1,23 +1,52 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
-import { AzureOpenAIMedia, ContentFilterError, JobFailedError, ValidationError, type Video } from '../src/index.js';
+import {
+  AzureOpenAIMedia,
+  ContentFilterError,
+  JobFailedError,
+  ValidationError,
+  type Video,
+} from '../src/index.js';
 import { startServer, json, type Recorded, type TestServer } from './server.js';
 import { makePng } from './fixtures.js';
 
 /** Each video walks through its script, one step per GET. */
 const scripts = new Map<string, { steps: Partial<Video>[]; polls: number }>();
-const content = { video: Buffer.alloc(4096, 5), thumbnail: Buffer.from(makePng(4, 4)), spritesheet: Buffer.from(makePng(8, 4)) };
+const content = {
+  video: Buffer.alloc(4096, 5),
+  thumbnail: Buffer.from(makePng(4, 4)),
+  spritesheet: Buffer.from(makePng(8, 4)),
+};
 
 function video(id: string, extra: Partial<Video> = {}): Video {
-  return { object: 'video', id, status: 'queued', model: 'sora-2', progress: 0, created_at: 1, seconds: '4', size: '1280x720', ...extra };
+  return {
+    object: 'video',
+    id,
+    status: 'queued',
+    model: 'sora-2',
+    progress: 0,
+    created_at: 1,
+    seconds: '4',
+    size: '1280x720',
+    ...extra,
+  };
 }
 
 async function handle(req: Recorded, res: ServerResponse): Promise<void> {
   const path = req.path.replace(/^\/openai\/v1\//, '');
   let m: RegExpMatchArray | null;
   if (req.method === 'POST' && path === 'videos') {
-    const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
-    return json(res, 200, video('video_1', { seconds: String(form.get('seconds') ?? '4'), size: String(form.get('size') ?? '720x1280') }));
+    const form = await new Response(new Uint8Array(req.body), {
+      headers: { 'content-type': String(req.headers['content-type']) },
+    }).formData();
+    return json(
+      res,
+      200,
+      video('video_1', {
+        seconds: String(form.get('seconds') ?? '4'),
+        size: String(form.get('size') ?? '720x1280'),
+      }),
+    );
   }
   if (req.method === 'GET' && path === 'videos') {
     const all = ['v4', 'v3', 'v2', 'v1'].map((id) => video(id, { status: 'completed' }));
@@ -25,10 +54,20 @@ async function handle(req: Recorded, res: ServerResponse): Promise<void> {
     const after = req.query.get('after');
     const start = after ? all.findIndex((v) => v.id === after) + 1 : 0;
     const data = all.slice(start, start + limit);
-    return json(res, 200, { object: 'list', data, has_more: start + limit < all.length, first_id: data[0]?.id, last_id: data.at(-1)?.id });
+    return json(res, 200, {
+      object: 'list',
+      data,
+      has_more: start + limit < all.length,
+      first_id: data[0]?.id,
+      last_id: data.at(-1)?.id,
+    });
   }
   if ((m = path.match(/^videos\/([^/]+)\/remix$/))) {
-    return json(res, 200, video('video_2', { remixed_from_video_id: m[1]!, prompt: JSON.parse(req.body.toString()).prompt }));
+    return json(
+      res,
+      200,
+      video('video_2', { remixed_from_video_id: m[1]!, prompt: JSON.parse(req.body.toString()).prompt }),
+    );
   }
   if ((m = path.match(/^videos\/([^/]+)\/content$/))) {
     const variant = (req.query.get('variant') ?? 'video') as keyof typeof content;
@@ -70,14 +109,22 @@ function client() {
 
 async function form(index = 0): Promise<FormData> {
   const req = server.requests[index]!;
-  return new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+  return new Response(new Uint8Array(req.body), {
+    headers: { 'content-type': String(req.headers['content-type']) },
+  }).formData();
 }
 
 describe('Sora 2 videos', () => {
   it('creates with multipart, seconds as a string and an input reference', async () => {
     const { client: c } = client();
     const png = makePng(16, 16);
-    const v = await c.videos.create({ model: 'sora-2', prompt: 'a lighthouse', seconds: 8, size: '1280x720', input_reference: png });
+    const v = await c.videos.create({
+      model: 'sora-2',
+      prompt: 'a lighthouse',
+      seconds: 8,
+      size: '1280x720',
+      input_reference: png,
+    });
     expect(v.seconds).toBe('8');
     expect(server.requests[0]!.url).toBe('/openai/v1/videos?api-version=preview');
     const f = await form();
@@ -91,14 +138,22 @@ describe('Sora 2 videos', () => {
 
   it('validates seconds and size from the table, and the family', async () => {
     const { client: c } = client();
-    const error = (await c.videos.create({ model: 'sora-2', prompt: 'x', seconds: '5', size: '1920x1080' }).catch((e: unknown) => e)) as ValidationError;
+    const error = (await c.videos
+      .create({ model: 'sora-2', prompt: 'x', seconds: '5', size: '1920x1080' })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((i) => i.message)).toEqual([
       'seconds "5" is not supported by sora-2; use 4, 8 or 12',
       'size "1920x1080" is not supported by sora-2; use 720x1280, 1280x720, 1024x1792 or 1792x1024',
     ]);
-    const wrong = (await c.videos.create({ model: 'sora', prompt: 'x' }).catch((e: unknown) => e)) as ValidationError;
-    expect(wrong.issues[0]!.message).toBe('sora uses the video jobs API; call client.videos.jobs.create for it');
-    const back = (await c.videos.jobs.create({ model: 'sora-2', prompt: 'x', width: 1280, height: 720 }).catch((e: unknown) => e)) as ValidationError;
+    const wrong = (await c.videos
+      .create({ model: 'sora', prompt: 'x' })
+      .catch((e: unknown) => e)) as ValidationError;
+    expect(wrong.issues[0]!.message).toBe(
+      'sora uses the video jobs API; call client.videos.jobs.create for it',
+    );
+    const back = (await c.videos.jobs
+      .create({ model: 'sora-2', prompt: 'x', width: 1280, height: 720 })
+      .catch((e: unknown) => e)) as ValidationError;
     expect(back.issues[0]!.message).toBe('sora-2 uses the /videos API; call client.videos.create for it');
     expect(server.requests).toHaveLength(0);
   });
@@ -106,11 +161,20 @@ describe('Sora 2 videos', () => {
   it('waits through queued and in_progress, reporting progress changes', async () => {
     const { client: c, sleeps } = client();
     scripts.set('v9', {
-      steps: [{ status: 'queued' }, { status: 'in_progress', progress: 10 }, { status: 'in_progress', progress: 10 }, { status: 'in_progress', progress: 60 }, { status: 'completed', progress: 100 }],
+      steps: [
+        { status: 'queued' },
+        { status: 'in_progress', progress: 10 },
+        { status: 'in_progress', progress: 10 },
+        { status: 'in_progress', progress: 60 },
+        { status: 'completed', progress: 100 },
+      ],
       polls: 0,
     });
     const seen: string[] = [];
-    const done = await c.videos.wait('v9', { pollIntervalMs: 100, onProgress: (v) => seen.push(`${v.status}:${v.progress}`) });
+    const done = await c.videos.wait('v9', {
+      pollIntervalMs: 100,
+      onProgress: (v) => seen.push(`${v.status}:${v.progress}`),
+    });
     expect(done.status).toBe('completed');
     expect(seen).toEqual(['queued:0', 'in_progress:10', 'in_progress:60', 'completed:100']);
     expect(sleeps).toHaveLength(4);
@@ -118,8 +182,14 @@ describe('Sora 2 videos', () => {
 
   it('a failed video is JobFailedError; moderation is ContentFilterError', async () => {
     const { client: c } = client();
-    scripts.set('bad', { steps: [{ status: 'failed', error: { code: 'internal_error', message: 'boom' } }], polls: 0 });
-    scripts.set('mod', { steps: [{ status: 'failed', error: { code: 'moderation_blocked', message: 'blocked' } }], polls: 0 });
+    scripts.set('bad', {
+      steps: [{ status: 'failed', error: { code: 'internal_error', message: 'boom' } }],
+      polls: 0,
+    });
+    scripts.set('mod', {
+      steps: [{ status: 'failed', error: { code: 'moderation_blocked', message: 'blocked' } }],
+      polls: 0,
+    });
     const failed = (await c.videos.wait('bad').catch((e: unknown) => e)) as JobFailedError;
     expect(failed).toBeInstanceOf(JobFailedError);
     expect(failed.failureReason).toBe('internal_error');
@@ -136,7 +206,9 @@ describe('Sora 2 videos', () => {
       expect(d.contentType).toBe(variant === 'video' ? 'video/mp4' : 'image/png');
       expect(server.requests.at(-1)!.query.get('variant')).toBe(variant);
     }
-    await expect(c.videos.content('v1', { variant: 'gif' as never })).rejects.toThrow('variant "gif" is not supported');
+    await expect(c.videos.content('v1', { variant: 'gif' as never })).rejects.toThrow(
+      'variant "gif" is not supported',
+    );
   });
 
   it('remixes, lists across pages, gets and deletes', async () => {

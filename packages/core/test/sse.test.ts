@@ -39,11 +39,15 @@ describe('SseParser', () => {
   });
 
   it('joins multi-line data with newlines', () => {
-    expect(parseText('data: first\ndata: second\ndata:third\n\n')).toEqual([{ event: 'message', data: 'first\nsecond\nthird' }]);
+    expect(parseText('data: first\ndata: second\ndata:third\n\n')).toEqual([
+      { event: 'message', data: 'first\nsecond\nthird' },
+    ]);
   });
 
   it('ignores comments and unknown fields; an event without data is not dispatched', () => {
-    expect(parseText(': keep-alive\n\nevent: ping\n\nfoo: bar\ndata: x\n: note\n\n')).toEqual([{ event: 'message', data: 'x' }]);
+    expect(parseText(': keep-alive\n\nevent: ping\n\nfoo: bar\ndata: x\n: note\n\n')).toEqual([
+      { event: 'message', data: 'x' },
+    ]);
   });
 
   it('accepts CRLF, CR and LF line endings, mixed', () => {
@@ -62,7 +66,11 @@ describe('SseParser', () => {
   });
 
   it('keeps a CRLF split across two chunks as one line ending', () => {
-    const events = parseChunks([encoder.encode('data: a\r'), encoder.encode('\ndata: b\r'), encoder.encode('\n\r\n')]);
+    const events = parseChunks([
+      encoder.encode('data: a\r'),
+      encoder.encode('\ndata: b\r'),
+      encoder.encode('\n\r\n'),
+    ]);
     expect(events).toEqual([{ event: 'message', data: 'a\nb' }]);
   });
 
@@ -81,7 +89,10 @@ describe('SseParser', () => {
 
   // Any split of the same byte stream yields the same events.
   it('is independent of how the bytes are chunked (property)', () => {
-    const line = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ':', 'é', '\u{1F3A8}', '{', '"', '9'), maxLength: 12 });
+    const line = fc.string({
+      unit: fc.constantFrom('a', 'b', ' ', ':', 'é', '\u{1F3A8}', '{', '"', '9'),
+      maxLength: 12,
+    });
     const event = fc.record({
       name: fc.constantFrom('', 'message', 'response.completed', 'error'),
       data: fc.array(line, { minLength: 1, maxLength: 3 }),

@@ -23,7 +23,9 @@ describe('validate.videoJob (Sora 1)', () => {
     [1024, 1024],
   ])('rejects %ix%i naming every allowed size', (width, height) => {
     const [issue] = validate.videoJob({ ...base, width, height }, sora);
-    expect(issue!.message).toBe(`width x height ${width}x${height} is not supported by sora; use ${sora.sizes.slice(0, -1).join(', ')} or ${sora.sizes.at(-1)}`);
+    expect(issue!.message).toBe(
+      `width x height ${width}x${height} is not supported by sora; use ${sora.sizes.slice(0, -1).join(', ')} or ${sora.sizes.at(-1)}`,
+    );
   });
 
   it('n_seconds: the whole range at small sizes, errors outside it', () => {
@@ -40,26 +42,43 @@ describe('validate.videoJob (Sora 1)', () => {
     const limit = videoSizeLimit(sora, '1920x1080')!;
     expect(limit.source).toMatch(/Azure/);
     const hd = { ...base, width: 1920, height: 1080 };
-    expect(validate.videoJob({ ...hd, n_seconds: limit.maxSeconds, n_variants: limit.maxVariants }, sora)).toEqual([]);
-    const issues = validate.videoJob({ ...hd, n_seconds: limit.maxSeconds + 1, n_variants: limit.maxVariants + 1 }, sora);
+    expect(
+      validate.videoJob({ ...hd, n_seconds: limit.maxSeconds, n_variants: limit.maxVariants }, sora),
+    ).toEqual([]);
+    const issues = validate.videoJob(
+      { ...hd, n_seconds: limit.maxSeconds + 1, n_variants: limit.maxVariants + 1 },
+      sora,
+    );
     expect(issues.map((i) => i.message)).toEqual([
       `n_seconds ${limit.maxSeconds + 1} is out of range for sora at 1920x1080; use 1 to ${limit.maxSeconds}`,
       `n_variants ${limit.maxVariants + 1} is out of range for sora at 1920x1080; use ${limit.maxVariants === 1 ? '1' : `1 to ${limit.maxVariants}`}`,
     ]);
     // The portrait form has the same limits.
-    expect(codes({ ...base, width: 1080, height: 1920, n_seconds: limit.maxSeconds + 1 })).toEqual(['n_seconds:out_of_range']);
+    expect(codes({ ...base, width: 1080, height: 1920, n_seconds: limit.maxSeconds + 1 })).toEqual([
+      'n_seconds:out_of_range',
+    ]);
   });
 
   it('n_variants: fewer at 1080x1080 than at small sizes', () => {
     const limit = videoSizeLimit(sora, '1080x1080')!;
     expect(validate.videoJob({ ...base, n_variants: sora.variants.max }, sora)).toEqual([]);
     expect(codes({ ...base, n_variants: sora.variants.max + 1 })).toEqual(['n_variants:out_of_range']);
-    expect(codes({ ...base, width: 1080, height: 1080, n_variants: limit.maxVariants + 1 })).toEqual(['n_variants:out_of_range']);
-    expect(validate.videoJob({ ...base, width: 1080, height: 1080, n_variants: limit.maxVariants }, sora)).toEqual([]);
+    expect(codes({ ...base, width: 1080, height: 1080, n_variants: limit.maxVariants + 1 })).toEqual([
+      'n_variants:out_of_range',
+    ]);
+    expect(
+      validate.videoJob({ ...base, width: 1080, height: 1080, n_variants: limit.maxVariants }, sora),
+    ).toEqual([]);
   });
 
   it('requires model, prompt, width and height; reports unknown fields; caps the prompt', () => {
-    expect(codes({ prompt: ' ', foo: 1 })).toEqual(['foo:unknown_field', 'model:required', 'prompt:empty', 'width:required', 'height:required']);
+    expect(codes({ prompt: ' ', foo: 1 })).toEqual([
+      'foo:unknown_field',
+      'model:required',
+      'prompt:empty',
+      'width:required',
+      'height:required',
+    ]);
     expect(codes({ ...base, prompt: 'x'.repeat(sora.promptMaxLength + 1) })).toEqual(['prompt:too_long']);
     expect(codes('not an object')).toEqual(['request:invalid_type']);
   });
@@ -81,7 +100,17 @@ describe('validate.videoJob (Sora 1)', () => {
             files: [png, { data: JPEG_HEAD, filename: 'b.jpg' }],
             inpaint_items: [
               { frame_index: 0, type: 'image', file_name: 'file-0.png' },
-              { frame_index: frames - 1, type: 'image', file_name: 'b.jpg', crop_bounds: { left_fraction: 0, top_fraction: 0.25, right_fraction: 1, bottom_fraction: 0.75 } },
+              {
+                frame_index: frames - 1,
+                type: 'image',
+                file_name: 'b.jpg',
+                crop_bounds: {
+                  left_fraction: 0,
+                  top_fraction: 0.25,
+                  right_fraction: 1,
+                  bottom_fraction: 0.75,
+                },
+              },
             ],
           }),
           sora,
@@ -90,26 +119,57 @@ describe('validate.videoJob (Sora 1)', () => {
     });
 
     it.each([
-      [{ frame_index: 1.5, type: 'image', file_name: 'file-0.png' }, 'inpaint_items[0].frame_index:invalid_frame'],
-      [{ frame_index: 150, type: 'image', file_name: 'file-0.png' }, 'inpaint_items[0].frame_index:out_of_range'],
+      [
+        { frame_index: 1.5, type: 'image', file_name: 'file-0.png' },
+        'inpaint_items[0].frame_index:invalid_frame',
+      ],
+      [
+        { frame_index: 150, type: 'image', file_name: 'file-0.png' },
+        'inpaint_items[0].frame_index:out_of_range',
+      ],
       [{ frame_index: 0, type: 'audio', file_name: 'file-0.png' }, 'inpaint_items[0].type:not_allowed'],
       [{ frame_index: 0, type: 'video', file_name: 'file-0.png' }, 'inpaint_items[0].type:type_mismatch'],
       [{ frame_index: 0, type: 'image', file_name: 'x.png' }, 'inpaint_items[0].file_name:no_such_file'],
       [{ frame_index: 0, type: 'image' }, 'inpaint_items[0].file_name:required'],
-      [{ frame_index: 0, type: 'image', file_name: 'file-0.png', extra: true }, 'inpaint_items[0].extra:unknown_field'],
-      [{ frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { left_fraction: -0.1 } }, 'inpaint_items[0].crop_bounds.left_fraction:out_of_range'],
-      [{ frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { top_fraction: 0.5, bottom_fraction: 0.5 } }, 'inpaint_items[0].crop_bounds.top_fraction:empty_crop'],
-      [{ frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { right_fraction: 0 } }, 'inpaint_items[0].crop_bounds.left_fraction:empty_crop'],
-      [{ frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { right_fraction: '1' } }, 'inpaint_items[0].crop_bounds.right_fraction:invalid_type'],
+      [
+        { frame_index: 0, type: 'image', file_name: 'file-0.png', extra: true },
+        'inpaint_items[0].extra:unknown_field',
+      ],
+      [
+        { frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { left_fraction: -0.1 } },
+        'inpaint_items[0].crop_bounds.left_fraction:out_of_range',
+      ],
+      [
+        {
+          frame_index: 0,
+          type: 'image',
+          file_name: 'file-0.png',
+          crop_bounds: { top_fraction: 0.5, bottom_fraction: 0.5 },
+        },
+        'inpaint_items[0].crop_bounds.top_fraction:empty_crop',
+      ],
+      [
+        { frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { right_fraction: 0 } },
+        'inpaint_items[0].crop_bounds.left_fraction:empty_crop',
+      ],
+      [
+        { frame_index: 0, type: 'image', file_name: 'file-0.png', crop_bounds: { right_fraction: '1' } },
+        'inpaint_items[0].crop_bounds.right_fraction:invalid_type',
+      ],
     ])('rejects %j', (item, expected) => {
       expect(codes(withMedia({ inpaint_items: [item] }))).toEqual([expected]);
     });
 
     it('frame limits follow n_seconds', () => {
       const frames = 2 * sora.framesPerSecond;
-      expect(codes(withMedia({ n_seconds: 2, inpaint_items: [{ frame_index: frames, type: 'image', file_name: 'file-0.png' }] }))).toEqual([
-        'inpaint_items[0].frame_index:out_of_range',
-      ]);
+      expect(
+        codes(
+          withMedia({
+            n_seconds: 2,
+            inpaint_items: [{ frame_index: frames, type: 'image', file_name: 'file-0.png' }],
+          }),
+        ),
+      ).toEqual(['inpaint_items[0].frame_index:out_of_range']);
     });
 
     it('checks media types and sizes from the table, and duplicate names', () => {
@@ -118,7 +178,16 @@ describe('validate.videoJob (Sora 1)', () => {
       const huge = new Blob([new Uint8Array(sora.maxMediaBytes + 1)], { type: 'video/mp4' });
       expect(codes(withMedia({ files: [huge] }))).toEqual(['files[0]:too_large']);
       expect(codes(withMedia({ files: [new Blob([new Uint8Array(3)])] }))).toEqual(['files[0]:unknown_type']);
-      expect(codes(withMedia({ files: [{ data: png, filename: 'a.png' }, { data: png, filename: 'a.png' }] }))).toEqual(['files[1].filename:duplicate']);
+      expect(
+        codes(
+          withMedia({
+            files: [
+              { data: png, filename: 'a.png' },
+              { data: png, filename: 'a.png' },
+            ],
+          }),
+        ),
+      ).toEqual(['files[1].filename:duplicate']);
       expect(codes(withMedia({ files: [] }))).toEqual(['files:empty']);
       expect(codes(withMedia({ files: ['nope'] }))).toEqual(['files[0]:invalid_type']);
       expect(codes({ ...base, inpaint_items: [] })).toEqual(['files:required']);
@@ -136,7 +205,16 @@ describe('validate.videoCreate (Sora 2)', () => {
     expect(validate.videoCreate({ ...ok, size }, sora2)).toEqual([]);
   });
   it('rejects other values, unknown fields and unsupported references', () => {
-    const issues = validate.videoCreate({ ...ok, seconds: '10', size: '480x480', n_variants: 2, input_reference: new Uint8Array(Buffer.from('GIF89a')) }, sora2);
+    const issues = validate.videoCreate(
+      {
+        ...ok,
+        seconds: '10',
+        size: '480x480',
+        n_variants: 2,
+        input_reference: new Uint8Array(Buffer.from('GIF89a')),
+      },
+      sora2,
+    );
     expect(issues.map((i) => `${i.path}:${i.code}`)).toEqual([
       'n_variants:unknown_field',
       'seconds:not_allowed',

@@ -73,7 +73,13 @@ function handle(req: Recorded, res: ServerResponse): void {
     const after = req.query.get('after');
     const start = after ? all.findIndex((j) => j.id === after) + 1 : 0;
     const data = all.slice(start, start + limit);
-    return json(res, 200, { object: 'list', data, has_more: start + limit < all.length, first_id: data[0]?.id, last_id: data.at(-1)?.id });
+    return json(res, 200, {
+      object: 'list',
+      data,
+      has_more: start + limit < all.length,
+      first_id: data[0]?.id,
+      last_id: data.at(-1)?.id,
+    });
   }
   if (path === 'video/generations/jobs/hang') return; // never answers
   if ((m = path.match(/^video\/generations\/jobs\/([^/]+)$/))) {
@@ -89,7 +95,18 @@ function handle(req: Recorded, res: ServerResponse): void {
     fake.job.status = step.status;
     if (step.failure_reason) fake.job.failure_reason = step.failure_reason;
     if (step.status === 'succeeded') {
-      fake.job.generations = [{ object: 'video.generation', id: `gen_${fake.job.id}`, job_id: fake.job.id, created_at: 1, width: 480, height: 480, n_seconds: 5, prompt: 'a cat' }];
+      fake.job.generations = [
+        {
+          object: 'video.generation',
+          id: `gen_${fake.job.id}`,
+          job_id: fake.job.id,
+          created_at: 1,
+          width: 480,
+          height: 480,
+          n_seconds: 5,
+          prompt: 'a cat',
+        },
+      ];
     }
     return json(res, 200, fake.job, step.headers);
   }
@@ -101,7 +118,11 @@ function handle(req: Recorded, res: ServerResponse): void {
   if ((m = path.match(/^video\/generations\/([^/]+)\/content\/video$/))) {
     if (m[1] === 'gen_missing') return json(res, 404, { code: 'NotFound', message: 'not ready' });
     const bytes = req.query.get('quality') === 'low' ? videoBytes.subarray(0, 100) : videoBytes;
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': bytes.length, 'accept-ranges': 'bytes' });
+    res.writeHead(200, {
+      'content-type': 'video/mp4',
+      'content-length': bytes.length,
+      'accept-ranges': 'bytes',
+    });
     if (req.method === 'HEAD') return void res.end();
     if (stallAfter !== undefined) return void res.write(bytes.subarray(0, stallAfter));
     if (truncateTo !== undefined) {
@@ -112,7 +133,16 @@ function handle(req: Recorded, res: ServerResponse): void {
     return;
   }
   if ((m = path.match(/^video\/generations\/([^/]+)$/))) {
-    return json(res, 200, { object: 'video.generation', id: m[1], job_id: 'task_1', created_at: 1, width: 480, height: 480, n_seconds: 5, prompt: 'a cat' });
+    return json(res, 200, {
+      object: 'video.generation',
+      id: m[1],
+      job_id: 'task_1',
+      created_at: 1,
+      width: 480,
+      height: 480,
+      n_seconds: 5,
+      prompt: 'a cat',
+    });
   }
   json(res, 404, { code: 'NotFound', message: `no route ${req.method} ${req.path}` });
 }
@@ -152,14 +182,28 @@ function virtualClient(extra: Partial<ConstructorParameters<typeof AzureOpenAIMe
 describe('videos.jobs: create, list, get, delete', () => {
   it('creates a job on the v1 path with a JSON body of wire names, whatever the client api-version', async () => {
     const { client } = virtualClient({ apiVersion: '2025-04-01-preview' });
-    const job = await client.videos.jobs.create({ model: 'sora', prompt: 'a cat', width: 1280, height: 720, n_seconds: 8, n_variants: 2 });
+    const job = await client.videos.jobs.create({
+      model: 'sora',
+      prompt: 'a cat',
+      width: 1280,
+      height: 720,
+      n_seconds: 8,
+      n_variants: 2,
+    });
     expect(job.id).toBe('task_1');
     const [req] = server.requests;
     expect(req!.method).toBe('POST');
     expect(req!.url).toBe('/openai/v1/video/generations/jobs?api-version=preview');
     expect(req!.headers['api-key']).toBe('test-key-123');
     expect(req!.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(req!.body.toString())).toEqual({ model: 'sora', prompt: 'a cat', width: 1280, height: 720, n_seconds: 8, n_variants: 2 });
+    expect(JSON.parse(req!.body.toString())).toEqual({
+      model: 'sora',
+      prompt: 'a cat',
+      width: 1280,
+      height: 720,
+      n_seconds: 8,
+      n_variants: 2,
+    });
   });
 
   it('rejects a bad request with every issue before sending anything', async () => {
@@ -170,7 +214,9 @@ describe('videos.jobs: create, list, get, delete', () => {
     expect(error).toBeInstanceOf(ValidationError);
     const issues = (error as ValidationError).issues;
     expect(issues.map((i) => i.path).sort()).toEqual(['n_seconds', 'n_variants', 'prompt']);
-    expect(issues.find((i) => i.path === 'n_seconds')!.message).toContain('n_seconds 15 is out of range for sora at 1920x1080; use 1 to 10');
+    expect(issues.find((i) => i.path === 'n_seconds')!.message).toContain(
+      'n_seconds 15 is out of range for sora at 1920x1080; use 1 to 10',
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -186,12 +232,19 @@ describe('videos.jobs: create, list, get, delete', () => {
       files: [png, { data: new Blob([Buffer.from(JPEG_HEAD)]), filename: 'end.jpg' }],
       inpaint_items: [
         { frame_index: 0, type: 'image', file_name: 'file-0.png' },
-        { frame_index: 149, type: 'image', file_name: 'end.jpg', crop_bounds: { left_fraction: 0.1, right_fraction: 0.9 } },
+        {
+          frame_index: 149,
+          type: 'image',
+          file_name: 'end.jpg',
+          crop_bounds: { left_fraction: 0.1, right_fraction: 0.9 },
+        },
       ],
     });
     const [req] = server.requests;
     expect(req!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await new Response(new Uint8Array(req!.body), { headers: { 'content-type': req!.headers['content-type']! } }).formData();
+    const form = await new Response(new Uint8Array(req!.body), {
+      headers: { 'content-type': req!.headers['content-type']! },
+    }).formData();
     expect(form.get('model')).toBe('sora');
     expect(form.get('width')).toBe('480');
     expect(form.get('n_seconds')).toBe('5');
@@ -201,7 +254,10 @@ describe('videos.jobs: create, list, get, delete', () => {
       ['end.jpg', 'image/jpeg'],
     ]);
     expect(new Uint8Array(await files[0]!.arrayBuffer())).toEqual(png);
-    expect(JSON.parse(form.get('inpaint_items') as string)[1].crop_bounds).toEqual({ left_fraction: 0.1, right_fraction: 0.9 });
+    expect(JSON.parse(form.get('inpaint_items') as string)[1].crop_bounds).toEqual({
+      left_fraction: 0.1,
+      right_fraction: 0.9,
+    });
   });
 
   it('checks inpaint items against the attached files and the video length', async () => {
@@ -216,16 +272,25 @@ describe('videos.jobs: create, list, get, delete', () => {
         files: [makePng(4, 4)],
         inpaint_items: [
           { frame_index: 60, type: 'image', file_name: 'other.png' },
-          { frame_index: -1, type: 'image', file_name: 'file-0.png', crop_bounds: { left_fraction: 0.6, right_fraction: 0.4, top_fraction: 1.5 } },
+          {
+            frame_index: -1,
+            type: 'image',
+            file_name: 'file-0.png',
+            crop_bounds: { left_fraction: 0.6, right_fraction: 0.4, top_fraction: 1.5 },
+          },
         ],
       })
       .catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     const byPath = Object.fromEntries(error.issues.map((i) => [i.path, i.message]));
     expect(byPath['inpaint_items[0].frame_index']).toContain('use 0 to 59');
-    expect(byPath['inpaint_items[0].file_name']).toBe('inpaint_items[0].file_name "other.png" matches no attached file; attached files are "file-0.png"');
+    expect(byPath['inpaint_items[0].file_name']).toBe(
+      'inpaint_items[0].file_name "other.png" matches no attached file; attached files are "file-0.png"',
+    );
     expect(byPath['inpaint_items[1].frame_index']).toContain('non-negative integer');
-    expect(byPath['inpaint_items[1].crop_bounds.left_fraction']).toContain('must be less than right_fraction');
+    expect(byPath['inpaint_items[1].crop_bounds.left_fraction']).toContain(
+      'must be less than right_fraction',
+    );
     expect(byPath['inpaint_items[1].crop_bounds.top_fraction']).toContain('out of range; use 0 to 1');
     expect(server.requests).toHaveLength(0);
   });
@@ -239,7 +304,9 @@ describe('videos.jobs: create, list, get, delete', () => {
     expect(query.get('limit')).toBe('2');
     expect(query.get('after')).toBe('j5');
     expect(query.get('statuses')).toBe('succeeded,failed');
-    await expect(client.videos.jobs.list({ statuses: ['done' as never] })).rejects.toThrow('statuses[0] "done" is not a job status');
+    await expect(client.videos.jobs.list({ statuses: ['done' as never] })).rejects.toThrow(
+      'statuses[0] "done" is not a job status',
+    );
   });
 
   it('iterates every page with listAll', async () => {
@@ -264,9 +331,20 @@ describe('videos.jobs: create, list, get, delete', () => {
 describe('videos.jobs.wait', () => {
   it('reports each status change once and resolves with the succeeded job', async () => {
     const { client, sleeps } = virtualClient();
-    addJob('t1', [{ status: 'preprocessing' }, { status: 'queued' }, { status: 'queued' }, { status: 'running' }, { status: 'processing' }, { status: 'succeeded' }]);
+    addJob('t1', [
+      { status: 'preprocessing' },
+      { status: 'queued' },
+      { status: 'queued' },
+      { status: 'running' },
+      { status: 'processing' },
+      { status: 'succeeded' },
+    ]);
     const seen: string[] = [];
-    const job = await client.videos.jobs.wait('t1', { pollIntervalMs: 1000, maxPollIntervalMs: 3000, onProgress: (j) => seen.push(j.status) });
+    const job = await client.videos.jobs.wait('t1', {
+      pollIntervalMs: 1000,
+      maxPollIntervalMs: 3000,
+      onProgress: (j) => seen.push(j.status),
+    });
     expect(job.status).toBe('succeeded');
     expect(job.generations[0]!.id).toBe('gen_t1');
     expect(seen).toEqual(['preprocessing', 'queued', 'running', 'processing', 'succeeded']);
@@ -285,7 +363,12 @@ describe('videos.jobs.wait', () => {
     const { client, sleeps } = virtualClient({ maxRetries: 1 });
     addJob('t3', [{ status: 'running' }, { status: 'succeeded' }]);
     for (let i = 0; i < 3; i++) {
-      queued.push({ match: /GET .*jobs\/t3$/, status: 429, body: { code: '429', message: 'Rate limit' }, headers: { 'retry-after': '4' } });
+      queued.push({
+        match: /GET .*jobs\/t3$/,
+        status: 429,
+        body: { code: '429', message: 'Rate limit' },
+        headers: { 'retry-after': '4' },
+      });
     }
     const job = await client.videos.jobs.wait('t3', { pollIntervalMs: 1000 });
     expect(job.status).toBe('succeeded');
@@ -297,7 +380,9 @@ describe('videos.jobs.wait', () => {
   it('throws JobFailedError with the failure reason', async () => {
     const { client } = virtualClient();
     addJob('t4', [{ status: 'running' }, { status: 'failed', failure_reason: 'internal_error' }]);
-    const error = (await client.videos.jobs.wait('t4', { pollIntervalMs: 10 }).catch((e: unknown) => e)) as JobFailedError;
+    const error = (await client.videos.jobs
+      .wait('t4', { pollIntervalMs: 10 })
+      .catch((e: unknown) => e)) as JobFailedError;
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error.failureReason).toBe('internal_error');
     expect(error.jobId).toBe('t4');
@@ -320,7 +405,9 @@ describe('videos.jobs.wait', () => {
   it('times out on the injected clock', async () => {
     const { client, sleeps } = virtualClient();
     addJob('t6', [{ status: 'running' }]);
-    const error = await client.videos.jobs.wait('t6', { pollIntervalMs: 1000, maxPollIntervalMs: 1000, timeoutMs: 4500 }).catch((e: unknown) => e);
+    const error = await client.videos.jobs
+      .wait('t6', { pollIntervalMs: 1000, maxPollIntervalMs: 1000, timeoutMs: 4500 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(sleeps).toEqual([1000, 1000, 1000, 1000, 500]);
   });
@@ -348,7 +435,9 @@ describe('videos.jobs.wait', () => {
 
   it('rejects bad wait options', async () => {
     const { client } = virtualClient();
-    await expect(client.videos.jobs.wait('x', { pollIntervalMs: -5 })).rejects.toThrow('pollIntervalMs -5 is not valid');
+    await expect(client.videos.jobs.wait('x', { pollIntervalMs: -5 })).rejects.toThrow(
+      'pollIntervalMs -5 is not valid',
+    );
   });
 });
 
@@ -418,12 +507,19 @@ describe('videos.generations', () => {
     expect(await client.videos.generations.head('gen_1')).toEqual({ ready: true, contentLength: 5000 });
     expect(server.requests.at(-1)!.method).toBe('HEAD');
     expect(await client.videos.generations.head('gen_missing')).toEqual({ ready: false });
-    await expect(client.videos.generations.head('gen_1', { quality: 'best' as never })).rejects.toThrow('quality "best" is not supported');
+    await expect(client.videos.generations.head('gen_1', { quality: 'best' as never })).rejects.toThrow(
+      'quality "best" is not supported',
+    );
   });
 
   it('rate limits that outlast the retries are RateLimitError with the wait asked for', async () => {
     const { client } = virtualClient({ maxRetries: 0 });
-    queued.push({ match: /GET .*gen_1$/, status: 429, body: { code: '429', message: 'slow down' }, headers: { 'retry-after-ms': '1500' } });
+    queued.push({
+      match: /GET .*gen_1$/,
+      status: 429,
+      body: { code: '429', message: 'slow down' },
+      headers: { 'retry-after-ms': '1500' },
+    });
     const error = (await client.videos.generations.get('gen_1').catch((e: unknown) => e)) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(1500);

@@ -58,6 +58,7 @@ export function makeWav(seconds: number): Uint8Array {
   b.writeUInt16LE(16, 34);
   b.write('data', 36, 'ascii');
   b.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) b.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  for (let i = 0; i < samples; i++)
+    b.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
   return new Uint8Array(b);
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, AzureOpenAIMedia, ContentFilterError, type ImageStreamEvent } from '@aoai-media/core';
+import {
+  AuthenticationError,
+  AzureOpenAIMedia,
+  ContentFilterError,
+  type ImageStreamEvent,
+} from '@aoai-media/core';
 import { harness, makeWav, type Harness } from './harness.js';
 
 let h: Harness;
@@ -19,7 +24,15 @@ function pngSize(bytes: Uint8Array): [number, number] {
 describe('streamed image generation against the emulator', () => {
   it('streams progress, partial images and the final image', async () => {
     const events: ImageStreamEvent[] = [];
-    for await (const e of h.client().images.stream({ model: 'gpt-image-1', prompt: 'a blue circle', size: '1024x1024', partial_images: 2, quality: 'low' })) {
+    for await (const e of h
+      .client()
+      .images.stream({
+        model: 'gpt-image-1',
+        prompt: 'a blue circle',
+        size: '1024x1024',
+        partial_images: 2,
+        quality: 'low',
+      })) {
       events.push(e);
     }
     const types = events.map((e) => e.type);
@@ -35,13 +48,17 @@ describe('streamed image generation against the emulator', () => {
 
   it('leaving the loop early aborts the request', async () => {
     let seen = 0;
-    for await (const _ of h.client().images.stream({ model: 'gpt-image-1', prompt: 'a blue circle', partial_images: 3 })) {
+    for await (const _ of h
+      .client()
+      .images.stream({ model: 'gpt-image-1', prompt: 'a blue circle', partial_images: 3 })) {
       void _;
       if (++seen === 1) break;
     }
     expect(seen).toBe(1);
     // A fresh call still works: the aborted stream left nothing half-open on the client.
-    const image = await h.client().images.generateWithResponses({ model: 'gpt-image-1', prompt: 'a blue circle', output_format: 'jpeg' });
+    const image = await h
+      .client()
+      .images.generateWithResponses({ model: 'gpt-image-1', prompt: 'a blue circle', output_format: 'jpeg' });
     expect(image.mimeType).toBe('image/jpeg');
   });
 
@@ -63,7 +80,12 @@ describe('audio against the emulator', () => {
     expect(json.format).toBe('json');
     expect(json.text.length).toBeGreaterThan(0);
 
-    const verbose = await client.audio.transcribe({ model: 'whisper', file: wav, response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'] });
+    const verbose = await client.audio.transcribe({
+      model: 'whisper',
+      file: wav,
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word', 'segment'],
+    });
     expect(verbose.duration).toBeCloseTo(2, 1);
     expect(verbose.segments.length).toBeGreaterThan(0);
     expect(verbose.segments.at(-1)!.end).toBeLessThanOrEqual(2.01);
@@ -80,7 +102,12 @@ describe('audio against the emulator', () => {
   });
 
   it('translates from a v1 client (deployment path on the default dated version)', async () => {
-    const result = await h.client().audio.translate({ model: 'whisper', file: { data: new Blob([Buffer.from(wav)]), filename: 'speech.wav' } });
+    const result = await h
+      .client()
+      .audio.translate({
+        model: 'whisper',
+        file: { data: new Blob([Buffer.from(wav)]), filename: 'speech.wav' },
+      });
     expect(result.text.length).toBeGreaterThan(0);
     const [logged] = h.emu.admin.requests({ operation: 'audio.translate' });
     expect(logged!.path).toBe('/openai/deployments/whisper/audio/translations');
@@ -88,7 +115,9 @@ describe('audio against the emulator', () => {
 
   it('a wrong key is AuthenticationError and the key is not in the message', async () => {
     const client = new AzureOpenAIMedia({ endpoint: h.emu.url, auth: { apiKey: 'wrong-secret-key' } });
-    const error = (await client.audio.transcribe({ model: 'whisper', file: wav }).catch((e: unknown) => e)) as AuthenticationError;
+    const error = (await client.audio
+      .transcribe({ model: 'whisper', file: wav })
+      .catch((e: unknown) => e)) as AuthenticationError;
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).not.toContain('wrong-secret-key');
   });

@@ -27,7 +27,11 @@ describe('Sora 1 jobs against the emulator', () => {
     const job = await client.videos.jobs.create({ ...small, width: 854, n_variants: 2 });
     expect(job.status).toBe('preprocessing');
     const seen: string[] = [];
-    const done = await client.videos.jobs.wait(job.id, { pollIntervalMs: 100, maxPollIntervalMs: 100, onProgress: (j) => seen.push(j.status) });
+    const done = await client.videos.jobs.wait(job.id, {
+      pollIntervalMs: 100,
+      maxPollIntervalMs: 100,
+      onProgress: (j) => seen.push(j.status),
+    });
     expect(seen).toEqual(['preprocessing', 'queued', 'running', 'processing', 'succeeded']);
     expect(done.generations).toHaveLength(2);
 
@@ -63,16 +67,28 @@ describe('Sora 1 jobs against the emulator', () => {
   it('multipart create with an image and an inpaint item', async () => {
     const client = h.client();
     const png = new Uint8Array(
-      Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      ),
     );
     const job = await client.videos.jobs.createWithMedia({
       ...small,
       files: [{ data: png, filename: 'start.png' }],
-      inpaint_items: [{ frame_index: 0, type: 'image', file_name: 'start.png', crop_bounds: { left_fraction: 0, top_fraction: 0, right_fraction: 1, bottom_fraction: 1 } }],
+      inpaint_items: [
+        {
+          frame_index: 0,
+          type: 'image',
+          file_name: 'start.png',
+          crop_bounds: { left_fraction: 0, top_fraction: 0, right_fraction: 1, bottom_fraction: 1 },
+        },
+      ],
     });
     expect(job.inpaint_items?.[0]?.file_name).toBe('start.png');
     const [logged] = h.emu.admin.requests({ operation: 'videoJobs.create' });
-    expect(logged!.files?.map((f) => [f.field, f.filename, f.contentType])).toEqual([['files', 'start.png', 'image/png']]);
+    expect(logged!.files?.map((f) => [f.field, f.filename, f.contentType])).toEqual([
+      ['files', 'start.png', 'image/png'],
+    ]);
   });
 
   it('lists more than one page, and listAll walks every page', async () => {
@@ -102,14 +118,19 @@ describe('Sora 1 jobs against the emulator', () => {
     h.emu.admin.setBlockedTerms(['explosion'], { videoModeration: 'fail' });
     const client = h.client();
     const job = await client.videos.jobs.create({ ...small, prompt: 'a huge explosion' });
-    const error = (await client.videos.jobs.wait(job.id, { pollIntervalMs: 100 }).catch((e: unknown) => e)) as ContentFilterError;
+    const error = (await client.videos.jobs
+      .wait(job.id, { pollIntervalMs: 100 })
+      .catch((e: unknown) => e)) as ContentFilterError;
     expect(error).toBeInstanceOf(ContentFilterError);
     expect(error.code).toBe('input_moderation');
   });
 
   it('a prompt rejected at create is a ContentFilterError with the revised prompt', async () => {
     h.emu.admin.setBlockedTerms(['explosion'], { videoModeration: 'reject' });
-    const error = (await h.client().videos.jobs.create({ ...small, prompt: 'an explosion' }).catch((e: unknown) => e)) as ContentFilterError;
+    const error = (await h
+      .client()
+      .videos.jobs.create({ ...small, prompt: 'an explosion' })
+      .catch((e: unknown) => e)) as ContentFilterError;
     expect(error).toBeInstanceOf(ContentFilterError);
     expect(error.status).toBe(400);
     expect(error.revisedPrompt).toBe('an explosion');
@@ -132,19 +153,29 @@ describe('Sora 1 jobs against the emulator', () => {
     expect(done.expires_at).toBeGreaterThan(done.finished_at!);
     h.emu.admin.advance((done.expires_at! - done.finished_at!) * 1000 + 1000);
     await expect(client.videos.jobs.get(job.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(client.videos.generations.content(done.generations[0]!.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(client.videos.generations.content(done.generations[0]!.id)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(client.videos.jobs.wait(job.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('waits out 429s during polling, honouring retry-after', async () => {
     const client = h.client({ maxRetries: 1 });
     const job = await client.videos.jobs.create(small);
-    h.emu.admin.fault({ match: { operation: 'videoJobs.get' }, count: 5, kind: 'status', status: 429, headers: { 'retry-after': '3' } });
+    h.emu.admin.fault({
+      match: { operation: 'videoJobs.get' },
+      count: 5,
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '3' },
+    });
     const done = await client.videos.jobs.wait(job.id, { pollIntervalMs: 200 });
     expect(done.status).toBe('succeeded');
     expect(h.sleeps.filter((ms) => ms === 3000).length).toBeGreaterThanOrEqual(5);
     expect(h.emu.admin.counters()).toBeDefined();
-    expect(h.emu.admin.requests({ operation: 'videoJobs.get' }).filter((r) => r.status === 429)).toHaveLength(5);
+    expect(h.emu.admin.requests({ operation: 'videoJobs.get' }).filter((r) => r.status === 429)).toHaveLength(
+      5,
+    );
   });
 
   it('abort mid-wait stops polling at once', async () => {
@@ -189,12 +220,20 @@ describe('Sora 1 jobs against the emulator', () => {
 describe('Sora 2 videos against the emulator', () => {
   it('create (seconds as a string), wait, download every variant, remix, list, delete', async () => {
     const client = h.client();
-    const video = await client.videos.create({ model: 'sora-2', prompt: 'a lighthouse at dusk', seconds: '4', size: '1280x720' });
+    const video = await client.videos.create({
+      model: 'sora-2',
+      prompt: 'a lighthouse at dusk',
+      seconds: '4',
+      size: '1280x720',
+    });
     expect(video.status).toBe('queued');
     const [logged] = h.emu.admin.requests({ operation: 'videos.create' });
     expect(logged!.fields?.seconds).toBe('4');
     const seen: string[] = [];
-    const done = await client.videos.wait(video.id, { pollIntervalMs: 200, onProgress: (v) => seen.push(v.status) });
+    const done = await client.videos.wait(video.id, {
+      pollIntervalMs: 200,
+      onProgress: (v) => seen.push(v.status),
+    });
     expect(done.status).toBe('completed');
     expect(seen[0]).toBe('queued');
     expect(seen.at(-1)).toBe('completed');

@@ -61,32 +61,55 @@ export interface VerboseTranscriptionResult extends TranscriptionResult {
 }
 
 /** The result type for a request's `response_format`. */
-export type TranscriptionResultFor<R> = R extends { response_format: 'verbose_json' } ? VerboseTranscriptionResult : TranscriptionResult;
+export type TranscriptionResultFor<R> = R extends { response_format: 'verbose_json' }
+  ? VerboseTranscriptionResult
+  : TranscriptionResult;
 
 export class Audio {
   constructor(protected readonly client: AzureOpenAIMedia) {}
 
   /** Speech to text in the spoken language. */
-  transcribe<R extends TranscriptionRequest>(request: R, options: CallOptions = {}): Promise<TranscriptionResultFor<R>> {
+  transcribe<R extends TranscriptionRequest>(
+    request: R,
+    options: CallOptions = {},
+  ): Promise<TranscriptionResultFor<R>> {
     return this.#send('transcribe', request, options) as Promise<TranscriptionResultFor<R>>;
   }
 
   /** Speech to English text. */
-  translate<R extends TranslationRequest>(request: R, options: CallOptions = {}): Promise<TranscriptionResultFor<R>> {
+  translate<R extends TranslationRequest>(
+    request: R,
+    options: CallOptions = {},
+  ): Promise<TranscriptionResultFor<R>> {
     return this.#send('translate', request, options) as Promise<TranscriptionResultFor<R>>;
   }
 
-  async #send(operation: 'transcribe' | 'translate', request: TranscriptionRequest | TranslationRequest, options: CallOptions): Promise<TranscriptionResult> {
+  async #send(
+    operation: 'transcribe' | 'translate',
+    request: TranscriptionRequest | TranslationRequest,
+    options: CallOptions,
+  ): Promise<TranscriptionResult> {
     const file = request?.file;
     const facts = isFileInput(file) ? await inspectFile(file) : undefined;
     const rules = operation === 'transcribe' ? transcription : translation;
-    preflight(this.client, request?.model, operation === 'transcribe' ? 'transcription' : 'translation', (model) => rules(request, model, facts));
+    preflight(
+      this.client,
+      request?.model,
+      operation === 'transcribe' ? 'transcription' : 'translation',
+      (model) => rules(request, model, facts),
+    );
 
     const form = new FormData();
     const upload = await toUpload(request.file, 'audio');
     form.append('file', upload.blob, upload.filename);
-    const { model: _model, file: _file, timestamp_granularities, ...fields } = request as TranscriptionRequest;
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) form.append(key, String(value));
+    const {
+      model: _model,
+      file: _file,
+      timestamp_granularities,
+      ...fields
+    } = request as TranscriptionRequest;
+    for (const [key, value] of Object.entries(fields))
+      if (value !== undefined) form.append(key, String(value));
     for (const g of timestamp_granularities ?? []) form.append('timestamp_granularities[]', g);
 
     const format: AudioResponseFormat = request.response_format ?? 'json';
@@ -118,11 +141,18 @@ export function toTranscriptionResult(format: AudioResponseFormat, body: string)
   if (!raw || typeof raw !== 'object' || typeof (raw as { text?: unknown }).text !== 'string') {
     throw new SyntaxError(`expected a JSON transcript with "text", got: ${body.slice(0, 120)}`);
   }
-  const r = raw as { text: string; language?: unknown; duration?: unknown; segments?: unknown; words?: unknown };
+  const r = raw as {
+    text: string;
+    language?: unknown;
+    duration?: unknown;
+    segments?: unknown;
+    words?: unknown;
+  };
   const result: TranscriptionResult = { format, text: r.text, raw };
   if (typeof r.language === 'string') result.language = r.language;
   if (typeof r.duration === 'number') result.duration = r.duration;
-  else if (typeof r.duration === 'string' && Number.isFinite(Number(r.duration))) result.duration = Number(r.duration);
+  else if (typeof r.duration === 'string' && Number.isFinite(Number(r.duration)))
+    result.duration = Number(r.duration);
   if (Array.isArray(r.segments)) result.segments = r.segments as TranscriptionSegment[];
   if (Array.isArray(r.words)) result.words = r.words as TranscriptionWord[];
   return result;

@@ -56,7 +56,15 @@ interface RawResponse {
 
 function body(request: ImageStreamRequest, stream: boolean): Record<string, unknown> {
   const tool: Record<string, unknown> = { type: 'image_generation' };
-  for (const key of ['size', 'quality', 'background', 'output_format', 'output_compression', 'moderation', 'partial_images'] as const) {
+  for (const key of [
+    'size',
+    'quality',
+    'background',
+    'output_format',
+    'output_compression',
+    'moderation',
+    'partial_images',
+  ] as const) {
     if (request[key] !== undefined) tool[key] = request[key];
   }
   return {
@@ -70,7 +78,8 @@ function body(request: ImageStreamRequest, stream: boolean): Record<string, unkn
 
 function toImage(item: ImageCallItem, format: string | undefined): GeneratedImage {
   const bytes = decodeBase64(item.result ?? '');
-  const mimeType = detectContentType(bytes) ?? MIME_BY_FORMAT[item.output_format ?? format ?? 'png'] ?? 'image/png';
+  const mimeType =
+    detectContentType(bytes) ?? MIME_BY_FORMAT[item.output_format ?? format ?? 'png'] ?? 'image/png';
   const image: GeneratedImage = { index: 0, bytes, mimeType, extension: extensionFor(mimeType) };
   if (typeof item.revised_prompt === 'string') image.revisedPrompt = item.revised_prompt;
   return image;
@@ -78,18 +87,36 @@ function toImage(item: ImageCallItem, format: string | undefined): GeneratedImag
 
 function findImage(output: unknown): ImageCallItem | undefined {
   if (!Array.isArray(output)) return undefined;
-  return (output as ImageCallItem[]).find((i) => i?.type === 'image_generation_call' && typeof i.result === 'string' && i.result !== '');
+  return (output as ImageCallItem[]).find(
+    (i) => i?.type === 'image_generation_call' && typeof i.result === 'string' && i.result !== '',
+  );
 }
 
 /** A failed Responses answer (or an `error` event) as this library's error, content filtering included. */
-function failure(status: number, headers: Headers, error: { code?: unknown; message?: unknown; param?: unknown } | undefined, fallback: string): Error {
-  const payload = { error: { code: error?.code ?? undefined, message: error?.message ?? fallback, param: error?.param ?? undefined } };
+function failure(
+  status: number,
+  headers: Headers,
+  error: { code?: unknown; message?: unknown; param?: unknown } | undefined,
+  fallback: string,
+): Error {
+  const payload = {
+    error: {
+      code: error?.code ?? undefined,
+      message: error?.message ?? fallback,
+      param: error?.param ?? undefined,
+    },
+  };
   return errorFromResponse(status, headers, JSON.stringify(payload));
 }
 
 function checkResponse(raw: RawResponse, headers: Headers): void {
   if (raw.status === 'failed' || raw.status === 'incomplete' || raw.status === 'cancelled') {
-    throw failure(200, headers, raw.error ?? undefined, `the response ended ${raw.status}${raw.incomplete_details?.reason ? `: ${raw.incomplete_details.reason}` : ''}`);
+    throw failure(
+      200,
+      headers,
+      raw.error ?? undefined,
+      `the response ended ${raw.status}${raw.incomplete_details?.reason ? `: ${raw.incomplete_details.reason}` : ''}`,
+    );
   }
 }
 
@@ -125,7 +152,9 @@ export async function* streamImage(
         try {
           event = JSON.parse(message.data) as Record<string, unknown>;
         } catch {
-          throw new AzureOpenAIMediaError(`the image stream sent an event that is not JSON: ${message.data.slice(0, 80)}`);
+          throw new AzureOpenAIMediaError(
+            `the image stream sent an event that is not JSON: ${message.data.slice(0, 80)}`,
+          );
         }
         const type = typeof event.type === 'string' ? event.type : message.event;
         switch (type) {
@@ -137,7 +166,8 @@ export async function* streamImage(
             break;
           case 'response.image_generation_call.partial_image': {
             const bytes = decodeBase64(String(event.partial_image_b64 ?? ''));
-            const mimeType = detectContentType(bytes) ?? MIME_BY_FORMAT[request.output_format ?? 'png'] ?? 'image/png';
+            const mimeType =
+              detectContentType(bytes) ?? MIME_BY_FORMAT[request.output_format ?? 'png'] ?? 'image/png';
             yield { type: 'partial_image', index: Number(event.partial_image_index ?? 0), bytes, mimeType };
             break;
           }
@@ -162,7 +192,12 @@ export async function* streamImage(
             break;
           }
           case 'error':
-            throw failure(200, response.headers, event as { code?: unknown; message?: unknown }, 'the image stream reported an error');
+            throw failure(
+              200,
+              response.headers,
+              event as { code?: unknown; message?: unknown },
+              'the image stream reported an error',
+            );
           default:
             // Other Responses events (created, in_progress, output_item.added, ...) carry nothing for the caller.
             break;
@@ -171,7 +206,10 @@ export async function* streamImage(
     } catch (error) {
       if (error instanceof AzureOpenAIMediaError) throw error;
       if (controller.signal.aborted) throw new AbortError('the image stream was aborted', { cause: error });
-      throw new ConnectionError(`the image stream ended early: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      throw new ConnectionError(
+        `the image stream ended early: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
     }
     if (!completed) throw new AzureOpenAIMediaError('the image stream ended without a final image');
     finished = true;

@@ -88,7 +88,13 @@ export class Sora2Videos {
       const upload = await toUpload(reference, 'input_reference');
       form.append('input_reference', upload.blob, upload.filename);
     }
-    return this.client.requestJson<Video>({ ...options, method: 'POST', route: 'v1', path: PATH, body: form });
+    return this.client.requestJson<Video>({
+      ...options,
+      method: 'POST',
+      route: 'v1',
+      path: PATH,
+      body: form,
+    });
   }
 
   async get(videoId: string, options: CallOptions = {}): Promise<Video> {
@@ -120,7 +126,10 @@ export class Sora2Videos {
     }
   }
 
-  async delete(videoId: string, options: CallOptions = {}): Promise<{ id: string; object: 'video.deleted'; deleted: boolean }> {
+  async delete(
+    videoId: string,
+    options: CallOptions = {},
+  ): Promise<{ id: string; object: 'video.deleted'; deleted: boolean }> {
     checkId('videoId', videoId);
     return this.client.request(
       { ...options, method: 'DELETE', route: 'v1', path: `${PATH}/${encodeURIComponent(videoId)}` },
@@ -180,7 +189,8 @@ export class Sora2Videos {
       this.client,
       {
         fetch: (call) => this.#get(videoId, call),
-        outcome: (video) => (video.status === 'completed' ? 'done' : video.status === 'failed' ? 'failed' : 'pending'),
+        outcome: (video) =>
+          video.status === 'completed' ? 'done' : video.status === 'failed' ? 'failed' : 'pending',
         fail: (video) => jobFailure(video.id, video.status, video.error?.code ?? video.error?.message, video),
         progressKey: (video) => `${video.status}:${video.progress ?? ''}`,
       },
@@ -201,10 +211,19 @@ function checkVideoListParams(params: ListVideosParams): void {
   const { limit, order } = params;
   const found = [];
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
-    found.push({ path: 'limit', code: 'invalid', message: `limit must be a positive integer (got ${JSON.stringify(limit)})` });
+    found.push({
+      path: 'limit',
+      code: 'invalid',
+      message: `limit must be a positive integer (got ${JSON.stringify(limit)})`,
+    });
   }
   if (order !== undefined && order !== 'asc' && order !== 'desc') {
-    found.push({ path: 'order', code: 'not_allowed', message: `order ${JSON.stringify(order)} is not valid; use asc or desc`, allowed: ['asc', 'desc'] });
+    found.push({
+      path: 'order',
+      code: 'not_allowed',
+      message: `order ${JSON.stringify(order)} is not valid; use asc or desc`,
+      allowed: ['asc', 'desc'],
+    });
   }
   if (found.length > 0) throw new ValidationError(found, 'list videos');
 }

@@ -26,6 +26,12 @@ export function defined<T extends Record<string, unknown>>(fields: T): Partial<T
 
 export function checkId(path: string, id: unknown): void {
   if (typeof id !== 'string' || id.trim() === '') {
-    throw new ValidationError([{ path, code: 'required', message: `${path} must be a non-empty string (got ${JSON.stringify(id) ?? 'undefined'})` }]);
+    throw new ValidationError([
+      {
+        path,
+        code: 'required',
+        message: `${path} must be a non-empty string (got ${JSON.stringify(id) ?? 'undefined'})`,
+      },
+    ]);
   }
 }

@@ -32,7 +32,10 @@ export class VideoGenerations {
   }
 
   /** The JPEG thumbnail, as bytes (it is small). */
-  async thumbnail(generationId: string, options: CallOptions = {}): Promise<{ bytes: Uint8Array; contentType: string }> {
+  async thumbnail(
+    generationId: string,
+    options: CallOptions = {},
+  ): Promise<{ bytes: Uint8Array; contentType: string }> {
     checkId('generationId', generationId);
     const { bytes, contentType } = await this.client.requestBytes({
       ...options,
@@ -64,7 +67,10 @@ export class VideoGenerations {
   }
 
   /** Whether the content can be downloaded yet, and its size. */
-  async head(generationId: string, options: ContentOptions = {}): Promise<{ ready: boolean; contentLength?: number }> {
+  async head(
+    generationId: string,
+    options: ContentOptions = {},
+  ): Promise<{ ready: boolean; contentLength?: number }> {
     checkId('generationId', generationId);
     const { quality, ...call } = options;
     checkQuality(quality);
@@ -78,7 +84,9 @@ export class VideoGenerations {
       });
       await response.body?.cancel();
       const length = Number(response.headers.get('content-length'));
-      return response.headers.has('content-length') && Number.isFinite(length) ? { ready: true, contentLength: length } : { ready: true };
+      return response.headers.has('content-length') && Number.isFinite(length)
+        ? { ready: true, contentLength: length }
+        : { ready: true };
     } catch (error) {
       if (error instanceof NotFoundError) return { ready: false };
       throw error;

@@ -10,7 +10,8 @@ import { inspectFile, isFileInput, toUpload, type FileInput } from '../uploads.j
 import { videoFileName, videoJob } from '../validate/videos.js';
 import { MAX_LIST_PAGES, checkId, defined, jobFailure } from './video-common.js';
 
-export type VideoJobStatus = 'preprocessing' | 'queued' | 'running' | 'processing' | 'cancelled' | 'succeeded' | 'failed';
+export type VideoJobStatus =
+  'preprocessing' | 'queued' | 'running' | 'processing' | 'cancelled' | 'succeeded' | 'failed';
 export const VIDEO_JOB_STATUSES: readonly VideoJobStatus[] = [
   'preprocessing',
   'queued',
@@ -97,7 +98,6 @@ export interface ListVideoJobsParams {
   statuses?: VideoJobStatus[];
 }
 
-
 const JOB_PATH = 'video/generations/jobs';
 
 export class VideoJobs {
@@ -108,7 +108,11 @@ export class VideoJobs {
     preflight(this.client, request?.model, 'video job', (model) => {
       const found = videoJob(request, model);
       if ((request as { files?: unknown })?.files !== undefined) {
-        found.push({ path: 'files', code: 'use_create_with_media', message: 'files are sent with client.videos.jobs.createWithMedia, not create' });
+        found.push({
+          path: 'files',
+          code: 'use_create_with_media',
+          message: 'files are sent with client.videos.jobs.createWithMedia, not create',
+        });
       }
       return found;
     });
@@ -123,18 +127,28 @@ export class VideoJobs {
   }
 
   /** Start a job from images or video (multipart `files`), optionally placed with `inpaint_items`. */
-  async createWithMedia(request: CreateVideoJobWithMediaRequest, options: CallOptions = {}): Promise<VideoJob> {
+  async createWithMedia(
+    request: CreateVideoJobWithMediaRequest,
+    options: CallOptions = {},
+  ): Promise<VideoJob> {
     const files = Array.isArray(request?.files) ? request.files : [];
     // A Blob's first bytes need an await, so its type is known before the rules run.
     const facts = await Promise.all(files.map((f) => (isFileInput(f) ? inspectFile(f) : undefined)));
     preflight(this.client, request?.model, 'video job', (model) => {
       const found = videoJob(request, model, { files: facts });
-      if (request?.files === undefined) found.push({ path: 'files', code: 'required', message: 'files is required; attach at least one image or video' });
+      if (request?.files === undefined)
+        found.push({
+          path: 'files',
+          code: 'required',
+          message: 'files is required; attach at least one image or video',
+        });
       return found;
     });
     const form = new FormData();
     const { model, prompt, width, height, n_seconds, n_variants, inpaint_items } = request;
-    for (const [key, value] of Object.entries(defined({ model, prompt, width, height, n_seconds, n_variants }))) {
+    for (const [key, value] of Object.entries(
+      defined({ model, prompt, width, height, n_seconds, n_variants }),
+    )) {
       form.append(key, String(value));
     }
     if (inpaint_items !== undefined) form.append('inpaint_items', JSON.stringify(inpaint_items));
@@ -144,7 +158,13 @@ export class VideoJobs {
       const name = facts[i] ? videoFileName(facts[i], i) : upload.filename;
       form.append('files', upload.blob, name);
     }
-    return this.client.requestJson<VideoJob>({ ...options, method: 'POST', route: 'v1', path: JOB_PATH, body: form });
+    return this.client.requestJson<VideoJob>({
+      ...options,
+      method: 'POST',
+      route: 'v1',
+      path: JOB_PATH,
+      body: form,
+    });
   }
 
   /** One page of jobs, newest first. */
@@ -155,12 +175,20 @@ export class VideoJobs {
       method: 'GET',
       route: 'v1',
       path: JOB_PATH,
-      query: { limit: params.limit ?? 10, before: params.before, after: params.after, statuses: params.statuses },
+      query: {
+        limit: params.limit ?? 10,
+        before: params.before,
+        after: params.after,
+        statuses: params.statuses,
+      },
     });
   }
 
   /** Every job, page after page (`after` = the previous page's `last_id`). */
-  async *listAll(params: Omit<ListVideoJobsParams, 'before'> = {}, options: CallOptions = {}): AsyncGenerator<VideoJob> {
+  async *listAll(
+    params: Omit<ListVideoJobsParams, 'before'> = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<VideoJob> {
     let after = params.after;
     const seen = new Set<string>();
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
@@ -199,7 +227,12 @@ export class VideoJobs {
       this.client,
       {
         fetch: (call) => this.#get(jobId, call),
-        outcome: (job) => (job.status === 'succeeded' ? 'done' : job.status === 'failed' || job.status === 'cancelled' ? 'failed' : 'pending'),
+        outcome: (job) =>
+          job.status === 'succeeded'
+            ? 'done'
+            : job.status === 'failed' || job.status === 'cancelled'
+              ? 'failed'
+              : 'pending',
         fail: (job) => jobFailure(job.id, job.status, job.failure_reason ?? undefined, job),
         progressKey: (job) => job.status,
       },
@@ -220,11 +253,19 @@ function checkListParams(params: ListVideoJobsParams): void {
   const found: Issue[] = [];
   const { limit, statuses } = params;
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
-    found.push({ path: 'limit', code: 'invalid', message: `limit must be a positive integer (got ${JSON.stringify(limit)})` });
+    found.push({
+      path: 'limit',
+      code: 'invalid',
+      message: `limit must be a positive integer (got ${JSON.stringify(limit)})`,
+    });
   }
   if (statuses !== undefined) {
     if (!Array.isArray(statuses)) {
-      found.push({ path: 'statuses', code: 'invalid_type', message: 'statuses must be an array of job statuses' });
+      found.push({
+        path: 'statuses',
+        code: 'invalid_type',
+        message: 'statuses must be an array of job statuses',
+      });
     } else {
       statuses.forEach((s, i) => {
         if (!VIDEO_JOB_STATUSES.includes(s)) {

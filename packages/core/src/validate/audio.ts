@@ -46,15 +46,35 @@ function checkFile(out: Issue[], facts: FileFacts, model: AudioModel): void {
   const byType = type ? EXTENSIONS_BY_TYPE[type] : undefined;
   const ok = ext !== undefined ? allowed.includes(ext) : byType?.some((e) => allowed.includes(e)) === true;
   if (!ok) {
-    const what = ext !== undefined ? `a .${ext} file` : type ? `${type} content` : 'content of an unrecognised type';
-    out.push(issues.custom('file', 'unsupported_type', `file is ${what}; ${model.name} accepts ${listWords(allowed)}`, allowed));
+    const what =
+      ext !== undefined ? `a .${ext} file` : type ? `${type} content` : 'content of an unrecognised type';
+    out.push(
+      issues.custom(
+        'file',
+        'unsupported_type',
+        `file is ${what}; ${model.name} accepts ${listWords(allowed)}`,
+        allowed,
+      ),
+    );
   }
   if (facts.size > model.maxFileBytes) {
-    out.push(issues.custom('file', 'too_large', `file is ${overBy(facts.size, model.maxFileBytes)}; ${model.name} accepts files up to ${formatBytes(model.maxFileBytes)}`, [model.maxFileBytes]));
+    out.push(
+      issues.custom(
+        'file',
+        'too_large',
+        `file is ${overBy(facts.size, model.maxFileBytes)}; ${model.name} accepts files up to ${formatBytes(model.maxFileBytes)}`,
+        [model.maxFileBytes],
+      ),
+    );
   }
 }
 
-function audioRules(operation: 'transcribe' | 'translate', request: unknown, model: ModelSpec | undefined, file?: FileFacts): Issue[] {
+function audioRules(
+  operation: 'transcribe' | 'translate',
+  request: unknown,
+  model: ModelSpec | undefined,
+  file?: FileFacts,
+): Issue[] {
   const fields = operation === 'transcribe' ? TRANSCRIPTION_FIELDS : TRANSLATION_FIELDS;
   const { issues: out, bad, record } = checkShape(request, fields, ['model', 'file']);
   if (!record || typeof request !== 'object' || request === null) return out;
@@ -64,11 +84,24 @@ function audioRules(operation: 'transcribe' | 'translate', request: unknown, mod
   }
   if (!model) return out;
   if (model.kind !== 'audio') {
-    out.push(issues.custom('model', 'wrong_model', `model is a ${model.name} deployment, which is not an audio model`));
+    out.push(
+      issues.custom(
+        'model',
+        'wrong_model',
+        `model is a ${model.name} deployment, which is not an audio model`,
+      ),
+    );
     return out;
   }
   if (!model.operations.includes(operation)) {
-    out.push(issues.custom('model', 'unsupported_operation', `${model.name} cannot ${operation}; it supports ${listWords(model.operations)}`, model.operations));
+    out.push(
+      issues.custom(
+        'model',
+        'unsupported_operation',
+        `${model.name} cannot ${operation}; it supports ${listWords(model.operations)}`,
+        model.operations,
+      ),
+    );
   }
   const format = record.response_format;
   if (typeof format === 'string' && !bad.has('response_format') && !model.responseFormats.includes(format)) {
@@ -78,25 +111,48 @@ function audioRules(operation: 'transcribe' | 'translate', request: unknown, mod
   if (typeof temperature === 'number' && !bad.has('temperature')) {
     const { min, max } = model.temperature;
     if (temperature < min || temperature > max) {
-      out.push(issues.custom('temperature', 'out_of_range', `temperature ${temperature} is out of range for ${model.name}; use ${min} to ${max}`, [min, max]));
+      out.push(
+        issues.custom(
+          'temperature',
+          'out_of_range',
+          `temperature ${temperature} is out of range for ${model.name}; use ${min} to ${max}`,
+          [min, max],
+        ),
+      );
     }
   }
   const granularities = record.timestamp_granularities;
   if (Array.isArray(granularities) && !bad.has('timestamp_granularities')) {
     if (model.timestampGranularities.length === 0) {
-      out.push(issues.custom('timestamp_granularities', 'unsupported_field', `timestamp_granularities is not supported by ${model.name}`));
+      out.push(
+        issues.custom(
+          'timestamp_granularities',
+          'unsupported_field',
+          `timestamp_granularities is not supported by ${model.name}`,
+        ),
+      );
     } else {
       granularities.forEach((g: string, i) => {
         if (!model.timestampGranularities.includes(g)) {
-          out.push(issues.notAllowed(`timestamp_granularities[${i}]`, g, model.timestampGranularities, model.name));
+          out.push(
+            issues.notAllowed(`timestamp_granularities[${i}]`, g, model.timestampGranularities, model.name),
+          );
         }
       });
       if (format !== 'verbose_json') {
-        out.push(issues.custom('timestamp_granularities', 'needs_format', `timestamp_granularities needs response_format "verbose_json" (got ${format === undefined ? 'the default "json"' : JSON.stringify(format)})`, ['verbose_json']));
+        out.push(
+          issues.custom(
+            'timestamp_granularities',
+            'needs_format',
+            `timestamp_granularities needs response_format "verbose_json" (got ${format === undefined ? 'the default "json"' : JSON.stringify(format)})`,
+            ['verbose_json'],
+          ),
+        );
       }
     }
   }
-  if (!bad.has('file') && isFileInput(record.file)) checkFile(out, file ?? inspectFileSync(record.file), model);
+  if (!bad.has('file') && isFileInput(record.file))
+    checkFile(out, file ?? inspectFileSync(record.file), model);
   return out;
 }
 

@@ -21,7 +21,8 @@ export const IMAGE_STREAM_FIELDS = [
 const OWN_FIELDS = ['partial_images', 'responses_model'];
 
 export function imageStream(request: unknown, model?: ModelSpec): Issue[] {
-  if (!request || typeof request !== 'object' || Array.isArray(request)) return validateImageGenerate(request, model);
+  if (!request || typeof request !== 'object' || Array.isArray(request))
+    return validateImageGenerate(request, model);
   const record = request as Record<string, unknown>;
   const rest: Record<string, unknown> = {};
   const out: Issue[] = [];
@@ -33,13 +34,24 @@ export function imageStream(request: unknown, model?: ModelSpec): Issue[] {
   }
   out.push(...validateImageGenerate(rest, model));
   if (model && model.kind === 'image' && !model.streaming) {
-    out.push(issues.custom('model', 'not_streamable', `${model.name} cannot stream; the image_generation tool needs a gpt-image model`));
+    out.push(
+      issues.custom(
+        'model',
+        'not_streamable',
+        `${model.name} cannot stream; the image_generation tool needs a gpt-image model`,
+      ),
+    );
   }
   const partial = record.partial_images;
   if (partial !== undefined) {
-    const range = model?.kind === 'image' && model.partialImages ? model.partialImages : { min: 0, max: Number.MAX_SAFE_INTEGER };
-    if (typeof partial !== 'number' || !Number.isInteger(partial)) out.push(issues.integer('partial_images', partial));
-    else if (partial < range.min || partial > range.max) out.push(issues.range('partial_images', partial, range, model?.name));
+    const range =
+      model?.kind === 'image' && model.partialImages
+        ? model.partialImages
+        : { min: 0, max: Number.MAX_SAFE_INTEGER };
+    if (typeof partial !== 'number' || !Number.isInteger(partial))
+      out.push(issues.integer('partial_images', partial));
+    else if (partial < range.min || partial > range.max)
+      out.push(issues.range('partial_images', partial, range, model?.name));
   }
   const driver = record.responses_model;
   if (driver !== undefined && (typeof driver !== 'string' || driver.trim() === '')) {

@@ -50,14 +50,27 @@ function checkPrompt(out: Issue[], prompt: unknown, model: VideoModel | undefine
   }
 }
 
-function checkFamily(out: Issue[], model: ModelSpec | undefined, api: 'jobs' | 'videos'): VideoModel | undefined {
+function checkFamily(
+  out: Issue[],
+  model: ModelSpec | undefined,
+  api: 'jobs' | 'videos',
+): VideoModel | undefined {
   if (!model) return undefined;
   if (!isVideoModel(model)) {
-    out.push(issues.custom('model', 'wrong_model', `model is a ${model.name} deployment, which is not a video model`));
+    out.push(
+      issues.custom(
+        'model',
+        'wrong_model',
+        `model is a ${model.name} deployment, which is not a video model`,
+      ),
+    );
     return undefined;
   }
   if (model.api !== api) {
-    const use = model.api === 'jobs' ? 'the video jobs API; call client.videos.jobs.create' : 'the /videos API; call client.videos.create';
+    const use =
+      model.api === 'jobs'
+        ? 'the video jobs API; call client.videos.jobs.create'
+        : 'the /videos API; call client.videos.create';
     out.push(issues.custom('model', 'wrong_api', `${model.name} uses ${use} for it`));
     return undefined;
   }
@@ -68,12 +81,26 @@ function checkMedia(out: Issue[], path: string, facts: FileFacts, model: VideoMo
   if (!model) return;
   const type = facts.contentType?.split(';')[0]?.trim().toLowerCase();
   if (!type) {
-    out.push(issues.custom(path, 'unknown_type', `${path} has no recognisable content type; give contentType, one of ${listWords(model.mediaTypes)}`, model.mediaTypes));
+    out.push(
+      issues.custom(
+        path,
+        'unknown_type',
+        `${path} has no recognisable content type; give contentType, one of ${listWords(model.mediaTypes)}`,
+        model.mediaTypes,
+      ),
+    );
   } else if (!model.mediaTypes.includes(type)) {
     out.push(issues.notAllowed(`${path}.contentType`, type, model.mediaTypes, model.name));
   }
   if (facts.size > model.maxMediaBytes) {
-    out.push(issues.custom(path, 'too_large', `${path} is ${overBy(facts.size, model.maxMediaBytes)}; ${model.name} accepts media up to ${formatBytes(model.maxMediaBytes)}`, [model.maxMediaBytes]));
+    out.push(
+      issues.custom(
+        path,
+        'too_large',
+        `${path} is ${overBy(facts.size, model.maxMediaBytes)}; ${model.name} accepts media up to ${formatBytes(model.maxMediaBytes)}`,
+        [model.maxMediaBytes],
+      ),
+    );
   }
 }
 
@@ -103,22 +130,54 @@ export function videoJob(request: unknown, model?: ModelSpec, media?: MediaFacts
   const size = typeof width === 'number' && typeof height === 'number' ? `${width}x${height}` : undefined;
   const sizeOk = size !== undefined && !shape.bad.has('width') && !shape.bad.has('height');
   if (video && sizeOk && !video.sizes.includes(size)) {
-    out.push(issues.custom('width', 'not_allowed', `width x height ${size} is not supported by ${video.name}; use ${listWords(video.sizes)}`, video.sizes));
+    out.push(
+      issues.custom(
+        'width',
+        'not_allowed',
+        `width x height ${size} is not supported by ${video.name}; use ${listWords(video.sizes)}`,
+        video.sizes,
+      ),
+    );
   }
   const limit = video && sizeOk ? videoSizeLimit(video, size) : undefined;
-  const secondsRange: IntRange = video && typeof video.seconds === 'object' && 'min' in video.seconds ? video.seconds : { min: 1, max: Number.MAX_SAFE_INTEGER };
+  const secondsRange: IntRange =
+    video && typeof video.seconds === 'object' && 'min' in video.seconds
+      ? video.seconds
+      : { min: 1, max: Number.MAX_SAFE_INTEGER };
   const variantsRange: IntRange = video?.variants ?? { min: 1, max: Number.MAX_SAFE_INTEGER };
   const subject = video?.name ?? 'video jobs';
-  if (!shape.bad.has('n_seconds') && !rangeIssue(out, 'n_seconds', record.n_seconds, secondsRange, subject) && limit) {
+  if (
+    !shape.bad.has('n_seconds') &&
+    !rangeIssue(out, 'n_seconds', record.n_seconds, secondsRange, subject) &&
+    limit
+  ) {
     const n = record.n_seconds;
     if (typeof n === 'number' && n > limit.maxSeconds) {
-      out.push(issues.range('n_seconds', n, { min: secondsRange.min, max: limit.maxSeconds }, `${subject} at ${size}`));
+      out.push(
+        issues.range(
+          'n_seconds',
+          n,
+          { min: secondsRange.min, max: limit.maxSeconds },
+          `${subject} at ${size}`,
+        ),
+      );
     }
   }
-  if (!shape.bad.has('n_variants') && !rangeIssue(out, 'n_variants', record.n_variants, variantsRange, subject) && limit) {
+  if (
+    !shape.bad.has('n_variants') &&
+    !rangeIssue(out, 'n_variants', record.n_variants, variantsRange, subject) &&
+    limit
+  ) {
     const n = record.n_variants;
     if (typeof n === 'number' && n > limit.maxVariants) {
-      out.push(issues.range('n_variants', n, { min: variantsRange.min, max: limit.maxVariants }, `${subject} at ${size}`));
+      out.push(
+        issues.range(
+          'n_variants',
+          n,
+          { min: variantsRange.min, max: limit.maxVariants },
+          `${subject} at ${size}`,
+        ),
+      );
     }
   }
 
@@ -141,7 +200,13 @@ export function videoJob(request: unknown, model?: ModelSpec, media?: MediaFacts
         checkMedia(out, path, facts, video);
         const name = videoFileName(facts, i);
         if (names.includes(name)) {
-          out.push(issues.custom(`${path}.filename`, 'duplicate', `${path} has the file name ${JSON.stringify(name)} of an earlier file; inpaint items refer to files by name, so names must differ`));
+          out.push(
+            issues.custom(
+              `${path}.filename`,
+              'duplicate',
+              `${path} has the file name ${JSON.stringify(name)} of an earlier file; inpaint items refer to files by name, so names must differ`,
+            ),
+          );
         }
         names.push(name);
         types.push(facts.contentType);
@@ -150,7 +215,9 @@ export function videoJob(request: unknown, model?: ModelSpec, media?: MediaFacts
   }
   if (inpaint !== undefined) {
     if (files === undefined) out.push(issues.required('files', 'inpaint_items refer to attached files'));
-    const frames = (typeof record.n_seconds === 'number' ? record.n_seconds : (video?.defaultSeconds ?? 5)) * (video?.framesPerSecond ?? 30);
+    const frames =
+      (typeof record.n_seconds === 'number' ? record.n_seconds : (video?.defaultSeconds ?? 5)) *
+      (video?.framesPerSecond ?? 30);
     checkInpaintItems(out, inpaint, names, types, video, Number.isFinite(frames) ? frames : undefined);
   }
   return out;
@@ -171,12 +238,15 @@ function checkInpaintItems(
   items.forEach((item, i) => {
     const path = `inpaint_items[${i}]`;
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
-      out.push(issues.type(path, item, 'an object with frame_index, type, file_name and optional crop_bounds'));
+      out.push(
+        issues.type(path, item, 'an object with frame_index, type, file_name and optional crop_bounds'),
+      );
       return;
     }
     const it = item as Record<string, unknown>;
     for (const key of Object.keys(it)) {
-      if (it[key] !== undefined && !INPAINT_FIELDS.includes(key)) out.push(issues.unknownField(`${path}.${key}`, INPAINT_FIELDS));
+      if (it[key] !== undefined && !INPAINT_FIELDS.includes(key))
+        out.push(issues.unknownField(`${path}.${key}`, INPAINT_FIELDS));
     }
     for (const key of ['frame_index', 'type', 'file_name']) {
       if (it[key] === undefined || it[key] === null) out.push(issues.required(`${path}.${key}`));
@@ -184,27 +254,57 @@ function checkInpaintItems(
     const frame = it.frame_index;
     if (frame !== undefined && frame !== null) {
       if (typeof frame !== 'number' || !Number.isInteger(frame) || frame < 0) {
-        out.push(issues.custom(`${path}.frame_index`, 'invalid_frame', `${path}.frame_index must be a non-negative integer (got ${show(frame)})`));
+        out.push(
+          issues.custom(
+            `${path}.frame_index`,
+            'invalid_frame',
+            `${path}.frame_index must be a non-negative integer (got ${show(frame)})`,
+          ),
+        );
       } else if (frames !== undefined && frame >= frames) {
-        out.push(issues.range(`${path}.frame_index`, frame, { min: 0, max: frames - 1 }, `a video of ${frames} frames`));
+        out.push(
+          issues.range(
+            `${path}.frame_index`,
+            frame,
+            { min: 0, max: frames - 1 },
+            `a video of ${frames} frames`,
+          ),
+        );
       }
     }
     const type = it.type;
     if (type !== undefined && type !== null) {
       if (typeof type !== 'string') out.push(issues.type(`${path}.type`, type, 'a string'));
-      else if (model?.inpaintTypes && !model.inpaintTypes.includes(type)) out.push(issues.notAllowed(`${path}.type`, type, model.inpaintTypes, model.name));
+      else if (model?.inpaintTypes && !model.inpaintTypes.includes(type))
+        out.push(issues.notAllowed(`${path}.type`, type, model.inpaintTypes, model.name));
     }
     const name = it.file_name;
     if (name !== undefined && name !== null) {
       const index = typeof name === 'string' ? names.indexOf(name) : -1;
       if (typeof name !== 'string') out.push(issues.type(`${path}.file_name`, name, 'a string'));
       else if (index < 0) {
-        const attached = names.length > 0 ? `attached files are ${listWords(names.map((n) => JSON.stringify(n)))}` : 'no files are attached';
-        out.push(issues.custom(`${path}.file_name`, 'no_such_file', `${path}.file_name ${JSON.stringify(name)} matches no attached file; ${attached}`, names));
+        const attached =
+          names.length > 0
+            ? `attached files are ${listWords(names.map((n) => JSON.stringify(n)))}`
+            : 'no files are attached';
+        out.push(
+          issues.custom(
+            `${path}.file_name`,
+            'no_such_file',
+            `${path}.file_name ${JSON.stringify(name)} matches no attached file; ${attached}`,
+            names,
+          ),
+        );
       } else if (typeof type === 'string') {
         const fileType = types[index]?.split('/')[0];
         if (fileType && (type === 'image' || type === 'video') && fileType !== type) {
-          out.push(issues.custom(`${path}.type`, 'type_mismatch', `${path}.type is "${type}" but ${JSON.stringify(name)} is ${types[index]}`));
+          out.push(
+            issues.custom(
+              `${path}.type`,
+              'type_mismatch',
+              `${path}.type is "${type}" but ${JSON.stringify(name)} is ${types[index]}`,
+            ),
+          );
         }
       }
     }
@@ -214,12 +314,15 @@ function checkInpaintItems(
 
 function checkCrop(out: Issue[], path: string, crop: unknown): void {
   if (!crop || typeof crop !== 'object' || Array.isArray(crop)) {
-    out.push(issues.type(path, crop, 'an object of left_fraction, top_fraction, right_fraction, bottom_fraction'));
+    out.push(
+      issues.type(path, crop, 'an object of left_fraction, top_fraction, right_fraction, bottom_fraction'),
+    );
     return;
   }
   const c = crop as Record<string, unknown>;
   for (const key of Object.keys(c)) {
-    if (c[key] !== undefined && !(CROP_FIELDS as readonly string[]).includes(key)) out.push(issues.unknownField(`${path}.${key}`, CROP_FIELDS));
+    if (c[key] !== undefined && !(CROP_FIELDS as readonly string[]).includes(key))
+      out.push(issues.unknownField(`${path}.${key}`, CROP_FIELDS));
   }
   // Defaults are the whole frame, as in the spec.
   const value: Record<string, number | undefined> = {};
@@ -231,22 +334,45 @@ function checkCrop(out: Issue[], path: string, crop: unknown): void {
     } else if (typeof v !== 'number' || !Number.isFinite(v)) {
       out.push(issues.type(`${path}.${key}`, v, 'a number from 0 to 1'));
     } else if (v < 0 || v > 1) {
-      out.push(issues.custom(`${path}.${key}`, 'out_of_range', `${path}.${key} ${v} is out of range; use 0 to 1`, [0, 1]));
+      out.push(
+        issues.custom(
+          `${path}.${key}`,
+          'out_of_range',
+          `${path}.${key} ${v} is out of range; use 0 to 1`,
+          [0, 1],
+        ),
+      );
     } else {
       value[key] = v;
     }
   }
   const { left_fraction: l, right_fraction: r, top_fraction: t, bottom_fraction: b } = value;
   if (l !== undefined && r !== undefined && !(l < r)) {
-    out.push(issues.custom(`${path}.left_fraction`, 'empty_crop', `${path}.left_fraction ${l} must be less than right_fraction ${r}`));
+    out.push(
+      issues.custom(
+        `${path}.left_fraction`,
+        'empty_crop',
+        `${path}.left_fraction ${l} must be less than right_fraction ${r}`,
+      ),
+    );
   }
   if (t !== undefined && b !== undefined && !(t < b)) {
-    out.push(issues.custom(`${path}.top_fraction`, 'empty_crop', `${path}.top_fraction ${t} must be less than bottom_fraction ${b}`));
+    out.push(
+      issues.custom(
+        `${path}.top_fraction`,
+        'empty_crop',
+        `${path}.top_fraction ${t} must be less than bottom_fraction ${b}`,
+      ),
+    );
   }
 }
 
 /** Sora 2 create (`client.videos.create`): `seconds` and `size` from the table, the optional reference image. */
-export function videoCreate(request: unknown, model?: ModelSpec, media?: { input_reference?: FileFacts }): Issue[] {
+export function videoCreate(
+  request: unknown,
+  model?: ModelSpec,
+  media?: { input_reference?: FileFacts },
+): Issue[] {
   const record = request && typeof request === 'object' ? (request as Record<string, unknown>) : undefined;
   const { seconds, ...rest } = record ?? {};
   const shape = checkShape(record ? rest : request, CREATE_FIELDS, CREATE_REQUIRED);
@@ -266,7 +392,14 @@ export function videoCreate(request: unknown, model?: ModelSpec, media?: { input
   }
   const reference = record.input_reference;
   if (reference !== undefined) {
-    if (!isFileInput(reference)) out.push(issues.type('input_reference', reference, 'a Uint8Array, a Blob or { data, filename?, contentType? }'));
+    if (!isFileInput(reference))
+      out.push(
+        issues.type(
+          'input_reference',
+          reference,
+          'a Uint8Array, a Blob or { data, filename?, contentType? }',
+        ),
+      );
     else checkMedia(out, 'input_reference', media?.input_reference ?? inspectFileSync(reference), video);
   }
   return out;
