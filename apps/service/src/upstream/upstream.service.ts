@@ -53,10 +53,16 @@ export class UpstreamService {
     return this.client.request({ ...spec, headers });
   }
 
-  /** Pass an upstream answer through: status, safe headers, body streamed. */
+  /**
+   * Pass an upstream answer through: status, safe headers, body. Event streams are piped as they
+   * arrive; other answers (bounded JSON or text) are read first and sent in one write, which costs
+   * far less than relaying many small chunks.
+   */
   async relay(upstream: Response, res: ExpressResponse): Promise<void> {
     res.status(upstream.status);
+    const isEventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
     for (const name of RELAYED_HEADERS) {
+      if (name === 'content-length' && !isEventStream) continue;
       const value = upstream.headers.get(name);
       if (value !== null) res.setHeader(name, value);
     }
@@ -64,12 +70,15 @@ export class UpstreamService {
       res.end();
       return;
     }
-    const isEventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
-    if (isEventStream) {
-      res.setHeader('cache-control', 'no-cache');
-      res.setHeader('x-accel-buffering', 'no');
-      res.flushHeaders();
+    if (!isEventStream) {
+      const body = Buffer.from(await upstream.arrayBuffer());
+      res.setHeader('content-length', String(body.length));
+      res.end(body);
+      return;
     }
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
     await pipeline(Readable.fromWeb(upstream.body as never), res);
   }
 
