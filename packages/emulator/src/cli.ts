@@ -11,7 +11,7 @@ function value(args: string[], i: number, flag: string): string {
   return v;
 }
 
-export async function parseArgs(args: string[]): Promise<EmulatorOptions> {
+export async function parseArgs(args: string[]): Promise<EmulatorOptions & { help?: boolean }> {
   let config: EmulatorOptions = {};
   const flags: EmulatorOptions = {};
   for (let i = 0; i < args.length; i++) {
@@ -48,7 +48,7 @@ export async function parseArgs(args: string[]): Promise<EmulatorOptions> {
       }
       case '--help':
       case '-h':
-        throw new Error(USAGE);
+        return { help: true };
       default:
         throw new Error(`Unknown argument '${arg}'. ${USAGE}`);
     }
@@ -58,6 +58,10 @@ export async function parseArgs(args: string[]): Promise<EmulatorOptions> {
 
 export async function main(args: string[]): Promise<void> {
   const options = await parseArgs(args);
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
   const emu = await startEmulator(options);
   // The key is printed only when it is the well-known default; a configured key stays private.
   const keyNote = options.apiKey ? 'the configured api key' : `api-key: ${emu.apiKey}`;

@@ -118,6 +118,9 @@ export interface ServedFile {
   expiresMs: number;
 }
 
+/** Most `url` image results kept at once. */
+export const MAX_FILES = 100_000;
+
 function bump(map: Record<string, number>, key: string | undefined, by = 1): void {
   const k = key ?? '(none)';
   map[k] = (map[k] ?? 0) + by;
@@ -370,9 +373,10 @@ export class EmulatorState {
 
   serveFile(bytes: Buffer, contentType: string, ext: string): string {
     const now = this.clock.now();
-    // Insertion order is expiry order (one TTL), so expired entries are all at the front.
+    // Insertion order is expiry order (one TTL), so expired entries are all at the front; beyond
+    // MAX_FILES the oldest links go early, so a long benchmark cannot exhaust memory.
     for (const [id, f] of this.files) {
-      if (f.expiresMs > now) break;
+      if (f.expiresMs > now && this.files.size < MAX_FILES) break;
       this.files.delete(id);
     }
     const id = `${newId('img')}.${ext}`;

@@ -55,6 +55,8 @@ export function variantSize(spec: Pick<VideoSpec, 'width' | 'height' | 'quality'
 }
 
 const COLOUR = '0x2a6f97';
+/** Renderings kept in memory (each is one size, length and quality). */
+const MAX_CACHED_VIDEOS = 64;
 
 export class VideoRenderer {
   private readonly cache = new Map<string, Promise<Buffer>>();
@@ -65,10 +67,18 @@ export class VideoRenderer {
   render(spec: VideoSpec): Promise<Buffer> {
     const key = `${spec.width}x${spec.height}|${spec.seconds}|${spec.fps}|${spec.quality}`;
     let hit = this.cache.get(key);
-    if (!hit) {
-      hit = this.encode(spec);
-      hit.catch(() => this.cache.delete(key));
+    if (hit) {
+      // Most recently used last, so eviction drops the stalest rendering.
+      this.cache.delete(key);
       this.cache.set(key, hit);
+      return hit;
+    }
+    hit = this.encode(spec);
+    hit.catch(() => this.cache.delete(key));
+    this.cache.set(key, hit);
+    for (const old of this.cache.keys()) {
+      if (this.cache.size <= MAX_CACHED_VIDEOS) break;
+      this.cache.delete(old);
     }
     return hit;
   }
