@@ -25,15 +25,21 @@ type Json = any;
  * the specs list overlapping shapes (the audio `{ text }` matches both `audioResponse` and
  * `audioVerboseResponse`), so "exactly one" can never hold for them.
  */
-function convert(node: Json, doc: string): Json {
-  if (Array.isArray(node)) return node.map((n) => convert(n, doc));
+function convert(node: Json, doc: string, schemas: Record<string, unknown>): Json {
+  if (Array.isArray(node)) return node.map((n) => convert(n, doc, schemas));
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === 'discriminator' || k === 'nullable' || k === 'example' || k === 'x-ms-enum') continue;
-    if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) out.$ref = `${doc}${v}`;
-    else if (k === 'oneOf') out.anyOf = convert(v, doc);
-    else out[k] = convert(v, doc);
+    if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
+      // The 2025-04-01-preview document refers to a few schemas it does not define
+      // (e.g. WebSearchTool): those parts accept anything rather than failing to compile.
+      const name = v.startsWith('#/components/schemas/') ? v.slice('#/components/schemas/'.length) : undefined;
+      if (name !== undefined && !(name in schemas)) continue;
+      out.$ref = `${doc}${v}`;
+    }
+    else if (k === 'oneOf') out.anyOf = convert(v, doc, schemas);
+    else out[k] = convert(v, doc, schemas);
   }
   if (node.nullable === true) return { anyOf: [{ type: 'null' }, out] };
   return out;
@@ -49,7 +55,7 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
   beforeAll(async () => {
     for (const [name, file] of Object.entries(FILES) as [DocName, string][]) {
       docs[name] = JSON.parse(readFileSync(new URL(file, SPEC_DIR), 'utf8'));
-      ajv.addSchema({ $id: name, components: convert(docs[name].components, name) });
+      ajv.addSchema({ $id: name, components: convert(docs[name].components, name, docs[name].components.schemas) });
     }
     h = await harness();
   });
@@ -59,7 +65,7 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
     const key = `${doc}:${JSON.stringify(schema)}`;
     let v = compiled.get(key);
     if (!v) {
-      v = ajv.compile(convert(schema, doc));
+      v = ajv.compile(convert(schema, doc, docs[doc].components.schemas));
       compiled.set(key, v);
     }
     return v;

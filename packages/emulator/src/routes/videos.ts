@@ -115,7 +115,12 @@ export function checkRunningLimit(emu: EmulatorState, deployment: string): void 
       message: `Deployment '${deployment}' already has ${running} video jobs running; the limit is ${max}. Retry after a job finishes.`,
       type: 'rate_limit_error',
     },
-    { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))), 'retry-after-ms': String(waitMs), 'x-ratelimit-remaining-requests': '0' },
+    {
+      'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+      'retry-after-ms': String(waitMs),
+      'x-ms-retry-after-ms': String(waitMs),
+      'x-ratelimit-remaining-requests': '0',
+    },
   );
 }
 
