@@ -217,8 +217,6 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       } else {
         throw resourceNotFound();
       }
-      if (!auth.ok) throw new HttpError(401, UNAUTHORIZED);
-
       let params: Record<string, string> = {};
       const r = ROUTES.find((x) => {
         if (x.family !== family || !x.methods.includes(method)) return false;
@@ -227,9 +225,11 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
         params = m[1] ? { id: decodeURIComponent(m[1]) } : {};
         return true;
       });
+      if (r) operation = r.operation;
+      // Auth comes first, as at Azure's gateway: a bad key gets 401 even on an unknown path.
+      if (!auth.ok) throw new HttpError(401, UNAUTHORIZED);
       if (!r) throw resourceNotFound();
       style = r.style === 'wrapped' && family === 'v1' ? 'wrapped-v1' : r.style;
-      operation = r.operation;
 
       const apiVersion = url.searchParams.get('api-version');
       if (family === 'v1' ? apiVersion !== null && !V1_API_VERSIONS.includes(apiVersion) : apiVersion === null || !emu.apiVersions.has(apiVersion)) {

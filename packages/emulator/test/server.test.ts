@@ -45,6 +45,8 @@ describe('auth, routing and api-versions', () => {
     expect(r.json.error.code).toBe('401');
     expect(r.json.error.message).toContain('Access denied');
     expect(r.text).not.toContain('not-the-key-xyz');
+    const entry = h.emu.admin.requests().at(-1)!;
+    expect([entry.status, entry.operation]).toEqual([401, 'images.generate']);
   });
 
   it.each([
