@@ -36,6 +36,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 5000);
     force.unref();
+    // Stop taking requests first; then the workers reach a safe point and the queues close.
+    server.close();
+    server.closeIdleConnections?.();
     app
       .close()
       .then(() => process.exit(0))

@@ -62,7 +62,9 @@ const REQUIRED: Record<string, string[]> = {
   '/openai/v1/videos': ['prompt', 'model'],
 };
 
-function build(c: fc.Infer<typeof corrupted>): { method: string; path: string; headers: Record<string, string>; body?: string } {
+type Corruption = typeof corrupted extends fc.Arbitrary<infer T> ? T : never;
+
+function build(c: Corruption): { method: string; path: string; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { 'api-key': KEYS.acme, 'content-type': 'application/json' };
   if (c.kind === 'path') return { method: c.method, path: c.path.startsWith('/') ? c.path : `/${c.path}`, headers, ...(c.method === 'GET' ? {} : { body: '{}' }) };
   const route = ROUTES[c.route]!;
@@ -92,6 +94,7 @@ function build(c: fc.Infer<typeof corrupted>): { method: string; path: string; h
       return { method: 'POST', path: route.path, headers: h, body: JSON.stringify(body) };
     }
   }
+  throw new Error('unreachable');
 }
 
 describe('malformed requests', () => {

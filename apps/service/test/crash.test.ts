@@ -102,6 +102,19 @@ describe('crash safety', () => {
     await everyFileThere(second, jobs);
   });
 
+  it('SIGTERM while polling: a clean exit, then the restart finishes every job without creating any again', async () => {
+    const { emu, env } = await setUp();
+    const first = await run(env);
+    const ids = await submit(first);
+    await allRecorded(first, ids);
+    expect(await first.kill('SIGTERM')).toBe(0);
+    expect(first.output.join('')).toMatch(/shutting down/);
+    const second = await run(env);
+    const jobs = await allSucceeded(second, ids);
+    expect(emu.admin.counters().videoJobsCreated.sora).toBe(JOBS);
+    await everyFileThere(second, jobs);
+  });
+
   it('Redis restarted mid-run: nothing lost, no duplicate creates', async () => {
     const { emu, redis, env } = await setUp();
     const svc = await run(env);

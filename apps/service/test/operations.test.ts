@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS, type ImageModel } from '@aoai-media/core';
 import { KEYS, call, json, sha, startStack, until, type Stack } from './support/stack.js';
 import { ConfigProblem, loadConfig } from '../src/config/config.js';
-import { checkCallbackUrl, refuseAddress } from '../src/webhooks/targets.js';
+import { checkCallbackUrl, guardedLookup, refuseAddress } from '../src/webhooks/targets.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -116,5 +116,13 @@ describe('callback targets', () => {
     expect(checkCallbackUrl('file:///etc/passwd', strict)).toMatch(/http or https/);
     expect(checkCallbackUrl('https://user:pw@example.com/', strict)).toMatch(/credentials/);
     expect(checkCallbackUrl('https://example.com/hook', strict)).toBeUndefined();
+  });
+
+  it('refuses at connect time a host name that resolves to a refused address', async () => {
+    const lookup = guardedLookup(strict);
+    const refused = await new Promise<Error | null>((resolve) => lookup('localhost', { all: false }, (err) => resolve(err)));
+    expect(refused?.message).toMatch(/refused/);
+    const allowed = await new Promise<string>((resolve) => guardedLookup({ allowLoopback: true, allowPrivate: false })('localhost', { all: false }, (_e, a) => resolve(String(a))));
+    expect(allowed).toMatch(/^(127\.|::1)/);
   });
 });

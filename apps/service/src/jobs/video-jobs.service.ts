@@ -8,6 +8,7 @@ import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { JobStore, type ListParams } from './job-store.js';
 import { VIDEO_QUEUE, type VideoJobData } from './video.worker.js';
+import { VideoUpstream } from './video-upstream.js';
 import { TERMINAL, type JobApi, type JobRecord } from './job-record.js';
 
 /** Fields the service adds to Azure's create requests. */
@@ -54,6 +55,7 @@ export class VideoJobsService {
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     @Inject(LOGGER) private readonly log: Log,
     private readonly store: JobStore,
+    private readonly upstream: VideoUpstream,
   ) {}
 
   async create(tenant: string, api: JobApi, deployment: string, request: Record<string, unknown>, extensions: Extensions): Promise<JobRecord> {
@@ -102,7 +104,12 @@ export class VideoJobsService {
     const queued = await this.queue.getJob(id);
     if (queued && !(await queued.isActive())) await queued.remove().catch(() => undefined);
     await this.storage.removePrefix(`${record.tenant}/${record.id}`);
-    if (!TERMINAL.has(record.status)) this.log.info({ jobId: id }, 'video job deleted while in progress');
+    if (TERMINAL.has(record.status)) {
+      // A running job's worker notices the record is gone and removes Azure's copy itself.
+      await this.upstream.remove(record).catch((e: Error) => this.log.warn({ jobId: id, error: e.message }, 'could not delete the upstream job'));
+    } else {
+      this.log.info({ jobId: id }, 'video job deleted while in progress');
+    }
     return record;
   }
 }

@@ -29,7 +29,7 @@ export class ResponsesService {
 
   async create(req: Request, res: Response): Promise<void> {
     const body = await readJson(req, this.config.limits.maxJsonBytes);
-    const { deployment } = this.checks.deploymentModel(body.model);
+    this.checks.deploymentModel(body.model);
     if (body.input === undefined) throw ApiError.badRequest('input is required: the prompt text or input items', 'input', 'missing_required');
     if (body.stream !== undefined && typeof body.stream !== 'boolean') {
       throw ApiError.badRequest(`stream must be true or false (got ${JSON.stringify(body.stream)})`, 'stream', 'invalid_type');
