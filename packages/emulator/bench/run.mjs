@@ -99,6 +99,7 @@ async function main() {
   const cases = [
     ['dall-e-2 256x256 b64_json', { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'b64_json' }],
     ['dall-e-2 256x256 url', { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'url' }],
+    ['gpt-image-1 1024x1024 png', { model: 'gpt-image-1', prompt: 'a small lighthouse', size: '1024x1024', quality: 'low' }],
   ];
   const emu = await start(['serve-emulator']);
   try {

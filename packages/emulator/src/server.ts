@@ -134,6 +134,12 @@ async function send(res: ServerResponse, reply: Reply, base: Record<string, stri
     res.end();
     return;
   }
+  if (typeof body === 'string' && truncateAt === undefined) {
+    if (!('content-length' in headers)) headers['content-length'] = String(Buffer.byteLength(body));
+    res.writeHead(reply.status, headers);
+    res.end(body);
+    return;
+  }
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     if (!('content-length' in headers)) headers['content-length'] = String(bytes.length);
