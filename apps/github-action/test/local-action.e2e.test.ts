@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startEmulator } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,14 @@ import { actionDir } from './runner.js';
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 // @github/local-action runs src/main.ts's run() with its own stand-in for @actions/core, the way
-// action authors debug locally. It starts tsx through `pnpm dlx`, which the first time fetches tsx.
+// action authors debug locally. Its `local-action` launcher only picks the package manager and starts
+// the tool's src/index.ts under tsx with `pnpm dlx`, which asks the registry for tsx on every run; the
+// test starts that same entry with the tsx the tool depends on, and sets what the launcher sets.
+const toolDir = path.join(actionDir, 'node_modules/@github/local-action');
+const tsxCli = path.join(
+  path.dirname(createRequire(path.join(toolDir, 'package.json')).resolve('tsx/package.json')),
+  'dist/cli.mjs',
+);
 describe('through @github/local-action', () => {
   let emu: Emulator;
   let ws: Awaited<ReturnType<typeof tempDir>>;
@@ -41,10 +49,16 @@ describe('through @github/local-action', () => {
       ].join('\n'),
     );
     const child = spawn(
-      path.join(actionDir, 'node_modules/.bin/local-action'),
-      ['run', actionDir, 'src/main.ts', envFile],
+      process.execPath,
+      [tsxCli, path.join(toolDir, 'src/index.ts'), 'run', actionDir, 'src/main.ts', envFile],
       {
         cwd: actionDir,
+        env: {
+          ...process.env,
+          TARGET_ACTION_PATH: actionDir,
+          NODE_PACKAGE_MANAGER: 'pnpm',
+          NODE_NO_WARNINGS: '1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
