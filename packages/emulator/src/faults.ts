@@ -46,6 +46,15 @@ export interface FaultTarget {
 
 export function checkFault(spec: FaultSpec): void {
   if (!spec || typeof spec !== 'object') throw new TypeError('fault must be an object with at least { kind }');
+  if (spec.match !== undefined) {
+    if (!spec.match || typeof spec.match !== 'object') throw new TypeError(`fault.match must be an object, got ${JSON.stringify(spec.match)}`);
+    for (const [key, value] of Object.entries(spec.match)) {
+      if (!['method', 'path', 'operation', 'deployment'].includes(key)) {
+        throw new TypeError(`fault.match.${key} is not a match field; allowed: method, path, operation, deployment`);
+      }
+      if (typeof value !== 'string') throw new TypeError(`fault.match.${key} must be a string, got ${JSON.stringify(value)}`);
+    }
+  }
   if (!FAULT_KINDS.includes(spec.kind)) {
     throw new TypeError(`fault.kind is ${JSON.stringify(spec.kind)}; allowed: ${FAULT_KINDS.join(', ')}`);
   }

@@ -169,7 +169,17 @@ async function send(res: ServerResponse, reply: Reply, base: Record<string, stri
       }
     }
     sent += bytes.length;
-    if (!res.write(bytes)) await new Promise((r) => res.once('drain', r));
+    if (!res.write(bytes)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      });
+    }
   }
   res.end();
 }

@@ -160,6 +160,7 @@ describe('faults', () => {
     expect(() => h.emu.admin.fault({ kind: 'explode' as never })).toThrow(/kind.*status, reset, delay, truncate/);
     expect(() => h.emu.admin.fault({ kind: 'status', status: 42 })).toThrow(/status/);
     expect(() => h.emu.admin.fault({ kind: 'status', count: 0 })).toThrow(/count/);
+    expect(() => h.emu.admin.fault({ kind: 'reset', match: { host: 'x' } as never })).toThrow(/fault\.match\.host is not a match field/);
   });
 });
 
