@@ -145,16 +145,23 @@ export async function setUpN8n(endpoint: string, apiKey: string): Promise<N8nIns
 	};
 }
 
-/** n8n prints log lines before the JSON: parse from the first line that starts with `{`. */
+/**
+ * n8n prints log lines before the JSON (and, when the workflow fails, a report after it): parse
+ * from the first line starting with `{` to the last line that closes it.
+ */
 export function parseOutput(stdout: string): any {
 	const lines = stdout.split('\n');
 	const start = lines.findIndex((line) => line.startsWith('{'));
 	if (start < 0) return undefined;
-	try {
-		return JSON.parse(lines.slice(start).join('\n'));
-	} catch {
-		return undefined;
+	for (let end = lines.length; end > start; end--) {
+		if (!lines[end - 1]!.startsWith('}')) continue;
+		try {
+			return JSON.parse(lines.slice(start, end).join('\n'));
+		} catch {
+			// not the closing line of the document: keep looking
+		}
 	}
+	return undefined;
 }
 
 /** The items a node produced in the first run of an execution. */

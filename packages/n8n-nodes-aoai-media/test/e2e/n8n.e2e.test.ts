@@ -16,6 +16,7 @@ import {
 	maskPng,
 	mediaNode,
 	nodeItems,
+	parseOutput,
 	pngSize,
 	setUpN8n,
 	toneWav,
@@ -233,10 +234,16 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 	it('reports a content-filtered prompt as an API error with the filtered category', async () => {
 		const { code, stdout, stderr } = await n8n.execute('contentFilter');
 		expect(code).toBe(1);
-		const printed = `${stdout}\n${stderr}`;
-		console.log('PRINTED', printed.slice(-3000));
-		expect(printed).toContain('content filter');
-		expect(printed).toContain('violence');
-		expect(printed).not.toContain(emulator.apiKey);
+		const error = parseOutput(stdout)?.data?.resultData?.error;
+		expect(error, stdout.slice(0, 2000)).toBeDefined();
+		expect(error).toMatchObject({
+			name: 'NodeApiError',
+			httpCode: '400',
+			message: expect.stringContaining('violence'),
+			context: { itemIndex: 0 },
+			errorResponse: { code: 'content_policy_violation', categories: ['violence'], requestId: expect.any(String) },
+		});
+		expect(error.description).toContain('Revised prompt:');
+		expect(`${stdout}${stderr}`).not.toContain(emulator.apiKey);
 	});
 });
