@@ -12,7 +12,7 @@ import {
   type VideoModeration,
   type VideoTimings,
 } from './options.js';
-import type { Counters, EmulatorState, RequestLogEntry } from './state.js';
+import type { Counters, EmulatorState, RequestLogEntry, VideoFailure } from './state.js';
 import { isRecord } from './util.js';
 
 export interface RequestFilter {
@@ -32,6 +32,11 @@ export interface EmulatorAdmin {
   fault(spec: FaultSpec): Fault;
   faults(): Fault[];
   clearFaults(): void;
+  /**
+   * Make the next `count` (default 1) video jobs or Sora 2 videos, of `deployment` or any, end
+   * `failed` with `reason` (default `internal_error`) while running.
+   */
+  failVideoJobs(options?: { count?: number; reason?: string; deployment?: string }): void;
   setBlockedTerms(terms: (string | BlockedTerm)[], options?: { videoModeration?: VideoModeration }): void;
   blockedTerms(): { terms: BlockedTerm[]; videoModeration: VideoModeration };
   setLimits(limits: Limits): void;
@@ -71,6 +76,15 @@ export function createAdmin(emu: EmulatorState): EmulatorAdmin {
     faults: () => structuredClone(emu.faults),
     clearFaults() {
       emu.faults = [];
+    },
+    failVideoJobs(options = {}) {
+      const count = options.count ?? 1;
+      if (!Number.isInteger(count) || count < 1) throw new TypeError(`failVideoJobs count must be a positive integer, got ${JSON.stringify(options.count)}`);
+      const reason = options.reason ?? 'internal_error';
+      if (typeof reason !== 'string' || reason === '') throw new TypeError(`failVideoJobs reason must be a non-empty string, got ${JSON.stringify(options.reason)}`);
+      const failure: VideoFailure = { remaining: count, reason };
+      if (options.deployment !== undefined) failure.deployment = options.deployment;
+      emu.videoFailures.push(failure);
     },
     setBlockedTerms(terms, options) {
       if (!Array.isArray(terms)) throw new TypeError(`blocked terms must be an array, got ${JSON.stringify(terms)}`);
@@ -144,6 +158,11 @@ export function handleAdmin(emu: EmulatorState, admin: EmulatorAdmin, method: st
       case 'DELETE /_emulator/faults':
         admin.clearFaults();
         return { status: 204 };
+      case 'POST /_emulator/video-failures':
+        admin.failVideoJobs(b as { count?: number; reason?: string; deployment?: string });
+        return json(200, { data: structuredClone(emu.videoFailures) });
+      case 'GET /_emulator/video-failures':
+        return json(200, { data: structuredClone(emu.videoFailures) });
       case 'GET /_emulator/blocked-terms':
         return json(200, admin.blockedTerms());
       case 'PUT /_emulator/blocked-terms':

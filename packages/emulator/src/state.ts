@@ -83,9 +83,18 @@ export interface JobRecord {
   createdMs: number;
   timings: VideoTimings;
   retentionMs: number;
-  failureReason?: 'input_moderation' | 'internal_error';
+  failureReason?: string;
+  /** Emulator ms after creation at which a failing job turns `failed`. */
+  failAfterMs?: number;
   inpaintItems?: InpaintItemRecord[];
   generationIds: string[];
+}
+
+/** Planned failures: the next `remaining` video jobs (of `deployment`, or any) end `failed`. */
+export interface VideoFailure {
+  remaining: number;
+  reason: string;
+  deployment?: string;
 }
 
 export type JobStatus = 'preprocessing' | 'queued' | 'running' | 'processing' | 'succeeded' | 'failed';
@@ -107,6 +116,7 @@ export interface VideoRecord {
   timings: VideoTimings;
   retentionMs: number;
   failure?: { code: string; message: string };
+  failAfterMs?: number;
   remixedFrom?: string;
 }
 
@@ -160,6 +170,7 @@ export class EmulatorState {
   videoRetentionMs: number;
 
   faults: Fault[] = [];
+  videoFailures: VideoFailure[] = [];
   /** May hold a few more than `requestLogLimit` entries; `entries()` returns the newest ones. */
   log: RequestLogEntry[] = [];
   counters: Counters = emptyCounters();
@@ -203,6 +214,7 @@ export class EmulatorState {
   reset(): void {
     this.applyConfig();
     this.faults = [];
+    this.videoFailures = [];
     this.log = [];
     this.counters = emptyCounters();
     this.jobs.clear();
@@ -245,6 +257,15 @@ export class EmulatorState {
     return fault;
   }
 
+  /** The failure planned for the next video job of this deployment, used up by one. */
+  takeVideoFailure(deployment: string): string | undefined {
+    const f = this.videoFailures.find((x) => x.remaining > 0 && (!x.deployment || x.deployment === deployment));
+    if (!f) return undefined;
+    f.remaining--;
+    if (f.remaining === 0) this.videoFailures = this.videoFailures.filter((x) => x !== f);
+    return f.reason;
+  }
+
   // ---- limits ----------------------------------------------------------------------------
 
   limitsFor(deployment: string): DeploymentLimits {
@@ -279,9 +300,8 @@ export class EmulatorState {
   jobView(job: JobRecord, now = this.clock.now()): JobView {
     const t = job.timings;
     const elapsed = now - job.createdMs;
-    if (job.failureReason) {
-      const finishedMs = job.createdMs + t.preprocessing;
-      if (elapsed < t.preprocessing) return { status: 'preprocessing' };
+    if (job.failureReason && elapsed >= (job.failAfterMs ?? t.preprocessing)) {
+      const finishedMs = job.createdMs + (job.failAfterMs ?? t.preprocessing);
       return { status: 'failed', finishedMs, expiresMs: finishedMs + job.retentionMs };
     }
     if (elapsed < t.preprocessing) return { status: 'preprocessing' };
@@ -323,9 +343,8 @@ export class EmulatorState {
     const queued = t.preprocessing + t.queued;
     const working = t.running + t.processing;
     const elapsed = now - v.createdMs;
-    if (v.failure) {
-      if (elapsed < queued) return { status: 'queued', progress: 0 };
-      const completedMs = v.createdMs + queued;
+    if (v.failure && elapsed >= (v.failAfterMs ?? queued)) {
+      const completedMs = v.createdMs + (v.failAfterMs ?? queued);
       return { status: 'failed', progress: 0, completedMs, expiresMs: completedMs + v.retentionMs };
     }
     if (elapsed < queued) return { status: 'queued', progress: 0 };

@@ -142,6 +142,19 @@ describe('Sora 2 videos', () => {
     expect(rejected.json.error.inner_error.code).toBe('ResponsibleAIPolicyViolation');
   });
 
+  it('planned failures end a video failed with the given reason', async () => {
+    const res = await fetch(`${h.emu.url}/_emulator/video-failures`, { method: 'POST', body: JSON.stringify({ reason: 'internal_error', deployment: 'sora-2' }) });
+    expect(res.status).toBe(200);
+    const r = await h.post(VIDEOS, { model: 'sora-2', prompt: 'x' });
+    h.emu.admin.advance(1499);
+    expect((await h.get(video(r.json.id))).json.status).toBe('in_progress');
+    h.emu.admin.advance(1);
+    const failed = (await h.get(video(r.json.id))).json;
+    expect(failed.status).toBe('failed');
+    expect(failed.error.code).toBe('internal_error');
+    expect((await h.get(video(r.json.id, '/content'))).status).toBe(404);
+  });
+
   it('running limit applies to Sora 2 too', async () => {
     h.emu.admin.setLimits({ maxRunningVideoJobs: 1 });
     expect((await h.post(VIDEOS, { model: 'sora-2', prompt: 'a' })).status).toBe(200);

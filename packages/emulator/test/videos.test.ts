@@ -238,6 +238,24 @@ describe('Sora video generation jobs', () => {
     expect(r.json.inner_error.error_details.violence.filtered).toBe(true);
   });
 
+  it('planned failures end the next jobs failed with internal_error while running', async () => {
+    h.emu.admin.failVideoJobs({ count: 1, deployment: 'sora' });
+    const failing = await create();
+    const fine = await create();
+    const seen: string[] = [];
+    for (const step of [250, 250, 1000]) {
+      seen.push((await h.get(job(failing.id))).json.status);
+      h.emu.admin.advance(step);
+    }
+    const failed = (await h.get(job(failing.id))).json;
+    expect([...seen, failed.status]).toEqual(['preprocessing', 'queued', 'running', 'failed']);
+    expect(failed.failure_reason).toBe('internal_error');
+    expect(failed.finished_at).toBeDefined();
+    h.emu.admin.advance(500);
+    expect((await h.get(job(fine.id))).json.status).toBe('succeeded');
+    expect(() => h.emu.admin.failVideoJobs({ count: 0 })).toThrow(/count must be a positive integer/);
+  });
+
   it('caps running jobs per deployment with 429 and counts creations', async () => {
     h.emu.admin.setLimits({ deployments: { sora: { maxRunningVideoJobs: 2 } } });
     await create();

@@ -65,6 +65,13 @@ function start(ctx: Ctx, emu: EmulatorState, v: Omit<VideoRecord, 'id' | 'create
     retentionMs: emu.videoRetentionMs,
   };
   if (hit) record.failure = { code: 'input_moderation', message: POLICY_MESSAGE };
+  else {
+    const planned = emu.takeVideoFailure(v.deployment);
+    if (planned) {
+      record.failure = { code: planned, message: `The video generation failed: ${planned}.` };
+      record.failAfterMs = record.timings.preprocessing + record.timings.queued + record.timings.running;
+    }
+  }
   emu.videos.set(record.id, record);
   emu.count('videosCreated', v.deployment);
   emu.notePeak(v.deployment);

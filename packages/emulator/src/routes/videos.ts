@@ -194,6 +194,13 @@ export async function createJob(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): 
   if (hit) {
     job.failureReason = 'input_moderation';
     emu.count('contentFiltered', deployment);
+  } else {
+    const planned = emu.takeVideoFailure(deployment);
+    if (planned) {
+      // A planned failure strikes while the job runs, after it has been queued.
+      job.failureReason = planned;
+      job.failAfterMs = job.timings.preprocessing + job.timings.queued + job.timings.running;
+    }
   }
   if (inpaintItems) job.inpaintItems = inpaintItems;
   emu.jobs.set(job.id, job);
