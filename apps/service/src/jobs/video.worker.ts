@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
@@ -70,6 +71,8 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
+    // Every sleeping job listens for shutdown on this one signal.
+    setMaxListeners(0, this.stopping.signal);
     this.queue.on('failed', (job, error) => void this.onFailed(job, error));
     this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video queue error'));
     this.queue.process('run', this.config.video.workerConcurrency, (job) => this.process(job)).catch((e: Error) => {
