@@ -3,8 +3,8 @@
  * (or on top of) the normal response.
  */
 
-export type FaultKind = 'status' | 'reset' | 'delay' | 'truncate';
-export const FAULT_KINDS: readonly FaultKind[] = ['status', 'reset', 'delay', 'truncate'];
+export type FaultKind = 'status' | 'reset' | 'delay' | 'truncate' | 'slow';
+export const FAULT_KINDS: readonly FaultKind[] = ['status', 'reset', 'delay', 'truncate', 'slow'];
 
 export interface FaultMatch {
   method?: string;
@@ -30,6 +30,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** `truncate`: bytes of the real body to send before closing the connection. Default: half. */
   truncateAt?: number;
+  /** `slow`: the real body trickles out at this many bytes per wall-clock second. */
+  bytesPerSecond?: number;
 }
 
 export interface Fault extends FaultSpec {
@@ -66,6 +68,9 @@ export function checkFault(spec: FaultSpec): void {
   }
   if (spec.delayMs !== undefined && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
     throw new TypeError(`fault.delayMs must be a non-negative number, got ${JSON.stringify(spec.delayMs)}`);
+  }
+  if (spec.kind === 'slow' && !(typeof spec.bytesPerSecond === 'number' && spec.bytesPerSecond > 0)) {
+    throw new TypeError(`fault.bytesPerSecond must be a positive number for kind 'slow', got ${JSON.stringify(spec.bytesPerSecond)}`);
   }
   if (spec.truncateAt !== undefined && !(Number.isInteger(spec.truncateAt) && spec.truncateAt >= 0)) {
     throw new TypeError(`fault.truncateAt must be a non-negative integer, got ${JSON.stringify(spec.truncateAt)}`);

@@ -125,6 +125,24 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The body in slices of a twentieth of a second each, paced in wall-clock time. */
+function throttle(body: Body, bytesPerSecond: number, signal: AbortSignal): AsyncIterable<Buffer> {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
+  return (async function* () {
+    const chunks = typeof body === 'string' || Buffer.isBuffer(body) ? [body] : body;
+    let first = true;
+    for await (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      for (let i = 0; i < bytes.length; i += slice) {
+        if (!first) await sleep(50, signal);
+        first = false;
+        if (signal.aborted) return;
+        yield bytes.subarray(i, i + slice);
+      }
+    }
+  })();
+}
+
 /** Write a reply; with `truncateAt`, send that many body bytes and then drop the connection. */
 async function send(res: ServerResponse, reply: Reply, base: Record<string, string>, truncateAt?: number | 'half'): Promise<void> {
   const headers = { ...base, ...(reply.headers ?? {}) };
@@ -343,6 +361,12 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       const reply = await r.handler(ctx, emu, model as ModelSpec);
       if (remaining !== undefined) reply.headers = { ...(reply.headers ?? {}), 'x-ratelimit-remaining-requests': remaining };
       status = reply.status;
+      if (applied?.kind === 'slow' && reply.body !== undefined) {
+        const whole = typeof reply.body === 'string' || Buffer.isBuffer(reply.body);
+        const length = whole ? Buffer.byteLength(reply.body as string | Buffer) : undefined;
+        reply.body = throttle(reply.body, applied.bytesPerSecond!, closing.signal);
+        if (length !== undefined) reply.headers = { ...(reply.headers ?? {}), 'content-length': length };
+      }
       await send(res, reply, base, applied?.kind === 'truncate' ? (applied.truncateAt ?? 'half') : undefined);
     } catch (err) {
       if (err instanceof HttpError) {

@@ -156,8 +156,34 @@ describe('faults', () => {
     expect(h.emu.admin.requests({ deployment: 'dall-e-2' })[0]!.fault).toBe('delay');
   });
 
+  it('slow: the body trickles out, so a client can abort mid-download', async () => {
+    h.emu.admin.fault({ kind: 'slow', bytesPerSecond: 200, match: { deployment: 'dall-e-2' } });
+    const controller = new AbortController();
+    const res = await fetch(`${h.emu.url}${GEN}`, {
+      method: 'POST',
+      headers: { 'api-key': h.emu.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify(small),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const total = Number(res.headers.get('content-length'));
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(first.value!.length).toBeLessThan(total);
+    controller.abort();
+    await expect(reader.read()).rejects.toThrow();
+    // A slow answer that is read to the end is complete and valid.
+    h.emu.admin.fault({ kind: 'slow', bytesPerSecond: 100_000 });
+    const full = await h.post(GEN, small);
+    expect(full.json.data[0].b64_json.length).toBeGreaterThan(1000);
+    // The aborted answer is logged once the server notices the closed connection.
+    for (let i = 0; i < 100 && h.emu.admin.requests().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.emu.admin.requests().map((e) => e.fault)).toEqual(['slow', 'slow']);
+  });
+
   it('rejects malformed faults with a clear message', () => {
-    expect(() => h.emu.admin.fault({ kind: 'explode' as never })).toThrow(/kind.*status, reset, delay, truncate/);
+    expect(() => h.emu.admin.fault({ kind: 'explode' as never })).toThrow(/kind.*status, reset, delay, truncate, slow/);
+    expect(() => h.emu.admin.fault({ kind: 'slow' })).toThrow(/bytesPerSecond/);
     expect(() => h.emu.admin.fault({ kind: 'status', status: 42 })).toThrow(/status/);
     expect(() => h.emu.admin.fault({ kind: 'status', count: 0 })).toThrow(/count/);
     expect(() => h.emu.admin.fault({ kind: 'reset', match: { host: 'x' } as never })).toThrow(/fault\.match\.host is not a match field/);
