@@ -38,8 +38,11 @@ const OPERATION_FNS: Record<Operation, OperationFn> = {
   translate,
 };
 
-/** Runs the action. Never throws: every failure ends as `setFailed` with annotations where they help. */
-export async function run(io: ActionIO = actionsIO()): Promise<void> {
+/**
+ * Runs the action. Never throws: every failure ends as `setFailed` with annotations where they help.
+ * `cancel` is the runner cancelling the step: the work stops, and outputs and summary are still written.
+ */
+export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Promise<void> {
   // Secrets are masked before anything else can print them.
   for (const name of ['api-key', 'bearer-token']) {
     const secret = io.getInput(name).trim();
@@ -63,6 +66,9 @@ export async function run(io: ActionIO = actionsIO()): Promise<void> {
     controller.abort();
   }, inputs.timeoutMinutes * 60_000);
   timer.unref?.();
+  const onCancel = () => controller.abort();
+  if (cancel?.aborted) onCancel();
+  else cancel?.addEventListener('abort', onCancel, { once: true });
 
   let model: ModelSpec | undefined;
   let failure: string | undefined;
@@ -88,6 +94,7 @@ export async function run(io: ActionIO = actionsIO()): Promise<void> {
     failure = describeFailure(error, { io, inputs, result, timedOut });
   } finally {
     clearTimeout(timer);
+    cancel?.removeEventListener('abort', onCancel);
   }
 
   setOutputs(io, result);
@@ -239,7 +246,9 @@ function describeFailure(
   if (timedOut || error instanceof TimeoutError) {
     return `Timed out after ${inputs.timeoutMinutes} minute${inputs.timeoutMinutes === 1 ? '' : 's'} (timeout-minutes)${result.jobId ? `; video job ${result.jobId} may still be running` : ''}`;
   }
-  if (error instanceof AbortError) return `Cancelled: ${error.message}`;
+  if (error instanceof AbortError) {
+    return `Cancelled${result.jobId ? `; video job ${result.jobId} may still be running` : ''}`;
+  }
   if (error instanceof ConnectionError) return `Could not reach ${inputs.endpoint}: ${error.message}`;
   return `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
 }

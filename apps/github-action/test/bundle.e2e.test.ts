@@ -178,6 +178,34 @@ describe('the committed bundle under Node 24', () => {
   });
 });
 
+describe('cancelling the step', () => {
+  it('SIGINT, as the runner sends on cancel, stops the wait and still writes outputs and summary', async () => {
+    emu.admin.setVideoTimings({ running: 60_000 });
+    const started = runBundle(
+      {
+        endpoint: emu.url,
+        'api-key': emu.apiKey,
+        operation: 'video-generate',
+        deployment: 'sora',
+        prompt: 'a long one',
+        width: '480',
+        height: '480',
+        'poll-interval-seconds': '1',
+      },
+      ws.dir,
+      60_000,
+      (line, child) => {
+        if (line.startsWith('Created video job')) child.kill('SIGINT');
+      },
+    );
+    const r = await started;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error::Cancelled; video job \S+ may still be running$/m);
+    expect(r.outputs['job-id']).toBeTruthy();
+    expect(r.summary).toContain(`| Job id | \`${r.outputs['job-id']}\` |`);
+  });
+});
+
 describe('parseOutputFile', () => {
   it('reads heredoc and plain forms, including multi-line values', () => {
     expect(parseOutputFile('a<<EOF_1\nline one\nline two\nEOF_1\nb=2\n')).toEqual({

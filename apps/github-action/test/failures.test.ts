@@ -104,6 +104,47 @@ describe('failed video jobs', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('stops waiting for a video, and still gives the job id and the summary', async () => {
+    const cancel = new AbortController();
+    const rec = recordingIO(
+      {
+        ...base(),
+        operation: 'video-generate',
+        deployment: 'sora',
+        prompt: 'x',
+        width: '480',
+        height: '480',
+        'poll-interval-seconds': '1',
+      },
+      ws.dir,
+    );
+    const info = rec.io.info;
+    rec.io.info = (message) => {
+      info(message);
+      if (message.startsWith('Created video job')) cancel.abort();
+    };
+    await run(rec.io, cancel.signal);
+    expect(rec.failed).toMatch(/^Cancelled; video job \S+ may still be running$/);
+    expect(rec.outputs['job-id']).toBeTruthy();
+    expect(rec.outputs.files).toBe('[]');
+    expect(rec.summary).toContain(`| Job id | \`${rec.outputs['job-id']}\` |`);
+    expect(rec.summary).toContain('failed: Cancelled');
+  });
+
+  it('does nothing when cancelled before it starts', async () => {
+    const cancel = new AbortController();
+    cancel.abort();
+    const rec = recordingIO(
+      { ...base(), operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' },
+      ws.dir,
+    );
+    await run(rec.io, cancel.signal);
+    expect(rec.failed).toBe('Cancelled');
+    expect(emu.admin.requests().filter((r) => !r.path.startsWith('/_emulator'))).toHaveLength(0);
+  });
+});
+
 describe('other failures', () => {
   it('an output folder that cannot be created fails with the reason', async () => {
     await writeFile(path.join(ws.dir, 'taken'), 'a file, not a folder');

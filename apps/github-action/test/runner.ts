@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,7 @@ export async function runBundle(
   inputs: Record<string, string>,
   workspace: string,
   timeoutMs = 60_000,
+  onLine?: (line: string, child: ChildProcess) => void,
 ): Promise<RunnerResult> {
   const outputFile = path.join(workspace, '..', `${path.basename(workspace)}.output`);
   const summaryFile = path.join(workspace, '..', `${path.basename(workspace)}.summary`);
@@ -71,7 +72,16 @@ export async function runBundle(
   const child = spawn(node24, [bundle], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
+  child.stdout.on('data', (d) => {
+    const before = stdout.length;
+    stdout += d;
+    if (onLine)
+      for (const line of stdout
+        .slice(stdout.lastIndexOf('\n', before - 1) + 1)
+        .split('\n')
+        .slice(0, -1))
+        onLine(line, child);
+  });
   child.stderr.on('data', (d) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
