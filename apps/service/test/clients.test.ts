@@ -79,6 +79,41 @@ describe('core client through the service', () => {
     expect(typeof tr.text).toBe('string');
   });
 
+  it('runs Sora video jobs: create, wait with progress, generation, content stream, HEAD, thumbnail, list, delete', async () => {
+    const c = client();
+    const created = await c.videos.jobs.create({ model: 'sora', prompt: 'a kite over dunes', width: 480, height: 480, n_seconds: 1 });
+    const seen: string[] = [];
+    const done = await c.videos.jobs.wait(created.id, { pollIntervalMs: 50, onProgress: (j) => void seen.push(j.status) });
+    expect(done.status).toBe('succeeded');
+    expect(seen.length).toBeGreaterThan(0);
+    const gen = await c.videos.generations.get(done.generations[0]!.id);
+    expect(gen.job_id).toBe(created.id);
+    const content = await c.videos.generations.content(gen.id, { quality: 'high' });
+    const bytes = Buffer.from(await new Response(content.stream).arrayBuffer());
+    expect(content.contentType).toBe('video/mp4');
+    expect(bytes.length).toBe(content.contentLength);
+    expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+    expect(await c.videos.generations.head(gen.id, { quality: 'low' })).toMatchObject({ ready: true });
+    const thumb = await c.videos.generations.thumbnail(gen.id);
+    expect(thumb.bytes.length).toBeGreaterThan(100);
+    const list = await c.videos.jobs.list({ limit: 50 });
+    expect(list.data.map((j) => j.id)).toContain(created.id);
+    await c.videos.jobs.delete(created.id);
+    await expect(c.videos.jobs.get(created.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('runs Sora 2 videos (multipart create) through the queue and downloads every variant', async () => {
+    const c = client();
+    const created = await c.videos.create({ model: 'sora-2', prompt: 'a paper plane', seconds: '4', size: '1280x720' });
+    const done = await c.videos.wait(created.id, { pollIntervalMs: 50 });
+    expect(done.status).toBe('completed');
+    for (const variant of ['video', 'thumbnail', 'spritesheet'] as const) {
+      const d = await c.videos.content(created.id, { variant });
+      const bytes = Buffer.from(await new Response(d.stream).arrayBuffer());
+      expect(bytes.length, variant).toBeGreaterThan(100);
+    }
+  });
+
   it('streams partial images through the Responses image tool', async () => {
     const events: string[] = [];
     for await (const event of client().images.stream({ model: 'gpt-image-1', prompt: 'a comet', partial_images: 2, size: '1024x1024', quality: 'low' })) {

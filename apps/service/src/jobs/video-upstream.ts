@@ -97,6 +97,7 @@ export class VideoUpstream {
     return [
       { name: 'video', path: base, query: { variant: 'video' }, optional: false, fallbackType: 'video/mp4' },
       { name: 'thumbnail', path: base, query: { variant: 'thumbnail' }, optional: true, fallbackType: 'image/webp' },
+      { name: 'spritesheet', path: base, query: { variant: 'spritesheet' }, optional: true, fallbackType: 'image/jpeg' },
     ];
   }
 

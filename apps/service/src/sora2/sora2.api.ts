@@ -61,8 +61,8 @@ export class Sora2Api {
 
   async content(tenant: string, id: string, req: Request, res: Response): Promise<void> {
     const variant = req.query.variant ?? 'video';
-    if (variant !== 'video' && variant !== 'thumbnail') {
-      throw ApiError.badRequest(`variant ${JSON.stringify(variant)} must be video or thumbnail`, 'variant', 'invalid_value');
+    if (variant !== 'video' && variant !== 'thumbnail' && variant !== 'spritesheet') {
+      throw ApiError.badRequest(`variant ${JSON.stringify(variant)} must be video, thumbnail or spritesheet`, 'variant', 'invalid_value');
     }
     const record = await this.jobs.get(tenant, id, 'videos');
     const file = record.generations[0]?.files[variant];

@@ -41,7 +41,7 @@ export class Sora2Controller {
 
   @Get(':id/content')
   @ApiOperation({ summary: 'Download the video or its thumbnail from storage (Range supported)' })
-  @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail'] })
+  @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail', 'spritesheet'] })
   content(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.api.content(tenant, id, req, res);
   }
