@@ -57,11 +57,11 @@ function start(args) {
   });
 }
 
-function once(agent, url, key, payload) {
+function once(pool, url, key, payload) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST',
-      agent,
+      pool,
       headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key },
     }, (res) => {
       const chunks = [];
@@ -74,8 +74,8 @@ function once(agent, url, key, payload) {
 }
 
 async function load(server, url, key, payload) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  await once(agent, url, key, payload); // warm the cache
+  const pool = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  await once(pool, url, key, payload); // warm the cache
   const cpuBefore = await cpuOf(server.child);
   let done = 0;
   const started = performance.now();
@@ -83,14 +83,14 @@ async function load(server, url, key, payload) {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < deadline) {
-        await once(agent, url, key, payload);
+        await once(pool, url, key, payload);
         done++;
       }
     }),
   );
   const secs = (performance.now() - started) / 1000;
   const cpuUs = (await cpuOf(server.child)) - cpuBefore;
-  agent.destroy();
+  pool.destroy();
   return { rps: done / secs, perCore: done / (cpuUs / 1e6) };
 }
 

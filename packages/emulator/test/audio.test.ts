@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blob, harness, wav, type Harness } from './helpers.js';
+import { blob, harness, wav, type Harness } from './support.js';
 
 const path = (dep: string, op = 'transcriptions', v = '2024-10-21') => `/openai/deployments/${dep}/audio/${op}?api-version=${v}`;
 

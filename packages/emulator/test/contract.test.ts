@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blob, harness, parseSse, wav, type Call, type Harness } from './helpers.js';
+import { blob, harness, parseSse, wav, type Call, type Harness } from './support.js';
 
 const SPEC_DIR = new URL('../../../../shared/azure-openai-spec/', import.meta.url);
 const FILES = { v1: 'v1-preview.json', ga: '2024-10-21-inference.json', preview: '2025-04-01-preview-inference.json' } as const;

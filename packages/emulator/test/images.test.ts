@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { b64, blob, harness, type Harness } from './helpers.js';
+import { b64, blob, harness, type Harness } from './support.js';
 
 const V1 = '/openai/v1/images/generations?api-version=preview';
 const dep = (name: string, op = 'generations', version = '2025-04-01-preview') =>

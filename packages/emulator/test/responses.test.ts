@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { b64, harness, parseSse, type Harness } from './helpers.js';
+import { b64, harness, parseSse, type Harness } from './support.js';
 
 const PATH = '/openai/v1/responses?api-version=preview';
 const HEADER = 'x-ms-oai-image-generation-deployment';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { harness, parseSse, type Harness } from './helpers.js';
+import { harness, parseSse, type Harness } from './support.js';
 
 const GEN = '/openai/v1/images/generations?api-version=preview';
 const small = { model: 'dall-e-2', prompt: 'a boat', size: '256x256', response_format: 'b64_json' };

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blob, harness, probeVideo, type Harness } from './helpers.js';
+import { blob, harness, probeVideo, type Harness } from './support.js';
 
 const VIDEOS = '/openai/v1/videos?api-version=preview';
 const video = (id: string, rest = '') => `/openai/v1/videos/${id}${rest}`;

@@ -8,7 +8,7 @@ export interface Call {
   json: any;
 }
 
-/** A started emulator plus small request helpers bound to it. */
+/** A started emulator plus small request functions bound to it. */
 export interface Harness {
   emu: Emulator;
   call(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<Call>;

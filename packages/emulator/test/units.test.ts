@@ -4,7 +4,7 @@ import { createClock } from '../src/clock.js';
 import { makeTranscript, toSrt, toVtt, wavDuration } from '../src/media/audio.js';
 import { variantSize } from '../src/media/video.js';
 import { checkLimits, normaliseBlockedTerms, resolveDeployments } from '../src/options.js';
-import { harness, wav } from './helpers.js';
+import { harness, wav } from './support.js';
 
 describe('clock', () => {
   it('manual time moves only with advance', () => {

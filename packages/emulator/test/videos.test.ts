@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blob, harness, probeVideo, type Harness } from './helpers.js';
+import { blob, harness, probeVideo, type Harness } from './support.js';
 
 const JOBS = '/openai/v1/video/generations/jobs?api-version=preview';
 const job = (id: string) => `/openai/v1/video/generations/jobs/${id}?api-version=preview`;
