@@ -61,7 +61,7 @@ function once(pool, url, key, payload) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST',
-      pool,
+      agent: pool,
       headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key },
     }, (res) => {
       const chunks = [];
