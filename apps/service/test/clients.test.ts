@@ -102,6 +102,31 @@ describe('core client through the service', () => {
     await expect(c.videos.jobs.get(created.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('creates a Sora job with media (multipart, inpaint item) that the worker sends on', async () => {
+    const c = client();
+    const image = await c.images.generate({ model: 'gpt-image-1', prompt: 'a first frame', size: '1024x1024', quality: 'low' });
+    const png = image.images[0]!.bytes!;
+    const created = await c.videos.jobs.createWithMedia({
+      model: 'sora', prompt: 'bring it to life', width: 480, height: 480, n_seconds: 1,
+      files: [{ data: png, filename: 'first.png', contentType: 'image/png' }],
+      inpaint_items: [{ frame_index: 0, type: 'image', file_name: 'first.png' }],
+    } as never);
+    expect(created.inpaint_items?.[0]).toMatchObject({ file_name: 'first.png' });
+    const done = await c.videos.jobs.wait(created.id, { pollIntervalMs: 50 });
+    expect(done.status).toBe('succeeded');
+    const upstream = stack.emu.admin.requests({ operation: 'videoJobs.create' }).at(-1) as any;
+    expect(JSON.stringify(upstream)).toMatch(/multipart/);
+    const bad = new FormData();
+    bad.append('model', 'sora');
+    bad.append('prompt', 'x');
+    bad.append('width', '480');
+    bad.append('height', '480');
+    bad.append('files', new Blob([Buffer.from('plain text, not media')], { type: 'text/plain' }), 'a.txt');
+    const res = await call(stack, '/openai/v1/video/generations/jobs', { method: 'POST', body: bad });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).param).toMatch(/^files\[0\]/);
+  });
+
   it('runs Sora 2 videos (multipart create) through the queue and downloads every variant', async () => {
     const c = client();
     const created = await c.videos.create({ model: 'sora-2', prompt: 'a paper plane', seconds: '4', size: '1280x720' });

@@ -42,6 +42,14 @@ export interface JobRecord {
   callback_url?: string;
   upstream_id?: string;
   upstream_status?: string;
+  /** Files sent with a Sora job (multipart create), kept in storage until the create is sent. */
+  media?: StoredMedia[];
+}
+
+export interface StoredMedia {
+  key: string;
+  filename: string;
+  contentType: string;
 }
 
 /** Azure's Sora 1 job object, plus `metadata` (an extension the service documents). */
@@ -61,6 +69,7 @@ export function presentJob(r: JobRecord): Record<string, unknown> {
     n_seconds: q.n_seconds ?? 5,
     height: q.height,
     width: q.width,
+    ...(q.inpaint_items ? { inpaint_items: q.inpaint_items } : {}),
     ...(r.failure_reason ? { failure_reason: r.failure_reason } : {}),
     ...(r.metadata ? { metadata: r.metadata } : {}),
   };

@@ -9,7 +9,9 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { JobStore, type ListParams } from './job-store.js';
 import { VIDEO_QUEUE, type VideoJobData } from './video.worker.js';
 import { VideoUpstream } from './video-upstream.js';
-import { TERMINAL, type JobApi, type JobRecord } from './job-record.js';
+import { TERMINAL, type JobApi, type JobRecord, type StoredMedia } from './job-record.js';
+import type { UploadedFile } from '../common/body.js';
+import { Readable } from 'node:stream';
 
 /** Fields the service adds to Azure's create requests. */
 export interface Extensions {
@@ -58,8 +60,15 @@ export class VideoJobsService {
     private readonly upstream: VideoUpstream,
   ) {}
 
-  async create(tenant: string, api: JobApi, deployment: string, request: Record<string, unknown>, extensions: Extensions): Promise<JobRecord> {
+  async create(tenant: string, api: JobApi, deployment: string, request: Record<string, unknown>, extensions: Extensions, files: UploadedFile[] = []): Promise<JobRecord> {
     const id = `${api === 'jobs' ? 'task' : 'video'}_${randomBytes(13).toString('hex')}`;
+    // Media goes to storage first: the worker sends it with the create, possibly after a restart.
+    const media: StoredMedia[] = [];
+    for (const [i, file] of files.entries()) {
+      const key = `${tenant}/${id}/uploads/${i}`;
+      await this.storage.write(key, Readable.from([file.data]));
+      media.push({ key, filename: file.filename, contentType: file.contentType });
+    }
     const record: JobRecord = {
       id,
       tenant,
@@ -74,6 +83,7 @@ export class VideoJobsService {
       generations: [],
       ...(extensions.metadata ? { metadata: extensions.metadata } : {}),
       ...(extensions.callback_url ? { callback_url: extensions.callback_url } : {}),
+      ...(media.length > 0 ? { media } : {}),
     };
     await this.store.create(record);
     await this.queue.add('run', { jobId: id }, {

@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { serverRetryAfterMs } from '@aoai-media/core';
+import { Inject } from '@nestjs/common';
 import { UpstreamService } from '../upstream/upstream.service.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import type { JobRecord, JobStatus } from './job-record.js';
 
 export interface UpstreamState {
@@ -34,7 +37,10 @@ const SORA2_STATUS: Record<string, JobStatus> = {
 /** The Azure side of a video job: Sora 1's /video/generations/jobs or Sora 2's /videos. */
 @Injectable()
 export class VideoUpstream {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(
+    private readonly upstream: UpstreamService,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+  ) {}
 
   /**
    * Create the upstream job. Never retried inside the client: a create whose answer was lost might
@@ -46,12 +52,27 @@ export class VideoUpstream {
       method: 'POST',
       path,
       route: 'v1',
-      body: { ...record.request, model: record.deployment },
+      body: record.media ? await this.form(record) : { ...record.request, model: record.deployment },
       maxRetries: 0,
       headers: { 'x-ms-client-request-id': record.id },
     });
     if (typeof answer?.id !== 'string') throw new Error('Azure answered the create without a job id');
     return answer;
+  }
+
+  /** The multipart create of a job with media, rebuilt from storage. */
+  private async form(record: JobRecord): Promise<FormData> {
+    const form = new FormData();
+    form.append('model', record.deployment);
+    for (const [key, value] of Object.entries(record.request)) {
+      if (value === undefined) continue;
+      form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    }
+    for (const m of record.media ?? []) {
+      const bytes = Buffer.from(await new Response(Readable.toWeb(this.storage.read(m.key)) as ReadableStream).arrayBuffer());
+      form.append('files', new Blob([new Uint8Array(bytes)], { type: m.contentType }), m.filename);
+    }
+    return form;
   }
 
   async state(record: JobRecord): Promise<UpstreamState> {

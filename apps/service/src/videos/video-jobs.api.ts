@@ -3,10 +3,10 @@ import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
-import { readJson, isMultipart } from '../common/body.js';
+import { readJson, readMultipart, isMultipart, type UploadedFile } from '../common/body.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
-import { RequestChecks } from '../upstream/request-checks.js';
+import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { JobStore } from '../jobs/job-store.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
@@ -58,18 +58,35 @@ export class VideoJobsApi {
   ) {}
 
   async create(tenant: string, req: Request) {
+    let body: Record<string, unknown>;
+    let files: UploadedFile[] = [];
     if (isMultipart(req)) {
-      throw new ApiError(415, { code: 'unsupported_media_type', message: 'video jobs with media (multipart) are not supported by this service; send JSON', type: 'invalid_request_error' });
+      // Azure's create with media: fields, `files`, and `inpaint_items` as JSON text.
+      const form = await readMultipart(req, { maxBytes: this.config.limits.maxUploadBytes, maxFileBytes: this.config.limits.maxUploadBytes, maxFiles: 10, maxFields: 32, maxFieldBytes: 256 * 1024 });
+      for (const name of Object.keys(form.files)) {
+        if (name !== 'files') throw ApiError.badRequest(`file field ${name} is not part of a video job; attach media as files`, name, 'unknown_field');
+      }
+      files = form.files.files ?? [];
+      body = coerceFormFields(form.fields);
+      if (typeof body.inpaint_items === 'string') {
+        try {
+          body.inpaint_items = JSON.parse(body.inpaint_items);
+        } catch {
+          throw ApiError.badRequest('inpaint_items must be JSON text (an array of items)', 'inpaint_items', 'invalid_json');
+        }
+      }
+      if (files.length === 0) throw ApiError.badRequest('files is required in a multipart create; attach at least one image or video', 'files', 'missing_required');
+    } else {
+      body = await readJson(req, this.config.limits.maxJsonBytes);
     }
-    const body = await readJson(req, this.config.limits.maxJsonBytes);
     const { request, extensions } = takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
-    this.checks.check('videoJob', request, model);
+    this.checks.check('videoJob', files.length > 0 ? { ...request, files: files.map(fileInput) } : request, model);
     if (model && (model.kind !== 'video' || model.api !== 'jobs')) {
       throw ApiError.badRequest(`model ${deployment} (${model.name}) does not take video jobs; use a Sora deployment`, 'model', 'unsupported_model');
     }
     const { model: _m, ...rest } = request;
-    const record = await this.jobs.create(tenant, 'jobs', deployment, rest, extensions);
+    const record = await this.jobs.create(tenant, 'jobs', deployment, rest, extensions, files);
     return presentJob(record);
   }
 
