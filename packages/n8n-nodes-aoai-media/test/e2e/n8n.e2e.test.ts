@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
 	addBinaryCode,
 	chain,
@@ -130,14 +130,24 @@ const workflows = [
 
 let emulator: Emulator;
 let n8n: N8nInstance;
+let setupError: unknown;
 
 const imageRequests = () => emulator.admin.requests().filter((r) => r.path.includes('/images/'));
 
 describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 	beforeAll(async () => {
-		emulator = await startEmulator({ port: 0, blockedTerms: [{ term: BLOCKED, category: 'violence' }] });
-		n8n = await setUpN8n(emulator.url, emulator.apiKey);
-		await n8n.importWorkflows(workflows);
+		try {
+			emulator = await startEmulator({ port: 0, blockedTerms: [{ term: BLOCKED, category: 'violence' }] });
+			n8n = await setUpN8n(emulator.url, emulator.apiKey);
+			await n8n.importWorkflows(workflows);
+		} catch (error) {
+			setupError = error;
+		}
+	});
+
+	// A missing n8n (or a failed install) fails every test with the reason, rather than skipping them.
+	beforeEach(() => {
+		if (setupError) throw setupError;
 	});
 
 	afterAll(async () => {
