@@ -90,6 +90,12 @@ describe('audio transcriptions and translations', () => {
     const r = await h.form('/openai/v1/audio/transcriptions?api-version=preview', form(audio, 'a.wav', { model: 'whisper', response_format: 'text' }));
     expect(r.status).toBe(200);
     expect(h.emu.admin.counters().transcriptions.whisper).toBeGreaterThan(0);
+    const t = await h.form('/openai/v1/audio/translations', form(audio, 'a.wav', { model: 'whisper', response_format: 'srt' }));
+    expect(t.status).toBe(200);
+    expect(srtEnd(t.text)).toBeCloseTo(12.4, 2);
+    const missing = await h.form('/openai/v1/audio/translations', form(audio, 'a.wav'));
+    expect(missing.status).toBe(400);
+    expect(missing.json.error).toMatchObject({ param: 'model', type: 'error' });
   });
 
   it('reads the duration of other containers with ffmpeg (mp3)', async () => {
