@@ -207,6 +207,19 @@ describe('Sora video jobs', () => {
     expect(stats.counters.rate_limited).toBeGreaterThanOrEqual(1);
   });
 
+  it('slows down when Azure answers creates with 429 (its own running-job cap) instead of failing jobs', async () => {
+    stack.emu.admin.setLimits({ deployments: { sora: { maxRunningVideoJobs: 1 } } });
+    const limitedBefore = stack.emu.admin.counters().rateLimited.sora ?? 0;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `busy ${i}`, width: 480, height: 480, n_seconds: 1 })).json();
+      ids.push(r.id);
+    }
+    for (const id of ids) expect((await waitJob(id)).status).toBe('succeeded');
+    expect((stack.emu.admin.counters().rateLimited.sora ?? 0) - limitedBefore).toBeGreaterThan(0);
+    stack.emu.admin.setLimits({});
+  });
+
   it('retries a failing webhook through the queue until it is delivered', async () => {
     failNext = 2;
     const before = received.length;
