@@ -73,6 +73,15 @@ const SECRET_QUERY = /key|token|sig|secret|password/i;
 const V1_PREFIX = '/openai/v1/';
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 
+/** A path segment, decoded; a malformed escape is an unknown resource, not a crash. */
+function decodePart(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw resourceNotFound();
+  }
+}
+
 function authOf(req: IncomingMessage, emu: EmulatorState): { ok: boolean; scheme: RequestLogEntry['auth'] } {
   const key = req.headers['api-key'];
   if (typeof key === 'string') return { ok: key === emu.apiKey, scheme: 'api-key' };
@@ -246,7 +255,7 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
         rest = path.slice(V1_PREFIX.length);
       } else if (dm) {
         family = 'deployment';
-        pathDeployment = decodeURIComponent(dm[1]!);
+        pathDeployment = decodePart(dm[1]!);
         rest = dm[2]!;
       } else {
         throw resourceNotFound();
@@ -256,7 +265,7 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
         if (x.family !== family || !x.methods.includes(method)) return false;
         const m = x.pattern.exec(rest);
         if (!m) return false;
-        params = m[1] ? { id: decodeURIComponent(m[1]) } : {};
+        params = m[1] ? { id: decodePart(m[1]) } : {};
         return true;
       });
       if (r) operation = r.operation;

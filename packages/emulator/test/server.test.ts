@@ -56,6 +56,7 @@ describe('auth, routing and api-versions', () => {
     ['/openai/deployments/dall-e-2/images/generations?api-version=1999-01-01', 'an unsupported dated api-version'],
     ['/openai/deployments/dall-e-2/chat/completions?api-version=2024-10-21', 'an unknown deployment operation'],
     ['/elsewhere', 'a path outside /openai'],
+    ['/openai/deployments/%E0%A4%A/images/generations?api-version=2024-10-21', 'a malformed escape in the path'],
   ])('%s -> 404 Resource not found (%s)', async (path) => {
     const r = await h.post(path, small);
     expect(r.status).toBe(404);
