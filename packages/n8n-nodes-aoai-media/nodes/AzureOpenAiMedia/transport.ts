@@ -1,5 +1,5 @@
 /**
- * Core speaks `fetch`; n8n wants requests to go through its helpers so its proxy settings and
+ * Core speaks `fetch`; n8n wants requests to go through its request functions so its proxy settings and
  * credential handling apply. This file turns one into the other.
  */
 import { AzureOpenAIMedia, type Sleep } from '@aoai-media/core';

@@ -1,5 +1,5 @@
 /**
- * The node's transport over real HTTP: the n8n helpers are stood in by `fetch` to the emulator on
+ * The node's transport over real HTTP: n8n's request functions are stood in by `fetch` to the emulator on
  * loopback, so requests, retries and the credential test meet a server that answers like Azure.
  */
 import { startEmulator, type Emulator } from '@aoai-media/emulator';

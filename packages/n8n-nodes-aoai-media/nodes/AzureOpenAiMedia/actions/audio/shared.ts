@@ -2,7 +2,7 @@
 import type { AudioModel, TranscriptionRequest, TranscriptionResult } from '@aoai-media/core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { audioModels, deploymentProperty, modelProperty, optionsCollection, perModel, perModelOption, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../helpers';
+import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../common';
 
 type Operation = 'transcribe' | 'translate';
 

@@ -9,7 +9,7 @@ import {
 	perModel,
 	type Show,
 } from '../descriptions';
-import { cancelSignal, clientFor, compact, names, optional, readBinary } from '../helpers';
+import { cancelSignal, clientFor, compact, names, optional, readBinary } from '../common';
 import { imageItems, imageOutputOptions, imageOutputProperties, readImageOutputParameters } from './shared';
 
 const show: Show = { resource: ['image'], operation: ['edit'] };

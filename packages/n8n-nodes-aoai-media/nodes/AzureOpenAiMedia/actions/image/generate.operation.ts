@@ -8,7 +8,7 @@ import {
 	optionsCollection,
 	type Show,
 } from '../descriptions';
-import { cancelSignal, clientFor, compact, getOptions } from '../helpers';
+import { cancelSignal, clientFor, compact, getOptions } from '../common';
 import { imageItems, imageOutputProperties, imageOutputOptions, readImageOutputParameters } from './shared';
 
 const show: Show = { resource: ['image'], operation: ['generate'] };

@@ -2,7 +2,7 @@
 import type { ImageModel, ImagesResult } from '@aoai-media/core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { options, perModel, perModelOption, preferred, type Show } from '../descriptions';
-import { getOptions, optional, toBinary } from '../helpers';
+import { getOptions, optional, toBinary } from '../common';
 
 type Fields = (model: ImageModel) => readonly string[];
 

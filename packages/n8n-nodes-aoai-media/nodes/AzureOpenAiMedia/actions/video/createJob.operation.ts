@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact } from '../helpers';
+import { cancelSignal, clientFor, compact } from '../common';
 import { jobJson, jobProperties, readJobRequest, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['createJob'] };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor } from '../helpers';
+import { cancelSignal, clientFor } from '../common';
 import { jobIdProperty, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['deleteJob'] };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, readStream, toBinary } from '../helpers';
+import { cancelSignal, clientFor, readStream, toBinary } from '../common';
 import { thumbnailType, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['download'] };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact } from '../helpers';
+import { cancelSignal, clientFor, compact } from '../common';
 import { jobProperties, readJobRequest, videoModels, waitAndDownload, waitOptions } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['generate'] };

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact, getOptions, names, readBinary, type FileInput } from '../helpers';
+import { cancelSignal, clientFor, compact, getOptions, names, readBinary, type FileInput } from '../common';
 import { jobJson, jobProperties, readJobRequest, videoModels, waitAndDownload, waitOptions } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['generateFromMedia'] };

@@ -1,7 +1,7 @@
 import type { VideoJobStatus } from '@aoai-media/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, getOptions } from '../helpers';
+import { cancelSignal, clientFor, getOptions } from '../common';
 import { jobJson, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['listJobs'] };

@@ -2,7 +2,7 @@
 import type { AzureOpenAIMedia, IntRange, VideoJob, VideoModel } from '@aoai-media/core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { jobVideoModels, options, perModel, preferred, type Show } from '../descriptions';
-import { cancelSignal, getOptions, readStream, toBinary } from '../helpers';
+import { cancelSignal, getOptions, readStream, toBinary } from '../common';
 
 export const videoModels = jobVideoModels();
 
