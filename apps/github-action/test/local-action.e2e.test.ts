@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,7 +15,8 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 // action authors debug locally. Its `local-action` launcher only picks the package manager and starts
 // the tool's src/index.ts under tsx with `pnpm dlx`, which asks the registry for tsx on every run; the
 // test starts that same entry with the tsx the tool depends on, and sets what the launcher sets.
-const toolDir = path.join(actionDir, 'node_modules/@github/local-action');
+// The real folder (pnpm links it), so its own dependencies resolve beside it.
+const toolDir = realpathSync(path.join(actionDir, 'node_modules/@github/local-action'));
 const tsxCli = path.join(
   path.dirname(createRequire(path.join(toolDir, 'package.json')).resolve('tsx/package.json')),
   'dist/cli.mjs',
