@@ -278,7 +278,7 @@ export class AzureOpenAIMedia {
     const external = spec.url !== undefined;
     const headers = new Headers(external ? {} : this.#defaultHeaders);
     for (const [k, v] of Object.entries(spec.headers ?? {})) headers.set(k, v);
-    if (!external) await this.#applyAuth(headers);
+    if (!external) await this.#applyAuth(headers, signal);
     let body: BodyInit | undefined;
     if (spec.body instanceof FormData) {
       body = spec.body;
@@ -304,11 +304,11 @@ export class AzureOpenAIMedia {
     }
   }
 
-  async #applyAuth(headers: Headers): Promise<void> {
+  async #applyAuth(headers: Headers, signal: AbortSignal): Promise<void> {
     const auth = this.#auth;
     if ('apiKey' in auth) headers.set('api-key', auth.apiKey);
     else if ('bearerToken' in auth) headers.set('authorization', `Bearer ${auth.bearerToken}`);
-    else headers.set('authorization', `Bearer ${await auth.tokenProvider()}`);
+    else headers.set('authorization', `Bearer ${await untilAborted(auth.tokenProvider(), signal)}`);
   }
 
   async #wait(ms: number, call: CallSignal): Promise<void> {
@@ -343,47 +343,71 @@ export class AzureOpenAIMedia {
   }
 }
 
-/** Combines the caller's signal and a timeout; remembers which one fired. */
+/**
+ * One signal per call that fires on the caller's abort or on the call's timeout, and a translation
+ * from whatever the platform threw into AbortError / TimeoutError. Built on AbortSignal.any and
+ * AbortSignal.timeout, so nothing is left listening on the caller's signal after the call.
+ */
 export class CallSignal {
   readonly signal: AbortSignal;
   readonly #controller = new AbortController();
-  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timeout: AbortSignal | undefined;
   readonly #timeoutMs: number;
-  readonly #onAbort: () => void;
-  readonly #outer: AbortSignal | undefined;
-  #timedOut = false;
+  readonly #what: string;
+  #released = false;
 
-  constructor(outer: AbortSignal | undefined, timeoutMs: number) {
+  constructor(outer: AbortSignal | undefined, timeoutMs: number, what = 'the request') {
     this.signal = this.#controller.signal;
     this.#timeoutMs = timeoutMs;
-    this.#outer = outer;
-    this.#onAbort = () => this.#controller.abort(new AbortError('the request was aborted'));
-    if (outer?.aborted) this.#onAbort();
-    else outer?.addEventListener('abort', this.#onAbort, { once: true });
-    if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
-      this.#timer = setTimeout(() => {
-        this.#timedOut = true;
-        this.#controller.abort(new TimeoutError(`the request timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-    }
+    this.#what = what;
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) this.#timeout = AbortSignal.timeout(timeoutMs);
+    const sources = [outer, this.#timeout].filter((s): s is AbortSignal => s !== undefined);
+    if (sources.length === 0) return;
+    const either = AbortSignal.any(sources);
+    const fire = () => {
+      if (outer?.aborted) this.#controller.abort(this.abortError());
+      else if (!this.#released) this.#controller.abort(this.timeoutError());
+    };
+    if (either.aborted) fire();
+    else either.addEventListener('abort', fire, { once: true });
   }
 
   /** Once a body is handed to the caller to stream, the timeout stops; the caller's signal still cancels it. */
   release(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#released = true;
   }
 
+  /** Kept for symmetry with release(); the platform signals clean themselves up. */
   dispose(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#outer?.removeEventListener('abort', this.#onAbort);
+    this.#released = true;
+  }
+
+  timeoutError(cause?: unknown): TimeoutError {
+    return new TimeoutError(`${this.#what} timed out after ${this.#timeoutMs} ms`, { cause });
+  }
+
+  abortError(cause?: unknown): AbortError {
+    return new AbortError(`${this.#what} was aborted`, { cause });
   }
 
   translate(error: unknown): Error {
     if (error instanceof AzureOpenAIMediaError) return error;
-    if (this.#timedOut) return new TimeoutError(`the request timed out after ${this.#timeoutMs} ms`, { cause: error });
-    if (this.signal.aborted) return new AbortError('the request was aborted', { cause: error });
+    const reason = this.signal.reason;
+    if (this.signal.aborted && reason instanceof AzureOpenAIMediaError) {
+      return reason instanceof TimeoutError ? this.timeoutError(error) : this.abortError(error);
+    }
     return new ConnectionError(`connection failed: ${describeCause(error)}`, { cause: error });
   }
+}
+
+/** A token provider that hangs must not hold the call past its timeout or abort. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function externalPath(url: string): string {

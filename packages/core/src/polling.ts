@@ -7,13 +7,11 @@
  * not thrown: the job is still running on Azure. Abort and timeout end the wait at once, through the
  * client's injected `sleep` and clock.
  */
-import type { AzureOpenAIMedia, CallOptions } from './client.js';
+import { CallSignal, type AzureOpenAIMedia, type CallOptions } from './client.js';
 import {
-  AbortError,
   ConnectionError,
   RateLimitError,
   ServerError,
-  TimeoutError,
   ValidationError,
   type Issue,
 } from './errors.js';
@@ -60,14 +58,9 @@ export async function pollJob<J>(
   const firstInterval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const maxInterval = Math.max(options.maxPollIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS, firstInterval);
   const deadline = client.now() + timeoutMs;
-  const controller = new AbortController();
-  const timedOut = () => new TimeoutError(`waiting for the video job timed out after ${timeoutMs} ms`);
-  const onAbort = () => controller.abort(new AbortError('waiting for the video job was aborted'));
-  const outer = options.signal;
-  if (outer?.aborted) onAbort();
-  else outer?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(timedOut()), timeoutMs);
-  const signal = controller.signal;
+  const call = new CallSignal(options.signal, timeoutMs, 'waiting for the video job');
+  const timedOut = () => call.timeoutError();
+  const signal = call.signal;
 
   let lastKey: string | undefined;
   let interval = firstInterval;
@@ -109,8 +102,7 @@ export async function pollJob<J>(
       if (wait >= remaining) throw timedOut();
     }
   } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener('abort', onAbort);
+    call.dispose();
   }
 }
 

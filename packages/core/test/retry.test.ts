@@ -205,6 +205,38 @@ describe('abort and timeout during a retry wait', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('a token provider that never answers is ended by the timeout, and nothing is sent', async () => {
+    const { fetch, calls } = capturingFetch([ok()]);
+    const stuck = client(fetch, { auth: { tokenProvider: () => new Promise<string>(() => undefined) }, timeoutMs: 20 });
+    const error = await stuck.images.generate({ model: 'gpt-image-1', prompt: 'p' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('many calls sharing one caller signal leave no listeners on it', async () => {
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+      added++;
+      return add(...args);
+    }) as AbortSignal['addEventListener'];
+    controller.signal.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => {
+      removed++;
+      return remove(...args);
+    }) as AbortSignal['removeEventListener'];
+    const answers = Array.from({ length: 20 }, () => ok());
+    const { fetch } = capturingFetch(answers);
+    const shared = client(fetch);
+    for (let i = 0; i < 20; i++) {
+      const response = await shared.request({ method: 'GET', path: 'video/generations/jobs', signal: controller.signal });
+      await response.arrayBuffer();
+    }
+    expect(added - removed).toBe(0);
+  });
+
   it('validation problems are reported before any wait or request', async () => {
     const { fetch, calls } = capturingFetch([ok()]);
     await expect(client(fetch).images.generate({ model: 'dall-e-3', prompt: 'p', n: 4 })).rejects.toThrow(/n 4 is out of range/);
