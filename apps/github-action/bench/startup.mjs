@@ -1,13 +1,19 @@
 /* global process, console */
-// Start-up cost of the bundle: Node 24 running dist/index.js up to its first exit (no inputs, so it
-// stops after checking them) against Node 24 running an empty script. Prints medians and the ratio.
+// The bundle's size, and its start-up cost: Node 24 running dist/index.js up to its first exit (no
+// inputs, so it stops after checking them) against Node 24 running `node -e ''`. Prints medians and
+// the ratio.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { recorder } from '../../../scripts/bench-json.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const node24 = path.join(root, 'node_modules/node/bin/node');
+const bundle = path.join(root, 'dist/index.js');
 const runs = Number(process.env.RUNS ?? 25);
+const record = recorder('@aoai-media/github-action');
 
 function time(args) {
   const start = process.hrtime.bigint();
@@ -19,13 +25,29 @@ function time(args) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-function median(fn) {
-  const samples = Array.from({ length: runs }, fn).sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+// Alternate the two so both see the same machine conditions; report medians.
+const bareSamples = [];
+const actionSamples = [];
+time(['-e', '']);
+time([bundle]);
+for (let i = 0; i < runs; i++) {
+  bareSamples.push(time(['-e', '']));
+  actionSamples.push(time([bundle]));
 }
+const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+const bare = median(bareSamples);
+const action = median(actionSamples);
 
-const bare = median(() => time(['-e', '0']));
-const action = median(() => time([path.join(root, 'dist/index.js')]));
-console.log(`node -e 0:       ${bare.toFixed(1)} ms (median of ${runs})`);
+const bytes = readFileSync(bundle);
+const kb = bytes.length / 1024;
+const gzKb = gzipSync(bytes, { level: 9 }).length / 1024;
+const nodeVersion = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim();
+
+console.log(`dist/index.js:   ${kb.toFixed(1)} KiB (${gzKb.toFixed(1)} KiB gzipped)`);
+console.log(`node -e '':      ${bare.toFixed(1)} ms (median of ${runs}, Node ${nodeVersion})`);
 console.log(`dist/index.js:   ${action.toFixed(1)} ms (median of ${runs})`);
 console.log(`ratio ${(action / bare).toFixed(2)}, the bundle adds ${(action - bare).toFixed(1)} ms`);
+
+record({ name: 'bundle size, dist/index.js', value: kb, unit: 'KiB' });
+record({ name: 'bundle size, gzipped', value: gzKb, unit: 'KiB' });
+record({ name: `start-up to first exit (Node ${nodeVersion}, median of ${runs})`, value: action, unit: 'ms', baseline: "node -e ''", baselineValue: bare });

@@ -7,6 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { AzureOpenAIMedia, decodeBase64, decodeBase64Portable, getModel, validate } from '../dist/index.js';
 import { videoBench } from './video.mjs';
+import { recorder } from '../../../scripts/bench-json.mjs';
+
+const record = recorder('@aoai-media/core');
 
 const rows = [];
 const row = (name, value, note = '') => rows.push([name, value, note]);
@@ -27,6 +30,7 @@ const gc = () => globalThis.gc?.();
     for (let i = 0; i < count; i++) issues += validate.imageGenerate(req, model).length;
     const seconds = (performance.now() - start) / 1000;
     row(`validate.imageGenerate, ${label}`, `${fmt(count / seconds)} /s`, `${issues / count} issues each`);
+    record({ name: `validate.imageGenerate, ${label}`, value: count / seconds, unit: 'calls/s' });
   }
 }
 
@@ -101,6 +105,15 @@ const gc = () => globalThis.gc?.();
   row('images.generate round trips (client)', `${fmt(clientRate)} /s`, `${total} calls, loopback`);
   row('same request, bare fetch loop', `${fmt(fetchRate)} /s`, `${total} calls, loopback`);
   row('client / bare fetch (median of rounds)', `${fmt(ratios[Math.floor(rounds / 2)], 3)}x`, `target >= 0.90x; overall ${fmt(clientRate / fetchRate, 3)}x`);
+  record({
+    name: 'images.generate round trips, loopback stub server (median of rounds)',
+    value: clientRate,
+    unit: 'req/s',
+    baseline: 'bare fetch',
+    baselineValue: fetchRate,
+    ratio: ratios[Math.floor(rounds / 2)],
+    target: '>= 0.90x',
+  });
 
   // The client's own cost per call, with a fetch that answers at once (no network).
   const stubClient = new AzureOpenAIMedia({
@@ -126,6 +139,7 @@ const gc = () => globalThis.gc?.();
   const stubMs = await stubLoop(3000);
   const parseMs = await parseOnly(3000);
   row('client cost per call beyond parse + decode', `${fmt((stubMs - parseMs) * 1000)} us`, `vs ${fmt((clientMs / total) * 1000)} us per loopback call`);
+  record({ name: 'client cost per call beyond JSON parse + base64 decode', value: (stubMs - parseMs) * 1000, unit: 'us' });
   await new Promise((resolve) => server.close(resolve));
 }
 
@@ -155,6 +169,8 @@ const gc = () => globalThis.gc?.();
   row('decode 4 MB: Buffer.from(..., "base64")', `${fmt(native.ms, 2)} ms`, `peak +${fmt(native.peakMb, 1)} MB`);
   row('decode 4 MB: decodeBase64', `${fmt(ours.ms, 2)} ms`, `peak +${fmt(ours.peakMb, 1)} MB`);
   row('decodeBase64 / Buffer.from time', `${fmt(ours.ms / native.ms, 3)}x`, 'target <= 1.20x');
+  record({ name: 'decodeBase64, 4 MB b64_json (time)', value: ours.ms, unit: 'ms', baseline: 'Buffer.from(s, "base64")', baselineValue: native.ms, target: '<= 1.20x' });
+  record({ name: 'decodeBase64Portable, 4 MB (time, no Buffer)', value: portable.ms, unit: 'ms', baseline: 'Buffer.from(s, "base64")', baselineValue: native.ms });
   row('decode 4 MB: portable fallback (no Buffer)', `${fmt(portable.ms, 2)} ms`, `${fmt(portable.ms / native.ms, 2)}x Buffer.from, peak +${fmt(portable.peakMb, 1)} MB`);
 }
 

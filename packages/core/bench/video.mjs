@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { recorder } from '../../../scripts/bench-json.mjs';
 
 const SIZE = 200 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
@@ -114,6 +115,9 @@ export async function videoBench() {
   const fetchSpeed = median(results.fetch.map((r) => r.mbPerSecond));
   const clientRss = Math.max(...results.client.map((r) => r.rssGrowthMb));
   const fetchRss = Math.max(...results.fetch.map((r) => r.rssGrowthMb));
+  const record = recorder('@aoai-media/core');
+  record({ name: 'video 200 MB to file: generations.content() throughput (median)', value: clientSpeed, unit: 'MB/s', baseline: 'bare fetch', baselineValue: fetchSpeed, target: '>= 0.90x' });
+  record({ name: 'video 200 MB to file: generations.content() peak RSS growth (largest)', value: clientRss, unit: 'MB', baseline: 'bare fetch', baselineValue: fetchRss, target: '< 50 MB' });
   return [
     [
       'video 200 MB to file: bare fetch',
