@@ -69,3 +69,4 @@ export type {
 export { DEFAULT_API_KEY, DEFAULT_DEPLOYMENTS } from './options.js';
 export type { Counters, RequestLogEntry } from './state.js';
 export { loadConfig } from './config.js';
+export { samplePng, sampleWav, type SamplePngOptions, type SampleWavOptions } from './sample-media.js';

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blob, harness, wav, type Harness } from './support.js';
+import { sampleWav } from '../src/index.js';
+import { blob, harness, type Harness } from './support.js';
 
 const path = (dep: string, op = 'transcriptions', v = '2024-10-21') => `/openai/deployments/${dep}/audio/${op}?api-version=${v}`;
 
@@ -22,7 +23,7 @@ function srtEnd(text: string): number {
 
 describe('audio transcriptions and translations', () => {
   let h: Harness;
-  const audio = wav(12.4);
+  const audio = sampleWav(12.4);
   beforeAll(async () => {
     h = await harness();
   });

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blob, harness, parseSse, wav, type Call, type Harness } from './support.js';
+import { sampleWav } from '../src/index.js';
+import { blob, harness, parseSse, type Call, type Harness } from './support.js';
 
 const SPEC_DIR = new URL('../../../../shared/azure-openai-spec/', import.meta.url);
 const FILES = { v1: 'v1-preview.json', ga: '2024-10-21-inference.json', preview: '2025-04-01-preview-inference.json' } as const;
@@ -163,7 +164,7 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
       for (const op of ['transcriptions', 'translations']) {
         for (const format of ['json', 'text', 'srt', 'vtt', 'verbose_json']) {
           const form = new FormData();
-          form.append('file', blob(wav(3), 'audio/wav'), 'a.wav');
+          form.append('file', blob(sampleWav(3), 'audio/wav'), 'a.wav');
           form.append('response_format', format);
           if (format === 'verbose_json' && op === 'transcriptions') form.append('timestamp_granularities[]', 'word');
           const r = await h.form(`/openai/deployments/whisper/audio/${op}?api-version=${version}`, form);

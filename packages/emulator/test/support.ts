@@ -51,27 +51,6 @@ export function b64(s: string): Buffer {
   return Buffer.from(s, 'base64');
 }
 
-/** A mono 16-bit PCM WAV of a 440 Hz tone. */
-export function wav(seconds: number, sampleRate = 16_000): Uint8Array {
-  const samples = Math.round(seconds * sampleRate);
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0, 'ascii');
-  buf.writeUInt32LE(36 + samples * 2, 4);
-  buf.write('WAVE', 8, 'ascii');
-  buf.write('fmt ', 12, 'ascii');
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(sampleRate, 24);
-  buf.writeUInt32LE(sampleRate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36, 'ascii');
-  buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / sampleRate) * 8000), 44 + i * 2);
-  return new Uint8Array(buf);
-}
-
 export function blob(bytes: Uint8Array, type: string): Blob {
   return new Blob([bytes.slice().buffer as ArrayBuffer], { type });
 }

@@ -4,7 +4,8 @@ import { createClock } from '../src/clock.js';
 import { makeTranscript, toSrt, toVtt, wavDuration } from '../src/media/audio.js';
 import { variantSize } from '../src/media/video.js';
 import { checkLimits, normaliseBlockedTerms, resolveDeployments } from '../src/options.js';
-import { harness, wav } from './support.js';
+import { sampleWav } from '../src/sample-media.js';
+import { harness } from './support.js';
 
 describe('clock', () => {
   it('manual time moves only with advance', () => {
@@ -55,8 +56,8 @@ describe('options', () => {
 
 describe('media helpers', () => {
   it('reads WAV durations, including streamed WAVs with an unknown data size', () => {
-    expect(wavDuration(wav(2.5))).toBeCloseTo(2.5, 5);
-    const streamed = Buffer.from(wav(1.5));
+    expect(wavDuration(sampleWav(2.5))).toBeCloseTo(2.5, 5);
+    const streamed = Buffer.from(sampleWav(1.5));
     streamed.writeUInt32LE(0xffffffff, 40);
     expect(wavDuration(streamed)).toBeCloseTo(1.5, 5);
     expect(wavDuration(new Uint8Array([1, 2, 3]))).toBeUndefined();
