@@ -1,27 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AzureOpenAIMedia, ValidationError, validate, getModel } from '../src/index.js';
+import { makeWav } from './fixtures.js';
 import { startServer, json, type TestServer } from './server.js';
-
-/** A real PCM WAV file: `seconds` of silence, 8 kHz mono 16-bit. */
-export function makeWav(seconds: number): Uint8Array {
-  const rate = 8000;
-  const dataBytes = rate * 2 * seconds;
-  const b = Buffer.alloc(44 + dataBytes);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + dataBytes, 4);
-  b.write('WAVE', 8, 'ascii');
-  b.write('fmt ', 12, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(dataBytes, 40);
-  return new Uint8Array(b);
-}
 
 const VERBOSE = {
   task: 'transcribe',

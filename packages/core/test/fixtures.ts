@@ -41,6 +41,27 @@ export function makePng(width: number, height: number, rgba: [number, number, nu
   return new Uint8Array(png);
 }
 
+/** A real PCM WAV file: `seconds` of silence, 8 kHz mono 16-bit. */
+export function makeWav(seconds: number): Uint8Array<ArrayBuffer> {
+  const rate = 8000;
+  const dataBytes = rate * 2 * seconds;
+  const b = Buffer.alloc(44 + dataBytes);
+  b.write('RIFF', 0, 'ascii');
+  b.writeUInt32LE(36 + dataBytes, 4);
+  b.write('WAVE', 8, 'ascii');
+  b.write('fmt ', 12, 'ascii');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'ascii');
+  b.writeUInt32LE(dataBytes, 40);
+  return new Uint8Array(b);
+}
+
 /** The first bytes of a JPEG (SOI + APP0 JFIF); enough for type detection. */
 export const JPEG_HEAD = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 export const WEBP_HEAD = new Uint8Array([...Buffer.from('RIFF'), 0x24, 0, 0, 0, ...Buffer.from('WEBPVP8 ')]);
