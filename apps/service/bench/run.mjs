@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, fetch, performance, setTimeout, clearTimeout */
 /**
  * Service benchmark, measured side by side in one run (numbers are printed, never asserted):
  *   1. image generation: requests/s and p50/p99 latency through the service vs straight to the
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { recorder } from '../../../scripts/bench-json.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const serviceMain = resolve(here, '../dist/main.js');
@@ -25,6 +27,7 @@ const VIDEOS = Number(process.env.AOAI_BENCH_VIDEOS ?? 1000);
 const KEY = 'bench-service-key';
 const ADMIN = 'bench-admin-key';
 const sha = (s) => createHash('sha256').update(s).digest('hex');
+const record = recorder('@aoai-media/service');
 const children = [];
 const temps = [];
 
@@ -152,6 +155,10 @@ async function main() {
     console.log(`emulator direct   ${f(D.rps)}  ${f(D.p50)}  ${f(D.p99)}`);
     console.log(`through service   ${f(S.rps)}  ${f(S.p50)}  ${f(S.p99)}`);
     console.log(`ratio (service/direct): throughput ${(S.rps / D.rps).toFixed(3)}, p50 ${(S.p50 / D.p50).toFixed(3)}, p99 ${(S.p99 / D.p99).toFixed(3)}; added p50 ${(S.p50 - D.p50).toFixed(2)} ms`);
+    const side = `image generation, ${concurrency} at a time`;
+    record({ name: `${side}: throughput`, value: S.rps, unit: 'req/s', baseline: 'emulator direct', baselineValue: D.rps });
+    record({ name: `${side}: p50 latency`, value: S.p50, unit: 'ms', baseline: 'emulator direct', baselineValue: D.p50 });
+    record({ name: `${side}: p99 latency`, value: S.p99, unit: 'ms', baseline: 'emulator direct', baselineValue: D.p99 });
   }
 
   // 2. Video jobs through the queue.
@@ -185,6 +192,11 @@ async function main() {
   console.log(`submitted in ${(submittedMs / 1000).toFixed(1)} s, all terminal after ${(totalMs / 1000).toFixed(1)} s (${(VIDEOS / (totalMs / 1000)).toFixed(1)} jobs/s)`);
   console.log(`succeeded ${stats.queues.video.completed}, failed ${stats.queues.video.failed}`);
   console.log(`polls ${stats.counters.polls} (${(stats.counters.polls / VIDEOS).toFixed(2)} per job), upstream creates ${counters.videoJobsCreated?.sora ?? 0}, 429s seen ${stats.counters.rate_limited}`);
+  const jobs = `${VIDEOS} video jobs through the queue`;
+  record({ name: `${jobs}: all terminal after`, value: totalMs / 1000, unit: 's' });
+  record({ name: `${jobs}: throughput`, value: VIDEOS / (totalMs / 1000), unit: 'jobs/s' });
+  record({ name: `${jobs}: status polls per job`, value: stats.counters.polls / VIDEOS, unit: 'polls/job' });
+  record({ name: `${jobs}: succeeded`, value: stats.queues.video.completed, unit: 'jobs' });
 }
 
 async function stop() {

@@ -7,10 +7,12 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { recorder } from '../../../scripts/bench-json.mjs';
 
 const DURATION_MS = Number(process.env.AOAI_BENCH_MS ?? 3000);
 const CONCURRENCY = Number(process.env.AOAI_BENCH_CONCURRENCY ?? 32);
 const here = fileURLToPath(import.meta.url);
+const record = recorder('@aoai-media/emulator');
 
 if (process.argv[2] === 'serve-emulator') {
   const { startEmulator } = await import('../dist/index.js');
@@ -119,6 +121,8 @@ async function main() {
       console.log(`  emulator:       ${e.rps.toFixed(0).padStart(6)} req/s, ${e.perCore.toFixed(0).padStart(6)} req per CPU-second`);
       console.log(`  bare node:http: ${b.rps.toFixed(0).padStart(6)} req/s, ${b.perCore.toFixed(0).padStart(6)} req per CPU-second`);
       console.log(`  ratio emulator/bare: ${(e.rps / b.rps).toFixed(2)} (throughput), ${(e.perCore / b.perCore).toFixed(2)} (per CPU-second)`);
+      record({ name: `${name}: requests per second`, value: e.rps, unit: 'req/s', baseline: 'bare node:http, same bytes', baselineValue: b.rps });
+      record({ name: `${name}: requests per CPU-second`, value: e.perCore, unit: 'req/cpu-s', baseline: 'bare node:http, same bytes', baselineValue: b.perCore });
     }
   } finally {
     emu.child.kill();
