@@ -1,6 +1,7 @@
 /** An emulator on a manual clock and a client whose waits move that clock, so long jobs finish at once. */
 import { AzureOpenAIMedia, type ClientOptions } from '@aoai-media/core';
 import { startEmulator, type Emulator, type EmulatorOptions } from '@aoai-media/emulator';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface Harness {
   emu: Emulator;
@@ -31,6 +32,35 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
   };
 }
 
+/**
+ * One harness for a test file: started before its tests, reset (emulator state and recorded sleeps)
+ * before each test, closed after them. Its members are usable inside tests and hooks.
+ */
+export function useHarness(options: EmulatorOptions = {}): Harness {
+  let current: Harness | undefined;
+  const started = (): Harness => {
+    if (!current) throw new Error('the harness starts in beforeAll; use it inside tests and hooks');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await harness(options);
+  });
+  afterAll(() => current?.emu.close());
+  beforeEach(() => {
+    started().emu.admin.reset();
+    started().sleeps.length = 0;
+  });
+  return {
+    get emu() {
+      return started().emu;
+    },
+    get sleeps() {
+      return started().sleeps;
+    },
+    client: (extra) => started().client(extra),
+  };
+}
+
 /** Reads a stream to the end, returning its bytes. */
 export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -39,26 +69,4 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
 /** The ISO BMFF major brand box at the start of an MP4. */
 export function isMp4(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.subarray(4, 8)).toString('ascii') === 'ftyp';
-}
-
-/** A PCM WAV of `seconds` of a quiet tone, 16 kHz mono. */
-export function makeWav(seconds: number): Uint8Array {
-  const rate = 16_000;
-  const samples = rate * seconds;
-  const b = Buffer.alloc(44 + samples * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + samples * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++)
-    b.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  return new Uint8Array(b);
 }

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   AzureOpenAIMedia,
   ContentFilterError,
+  pngDimensions,
   type ImageStreamEvent,
 } from '@aoai-media/core';
-import { harness, makeWav, type Harness } from './harness.js';
+import { sampleWav } from '@aoai-media/emulator';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
-beforeEach(() => {
-  h.emu.admin.reset();
-});
-
-function pngSize(bytes: Uint8Array): [number, number] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return [view.getUint32(16), view.getUint32(20)];
-}
+const h = useHarness();
 
 describe('streamed image generation against the emulator', () => {
   it('streams progress, partial images and the final image', async () => {
@@ -41,7 +31,7 @@ describe('streamed image generation against the emulator', () => {
     expect(types.at(-1)).toBe('completed');
     const final = events.at(-1) as Extract<ImageStreamEvent, { type: 'completed' }>;
     expect(final.image.mimeType).toBe('image/png');
-    expect(pngSize(final.image.bytes!)).toEqual([1024, 1024]);
+    expect(pngDimensions(final.image.bytes!)).toEqual({ width: 1024, height: 1024 });
     const [logged] = h.emu.admin.requests({ operation: 'responses.create' });
     expect(logged!.deployment).toBe('gpt-image-1');
   });
@@ -72,7 +62,7 @@ describe('streamed image generation against the emulator', () => {
 });
 
 describe('audio against the emulator', () => {
-  const wav = makeWav(2);
+  const wav = sampleWav(2);
 
   it('transcribes to every format with typed results', async () => {
     const client = h.client({ apiVersion: '2024-10-21' });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AbortError,
   ConnectionError,
@@ -7,17 +7,9 @@ import {
   NotFoundError,
   type VideoJob,
 } from '@aoai-media/core';
-import { harness, isMp4, readAll, type Harness } from './harness.js';
+import { isMp4, readAll, useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
-beforeEach(() => {
-  h.emu.admin.reset();
-  h.sleeps.length = 0;
-});
+const h = useHarness();
 
 const small = { model: 'sora', prompt: 'a paper boat on a pond', width: 480, height: 480, n_seconds: 1 };
 
