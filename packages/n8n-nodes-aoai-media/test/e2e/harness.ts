@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync, crc32 } from 'node:zlib';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const N8N_VERSION = '2.8.4';
@@ -214,71 +213,10 @@ export function chain(id: string, nodes: WorkflowNode[]): object {
 	};
 }
 
-// ---- media -------------------------------------------------------------------------------------
-
-/** An RGBA PNG whose centre square is fully transparent: an edit mask. */
-export function maskPng(width: number, height: number): Buffer {
-	const row = 1 + width * 4;
-	const raw = Buffer.alloc(row * height);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const inside = x > width / 4 && x < (3 * width) / 4 && y > height / 4 && y < (3 * height) / 4;
-			raw.writeUInt32BE(inside ? 0x00000000 : 0x000000ff, y * row + 1 + x * 4);
-		}
-	}
-	const chunk = (type: string, data: Buffer) => {
-		const head = Buffer.alloc(8);
-		head.writeUInt32BE(data.length, 0);
-		head.write(type, 4, 'ascii');
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-		return Buffer.concat([head, data, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr.writeUInt8(8, 8);
-	ihdr.writeUInt8(6, 9);
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', ihdr),
-		chunk('IDAT', deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
-}
-
-/** Width and height from a PNG's IHDR. */
-export function pngSize(png: Buffer): { width: number; height: number } {
-	if (!png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-		throw new Error('not a PNG');
-	}
-	return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
-
-/** A 16-bit mono PCM WAV with a tone, `seconds` long. */
-export function toneWav(seconds: number, rate = 16_000): Buffer {
-	const samples = Math.round(seconds * rate);
-	const b = Buffer.alloc(44 + samples * 2);
-	b.write('RIFF', 0, 'ascii');
-	b.writeUInt32LE(36 + samples * 2, 4);
-	b.write('WAVEfmt ', 8, 'ascii');
-	b.writeUInt32LE(16, 16);
-	b.writeUInt16LE(1, 20);
-	b.writeUInt16LE(1, 22);
-	b.writeUInt32LE(rate, 24);
-	b.writeUInt32LE(rate * 2, 28);
-	b.writeUInt16LE(2, 32);
-	b.writeUInt16LE(16, 34);
-	b.write('data', 36, 'ascii');
-	b.writeUInt32LE(samples * 2, 40);
-	for (let i = 0; i < samples; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-	return b;
-}
-
 /** Code node source that adds a binary field to every incoming item, keeping what it had. */
-export function addBinaryCode(field: string, bytes: Buffer, fileName: string, mimeType: string): string {
+export function addBinaryCode(field: string, bytes: Uint8Array, fileName: string, mimeType: string): string {
 	return [
-		`const file = { data: '${bytes.toString('base64')}', mimeType: '${mimeType}', fileName: '${fileName}', fileExtension: '${fileName.split('.').pop()}' };`,
+		`const file = { data: '${Buffer.from(bytes).toString('base64')}', mimeType: '${mimeType}', fileName: '${fileName}', fileExtension: '${fileName.split('.').pop()}' };`,
 		`return $input.all().map((item) => ({ json: item.json, binary: { ...(item.binary ?? {}), '${field}': file } }));`,
 	].join('\n');
 }

@@ -2,7 +2,8 @@
  * The packed package inside real n8n (the CLI), against the emulator on loopback. One emulator and
  * one n8n user folder for the whole file; each test executes one imported workflow.
  */
-import { startEmulator, type Emulator } from '@aoai-media/emulator';
+import { pngDimensions } from '@aoai-media/core';
+import { samplePng, sampleWav, startEmulator, type Emulator } from '@aoai-media/emulator';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,13 +14,10 @@ import {
 	addBinaryCode,
 	chain,
 	codeNode,
-	maskPng,
 	mediaNode,
 	nodeItems,
 	parseOutput,
-	pngSize,
 	setUpN8n,
-	toneWav,
 	type N8nInstance,
 } from './harness';
 
@@ -47,7 +45,8 @@ const workflows = [
 			size: '1024x1024',
 			outputFormat: 'png',
 		}),
-		codeNode('Add Mask', addBinaryCode('mask', maskPng(1024, 1024), 'mask.png', 'image/png')),
+		// A fully transparent mask: the whole image may be repainted.
+		codeNode('Add Mask', addBinaryCode('mask', samplePng(1024, 1024, { rgba: [0, 0, 0, 0] }), 'mask.png', 'image/png')),
 		mediaNode('Edit', {
 			resource: 'image',
 			operation: 'edit',
@@ -92,7 +91,7 @@ const workflows = [
 		}),
 	]),
 	chain('transcribe', [
-		codeNode('Audio File', addBinaryCode('data', toneWav(1.5), 'tone.wav', 'audio/wav')),
+		codeNode('Audio File', addBinaryCode('data', sampleWav(1.5), 'tone.wav', 'audio/wav')),
 		mediaNode('Transcribe', {
 			resource: 'audio',
 			operation: 'transcribe',
@@ -170,7 +169,7 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		const [item] = nodeItems(output, 'Generate');
 		expect(item.binary.data.mimeType).toBe('image/png');
 		expect(item.binary.data.fileExtension).toBe('png');
-		expect(pngSize(Buffer.from(item.binary.data.data, 'base64'))).toEqual({ width: 1024, height: 1536 });
+		expect(pngDimensions(Buffer.from(item.binary.data.data, 'base64'))).toEqual({ width: 1024, height: 1536 });
 		expect(item.json).toMatchObject({ deployment: 'gpt-image-1', model: 'gpt-image-1', prompt: 'a lighthouse at dawn' });
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
@@ -181,7 +180,7 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		expect(code, stderr).toBe(0);
 		const [item] = nodeItems(output, 'Edit');
 		expect(item.binary.edited.mimeType).toBe('image/png');
-		expect(pngSize(Buffer.from(item.binary.edited.data, 'base64'))).toEqual({ width: 1024, height: 1024 });
+		expect(pngDimensions(Buffer.from(item.binary.edited.data, 'base64'))).toEqual({ width: 1024, height: 1024 });
 		const edits = imageRequests().slice(before).filter((r) => r.path.endsWith('/images/edits'));
 		expect(edits).toHaveLength(1);
 		expect(edits[0]!.status).toBe(200);

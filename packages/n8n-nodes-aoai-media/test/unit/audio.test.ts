@@ -1,9 +1,9 @@
+import { sampleWav } from '@aoai-media/emulator';
 import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { binaryItem, node, run } from './fake-context';
-import { wav } from './media';
 
-const speech = () => binaryItem({ data: { bytes: wav(), fileName: 'speech.wav', mimeType: 'audio/wav' } });
+const speech = () => binaryItem({ data: { bytes: sampleWav(0.1, { toneHz: 0 }), fileName: 'speech.wav', mimeType: 'audio/wav' } });
 
 describe('audio', () => {
 	it('Transcribe uploads the file with format, language, prompt and temperature', async () => {
