@@ -1,32 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startEmulator } from '@aoai-media/emulator';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { samplePng, sampleWav } from '@aoai-media/emulator';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { mediaInfo } from '../src/media-info.js';
-import { makePng, makeWav, tempDir } from './support.js';
+import { useEmulator, useTempDir } from './support.js';
 import { actionDir, bundle, node24, parseOutputFile, runBundle, type RunnerResult } from './runner.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emulator;
-let ws: Awaited<ReturnType<typeof tempDir>>;
-let root: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
+const emu = useEmulator();
+// The output and summary files live beside the workspace, as on a runner.
+const root = useTempDir();
+const ws = {
+  get dir() {
+    return path.join(root.dir, 'workspace');
+  },
+};
 beforeEach(async () => {
-  emu.admin.reset();
-  // The output and summary files live beside the workspace, as on a runner.
-  root = await tempDir();
-  ws = { dir: path.join(root.dir, 'workspace'), remove: root.remove };
   await mkdir(ws.dir);
-});
-afterEach(async () => {
-  await root.remove();
 });
 
 async function runAction(inputs: Record<string, string>): Promise<RunnerResult> {
@@ -69,7 +59,7 @@ describe('the committed bundle under Node 24', () => {
 
   it('image-edit', async () => {
     await mkdir(path.join(ws.dir, 'photos'));
-    await writeFile(path.join(ws.dir, 'photos/one.png'), makePng(32, 32));
+    await writeFile(path.join(ws.dir, 'photos/one.png'), samplePng(32, 32, { gradient: true }));
     const r = await runAction({
       operation: 'image-edit',
       deployment: 'gpt-image-1',
@@ -133,7 +123,7 @@ describe('the committed bundle under Node 24', () => {
   });
 
   it('transcribe', async () => {
-    await writeFile(path.join(ws.dir, 'talk.wav'), makeWav(1));
+    await writeFile(path.join(ws.dir, 'talk.wav'), sampleWav(1));
     const r = await runAction({
       operation: 'transcribe',
       deployment: 'whisper',
@@ -148,7 +138,7 @@ describe('the committed bundle under Node 24', () => {
   });
 
   it('translate', async () => {
-    await writeFile(path.join(ws.dir, 'talk.wav'), makeWav(1));
+    await writeFile(path.join(ws.dir, 'talk.wav'), sampleWav(1));
     const r = await runAction({ operation: 'translate', deployment: 'whisper', audio: 'talk.wav' });
     expect(r.code).toBe(0);
     expect(filesOf(r)).toEqual(['aoai-media-output/talk.translation.json']);
@@ -169,7 +159,7 @@ describe('the committed bundle under Node 24', () => {
 
   it('API failures fail the step with status, code and request id', async () => {
     emu.admin.fault({ kind: 'status', status: 500, count: 5, match: { path: 'audio/transcriptions' } });
-    await writeFile(path.join(ws.dir, 'talk.wav'), makeWav(1));
+    await writeFile(path.join(ws.dir, 'talk.wav'), sampleWav(1));
     const r = await runAction({ operation: 'transcribe', deployment: 'whisper', audio: 'talk.wav' });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(

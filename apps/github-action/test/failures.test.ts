@@ -1,27 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startEmulator } from '@aoai-media/emulator';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
-import { recordingIO, tempDir } from './support.js';
+import { recordingIO, useEmulator, useTempDir } from './support.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emulator;
-let ws: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.admin.reset();
-  ws = await tempDir();
-});
-afterEach(async () => {
-  await ws.remove();
-});
+const emu = useEmulator();
+const ws = useTempDir();
 
 const base = () => ({ endpoint: emu.url, 'api-key': emu.apiKey });
 

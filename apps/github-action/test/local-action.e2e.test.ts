@@ -3,13 +3,10 @@ import { realpathSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { startEmulator } from '@aoai-media/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mediaInfo } from '../src/media-info.js';
-import { tempDir } from './support.js';
+import { useEmulator, useTempDir } from './support.js';
 import { actionDir } from './runner.js';
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 // @github/local-action runs src/main.ts's run() with its own stand-in for @actions/core, the way
 // action authors debug locally. Its `local-action` launcher only picks the package manager and starts
@@ -22,16 +19,8 @@ const tsxCli = path.join(
   'dist/cli.mjs',
 );
 describe('through @github/local-action', () => {
-  let emu: Emulator;
-  let ws: Awaited<ReturnType<typeof tempDir>>;
-  beforeAll(async () => {
-    emu = await startEmulator({ port: 0 });
-    ws = await tempDir();
-  });
-  afterAll(async () => {
-    await emu.close();
-    await ws.remove();
-  });
+  const emu = useEmulator();
+  const ws = useTempDir();
 
   it('generates an image and reports its outputs', async () => {
     const envFile = path.join(ws.dir, 'action.env');

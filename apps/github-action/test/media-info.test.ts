@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { samplePng } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMedia, mediaInfo } from '../src/media-info.js';
-import { hasFfmpeg, makePng, tempDir } from './support.js';
+import { hasFfmpeg, tempDir } from './support.js';
 
 describe('mediaInfo', () => {
   it('reads a PNG header', () => {
-    expect(mediaInfo(makePng(37, 21))).toEqual({ format: 'png', width: 37, height: 21 });
+    expect(mediaInfo(samplePng(37, 21, { gradient: true }))).toEqual({ format: 'png', width: 37, height: 21 });
   });
 
   it('says nothing about bytes it does not know', () => {
@@ -16,7 +17,7 @@ describe('mediaInfo', () => {
   });
 
   it('does not run past a truncated file', () => {
-    const png = makePng(8, 8);
+    const png = samplePng(8, 8, { gradient: true });
     expect(mediaInfo(png.subarray(0, 20))).toBeUndefined();
     expect(mediaInfo(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00]))).toEqual({ format: 'jpeg' });
   });

@@ -1,29 +1,14 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { startEmulator } from '@aoai-media/emulator';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { samplePng, sampleWav } from '@aoai-media/emulator';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { mediaInfo } from '../src/media-info.js';
-import { makePng, makeWav, recordingIO, tempDir, type Recorded } from './support.js';
+import { recordingIO, useEmulator, useTempDir, type Recorded } from './support.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emulator;
-let ws: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  emu.admin.reset();
-  ws = await tempDir();
-});
-afterEach(async () => {
-  await ws.remove();
-});
+const emu = useEmulator();
+const ws = useTempDir();
 
 /** Runs the action with injected inputs against the emulator. */
 async function act(inputs: Record<string, string>): Promise<Recorded> {
@@ -135,10 +120,10 @@ describe('image-generate', () => {
 describe('image-edit', () => {
   it('sends the files matched by paths and globs, with a mask', async () => {
     await mkdir(path.join(ws.dir, 'in'), { recursive: true });
-    await writeFile(path.join(ws.dir, 'in/a.png'), makePng(64, 64));
-    await writeFile(path.join(ws.dir, 'in/b.png'), makePng(64, 64));
-    await writeFile(path.join(ws.dir, 'in/skip.png'), makePng(64, 64));
-    await writeFile(path.join(ws.dir, 'mask.png'), makePng(64, 64, 0));
+    await writeFile(path.join(ws.dir, 'in/a.png'), samplePng(64, 64, { gradient: true }));
+    await writeFile(path.join(ws.dir, 'in/b.png'), samplePng(64, 64, { gradient: true }));
+    await writeFile(path.join(ws.dir, 'in/skip.png'), samplePng(64, 64, { gradient: true }));
+    await writeFile(path.join(ws.dir, 'mask.png'), samplePng(64, 64, { rgba: [0, 0, 0, 0] }));
     const rec = await act({
       operation: 'image-edit',
       deployment: 'gpt-image-1',
@@ -170,7 +155,7 @@ describe('image-edit', () => {
   });
 
   it('refuses a model that cannot edit', async () => {
-    await writeFile(path.join(ws.dir, 'a.png'), makePng(8, 8));
+    await writeFile(path.join(ws.dir, 'a.png'), samplePng(8, 8, { gradient: true }));
     const rec = await act({ operation: 'image-edit', deployment: 'dall-e-3', prompt: 'x', images: 'a.png' });
     expect(rec.annotations('error')[0]).toMatchObject({ title: 'Invalid input: deployment' });
     expect(rec.annotations('error')[0]!.message).toContain('needs an image model that edits');
@@ -341,7 +326,7 @@ describe('video-job-create and video-job-get', () => {
 
 describe('transcribe and translate', () => {
   beforeEach(async () => {
-    await writeFile(path.join(ws.dir, 'speech.wav'), makeWav(1.5));
+    await writeFile(path.join(ws.dir, 'speech.wav'), sampleWav(1.5));
   });
 
   it('transcribes to the text output and a JSON file', async () => {

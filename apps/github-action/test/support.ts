@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { startEmulator, type Emulator, type EmulatorOptions } from '@aoai-media/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { ActionIO } from '../src/io.js';
 
 export interface LogLine {
@@ -70,71 +71,59 @@ export function recordingIO(
   return rec;
 }
 
+/**
+ * One emulator for the tests of a file (or describe block): started before them, reset before each
+ * test, closed after them. Read its members inside tests and hooks.
+ */
+export function useEmulator(options: EmulatorOptions = {}): Emulator {
+  let current: Emulator | undefined;
+  const started = (): Emulator => {
+    if (!current) throw new Error('the emulator starts in beforeAll; use it inside tests and hooks');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startEmulator({ port: 0, ...options });
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => started().admin.reset());
+  return {
+    get url() {
+      return started().url;
+    },
+    get apiKey() {
+      return started().apiKey;
+    },
+    get port() {
+      return started().port;
+    },
+    get admin() {
+      return started().admin;
+    },
+    close: () => started().close(),
+  };
+}
+
+/** A fresh temporary folder for each test, removed after it. */
+export function useTempDir(prefix?: string): { readonly dir: string } {
+  let current: Awaited<ReturnType<typeof tempDir>> | undefined;
+  beforeEach(async () => {
+    current = await tempDir(prefix);
+  });
+  afterEach(async () => {
+    await current?.remove();
+    current = undefined;
+  });
+  return {
+    get dir() {
+      if (!current) throw new Error('the folder is made in beforeEach; use it inside tests');
+      return current.dir;
+    },
+  };
+}
+
 export async function tempDir(prefix = 'aoai-action-'): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** A real RGBA PNG (a gradient; `alpha` 0 makes it fully transparent, as a mask). */
-export function makePng(width: number, height: number, alpha = 255): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-  const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 4 + 1);
-    for (let x = 0; x < width; x++)
-      raw.set([(x * 255) / width, (y * 255) / height, 128, alpha], row + 1 + x * 4);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array()),
-  ]);
-}
-
-/** A real 16-bit mono WAV with a 440 Hz tone. */
-export function makeWav(seconds: number, rate = 16000): Buffer {
-  const samples = Math.round(seconds * rate);
-  const out = Buffer.alloc(44 + samples * 2);
-  out.write('RIFF', 0, 'ascii');
-  out.writeUInt32LE(36 + samples * 2, 4);
-  out.write('WAVEfmt ', 8, 'ascii');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(1, 22);
-  out.writeUInt32LE(rate, 24);
-  out.writeUInt32LE(rate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36, 'ascii');
-  out.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++)
-    out.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), 44 + i * 2);
-  return out;
 }
 
 export function hasFfmpeg(): boolean {
