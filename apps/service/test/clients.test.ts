@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { AzureOpenAI, toFile } from 'openai';
 import { AzureOpenAIMedia } from '@aoai-media/core';
+import { sampleWav } from '@aoai-media/emulator';
 import { KEYS, call, json, startStack, type Stack } from './support/stack.js';
 
 let stack: Stack;
@@ -11,27 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-/** A real WAV file: one second of a 440 Hz tone, 16 kHz mono 16-bit PCM. */
-function wav(seconds = 1, rate = 16000): Buffer {
-  const samples = seconds * rate;
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 describe('official openai package', () => {
   it('OpenAI with baseURL generates and edits images', async () => {
@@ -70,12 +50,12 @@ describe('core client through the service', () => {
 
   it('transcribes and translates audio on deployment paths', async () => {
     const c = client();
-    const t = await c.audio.transcribe({ model: 'whisper', file: { data: wav(), filename: 'tone.wav', contentType: 'audio/wav' }, response_format: 'verbose_json' });
+    const t = await c.audio.transcribe({ model: 'whisper', file: { data: sampleWav(1), filename: 'tone.wav', contentType: 'audio/wav' }, response_format: 'verbose_json' });
     expect(typeof t.text).toBe('string');
     expect(t.format).toBe('verbose_json');
-    const srt = await c.audio.transcribe({ model: 'whisper', file: { data: wav(), filename: 'tone.wav' }, response_format: 'srt' });
+    const srt = await c.audio.transcribe({ model: 'whisper', file: { data: sampleWav(1), filename: 'tone.wav' }, response_format: 'srt' });
     expect(srt.text).toMatch(/-->/);
-    const tr = await c.audio.translate({ model: 'whisper', file: { data: wav(), filename: 'tone.wav' } });
+    const tr = await c.audio.translate({ model: 'whisper', file: { data: sampleWav(1), filename: 'tone.wav' } });
     expect(typeof tr.text).toBe('string');
   });
 
