@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sampleWav } from '../src/index.js';
-import { blob, harness, type Harness } from './support.js';
+import { blob, useHarness } from './support.js';
 
 const path = (dep: string, op = 'transcriptions', v = '2024-10-21') => `/openai/deployments/${dep}/audio/${op}?api-version=${v}`;
 
@@ -22,12 +22,8 @@ function srtEnd(text: string): number {
 }
 
 describe('audio transcriptions and translations', () => {
-  let h: Harness;
+  const h = useHarness();
   const audio = sampleWav(12.4);
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
 
   it('json (default) returns text', async () => {
     const r = await h.form(path('whisper'), form(audio, 'a.wav'));

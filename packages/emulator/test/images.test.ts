@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { b64, blob, harness, type Harness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { b64, blob, useHarness } from './support.js';
 
 const V1 = '/openai/v1/images/generations?api-version=preview';
 const dep = (name: string, op = 'generations', version = '2025-04-01-preview') =>
@@ -17,12 +17,7 @@ async function solidPng(width: number, height: number, rgb: [number, number, num
 }
 
 describe('images/generations', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
-  beforeEach(() => h.emu.admin.reset());
+  const h = useHarness();
 
   it.each([
     ['png', 'png'],
@@ -192,11 +187,7 @@ describe('images/generations', () => {
 });
 
 describe('images/edits', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
+  const h = useHarness();
 
   function editForm(fields: Record<string, string>, files: [string, Uint8Array, string, string][]): FormData {
     const form = new FormData();

@@ -1,17 +1,12 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { b64, harness, parseSse, type Harness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { b64, parseSse, useHarness } from './support.js';
 
 const PATH = '/openai/v1/responses?api-version=preview';
 const HEADER = 'x-ms-oai-image-generation-deployment';
 
 describe('Responses API image_generation tool', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
-  beforeEach(() => h.emu.admin.reset());
+  const h = useHarness();
 
   const body = (tool: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
     model: 'gpt-4.1',

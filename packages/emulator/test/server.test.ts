@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { harness, parseSse, type Harness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { parseSse, useHarness } from './support.js';
 
 const GEN = '/openai/v1/images/generations?api-version=preview';
 const small = { model: 'dall-e-2', prompt: 'a boat', size: '256x256', response_format: 'b64_json' };
@@ -23,11 +23,7 @@ function rawPost(url: string, path: string, body: unknown, key: string): Promise
 }
 
 describe('auth, routing and api-versions', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
+  const h = useHarness();
 
   it('accepts the api-key header and a Bearer token', async () => {
     expect((await h.post(GEN, small)).status).toBe(200);
@@ -76,12 +72,7 @@ describe('auth, routing and api-versions', () => {
 });
 
 describe('faults', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
-  beforeEach(() => h.emu.admin.reset());
+  const h = useHarness();
 
   it('status: the next N matching requests answer the given status, headers and body', async () => {
     h.emu.admin.fault({ match: { operation: 'images.generate', deployment: 'dall-e-2' }, count: 2, kind: 'status', status: 503, headers: { 'retry-after': '7' }, body: { error: { code: 'Busy', message: 'try later' } } });
@@ -192,12 +183,7 @@ describe('faults', () => {
 });
 
 describe('rate limits, request log, counters, reset', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness({ apiKey: 'sekret-key-123' });
-  });
-  afterAll(() => h.emu.close());
-  beforeEach(() => h.emu.admin.reset());
+  const h = useHarness({ apiKey: 'sekret-key-123' });
 
   it('requests per minute per deployment: 429 with retry-after, retry-after-ms, x-ratelimit-remaining-requests', async () => {
     h.emu.admin.setLimits({ deployments: { 'dall-e-2': { requestsPerMinute: 2 } } });
@@ -251,11 +237,7 @@ describe('rate limits, request log, counters, reset', () => {
 });
 
 describe('admin API over HTTP', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
+  const h = useHarness();
 
   async function admin(method: string, path: string, body?: unknown) {
     const res = await fetch(`${h.emu.url}/_emulator/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blob, harness, probeVideo, type Harness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { blob, probeVideo, useHarness } from './support.js';
 
 const VIDEOS = '/openai/v1/videos?api-version=preview';
 const video = (id: string, rest = '') => `/openai/v1/videos/${id}${rest}`;
@@ -12,12 +12,7 @@ function createForm(fields: Record<string, string>): FormData {
 }
 
 describe('Sora 2 videos', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
-  beforeEach(() => h.emu.admin.reset());
+  const h = useHarness();
 
   it('create (multipart), queued -> in_progress with progress -> completed, then content variants', async () => {
     const r = await h.form(VIDEOS, createForm({ seconds: '4', size: '1280x720' }));

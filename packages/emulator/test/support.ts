@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.js';
 
 export interface Call {
@@ -44,6 +45,32 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
     post: (path, body, headers) => call(path, { method: 'POST', json: body, headers: headers ?? {} }),
     form: (path, form) => call(path, { method: 'POST', body: form }),
     get: (path) => call(path),
+  };
+}
+
+/**
+ * One harness for a describe block (or file): started before its tests, reset before each test,
+ * closed after them. Its members are usable inside tests and hooks.
+ */
+export function useHarness(options: EmulatorOptions = {}): Harness {
+  let current: Harness | undefined;
+  const started = (): Harness => {
+    if (!current) throw new Error('the harness starts in beforeAll; use it inside tests and hooks');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await harness(options);
+  });
+  afterAll(() => current?.emu.close());
+  beforeEach(() => started().emu.admin.reset());
+  return {
+    get emu() {
+      return started().emu;
+    },
+    call: (path, init) => started().call(path, init),
+    post: (path, body, headers) => started().post(path, body, headers),
+    form: (path, form) => started().form(path, form),
+    get: (path) => started().get(path),
   };
 }
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blob, harness, probeVideo, type Harness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { blob, harness, probeVideo, useHarness } from './support.js';
 
 const JOBS = '/openai/v1/video/generations/jobs?api-version=preview';
 const job = (id: string) => `/openai/v1/video/generations/jobs/${id}?api-version=preview`;
@@ -8,12 +8,7 @@ const gen = (id: string, rest = '') => `/openai/v1/video/generations/${id}${rest
 const TOTAL_MS = 250 + 250 + 1000 + 500;
 
 describe('Sora video generation jobs', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.emu.close());
-  beforeEach(() => h.emu.admin.reset());
+  const h = useHarness();
 
   async function create(body: Record<string, unknown> = {}) {
     const r = await h.post(JOBS, { model: 'sora', prompt: 'waves at dusk', width: 480, height: 480, n_seconds: 2, ...body });
