@@ -360,7 +360,7 @@ export class CallSignal {
     this.signal = this.#controller.signal;
     this.#timeoutMs = timeoutMs;
     this.#what = what;
-    if (Number.isFinite(timeoutMs) && timeoutMs > 0) this.#timeout = AbortSignal.timeout(timeoutMs);
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) this.#timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
     const sources = [outer, this.#timeout].filter((s): s is AbortSignal => s !== undefined);
     if (sources.length === 0) return;
     const either = AbortSignal.any(sources);

@@ -213,6 +213,12 @@ describe('abort and timeout during a retry wait', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('a fractional timeout (a poll\'s remaining time) is accepted', async () => {
+    const { fetch } = capturingFetch([ok()]);
+    const result = await client(fetch).images.generate({ model: 'gpt-image-1', prompt: 'p' }, { timeoutMs: 1234.5 });
+    expect(result.images).toHaveLength(1);
+  });
+
   it('many calls sharing one caller signal leave no listeners on it', async () => {
     const controller = new AbortController();
     let added = 0;
