@@ -18,7 +18,7 @@ describe('node description', () => {
 	it('offers every operation of the three resources, each with deployment and model', () => {
 		const operations = properties.filter((p) => p.name === 'operation').flatMap((p) => values(p));
 		expect(operations.sort()).toEqual(
-			['generate', 'edit', 'generate', 'createJob', 'getJob', 'listJobs', 'deleteJob', 'download', 'generateFromMedia', 'transcribe', 'translate'].sort(),
+			['generate', 'edit', 'generate', 'createJob', 'getJob', 'listJobs', 'deleteJob', 'download', 'generateFromMedia', 'remix', 'transcribe', 'translate'].sort(),
 		);
 		for (const operation of new Set(operations)) {
 			expect(forOperation(operation, 'deployment').length, operation).toBeGreaterThan(0);
@@ -33,9 +33,14 @@ describe('node description', () => {
 		expect(values(forOperation('translate', 'model')[0])).toEqual(
 			MODELS.filter((m) => m.kind === 'audio' && m.operations.includes('translate')).map((m) => m.name),
 		);
-		expect(values(forOperation('createJob', 'model')[0])).toEqual(
-			MODELS.filter((m) => m.kind === 'video' && m.api === 'jobs').map((m) => m.name),
-		);
+		const video = (api?: string) => MODELS.filter((m) => m.kind === 'video' && (api === undefined || m.api === api)).map((m) => m.name);
+		for (const operation of ['generate', 'createJob', 'getJob', 'listJobs', 'deleteJob', 'download']) {
+			const model = forOperation(operation, 'model').find((p) => p.displayOptions?.show?.resource?.includes('video'));
+			expect(values(model), operation).toEqual(video());
+		}
+		expect(values(forOperation('generateFromMedia', 'model')[0])).toEqual(video('jobs'));
+		expect(values(forOperation('remix', 'model')[0])).toEqual(video('videos'));
+		expect(video('videos').length).toBeGreaterThan(0);
 	});
 
 	it('shows each model exactly its own sizes and qualities', () => {
@@ -48,12 +53,45 @@ describe('node description', () => {
 			if (model.qualities.length > 1) expect(values(quality[0])).toEqual(model.qualities);
 			else expect(quality).toHaveLength(0);
 		}
-		for (const model of MODELS.filter((m): m is VideoModel => m.kind === 'video' && m.api === 'jobs')) {
-			const size = forOperation('generate', 'size').find((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
-			expect(values(size)).toEqual(model.sizes);
-			const seconds = forOperation('generate', 'seconds').find((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
-			expect(seconds?.typeOptions).toMatchObject({ minValue: (model.seconds as { min: number }).min, maxValue: (model.seconds as { max: number }).max });
+		for (const model of MODELS.filter((m): m is VideoModel => m.kind === 'video')) {
+			const forModel = (name: string) =>
+				forOperation('generate', name).filter((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(model.name));
+			const size = forModel('size');
+			expect(size, model.name).toHaveLength(1);
+			expect(values(size[0])).toEqual(model.sizes);
+			const [seconds, ...more] = forModel('seconds');
+			expect(more, model.name).toHaveLength(0);
+			if (Array.isArray(model.seconds)) {
+				// Sora 2: one of the listed strings.
+				expect(seconds?.type).toBe('options');
+				expect(values(seconds)).toEqual(model.seconds);
+				expect(model.seconds).toContain(seconds?.default);
+			} else {
+				const range = model.seconds as { min: number; max: number };
+				expect(seconds?.type).toBe('number');
+				expect(seconds?.typeOptions).toMatchObject({ minValue: range.min, maxValue: range.max });
+			}
+			expect(forModel('variants'), model.name).toHaveLength(model.variants.max > 1 ? 1 : 0);
+			expect(forModel('inputReference'), model.name).toHaveLength(model.api === 'videos' ? 1 : 0);
 		}
+	});
+
+	it('names the job by its API: Job ID for Sora 1, Video ID for Sora 2', () => {
+		for (const model of MODELS.filter((m): m is VideoModel => m.kind === 'video')) {
+			for (const operation of ['getJob', 'deleteJob', 'download']) {
+				const shown = (name: string) =>
+					forOperation(operation, name).some((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(model.name));
+				expect(shown('videoId'), `${operation} ${model.name}`).toBe(model.api === 'videos');
+				expect(shown(operation === 'download' ? 'generationId' : 'jobId'), `${operation} ${model.name}`).toBe(model.api === 'jobs');
+			}
+		}
+		const variant = forOperation('download', 'variant')[0];
+		expect(values(variant)).toEqual(['video', 'thumbnail', 'spritesheet']);
+		// Only Sora 1 has a quality choice, in Download and in the waiting operations' options.
+		const quality = forOperation('generate', 'options')
+			.flatMap((p) => p.options as INodeProperties[])
+			.find((o) => o.name === 'quality');
+		expect(quality?.displayOptions?.show?.['/model']).toEqual(MODELS.filter((m) => m.kind === 'video' && m.api === 'jobs').map((m) => m.name));
 	});
 
 	it('gives every parameter a default', () => {

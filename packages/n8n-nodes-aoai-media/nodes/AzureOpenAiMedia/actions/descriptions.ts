@@ -2,7 +2,7 @@
  * Parameter builders that read core's model table, so the node only offers what a model accepts:
  * the model list per operation, and per-model option lists shown only for the models they fit.
  */
-import { MODELS, type AudioModel, type ImageModel, type ModelSpec, type VideoModel } from '@aoai-media/core';
+import { MODELS, type AudioModel, type ImageModel, type ModelSpec, type VideoApi, type VideoModel } from '@aoai-media/core';
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 export type Show = { resource: string[]; operation: string[] };
@@ -10,9 +10,9 @@ export type Show = { resource: string[]; operation: string[] };
 export const imageModels = (filter: (m: ImageModel) => boolean = () => true): ImageModel[] =>
 	MODELS.filter((m): m is ImageModel => m.kind === 'image' && filter(m));
 
-/** The video operations here speak the Sora 1 jobs API. */
-export const jobVideoModels = (): VideoModel[] =>
-	MODELS.filter((m): m is VideoModel => m.kind === 'video' && m.api === 'jobs');
+/** Video models, all of them or those speaking one API (Sora 1 `jobs`, Sora 2 `videos`). */
+export const videoModelsFor = (api?: VideoApi): VideoModel[] =>
+	MODELS.filter((m): m is VideoModel => m.kind === 'video' && (api === undefined || m.api === api));
 
 export const audioModels = (operation: 'transcribe' | 'translate'): AudioModel[] =>
 	MODELS.filter((m): m is AudioModel => m.kind === 'audio' && m.operations.includes(operation));

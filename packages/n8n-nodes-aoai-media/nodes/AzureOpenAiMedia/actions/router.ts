@@ -26,6 +26,7 @@ const operations: Record<string, Record<string, { execute: Execute }>> = {
 		deleteJob: video.deleteJob,
 		download: video.download,
 		generateFromMedia: video.generateFromMedia,
+		remix: video.remix,
 	},
 	audio: { transcribe: audio.transcribe, translate: audio.translate },
 };

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact } from '../common';
-import { jobJson, jobProperties, readJobRequest, videoModels } from './shared';
+import { clientFor } from '../common';
+import { jobJson, jobProperties, startVideo, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['createJob'] };
 
@@ -12,9 +12,8 @@ export const description: INodeProperties[] = [
 	optionsCollection(show),
 ];
 
-/** Submit now, collect later: returns the queued job at once. */
+/** Submit now, collect later: returns the queued job (Sora 1) or video (Sora 2) at once. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
-	const job = await client.videos.jobs.create(compact(readJobRequest(this, itemIndex, deployment, model)), cancelSignal(this));
-	return [{ json: jobJson(job) }];
+	return [{ json: jobJson(await startVideo(this, itemIndex, client, deployment, model)) }];
 }

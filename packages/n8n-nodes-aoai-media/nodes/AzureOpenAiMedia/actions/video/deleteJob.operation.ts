@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor } from '../common';
-import { jobIdProperty, videoModels } from './shared';
+import { jobIdProperty, readId, videoIdProperty, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['deleteJob'] };
 
@@ -9,12 +9,17 @@ export const description: INodeProperties[] = [
 	deploymentProperty(show),
 	modelProperty(videoModels, show),
 	jobIdProperty(show),
+	videoIdProperty(show),
 	optionsCollection(show),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { client } = await clientFor(this, itemIndex, 'video');
-	const jobId = String(this.getNodeParameter('jobId', itemIndex, '')).trim();
-	await client.videos.jobs.delete(jobId, cancelSignal(this));
-	return [{ json: { id: jobId, deleted: true } }];
+	const { client, model } = await clientFor(this, itemIndex, 'video');
+	const id = readId(this, itemIndex, model);
+	if (model.api === 'videos') {
+		const result = await client.videos.delete(id, cancelSignal(this));
+		return [{ json: { id, deleted: result.deleted } }];
+	}
+	await client.videos.jobs.delete(id, cancelSignal(this));
+	return [{ json: { id, deleted: true } }];
 }

@@ -1,9 +1,19 @@
+import type { VideoVariant } from '@aoai-media/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor, readStream, toBinary } from '../common';
-import { thumbnailType, videoModels } from './shared';
+import { downloadVariant, jobModels, mimeTypeOf, sora2Models, videoIdProperty, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['download'] };
+const sora1: Show & { model: string[] } = { ...show, model: jobModels.map((m) => m.name) };
+const sora2: Show & { model: string[] } = { ...show, model: sora2Models.map((m) => m.name) };
+
+/** What Sora 2 serves for a video; typed by core, so a variant it adds fails the build until it is listed. */
+const VARIANTS: Record<VideoVariant, { name: string; description: string }> = {
+	video: { name: 'Video', description: 'The MP4 video' },
+	thumbnail: { name: 'Thumbnail', description: 'A still image of the video' },
+	spritesheet: { name: 'Spritesheet', description: 'A grid of frames from across the video' },
+};
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
@@ -16,7 +26,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. gen_01j...',
 		description: 'The ID of one generation of a finished job (see "generations" in Get Job)',
-		displayOptions: { show },
+		displayOptions: { show: sora1 },
 	},
 	{
 		displayName: 'Content',
@@ -27,7 +37,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Thumbnail', value: 'thumbnail', description: 'A still image of the video' },
 		],
 		default: 'video',
-		displayOptions: { show },
+		displayOptions: { show: sora1 },
 	},
 	{
 		displayName: 'Quality',
@@ -38,20 +48,35 @@ export const description: INodeProperties[] = [
 			{ name: 'Low', value: 'low' },
 		],
 		default: 'high',
-		displayOptions: { show: { ...show, content: ['video'] } },
+		displayOptions: { show: { ...sora1, content: ['video'] } },
+	},
+	videoIdProperty(show),
+	{
+		displayName: 'Variant',
+		name: 'variant',
+		type: 'options',
+		options: Object.entries(VARIANTS).map(([value, { name, description }]) => ({ name, value, description })),
+		default: 'video',
+		displayOptions: { show: sora2 },
 	},
 	binaryOutputProperty(show),
 	optionsCollection(show),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { client } = await clientFor(this, itemIndex, 'video');
+	const { client, model } = await clientFor(this, itemIndex, 'video');
+	const property = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
+	if (model.api === 'videos') {
+		const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
+		const variant = this.getNodeParameter('variant', itemIndex, 'video') as VideoVariant;
+		const { binary, bytes } = await downloadVariant(this, client, videoId, variant);
+		return [{ json: { videoId, variant, mimeType: binary.mimeType, bytes }, binary: { [property]: binary } }];
+	}
 	const generationId = String(this.getNodeParameter('generationId', itemIndex, '')).trim();
 	const content = this.getNodeParameter('content', itemIndex, 'video') as 'video' | 'thumbnail';
-	const property = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
 	if (content === 'thumbnail') {
 		const thumbnail = await client.videos.generations.thumbnail(generationId, cancelSignal(this));
-		const mimeType = thumbnailType(thumbnail.contentType);
+		const mimeType = mimeTypeOf(thumbnail.contentType);
 		return [
 			{
 				json: { generationId, content, mimeType, bytes: thumbnail.bytes.byteLength },

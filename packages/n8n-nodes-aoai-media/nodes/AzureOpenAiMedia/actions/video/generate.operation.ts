@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact } from '../common';
-import { jobProperties, readJobRequest, videoModels, waitAndDownload, waitOptions } from './shared';
+import { clientFor } from '../common';
+import { jobProperties, startVideo, videoModels, waitAndDownload, waitOptions } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['generate'] };
 
@@ -13,9 +13,9 @@ export const description: INodeProperties[] = [
 	optionsCollection(show, waitOptions),
 ];
 
-/** Create a job, wait for it, and return one item per video with the video and its thumbnail. */
+/** Start the job (Sora 1) or video (Sora 2), wait for it, and return the videos with their thumbnails. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
-	const job = await client.videos.jobs.create(compact(readJobRequest(this, itemIndex, deployment, model)), cancelSignal(this));
-	return waitAndDownload(this, itemIndex, client, job);
+	const started = await startVideo(this, itemIndex, client, deployment, model);
+	return waitAndDownload(this, itemIndex, client, model, started.id);
 }

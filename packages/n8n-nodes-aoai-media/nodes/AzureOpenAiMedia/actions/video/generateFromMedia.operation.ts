@@ -1,14 +1,15 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, names, readBinary, type FileInput } from '../common';
-import { jobJson, jobProperties, readJobRequest, videoModels, waitAndDownload, waitOptions } from './shared';
+import { jobJson, jobModels, jobProperties, readJobRequest, waitAndDownload, waitOptions } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['generateFromMedia'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(videoModels, show),
-	...jobProperties(show),
+	// Inpainting with several inputs is Sora 1's; Sora 2 starts from one image with Generate's input reference.
+	modelProperty(jobModels, show),
+	...jobProperties(show, jobModels),
 	{
 		displayName: 'Media Fields',
 		name: 'mediaProperties',
@@ -149,5 +150,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		cancelSignal(this),
 	);
 	if (getOptions(this, itemIndex).wait === false) return [{ json: jobJson(job) }];
-	return waitAndDownload(this, itemIndex, client, job);
+	return waitAndDownload(this, itemIndex, client, model, job.id);
 }

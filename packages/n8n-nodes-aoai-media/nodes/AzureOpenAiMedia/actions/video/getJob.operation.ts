@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor } from '../common';
-import { jobIdProperty, jobJson, videoModels } from './shared';
+import { jobIdProperty, jobJson, readId, videoIdProperty, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['getJob'] };
 
@@ -9,12 +9,13 @@ export const description: INodeProperties[] = [
 	deploymentProperty(show),
 	modelProperty(videoModels, show),
 	jobIdProperty(show),
+	videoIdProperty(show),
 	optionsCollection(show),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { client } = await clientFor(this, itemIndex, 'video');
-	const jobId = String(this.getNodeParameter('jobId', itemIndex, '')).trim();
-	const job = await client.videos.jobs.get(jobId, cancelSignal(this));
+	const { client, model } = await clientFor(this, itemIndex, 'video');
+	const id = readId(this, itemIndex, model);
+	const job = model.api === 'videos' ? await client.videos.get(id, cancelSignal(this)) : await client.videos.jobs.get(id, cancelSignal(this));
 	return [{ json: jobJson(job) }];
 }

@@ -6,8 +6,9 @@ import * as generate from './generate.operation';
 import * as generateFromMedia from './generateFromMedia.operation';
 import * as getJob from './getJob.operation';
 import * as listJobs from './listJobs.operation';
+import * as remix from './remix.operation';
 
-export { createJob, deleteJob, download, generate, generateFromMedia, getJob, listJobs };
+export { createJob, deleteJob, download, generate, generateFromMedia, getJob, listJobs, remix };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,11 +20,12 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Create Job', value: 'createJob', action: 'Create a video job', description: 'Submit a job and return at once' },
 			{ name: 'Delete Job', value: 'deleteJob', action: 'Delete a video job', description: 'Delete a job and its videos' },
-			{ name: 'Download', value: 'download', action: 'Download a video', description: 'Download the video or thumbnail of a generation' },
+			{ name: 'Download', value: 'download', action: 'Download a video', description: 'Download a video, its thumbnail or (Sora 2) its spritesheet' },
 			{ name: 'Generate', value: 'generate', action: 'Generate a video', description: 'Create a job, wait for it and download the videos' },
 			{ name: 'Generate From Media', value: 'generateFromMedia', action: 'Generate a video from media', description: 'Start from images or videos in binary fields' },
 			{ name: 'Get Job', value: 'getJob', action: 'Get a video job', description: 'Get the status and generations of a job' },
-			{ name: 'List Jobs', value: 'listJobs', action: 'List video jobs', description: 'List the jobs of the resource' },
+			{ name: 'List Jobs', value: 'listJobs', action: 'List video jobs', description: 'List the jobs (Sora 2: videos) of the resource' },
+			{ name: 'Remix', value: 'remix', action: 'Remix a video', description: 'Make a new Sora 2 video from a finished one with a changed prompt' },
 		],
 		default: 'generate',
 	},
@@ -34,4 +36,5 @@ export const description: INodeProperties[] = [
 	...deleteJob.description,
 	...download.description,
 	...generateFromMedia.description,
+	...remix.description,
 ];

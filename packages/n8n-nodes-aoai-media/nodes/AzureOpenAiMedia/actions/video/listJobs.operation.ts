@@ -1,12 +1,12 @@
-import type { VideoJobStatus } from '@aoai-media/core';
+import type { Video, VideoJob, VideoJobStatus } from '@aoai-media/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
-import { jobJson, videoModels } from './shared';
+import { jobJson, jobModels, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['listJobs'] };
 
-/** Azure's job statuses, for the filter. */
+/** Azure's Sora 1 job statuses, for the filter (the Sora 2 list has none). */
 const STATUSES = ['preprocessing', 'queued', 'running', 'processing', 'cancelled', 'succeeded', 'failed'];
 
 export const description: INodeProperties[] = [
@@ -37,22 +37,24 @@ export const description: INodeProperties[] = [
 			options: STATUSES.map((s) => ({ name: s[0]!.toUpperCase() + s.slice(1), value: s })),
 			default: [],
 			description: 'Only return jobs in these states',
+			displayOptions: { show: { '/model': jobModels.map((m) => m.name) } },
 		},
 	]),
 ];
 
-/** One item per job, newest first, following Azure's pages. */
+/** One item per job (Sora 1) or video (Sora 2), newest first, following Azure's pages. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { client } = await clientFor(this, itemIndex, 'video');
+	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
+	const pageSize = Math.min(limit, 100);
 	const statuses = (getOptions(this, itemIndex).statuses as VideoJobStatus[] | undefined) ?? [];
-	const params = {
-		limit: Math.min(limit, 100),
-		...(statuses.length > 0 ? { statuses } : {}),
-	};
+	const all: AsyncIterable<VideoJob | Video> =
+		model.api === 'videos'
+			? client.videos.listAll({ limit: pageSize }, cancelSignal(this))
+			: client.videos.jobs.listAll({ limit: pageSize, ...(statuses.length > 0 ? { statuses } : {}) }, cancelSignal(this));
 	const items: INodeExecutionData[] = [];
-	for await (const job of client.videos.jobs.listAll(params, cancelSignal(this))) {
+	for await (const job of all) {
 		items.push({ json: jobJson(job) });
 		if (items.length >= limit) break;
 	}

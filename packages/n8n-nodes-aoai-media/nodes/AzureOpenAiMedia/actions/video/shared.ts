@@ -1,12 +1,23 @@
-/** Job parameters, waiting and downloading shared by the video operations (Sora jobs API). */
-import type { AzureOpenAIMedia, IntRange, VideoJob, VideoModel } from '@aoai-media/core';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { jobVideoModels, options, perModel, preferred, type Show } from '../descriptions';
-import { cancelSignal, getOptions, readStream, toBinary } from '../common';
+/**
+ * Parameters, waiting and downloading shared by the video operations. The model table entry's `api`
+ * decides the API: Sora 1 jobs (`/video/generations/jobs`) or Sora 2 videos (`/videos`).
+ */
+import type { AzureOpenAIMedia, CreateVideoRequest, IntRange, Video, VideoJob, VideoModel, VideoVariant } from '@aoai-media/core';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { options, perModel, preferred, videoModelsFor, type Show } from '../descriptions';
+import { cancelSignal, compact, getOptions, optional, readBinary, readStream, toBinary } from '../common';
 
-export const videoModels = jobVideoModels();
+/** Every video model: the operations that both APIs have offer them all. */
+export const videoModels = videoModelsFor();
+/** Sora 1 only (Generate From Media's inpainting). */
+export const jobModels = videoModelsFor('jobs');
+/** Sora 2 only (Remix). */
+export const sora2Models = videoModelsFor('videos');
 
-export function jobProperties(show: Show): INodeProperties[] {
+const modelNames = (models: readonly VideoModel[]) => models.map((m) => m.name);
+
+/** Prompt, size, duration and variants for the given models; Sora 2 adds an optional input reference. */
+export function jobProperties(show: Show, models: readonly VideoModel[] = videoModels): INodeProperties[] {
 	return [
 		{
 			displayName: 'Prompt',
@@ -20,7 +31,7 @@ export function jobProperties(show: Show): INodeProperties[] {
 			displayOptions: { show },
 		},
 		...perModel(
-			videoModels,
+			models,
 			show,
 			(m) => m.sizes,
 			(sizes) => ({
@@ -33,7 +44,7 @@ export function jobProperties(show: Show): INodeProperties[] {
 			}),
 		),
 		...perModel(
-			videoModels,
+			models,
 			show,
 			(m) => (Array.isArray(m.seconds) ? undefined : { range: m.seconds as IntRange, fallback: m.defaultSeconds }),
 			({ range, fallback }) => ({
@@ -44,8 +55,21 @@ export function jobProperties(show: Show): INodeProperties[] {
 				default: fallback,
 			}),
 		),
+		// Sora 2 takes the duration as one of a few strings.
 		...perModel(
-			videoModels,
+			models,
+			show,
+			(m) => (Array.isArray(m.seconds) ? { list: m.seconds as readonly string[], fallback: String(m.defaultSeconds) } : undefined),
+			({ list, fallback }) => ({
+				displayName: 'Duration (Seconds)',
+				name: 'seconds',
+				type: 'options',
+				options: options(list),
+				default: preferred(list, fallback),
+			}),
+		),
+		...perModel(
+			models,
 			show,
 			(m) => (m.variants.max > 1 ? m.variants : undefined),
 			(variants) => ({
@@ -57,9 +81,24 @@ export function jobProperties(show: Show): INodeProperties[] {
 				description: 'How many different videos to generate from the prompt',
 			}),
 		),
+		...perModel(
+			models,
+			show,
+			(m) => (m.api === 'videos' ? true : undefined),
+			() => ({
+				displayName: 'Input Reference Field',
+				name: 'inputReference',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. data',
+				description:
+					'Binary field of the input item holding an image the video starts from, the same size as the video. Leave empty to start from the prompt alone.',
+			}),
+		),
 	];
 }
 
+/** The Sora 1 job request. */
 export function readJobRequest(ctx: IExecuteFunctions, itemIndex: number, deployment: string, model: VideoModel) {
 	const size = String(ctx.getNodeParameter('size', itemIndex, model.sizes[0] ?? ''));
 	const [width, height] = size.split('x').map(Number);
@@ -71,6 +110,37 @@ export function readJobRequest(ctx: IExecuteFunctions, itemIndex: number, deploy
 		n_seconds: Number(ctx.getNodeParameter('seconds', itemIndex, model.defaultSeconds)),
 		n_variants: model.variants.max > 1 ? Number(ctx.getNodeParameter('variants', itemIndex, 1)) : undefined,
 	};
+}
+
+/** The Sora 2 video request, with the input reference read from its binary field. */
+export async function readVideoRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	deployment: string,
+	model: VideoModel,
+): Promise<CreateVideoRequest> {
+	const reference = String(optional<string>(ctx, 'inputReference', itemIndex) ?? '').trim();
+	return compact({
+		model: deployment,
+		prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
+		size: optional<string>(ctx, 'size', itemIndex),
+		seconds: String(ctx.getNodeParameter('seconds', itemIndex, String(model.defaultSeconds))),
+		input_reference: reference ? await readBinary(ctx, itemIndex, reference) : undefined,
+	});
+}
+
+/** Starts a Sora 1 job or a Sora 2 video, whichever API the model speaks; returns it as Azure answered. */
+export async function startVideo(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: AzureOpenAIMedia,
+	deployment: string,
+	model: VideoModel,
+): Promise<VideoJob | Video> {
+	if (model.api === 'videos') {
+		return client.videos.create(await readVideoRequest(ctx, itemIndex, deployment, model), cancelSignal(ctx));
+	}
+	return client.videos.jobs.create(compact(readJobRequest(ctx, itemIndex, deployment, model)), cancelSignal(ctx));
 }
 
 /** Options of the operations that wait for the job and download the result. */
@@ -100,6 +170,8 @@ export const waitOptions: INodeProperties[] = [
 			{ name: 'Low', value: 'low' },
 		],
 		default: 'high',
+		// Sora 2 has a single quality.
+		displayOptions: { show: { '/model': modelNames(jobModels) } },
 	},
 	{
 		displayName: 'Download Thumbnail',
@@ -110,28 +182,48 @@ export const waitOptions: INodeProperties[] = [
 	},
 ];
 
-export function jobJson(job: VideoJob): IDataObject {
+export function jobJson(job: VideoJob | Video): IDataObject {
 	return { ...(job as unknown as IDataObject) };
 }
 
-/** Waits for the job (stopping when the execution is cancelled), then downloads every generation. */
+function waitSettings(ctx: IExecuteFunctions, itemIndex: number) {
+	const opts = getOptions(ctx, itemIndex);
+	return {
+		wait: {
+			...cancelSignal(ctx),
+			timeoutMs: Number(opts.waitMinutes ?? 15) * 60_000,
+			pollIntervalMs: Number(opts.pollSeconds ?? 5) * 1000,
+		},
+		quality: (opts.quality as 'high' | 'low' | undefined) ?? 'high',
+		withThumbnail: opts.thumbnail !== false,
+		property: String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data',
+	};
+}
+
+/**
+ * Waits for the job or video (stopping when the execution is cancelled), then downloads the result:
+ * one item per Sora 1 generation, or the one Sora 2 video.
+ */
 export async function waitAndDownload(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	client: AzureOpenAIMedia,
-	job: VideoJob,
+	model: VideoModel,
+	id: string,
 ): Promise<INodeExecutionData[]> {
-	const opts = getOptions(ctx, itemIndex);
-	const waitMinutes = Number(opts.waitMinutes ?? 15);
-	const pollSeconds = Number(opts.pollSeconds ?? 5);
-	const quality = (opts.quality as 'high' | 'low' | undefined) ?? 'high';
-	const withThumbnail = opts.thumbnail !== false;
-	const property = String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
-	const done = await client.videos.jobs.wait(job.id, {
-		...cancelSignal(ctx),
-		timeoutMs: waitMinutes * 60_000,
-		pollIntervalMs: pollSeconds * 1000,
-	});
+	return model.api === 'videos'
+		? [await waitAndDownloadVideo(ctx, itemIndex, client, id)]
+		: waitAndDownloadJob(ctx, itemIndex, client, id);
+}
+
+async function waitAndDownloadJob(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: AzureOpenAIMedia,
+	jobId: string,
+): Promise<INodeExecutionData[]> {
+	const { wait, quality, withThumbnail, property } = waitSettings(ctx, itemIndex);
+	const done = await client.videos.jobs.wait(jobId, wait);
 	const items: INodeExecutionData[] = [];
 	for (const [index, generation] of done.generations.entries()) {
 		const content = await client.videos.generations.content(generation.id, { quality, ...cancelSignal(ctx) });
@@ -155,7 +247,7 @@ export async function waitAndDownload(
 		};
 		if (withThumbnail) {
 			const thumbnail = await client.videos.generations.thumbnail(generation.id, cancelSignal(ctx));
-			const mimeType = thumbnailType(thumbnail.contentType);
+			const mimeType = mimeTypeOf(thumbnail.contentType);
 			item.binary!.thumbnail = await toBinary(ctx, thumbnail.bytes, `${generation.id}.${mimeType.split('/')[1]}`, mimeType);
 		}
 		items.push(item);
@@ -163,8 +255,59 @@ export async function waitAndDownload(
 	return items;
 }
 
-/** Azure declares thumbnails as `image/jpg`; use the registered name so the file opens everywhere. */
-export function thumbnailType(contentType: string | undefined): string {
+async function waitAndDownloadVideo(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: AzureOpenAIMedia,
+	videoId: string,
+): Promise<INodeExecutionData> {
+	const { wait, withThumbnail, property } = waitSettings(ctx, itemIndex);
+	const done = await client.videos.wait(videoId, wait);
+	const [width, height] = done.size.split('x').map(Number);
+	const item: INodeExecutionData = {
+		json: {
+			videoId: done.id,
+			status: done.status,
+			prompt: done.prompt ?? null,
+			size: done.size,
+			width: width ?? null,
+			height: height ?? null,
+			seconds: done.seconds,
+			created_at: done.created_at,
+			completed_at: done.completed_at ?? null,
+			expires_at: done.expires_at ?? null,
+			remixed_from_video_id: done.remixed_from_video_id ?? null,
+		},
+		binary: { [property]: (await downloadVariant(ctx, client, done.id, 'video')).binary },
+	};
+	if (withThumbnail) item.binary!.thumbnail = (await downloadVariant(ctx, client, done.id, 'thumbnail')).binary;
+	return item;
+}
+
+/** One Sora 2 download as n8n binary data, named after the video with the extension of its type. */
+export async function downloadVariant(
+	ctx: IExecuteFunctions,
+	client: AzureOpenAIMedia,
+	videoId: string,
+	variant: VideoVariant,
+): Promise<{ binary: IBinaryData; bytes: number }> {
+	const download = await client.videos.content(videoId, { variant, ...cancelSignal(ctx) });
+	const mimeType = mimeTypeOf(download.contentType);
+	// Whole in memory: see "Large videos" in the README for why n8n gets a buffer, not the stream.
+	const bytes = await readStream(download.stream);
+	const suffix = variant === 'video' ? '' : `-${variant}`;
+	const binary = await toBinary(ctx, bytes, `${videoId}${suffix}.${extensionOf(mimeType)}`, mimeType);
+	return { binary, bytes: bytes.byteLength };
+}
+
+/** `video/mp4` -> `mp4`, `image/webp` -> `webp`; anything untyped is `bin`. */
+function extensionOf(mimeType: string): string {
+	const [kind, sub] = mimeType.split('/');
+	return (kind === 'video' || kind === 'image') && sub ? sub : 'bin';
+}
+
+/** The type without parameters; Azure declares thumbnails as `image/jpg`, the registered name is `image/jpeg`. */
+export function mimeTypeOf(contentType: string | undefined): string {
 	const type = (contentType ?? 'image/jpeg').split(';')[0]!.trim().toLowerCase();
 	return type === 'image/jpg' ? 'image/jpeg' : type;
 }
@@ -177,5 +320,22 @@ export const jobIdProperty = (show: Show): INodeProperties => ({
 	required: true,
 	placeholder: 'e.g. task_01j...',
 	description: 'The ID of the video generation job, as returned by Create Job',
-	displayOptions: { show },
+	displayOptions: { show: { ...show, model: modelNames(jobModels) } },
 });
+
+/** Sora 2 calls the job a video: the same ID names it in every operation. */
+export const videoIdProperty = (show: Show): INodeProperties => ({
+	displayName: 'Video ID',
+	name: 'videoId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. video_01j...',
+	description: 'The ID of the Sora 2 video, as returned by Create Job or Generate',
+	displayOptions: { show: { ...show, model: modelNames(sora2Models) } },
+});
+
+/** The job ID (Sora 1) or video ID (Sora 2) the user entered. */
+export function readId(ctx: IExecuteFunctions, itemIndex: number, model: VideoModel): string {
+	return String(ctx.getNodeParameter(model.api === 'videos' ? 'videoId' : 'jobId', itemIndex, '')).trim();
+}
