@@ -24,6 +24,7 @@ const ROUTES: Route[] = [
   { path: '/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21', valid: { prompt: 'a cat', size: '1024x1024', style: 'vivid' } },
   { path: '/openai/v1/video/generations/jobs', valid: { model: 'sora', prompt: 'a cat', width: 480, height: 480, n_seconds: 2, n_variants: 1 } },
   { path: '/openai/v1/videos', valid: { model: 'sora-2', prompt: 'a cat', seconds: '4', size: '720x1280' } },
+  { path: '/openai/v1/videos/video_nope/remix', valid: { prompt: 'a cat' } },
 ];
 
 // Values that no field of these requests accepts in the place they are put.
@@ -60,6 +61,7 @@ const REQUIRED: Record<string, string[]> = {
   '/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21': ['prompt'],
   '/openai/v1/video/generations/jobs': ['prompt', 'model', 'width', 'height'],
   '/openai/v1/videos': ['prompt', 'model'],
+  '/openai/v1/videos/video_nope/remix': ['prompt'],
 };
 
 type Corruption = typeof corrupted extends fc.Arbitrary<infer T> ? T : never;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { AzureOpenAI, toFile } from 'openai';
 import { AzureOpenAIMedia } from '@aoai-media/core';
-import { sampleWav } from '@aoai-media/emulator';
+import { samplePng, sampleWav } from '@aoai-media/emulator';
 import { KEYS, call, json, startStack, type Stack } from './support/stack.js';
 
 let stack: Stack;
@@ -42,6 +42,15 @@ describe('official openai package', () => {
     const err = await openai.images.generate({ model: 'dall-e-3', prompt: 'x', n: 3 }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.param).toBe('n');
+  });
+
+  it('OpenAI remixes a Sora 2 video through the service', async () => {
+    const openai = new OpenAI({ apiKey: KEYS.acme, baseURL: `${stack.url}/openai/v1`, maxRetries: 0 });
+    const source: any = await (await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'a red door', seconds: '4', size: '720x1280' })).json();
+    for (let i = 0; i < 200 && (await openai.videos.retrieve(source.id)).status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
+    const remix = await openai.videos.remix(source.id, { prompt: 'a blue door' });
+    expect(remix.remixed_from_video_id).toBe(source.id);
+    expect(remix.status).toBe('queued');
   });
 });
 
@@ -117,6 +126,34 @@ describe('core client through the service', () => {
       const bytes = Buffer.from(await new Response(d.stream).arrayBuffer());
       expect(bytes.length, variant).toBeGreaterThan(100);
     }
+  });
+
+  it('creates a Sora 2 video from an input_reference and remixes it (client.videos.create / remix / wait / content)', async () => {
+    const c = client();
+    const png = samplePng(1280, 720);
+    const created = await c.videos.create({
+      model: 'sora-2', prompt: 'a lighthouse wakes up', seconds: '4', size: '1280x720',
+      input_reference: { data: png, filename: 'lighthouse.png', contentType: 'image/png' },
+    });
+    expect(created).toMatchObject({ object: 'video', status: 'queued', size: '1280x720', seconds: '4' });
+    const done = await c.videos.wait(created.id, { pollIntervalMs: 50 });
+    expect(done.status).toBe('completed');
+    const sent = stack.emu.admin.requests({ operation: 'videos.create' }).find((r) => r.status === 200 && r.files?.[0]?.filename === 'lighthouse.png');
+    expect(sent?.files?.[0]).toMatchObject({ field: 'input_reference', contentType: 'image/png', size: png.length });
+
+    const remix = await c.videos.remix(created.id, { prompt: 'the lighthouse in a storm' });
+    expect(remix.id).not.toBe(created.id);
+    expect(remix.remixed_from_video_id).toBe(created.id);
+    const remixed = await c.videos.wait(remix.id, { pollIntervalMs: 50 });
+    expect(remixed).toMatchObject({ status: 'completed', prompt: 'the lighthouse in a storm', size: '1280x720', remixed_from_video_id: created.id });
+    const d = await c.videos.content(remix.id);
+    const bytes = Buffer.from(await new Response(d.stream).arrayBuffer());
+    expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+    expect(bytes.length).toBe(d.contentLength);
+
+    // A reference of the wrong size is refused by the service (the client's own checks pass it).
+    const wrong = await c.videos.create({ model: 'sora-2', prompt: 'x', size: '1280x720', input_reference: { data: samplePng(720, 1280), contentType: 'image/png' } }).catch((e) => e);
+    expect(wrong).toMatchObject({ status: 400, param: 'input_reference' });
   });
 
   it('streams partial images through the Responses image tool', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePng } from '@aoai-media/emulator';
 import { KEYS, WEBHOOK_SECRET, azureError, call, json, startStack, until, type Stack } from './support/stack.js';
 import { verify, SIGNATURE_HEADER, TIMESTAMP_HEADER, ID_HEADER } from '../src/webhooks/signing.js';
 
@@ -263,6 +264,157 @@ describe('Sora 2 videos', () => {
     expect(list.data.map((v: any) => v.id)).toContain(created.id);
     const del: any = await (await call(stack, `/openai/v1/videos/${created.id}`, { method: 'DELETE' })).json();
     expect(del).toEqual({ id: created.id, object: 'video.deleted', deleted: true });
+  });
+
+  async function waitVideo(id: string): Promise<any> {
+    return until(`video ${id}`, async () => {
+      const v: any = await (await call(stack, `/openai/v1/videos/${id}`)).json();
+      return ['completed', 'failed'].includes(v.status) ? v : undefined;
+    });
+  }
+
+  function hookFor(id: string) {
+    return until(`webhook for ${id}`, async () => received.find((r) => JSON.parse(r.body).data?.id === id));
+  }
+
+  function signedOk(hook: { headers: IncomingMessage['headers']; body: string }) {
+    return verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body);
+  }
+
+  function referenceForm(fields: Record<string, string>, files: { field: string; bytes: Uint8Array; type: string; name: string }[]): FormData {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);
+    return form;
+  }
+
+  let referenced: any;
+
+  it('creates from an input_reference image (multipart): stored, sent on to Azure as multipart, called back signed', async () => {
+    const png = samplePng(720, 1280);
+    const form = referenceForm(
+      { model: 'sora-2', prompt: 'the boat sets sail', seconds: '4', size: '720x1280', callback_url: hookUrl, metadata: JSON.stringify({ ref: 'yes' }) },
+      [{ field: 'input_reference', bytes: png, type: 'image/png', name: 'first-frame.png' }],
+    );
+    const res = await call(stack, '/openai/v1/videos', { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const created: any = await res.json();
+    expect(created).toMatchObject({ object: 'video', status: 'queued', size: '720x1280', seconds: '4', remixed_from_video_id: null, metadata: { ref: 'yes' } });
+    referenced = await waitVideo(created.id);
+    expect(referenced.status).toBe('completed');
+    // Azure received the reference image itself, as a file part with its name and type.
+    const admin: any = await (await call(stack, `/admin/jobs/${created.id}`, { key: KEYS.admin })).json();
+    const upstream = stack.emu.admin.requests({ operation: 'videos.create' }).find((r) => r.status === 200 && r.files?.some((f) => f.field === 'input_reference' && f.size === png.length));
+    expect(upstream, 'the create Azure saw').toBeTruthy();
+    expect(upstream!.contentType).toBe('multipart/form-data');
+    expect(upstream!.files).toEqual([{ field: 'input_reference', filename: 'first-frame.png', contentType: 'image/png', size: png.length }]);
+    expect(upstream!.fields).toMatchObject({ model: 'sora-2', prompt: 'the boat sets sail', seconds: '4', size: '720x1280' });
+    expect(admin.record.upstream_id).toBeTruthy();
+    const hook = await hookFor(created.id);
+    expect(signedOk(hook)).toEqual({ ok: true });
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'video.completed', data: { id: created.id, status: 'completed', metadata: { ref: 'yes' } } });
+    const video = await call(stack, `/openai/v1/videos/${created.id}/content`);
+    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+  });
+
+  it('refuses a bad input_reference with a 400 naming it, before anything reaches Azure', async () => {
+    const before = stack.emu.admin.requests({ operation: 'videos.create' }).length;
+    const base = { model: 'sora-2', prompt: 'x', seconds: '4', size: '720x1280' };
+    const png = samplePng(720, 1280);
+    const cases: { form: FormData; param: RegExp; message: RegExp }[] = [
+      { form: referenceForm(base, [{ field: 'input_reference', bytes: Buffer.from('plain text, not an image'), type: 'text/plain', name: 'a.txt' }]), param: /^input_reference/, message: /text\/plain/ },
+      { form: referenceForm(base, [{ field: 'input_reference', bytes: samplePng(1280, 720), type: 'image/png', name: 'wide.png' }]), param: /^input_reference$/, message: /1280x720.*720x1280/ },
+      { form: referenceForm(base, [{ field: 'image', bytes: png, type: 'image/png', name: 'a.png' }]), param: /^image$/, message: /input_reference/ },
+      { form: referenceForm(base, [{ field: 'input_reference', bytes: png, type: 'image/png', name: 'a.png' }, { field: 'input_reference', bytes: png, type: 'image/png', name: 'b.png' }]), param: /^input_reference$/, message: /at most 1/ },
+      { form: referenceForm({ ...base, input_reference: 'https://example.com/a.png' }, []), param: /^input_reference$/, message: /file/ },
+      { form: referenceForm({ ...base, seconds: '5' }, [{ field: 'input_reference', bytes: png, type: 'image/png', name: 'a.png' }]), param: /^seconds$/, message: /"?5"?/ },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const res = await call(stack, '/openai/v1/videos', { method: 'POST', body: c.form });
+      expect(res.status, `case ${i}`).toBe(400);
+      const error = azureError(await res.json());
+      expect(error?.param, `case ${i}`).toMatch(c.param);
+      expect(error?.message, `case ${i}`).toMatch(c.message);
+    }
+    const json1 = await json(stack, '/openai/v1/videos', { ...base, input_reference: 'aGVsbG8=' });
+    expect(json1.status).toBe(400);
+    expect(azureError(await json1.json())?.param).toBe('input_reference');
+    expect(stack.emu.admin.requests({ operation: 'videos.create' }).length).toBe(before);
+  });
+
+  it('remixes a completed video through the queue: Azure remixes its copy, the result is stored, called back signed', async () => {
+    const source = referenced;
+    const res = await json(stack, `/openai/v1/videos/${source.id}/remix`, { prompt: 'the boat sails at night', callback_url: hookUrl, metadata: { take: '2' } });
+    expect(res.status).toBe(200);
+    const created: any = await res.json();
+    expect(created.id).toMatch(/^video_/);
+    expect(created.id).not.toBe(source.id);
+    expect(created).toMatchObject({ object: 'video', status: 'queued', model: 'sora-2', prompt: 'the boat sails at night', size: source.size, seconds: source.seconds, remixed_from_video_id: source.id, metadata: { take: '2' } });
+    const done = await waitVideo(created.id);
+    expect(done.status).toBe('completed');
+    expect(done.remixed_from_video_id).toBe(source.id);
+    const sourceRecord: any = await (await call(stack, `/admin/jobs/${source.id}`, { key: KEYS.admin })).json();
+    const remixRecord: any = await (await call(stack, `/admin/jobs/${created.id}`, { key: KEYS.admin })).json();
+    // Azure was asked to remix its own copy of the source, with only the new prompt.
+    const upstream = stack.emu.admin.requests({ operation: 'videos.remix' }).filter((r) => r.status === 200);
+    const mine = upstream.find((r) => r.path.includes(`/videos/${sourceRecord.record.upstream_id}/remix`));
+    expect(mine, 'the remix Azure saw').toBeTruthy();
+    expect(mine!.fields).toEqual({ prompt: 'the boat sails at night' });
+    expect(remixRecord.record.upstream_id).toBeTruthy();
+    expect(remixRecord.record.upstream_id).not.toBe(sourceRecord.record.upstream_id);
+    const hook = await hookFor(created.id);
+    expect(signedOk(hook)).toEqual({ ok: true });
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'video.completed', data: { id: created.id, remixed_from_video_id: source.id } });
+    stack.emu.admin.reset(); // Azure's copies are gone; ours remain
+    const video = await call(stack, `/openai/v1/videos/${created.id}/content`);
+    expect(video.status).toBe(200);
+    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+    expect((await call(stack, `/openai/v1/videos/${created.id}/content?variant=thumbnail`)).status).toBe(200);
+    // The other tenant can neither see the remix nor remix the source.
+    expect((await call(stack, `/openai/v1/videos/${created.id}`, { key: KEYS.globex })).status).toBe(404);
+    const foreign = await json(stack, `/openai/v1/videos/${source.id}/remix`, { prompt: 'mine now' }, { key: KEYS.globex });
+    expect(foreign.status).toBe(404);
+    expect(azureError(await foreign.json())).toBeTruthy();
+  });
+
+  it('fails a remix with the reason when Azure no longer has the source, and calls back', async () => {
+    const first: any = await (await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'a short-lived clip', seconds: '4', size: '1280x720' })).json();
+    expect((await waitVideo(first.id)).status).toBe('completed');
+    stack.emu.admin.reset(); // Azure forgot it (its copies expire long before ours)
+    const res = await json(stack, `/openai/v1/videos/${first.id}/remix`, { prompt: 'again', callback_url: hookUrl });
+    expect(res.status).toBe(200);
+    const created: any = await res.json();
+    const done = await waitVideo(created.id);
+    expect(done.status).toBe('failed');
+    expect(done.error.code).toBe('not_found');
+    expect(JSON.parse((await hookFor(created.id)).body).type).toBe('video.failed');
+  });
+
+  it('refuses bad remixes with a 400 naming the field, and unfinished or unknown sources, before anything is queued', async () => {
+    const before = stack.emu.admin.requests({ operation: 'videos.remix' }).length;
+    const pending: any = await (await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'not yet', seconds: '12', size: '1280x720' })).json();
+    const notReady = await json(stack, `/openai/v1/videos/${pending.id}/remix`, { prompt: 'too early' });
+    expect(notReady.status).toBe(400);
+    const notReadyError = azureError(await notReady.json());
+    expect(notReadyError?.param).toBe('video_id');
+    expect(notReadyError?.message).toMatch(/completed/);
+    const src = referenced.id;
+    for (const [body, param] of [
+      [{}, 'prompt'],
+      [{ prompt: 42 }, 'prompt'],
+      [{ prompt: 'x', size: '1280x720' }, 'size'],
+      [{ prompt: 'x'.repeat(32_001) }, 'prompt'],
+      [{ prompt: 'x', callback_url: 'http://10.0.0.1/hook' }, 'callback_url'],
+    ] as const) {
+      const res = await json(stack, `/openai/v1/videos/${src}/remix`, body);
+      expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+      expect(azureError(await res.json())?.param, JSON.stringify(body).slice(0, 60)).toBe(param);
+    }
+    const missing = await json(stack, '/openai/v1/videos/video_doesnotexist/remix', { prompt: 'x' });
+    expect(missing.status).toBe(404);
+    const list: any = await (await call(stack, '/openai/v1/videos?limit=100')).json();
+    expect(list.data.filter((v: any) => v.prompt === 'too early' || v.prompt === 'x')).toHaveLength(0);
+    expect(stack.emu.admin.requests({ operation: 'videos.remix' }).length).toBe(before);
   });
 
   it('refuses seconds the model does not take', async () => {

@@ -98,6 +98,8 @@ export interface MultipartLimits {
   maxFields: number;
   /** Any one text field (prompts are long). */
   maxFieldBytes: number;
+  /** The file field named when there are too many files (default `image`). */
+  filesParam?: string;
 }
 
 /** `image[]` and `image` are the same field. */
@@ -176,7 +178,7 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
         });
       });
     });
-    parser.on('filesLimit', () => fail(ApiError.badRequest(`too many files; at most ${limits.maxFiles}`, 'image', 'too_many_files')));
+    parser.on('filesLimit', () => fail(ApiError.badRequest(`too many files; at most ${limits.maxFiles}`, limits.filesParam ?? 'image', 'too_many_files')));
     parser.on('fieldsLimit', () => fail(ApiError.badRequest(`too many fields; at most ${limits.maxFields}`, undefined, 'too_many_fields')));
     parser.on('partsLimit', () => fail(ApiError.badRequest('too many parts in the multipart body', undefined, 'too_many_parts')));
     parser.on('error', (e: Error) => fail(ApiError.badRequest(`the multipart body cannot be read: ${e.message}`, undefined, 'invalid_multipart')));

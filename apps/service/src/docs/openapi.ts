@@ -85,6 +85,11 @@ function videoCreateSchema(m: VideoModel): Schema {
       prompt: { type: 'string', maxLength: m.promptMaxLength },
       seconds: { type: 'string', ...enumOf(Array.isArray(m.seconds) ? (m.seconds as readonly string[]) : undefined) },
       size: { type: 'string', ...enumOf(m.sizes) },
+      input_reference: {
+        type: 'string',
+        format: 'binary',
+        description: `Multipart only: the image (or video) the video starts from; ${m.mediaTypes.join(', ')}; at most ${m.maxMediaBytes} bytes; an image must have the video's size`,
+      },
       ...EXTENSIONS,
     },
   };
@@ -133,6 +138,12 @@ export function modelSchemas(): Record<string, Schema> {
   for (const [group, names] of Object.entries(groups)) {
     out[group] = { oneOf: names.map(ref), description: 'One schema per model: the deployment named in the request decides which applies.' };
   }
+  out.VideoRemixRequest = {
+    type: 'object',
+    required: ['prompt'],
+    additionalProperties: false,
+    properties: { prompt: { type: 'string', description: "The new prompt; the source video's model, size and seconds apply" }, ...EXTENSIONS },
+  };
   out.ResponsesImageRequest = {
     type: 'object',
     required: ['model', 'input'],

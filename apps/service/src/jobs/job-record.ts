@@ -42,8 +42,10 @@ export interface JobRecord {
   callback_url?: string;
   upstream_id?: string;
   upstream_status?: string;
-  /** Files sent with a Sora job (multipart create), kept in storage until the create is sent. */
+  /** Files sent with the create (Sora 1 `files`, Sora 2 `input_reference`), kept in storage until the create is sent. */
   media?: StoredMedia[];
+  /** A Sora 2 remix: the video it starts from (ours, and Azure's id that the remix is sent to). */
+  remixed_from?: { id: string; upstream_id: string };
 }
 
 export interface StoredMedia {
@@ -113,7 +115,7 @@ export function presentVideo(r: JobRecord): Record<string, unknown> {
     prompt: q.prompt,
     size: q.size ?? null,
     seconds: q.seconds ?? null,
-    remix_video_id: null,
+    remixed_from_video_id: r.remixed_from?.id ?? null,
     error: r.status === 'failed' || r.status === 'cancelled' ? { code: r.failure_reason ?? 'failed', message: r.error_message ?? r.failure_reason ?? 'the video failed' } : null,
     ...(r.metadata ? { metadata: r.metadata } : {}),
   };

@@ -60,7 +60,14 @@ export class VideoJobsService {
     private readonly upstream: VideoUpstream,
   ) {}
 
-  async create(tenant: string, api: JobApi, deployment: string, request: Record<string, unknown>, extensions: Extensions, files: UploadedFile[] = []): Promise<JobRecord> {
+  async create(
+    tenant: string,
+    api: JobApi,
+    deployment: string,
+    request: Record<string, unknown>,
+    extensions: Extensions,
+    { files = [], remixedFrom }: { files?: UploadedFile[]; remixedFrom?: JobRecord['remixed_from'] } = {},
+  ): Promise<JobRecord> {
     const id = `${api === 'jobs' ? 'task' : 'video'}_${randomBytes(13).toString('hex')}`;
     // Media goes to storage first: the worker sends it with the create, possibly after a restart.
     const media: StoredMedia[] = [];
@@ -84,6 +91,7 @@ export class VideoJobsService {
       ...(extensions.metadata ? { metadata: extensions.metadata } : {}),
       ...(extensions.callback_url ? { callback_url: extensions.callback_url } : {}),
       ...(media.length > 0 ? { media } : {}),
+      ...(remixedFrom ? { remixed_from: remixedFrom } : {}),
     };
     await this.store.create(record);
     await this.queue.add('run', { jobId: id }, {

@@ -47,12 +47,15 @@ export class VideoUpstream {
    * have happened, so the worker decides what to do with each failure.
    */
   async create(record: JobRecord): Promise<{ id: string; status: string }> {
-    const path = record.api === 'jobs' ? 'video/generations/jobs' : 'videos';
+    const remix = record.remixed_from;
+    // A remix names only the new prompt; size, seconds and model come from the source video.
+    const path = record.api === 'jobs' ? 'video/generations/jobs' : remix ? `videos/${encodeURIComponent(remix.upstream_id)}/remix` : 'videos';
+    const body = remix ? { prompt: record.request.prompt } : record.media ? await this.form(record) : { ...record.request, model: record.deployment };
     const answer = await this.upstream.client.requestJson<{ id: string; status: string }>({
       method: 'POST',
       path,
       route: 'v1',
-      body: record.media ? await this.form(record) : { ...record.request, model: record.deployment },
+      body,
       maxRetries: 0,
       headers: { 'x-ms-client-request-id': record.id },
     });
@@ -60,8 +63,9 @@ export class VideoUpstream {
     return answer;
   }
 
-  /** The multipart create of a job with media, rebuilt from storage. */
+  /** The multipart create of a job with media, rebuilt from storage (Sora 1 `files`, Sora 2 `input_reference`). */
   private async form(record: JobRecord): Promise<FormData> {
+    const field = record.api === 'jobs' ? 'files' : 'input_reference';
     const form = new FormData();
     form.append('model', record.deployment);
     for (const [key, value] of Object.entries(record.request)) {
@@ -70,7 +74,7 @@ export class VideoUpstream {
     }
     for (const m of record.media ?? []) {
       const bytes = Buffer.from(await new Response(Readable.toWeb(this.storage.read(m.key)) as ReadableStream).arrayBuffer());
-      form.append('files', new Blob([new Uint8Array(bytes)], { type: m.contentType }), m.filename);
+      form.append(field, new Blob([new Uint8Array(bytes)], { type: m.contentType }), m.filename);
     }
     return form;
   }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { pngDimensions } from '@aoai-media/core';
 import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
-import { isMultipart, readJson, readMultipart } from '../common/body.js';
+import { isMultipart, readJson, readMultipart, type UploadedFile } from '../common/body.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
-import { RequestChecks, coerceFormFields } from '../upstream/request-checks.js';
+import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
 import { presentVideo } from '../jobs/job-record.js';
@@ -25,23 +26,60 @@ export class Sora2Api {
 
   async create(tenant: string, req: Request) {
     let body: Record<string, unknown>;
+    let files: UploadedFile[] = [];
     if (isMultipart(req)) {
-      const form = await readMultipart(req, { maxBytes: this.config.limits.maxJsonBytes, maxFileBytes: 1, maxFiles: 0, maxFields: 16, maxFieldBytes: 64 * 1024 });
-      if (Object.keys(form.files).length > 0) {
-        throw ApiError.badRequest('input_reference files are not supported by this service; send model, prompt, seconds and size', 'input_reference', 'unsupported_field');
+      // OpenAI's multipart create: text fields and at most one `input_reference` image (or video).
+      const form = await readMultipart(req, {
+        maxBytes: this.config.limits.maxUploadBytes,
+        maxFileBytes: this.config.limits.maxUploadBytes,
+        maxFiles: 1,
+        maxFields: 16,
+        maxFieldBytes: 256 * 1024,
+        filesParam: 'input_reference',
+      });
+      for (const name of Object.keys(form.files)) {
+        if (name !== 'input_reference') throw ApiError.badRequest(`file field ${name} is not part of a video create; attach the reference as input_reference`, name, 'unknown_field');
       }
+      files = form.files.input_reference ?? [];
       body = coerceFormFields(form.fields);
+      if ('input_reference' in body) throw ApiError.badRequest('input_reference must be a file part, not a text field', 'input_reference', 'invalid_type');
     } else {
       body = await readJson(req, this.config.limits.maxJsonBytes);
     }
     const { request, extensions } = takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
-    this.checks.check('videoCreate', request, model);
+    const reference = files[0];
+    this.checks.check('videoCreate', reference ? { ...request, input_reference: fileInput(reference) } : request, model);
     if (model && (model.kind !== 'video' || model.api !== 'videos')) {
       throw ApiError.badRequest(`model ${deployment} (${model.name}) does not serve /videos; use a Sora 2 deployment`, 'model', 'unsupported_model');
     }
+    if (reference) checkReferenceSize(reference, request.size);
     const { model: _m, ...rest } = request;
-    return presentVideo(await this.jobs.create(tenant, 'videos', deployment, rest, extensions));
+    return presentVideo(await this.jobs.create(tenant, 'videos', deployment, rest, extensions, { files }));
+  }
+
+  /**
+   * A new video from one of the tenant's completed videos with a new prompt. Queued like a create;
+   * the worker sends it to Azure's remix of the source's upstream video.
+   */
+  async remix(tenant: string, id: string, req: Request) {
+    const body = isMultipart(req)
+      ? coerceFormFields((await readMultipart(req, { maxBytes: this.config.limits.maxJsonBytes, maxFileBytes: 1, maxFiles: 0, maxFields: 8, maxFieldBytes: 256 * 1024 })).fields)
+      : await readJson(req, this.config.limits.maxJsonBytes);
+    const { request, extensions } = takeExtensions(body, this.webhooks);
+    this.checks.check('videoRemix', request, undefined);
+    const source = await this.jobs.get(tenant, id, 'videos');
+    if (source.status !== 'succeeded' || !source.upstream_id) {
+      throw ApiError.badRequest(`video ${id} is ${presentVideo(source).status}; only a completed video can be remixed`, 'video_id', 'video_not_ready');
+    }
+    // The new prompt follows the source model's rules (its length limit), as a create would.
+    const { model } = this.checks.deploymentModel(source.deployment);
+    this.checks.check('videoCreate', { model: source.deployment, prompt: request.prompt }, model);
+    const inherited = { prompt: request.prompt, ...pick(source.request, ['seconds', 'size']) };
+    const record = await this.jobs.create(tenant, 'videos', source.deployment, inherited, extensions, {
+      remixedFrom: { id: source.id, upstream_id: source.upstream_id },
+    });
+    return presentVideo(record);
   }
 
   async list(tenant: string, query: Record<string, unknown>) {
@@ -69,4 +107,17 @@ export class Sora2Api {
     if (!file) throw ApiError.notFound(`the ${variant} of ${id} is not available${record.status === 'succeeded' ? '' : ` (the video is ${presentVideo(record).status})`}`);
     await serveStored(req, res, this.storage, file.key, file.contentType);
   }
+}
+
+/** Azure renders from the reference at the video's own size, so a PNG of another size is refused here. */
+function checkReferenceSize(file: UploadedFile, size: unknown): void {
+  if (typeof size !== 'string') return;
+  const dims = pngDimensions(file.data);
+  if (dims && `${dims.width}x${dims.height}` !== size) {
+    throw ApiError.badRequest(`input_reference ${file.filename} is ${dims.width}x${dims.height}; it must match size ${size}`, 'input_reference', 'size_mismatch');
+  }
+}
+
+function pick(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
 }

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Head, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Tenant } from '../auth/guards.js';
 import { Sora2Api } from './sora2.api.js';
@@ -12,10 +12,19 @@ export class Sora2Controller {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a Sora 2 video; answers at once. Extensions: callback_url, metadata.' })
+  @ApiOperation({ summary: 'Create a Sora 2 video (JSON, or multipart with an input_reference file); answers at once. Extensions: callback_url, metadata.' })
+  @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoCreateRequest' } })
   create(@Tenant() tenant: string, @Req() req: Request) {
     return this.api.create(tenant, req);
+  }
+
+  @Post(':id/remix')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remix a completed video with a new prompt; answers at once with the new video. Extensions: callback_url, metadata.' })
+  @ApiBody({ schema: { $ref: '#/components/schemas/VideoRemixRequest' } })
+  remix(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request) {
+    return this.api.remix(tenant, id, req);
   }
 
   @Get()

@@ -8,7 +8,7 @@ import { ApiError } from '../common/api-error.js';
 import { UpstreamService } from './upstream.service.js';
 import type { UploadedFile } from '../common/body.js';
 
-export type Operation = 'imageGenerate' | 'imageEdit' | 'videoJob' | 'videoCreate' | 'transcription' | 'translation';
+export type Operation = 'imageGenerate' | 'imageEdit' | 'videoJob' | 'videoCreate' | 'videoRemix' | 'transcription' | 'translation';
 
 /** Multipart sends text: turn the fields that are numbers or lists on the wire into those types. */
 const NUMERIC = new Set(['n', 'output_compression', 'temperature', 'n_seconds', 'n_variants', 'width', 'height', 'partial_images']);
@@ -66,6 +66,8 @@ function runValidator(operation: Operation, request: Record<string, unknown>, mo
       return validate.videoJob(request, model, extra as never);
     case 'videoCreate':
       return validate.videoCreate(request, model, extra as never);
+    case 'videoRemix':
+      return validate.videoRemix(request);
     case 'transcription':
       return validate.transcription(request, model);
     case 'translation':

@@ -86,7 +86,7 @@ export class VideoJobsApi {
       throw ApiError.badRequest(`model ${deployment} (${model.name}) does not take video jobs; use a Sora deployment`, 'model', 'unsupported_model');
     }
     const { model: _m, ...rest } = request;
-    const record = await this.jobs.create(tenant, 'jobs', deployment, rest, extensions, files);
+    const record = await this.jobs.create(tenant, 'jobs', deployment, rest, extensions, { files });
     return presentJob(record);
   }
 
