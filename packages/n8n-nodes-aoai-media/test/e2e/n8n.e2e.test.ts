@@ -90,6 +90,30 @@ const workflows = [
 			jobId: '={{ $json.id }}',
 		}),
 	]),
+	chain('sora2', [
+		// The first frame to start from: Sora 2 wants it the size of the video.
+		codeNode('First Frame', addBinaryCode('frame', samplePng(720, 1280), 'frame.png', 'image/png')),
+		mediaNode('Video', {
+			resource: 'video',
+			operation: 'generate',
+			deployment: 'sora-2',
+			model: 'sora-2',
+			prompt: 'a paper boat on a rainy street',
+			size: '720x1280',
+			seconds: '4',
+			inputReference: 'frame',
+			options: { pollSeconds: 1, waitMinutes: 2 },
+		}),
+		mediaNode('Remix', {
+			resource: 'video',
+			operation: 'remix',
+			deployment: 'sora-2',
+			model: 'sora-2',
+			videoId: '={{ $json.videoId }}',
+			prompt: 'the same boat at night',
+			options: { wait: false },
+		}),
+	]),
 	chain('transcribe', [
 		codeNode('Audio File', addBinaryCode('data', sampleWav(1.5), 'tone.wav', 'audio/wav')),
 		mediaNode('Transcribe', {
@@ -214,6 +238,34 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		expect(got.json).toMatchObject({ object: 'video.generation.job', width: 854, height: 480, n_seconds: 1 });
 		expect(['preprocessing', 'queued', 'running', 'processing', 'succeeded']).toContain(got.json.status);
 		expect(got.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('generates a Sora 2 video from a first frame, then remixes it', async () => {
+		const { code, output, stderr } = await n8n.execute('sora2');
+		expect(code, stderr).toBe(0);
+		const items = nodeItems(output, 'Video');
+		expect(items).toHaveLength(1);
+		const [item] = items;
+		expect(item.json).toMatchObject({ status: 'completed', size: '720x1280', seconds: '4' });
+		expect(item.binary.data.mimeType).toBe('video/mp4');
+		expect(item.binary.data.fileName).toBe(`${item.json.videoId}.mp4`);
+		const file = join(n8n.dir, 'sora2.mp4');
+		await writeFile(file, Buffer.from(item.binary.data.data, 'base64'));
+		const probe = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', file]);
+		expect(JSON.parse(probe.stdout).streams[0]).toEqual({ width: 720, height: 1280 });
+		expect(item.binary.thumbnail.mimeType).toBe('image/webp');
+		expect(Buffer.from(item.binary.thumbnail.data, 'base64').subarray(8, 12).toString('ascii')).toBe('WEBP');
+
+		// The first frame went up as the input reference, with the form fields as strings.
+		const create = emulator.admin.requests().filter((r) => r.method === 'POST' && r.path === '/openai/v1/videos').at(-1)!;
+		expect(create.status).toBe(200);
+		expect(create.fields).toMatchObject({ model: 'sora-2', seconds: '4', size: '720x1280' });
+		expect(create.files).toEqual([expect.objectContaining({ field: 'input_reference', filename: 'frame.png', contentType: 'image/png' })]);
+
+		const [remix] = nodeItems(output, 'Remix');
+		expect(remix.json).toMatchObject({ object: 'video', remixed_from_video_id: item.json.videoId, prompt: 'the same boat at night' });
+		expect(remix.json.id).not.toBe(item.json.videoId);
+		expect(remix.pairedItem).toEqual({ item: 0 });
 	});
 
 	it('transcribes a WAV file', async () => {
