@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Response as ExpressResponse } from 'express';
 import { AzureOpenAIMedia, type ModelSpec, type RequestSpec } from '@aoai-media/core';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { LOGGER, type Log } from '../common/logger.js';
+import { bufferedBody, createTransport, type Transport } from './transport.js';
 
 /** Answer headers worth passing back to our callers (never auth or cookies). */
 const RELAYED_HEADERS = ['content-type', 'content-length', 'retry-after', 'retry-after-ms', 'x-ratelimit-remaining-requests', 'x-ratelimit-remaining-tokens'];
@@ -15,15 +16,21 @@ const RELAYED_HEADERS = ['content-type', 'content-length', 'retry-after', 'retry
  * read from it (headers included) is sent back except the allow-listed answer headers above.
  */
 @Injectable()
-export class UpstreamService {
+export class UpstreamService implements OnApplicationShutdown {
   readonly client: AzureOpenAIMedia;
+  private readonly transport: Transport;
+  /** What the model table says about each deployment name seen (names are few; recognising one is not free). */
+  private readonly models = new Map<string, ModelSpec | undefined>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(LOGGER) log: Log,
   ) {
     const upstreamLog = log.child({ component: 'upstream' });
+    // Image answers (base64 JSON) are read whole before relaying anyway; media and event streams stream.
+    this.transport = createTransport({ maxBufferedBytes: 256 * 1024 * 1024 });
     this.client = new AzureOpenAIMedia({
+      fetch: this.transport.fetch,
       endpoint: config.azure.endpoint,
       auth: { apiKey: config.azure.apiKey },
       apiVersion: config.azure.apiVersion,
@@ -31,15 +38,24 @@ export class UpstreamService {
       maxRetries: config.azure.maxRetries,
       timeoutMs: config.azure.timeoutMs,
       logger: {
-        debug: (message, fields) => upstreamLog.debug(fields ?? {}, message),
+        // Left out below debug level, so the client does not build a log entry per call for nothing.
+        debug: upstreamLog.isLevelEnabled('debug') ? (message, fields) => upstreamLog.debug(fields ?? {}, message) : undefined,
         warn: (message, fields) => upstreamLog.warn(fields ?? {}, message),
       },
     });
   }
 
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+
   /** The model-table entry for a deployment (configured, else recognised from its name). */
   modelFor(deployment: string): ModelSpec | undefined {
-    return this.client.modelFor(deployment);
+    if (this.models.has(deployment)) return this.models.get(deployment);
+    const model = this.client.modelFor(deployment);
+    // Bounded: callers can send any number of made-up names.
+    if (this.models.size < 1000) this.models.set(deployment, model);
+    return model;
   }
 
   /** The configured deployments, for docs and option lists. */
@@ -71,7 +87,7 @@ export class UpstreamService {
       return;
     }
     if (!isEventStream) {
-      const body = Buffer.from(await upstream.arrayBuffer());
+      const body = bufferedBody(upstream) ?? Buffer.from(await upstream.arrayBuffer());
       res.setHeader('content-length', String(body.length));
       res.end(body);
       return;
