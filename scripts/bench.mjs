@@ -5,7 +5,7 @@
 // bench-json.mjs) and prints them as one table, then records the run in docs/benchmarks.md.
 // Numbers are printed, never asserted.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,6 +187,7 @@ It rewrites this file. One package alone: \`pnpm --filter <package> bench\` (aft
 \`AOAI_BENCH_CONCURRENCY\` (emulator), \`AOAI_BENCH_N8N_ITEMS\`, \`AOAI_BENCH_N8N_RPM\` and
 \`AOAI_BENCH_N8N_LATENCY_MS\` (n8n node), \`RUNS\` (Action start-up).
 `;
+  mkdirSync(join(root, 'docs'), { recursive: true });
   writeFileSync(join(root, 'docs/benchmarks.md'), doc);
 }
 
