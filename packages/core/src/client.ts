@@ -119,6 +119,7 @@ export class AzureOpenAIMedia {
   readonly #auth: Auth;
   readonly #fetch: typeof fetch;
   readonly #deployments: Record<string, string>;
+  readonly #models = new Map<string, ModelSpec | undefined>();
   readonly #defaultHeaders: Record<string, string>;
   readonly #origin: string;
 
@@ -147,9 +148,13 @@ export class AzureOpenAIMedia {
 
   /** The model table entry for a deployment: configured, else recognised from its name, else undefined. */
   modelFor(deployment: string): ModelSpec | undefined {
+    if (this.#models.has(deployment)) return this.#models.get(deployment);
     const configured = this.#deployments[deployment];
-    if (configured !== undefined) return getModel(configured) ?? recogniseModel(configured);
-    return recogniseModel(deployment);
+    const model =
+      configured !== undefined ? (getModel(configured) ?? recogniseModel(configured)) : recogniseModel(deployment);
+    // Deployment names are few; remembering a bounded number keeps lookups off the hot path.
+    if (this.#models.size < 1000) this.#models.set(deployment, model);
+    return model;
   }
 
   /** The full URL for an operation. Exposed so tests and consumers can see exactly where a call goes. */
@@ -351,35 +356,50 @@ export class AzureOpenAIMedia {
 export class CallSignal {
   readonly signal: AbortSignal;
   readonly #controller = new AbortController();
-  readonly #timeout: AbortSignal | undefined;
+  readonly #outer: AbortSignal | undefined;
   readonly #timeoutMs: number;
   readonly #what: string;
-  #released = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timedOut = false;
 
   constructor(outer: AbortSignal | undefined, timeoutMs: number, what = 'the request') {
     this.signal = this.#controller.signal;
+    this.#outer = outer;
     this.#timeoutMs = timeoutMs;
     this.#what = what;
-    if (Number.isFinite(timeoutMs) && timeoutMs > 0) this.#timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
-    const sources = [outer, this.#timeout].filter((s): s is AbortSignal => s !== undefined);
-    if (sources.length === 0) return;
-    const either = AbortSignal.any(sources);
-    const fire = () => {
-      if (outer?.aborted) this.#controller.abort(this.abortError());
-      else if (!this.#released) this.#controller.abort(this.timeoutError());
-    };
-    if (either.aborted) fire();
-    else either.addEventListener('abort', fire, { once: true });
+    if (outer?.aborted) {
+      this.#controller.abort(this.abortError());
+      return;
+    }
+    outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
+      this.#timer = setTimeout(this.#onTimeout, Math.ceil(timeoutMs));
+    }
   }
 
-  /** Once a body is handed to the caller to stream, the timeout stops; the caller's signal still cancels it. */
+  readonly #onOuterAbort = (): void => {
+    clearTimeout(this.#timer);
+    this.#controller.abort(this.abortError());
+  };
+
+  readonly #onTimeout = (): void => {
+    this.#timedOut = true;
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
+    this.#controller.abort(this.timeoutError());
+  };
+
+  /**
+   * A body handed to the caller to stream: the timeout stops, the caller's signal still cancels
+   * it (so its listener stays until the caller's signal is gone or fires).
+   */
   release(): void {
-    this.#released = true;
+    clearTimeout(this.#timer);
   }
 
-  /** Kept for symmetry with release(); the platform signals clean themselves up. */
+  /** The call is over: stop the timer and leave nothing listening on the caller's signal. */
   dispose(): void {
-    this.#released = true;
+    clearTimeout(this.#timer);
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
   }
 
   timeoutError(cause?: unknown): TimeoutError {
@@ -392,10 +412,8 @@ export class CallSignal {
 
   translate(error: unknown): Error {
     if (error instanceof AzureOpenAIMediaError) return error;
-    const reason = this.signal.reason;
-    if (this.signal.aborted && reason instanceof AzureOpenAIMediaError) {
-      return reason instanceof TimeoutError ? this.timeoutError(error) : this.abortError(error);
-    }
+    if (this.#timedOut) return this.timeoutError(error);
+    if (this.signal.aborted) return this.abortError(error);
     return new ConnectionError(`connection failed: ${describeCause(error)}`, { cause: error });
   }
 }

@@ -268,9 +268,10 @@ export function modelNames(kind: ModelSpec['kind']): string[] {
  */
 export function recogniseModel(deployment: string): ModelSpec | undefined {
   const normalised = deployment.toLowerCase().replace(/[_\s]/g, '-').replace(/dall-?e-?(\d)/g, 'dall-e-$1');
-  const candidates = [...MODELS].sort((a, b) => b.name.length - a.name.length);
-  return candidates.find((m) => normalised.includes(m.name) || normalised.includes(m.name.replace(/-/g, '')));
+  return LONGEST_NAME_FIRST.find((m) => normalised.includes(m.name) || normalised.includes(m.name.replace(/-/g, '')));
 }
+
+const LONGEST_NAME_FIRST = [...MODELS].sort((a, b) => b.name.length - a.name.length);
 
 /** The size limit that applies to a video size, if any. */
 export function videoSizeLimit(model: VideoModel, size: string): VideoSizeLimit | undefined {

@@ -3,7 +3,7 @@
  * bytes decoded and typed, whatever form Azure answered in.
  */
 import type { AzureOpenAIMedia, CallOptions, RequestSpec } from '../client.js';
-import { ValidationError } from '../errors.js';
+import { preflight } from '../preflight.js';
 import type { ModelSpec } from '../models.js';
 import { decodeBase64 } from '../base64.js';
 import { detectContentType, extensionFor, inspectFile, toUpload, type FileInput } from '../uploads.js';
@@ -121,7 +121,7 @@ export class Images {
 
   /** Generate images from a prompt. */
   async generate(request: ImageGenerateRequest, options: ImageCallOptions = {}): Promise<ImagesResult> {
-    const model = this.checked('images.generate', request, (m) => validateImageGenerate(request, m));
+    const model = preflight(this.client, request.model, 'images.generate', (m) => validateImageGenerate(request, m));
     const { model: deployment, ...fields } = request;
     const body = this.client.usesV1() ? defined({ model: deployment, ...fields }) : defined(fields);
     return this.send('images/generations', deployment, body, request.output_format ?? defaultFormat(model), options);
@@ -139,7 +139,7 @@ export class Images {
         ),
         ...(request.mask !== undefined ? { mask: await inspectFile(request.mask).catch(() => undefined) } : {}),
       };
-      model = this.checked('images.edit', request, (m) =>
+      model = preflight(this.client, request.model, 'images.edit', (m) =>
         validateImageEdit(request, m, defined(files) as Parameters<typeof validateImageEdit>[2]),
       );
     } else {
@@ -170,25 +170,6 @@ export class Images {
   /** The same Responses API generation without streaming: resolves with the final image. */
   generateWithResponses(request: ImageStreamRequest, options: CallOptions = {}): Promise<GeneratedImage> {
     return generateWithResponses(this.client, request, options);
-  }
-
-  /**
-   * Validate in strict mode (throwing every issue at once) and return the deployment's model.
-   * An unknown deployment gets the generic checks and a note in the log.
-   */
-  protected checked(operation: string, request: { model?: unknown }, run: (model: ModelSpec | undefined) => unknown[]): ModelSpec | undefined {
-    const deployment = typeof request?.model === 'string' ? request.model : undefined;
-    const model = deployment ? this.client.modelFor(deployment) : undefined;
-    if (this.client.validation !== 'strict') return model;
-    if (deployment && !model) {
-      this.client.logger?.info?.(`${operation}: deployment "${deployment}" has no known model; only generic checks ran`, {
-        operation,
-        deployment,
-      });
-    }
-    const found = run(model) as ValidationError['issues'];
-    if (found.length > 0) throw new ValidationError(found, operation);
-    return model;
   }
 
   /** POST an image request and turn the answer into an ImagesResult. */
