@@ -5,7 +5,15 @@
 // bench-json.mjs) and prints them as one table, then records the run in docs/benchmarks.md.
 // Numbers are printed, never asserted.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +63,9 @@ function meets(m) {
   const actual = match[3] === 'x' ? m.ratio : m.value;
   if (actual === null || actual === undefined) return '';
   const limit = Number(match[2]);
-  const ok = { '>=': actual >= limit, '<=': actual <= limit, '>': actual > limit, '<': actual < limit }[match[1]];
+  const ok = { '>=': actual >= limit, '<=': actual <= limit, '>': actual > limit, '<': actual < limit }[
+    match[1]
+  ];
   return ok ? 'yes' : 'no';
 }
 
@@ -75,7 +85,11 @@ const HEADER = ['package', 'measure', 'value', 'baseline', 'ratio', 'target (met
 function textTable(rows) {
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const right = new Set([2, 4]);
-  const line = (cells) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -100,7 +114,15 @@ function machine() {
   // Edits to tests and to this record do not change what is measured.
   const changes = spawnSync(
     'git',
-    ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)docs/benchmarks.md', ':(exclude,glob)**/test/**'],
+    [
+      'status',
+      '--porcelain',
+      '--untracked-files=no',
+      '--',
+      '.',
+      ':(exclude)docs/benchmarks.md',
+      ':(exclude,glob)**/test/**',
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   const dirty = changes.status === 0 && changes.stdout.trim() !== '' ? ' with uncommitted changes' : '';
@@ -213,7 +235,10 @@ try {
     if (status !== 0) failed.push(name);
   }
   const measurements = existsSync(jsonFile)
-    ? readFileSync(jsonFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
+    ? readFileSync(jsonFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
     : [];
   const rows = rowsOf(measurements);
   console.log(`\n=== All benchmarks, one run (${started.toISOString()}) ===\n`);

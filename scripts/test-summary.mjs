@@ -15,4 +15,6 @@ for (const line of log.split('\n')) {
     else if (kind === 'skipped' || kind === 'todo') totals.skipped += Number(count);
   }
 }
-console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);

@@ -10,30 +10,30 @@ const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
 
 const entries = [
-  'nodes/AzureOpenAiMedia/AzureOpenAiMedia.node.ts',
-  'credentials/AzureOpenAiMediaApi.credentials.ts',
+	'nodes/AzureOpenAiMedia/AzureOpenAiMedia.node.ts',
+	'credentials/AzureOpenAiMediaApi.credentials.ts',
 ];
 const assets = [
-  'nodes/AzureOpenAiMedia/AzureOpenAiMedia.node.json',
-  'nodes/AzureOpenAiMedia/azureOpenAiMedia.svg',
-  'nodes/AzureOpenAiMedia/azureOpenAiMedia.dark.svg',
+	'nodes/AzureOpenAiMedia/AzureOpenAiMedia.node.json',
+	'nodes/AzureOpenAiMedia/azureOpenAiMedia.svg',
+	'nodes/AzureOpenAiMedia/azureOpenAiMedia.dark.svg',
 ];
 
 await rm(dist, { recursive: true, force: true });
 await build({
-  absWorkingDir: root,
-  entryPoints: entries.map((entry) => ({ in: entry, out: entry.replace(/\.ts$/, '') })),
-  outdir: dist,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  external: ['n8n-workflow'],
-  legalComments: 'none',
-  logLevel: 'warning',
+	absWorkingDir: root,
+	entryPoints: entries.map((entry) => ({ in: entry, out: entry.replace(/\.ts$/, '') })),
+	outdir: dist,
+	bundle: true,
+	platform: 'node',
+	target: 'node20',
+	format: 'cjs',
+	external: ['n8n-workflow'],
+	legalComments: 'none',
+	logLevel: 'warning',
 });
 for (const asset of assets) {
-  await mkdir(dirname(join(dist, asset)), { recursive: true });
-  await cp(join(root, asset), join(dist, asset));
+	await mkdir(dirname(join(dist, asset)), { recursive: true });
+	await cp(join(root, asset), join(dist, asset));
 }
 console.log(`built ${entries.length} entry points and ${assets.length} assets into dist/`);

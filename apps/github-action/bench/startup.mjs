@@ -50,4 +50,10 @@ console.log(`ratio ${(action / bare).toFixed(2)}, the bundle adds ${(action - ba
 
 record({ name: 'bundle size, dist/index.js', value: kb, unit: 'KiB' });
 record({ name: 'bundle size, gzipped', value: gzKb, unit: 'KiB' });
-record({ name: `start-up to first exit (Node ${nodeVersion}, median of ${runs})`, value: action, unit: 'ms', baseline: "node -e ''", baselineValue: bare });
+record({
+  name: `start-up to first exit (Node ${nodeVersion}, median of ${runs})`,
+  value: action,
+  unit: 'ms',
+  baseline: "node -e ''",
+  baselineValue: bare,
+});

@@ -8,7 +8,11 @@ import { hasFfmpeg, tempDir } from './support.js';
 
 describe('mediaInfo', () => {
   it('reads a PNG header', () => {
-    expect(mediaInfo(samplePng(37, 21, { gradient: true }))).toEqual({ format: 'png', width: 37, height: 21 });
+    expect(mediaInfo(samplePng(37, 21, { gradient: true }))).toEqual({
+      format: 'png',
+      width: 37,
+      height: 21,
+    });
   });
 
   it('says nothing about bytes it does not know', () => {

@@ -21,7 +21,10 @@ import { recorder } from '../../../scripts/bench-json.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const serviceMain = resolve(here, '../dist/main.js');
 const require = createRequire(import.meta.url);
-const emulatorCli = join(dirname(require.resolve('@aoai-media/emulator/package.json')), 'bin/aoai-emulator.js');
+const emulatorCli = join(
+  dirname(require.resolve('@aoai-media/emulator/package.json')),
+  'bin/aoai-emulator.js',
+);
 const IMAGES = Number(process.env.AOAI_BENCH_IMAGES ?? 400);
 const VIDEOS = Number(process.env.AOAI_BENCH_VIDEOS ?? 1000);
 const KEY = 'bench-service-key';
@@ -108,36 +111,72 @@ function merge(runs) {
 
 async function main() {
   const emuPort = await freePort();
-  await start(process.execPath, [emulatorCli, '--port', String(emuPort), '--time-scale', '20'], {}, /listening|127\.0\.0\.1:\d+/);
+  await start(
+    process.execPath,
+    [emulatorCli, '--port', String(emuPort), '--time-scale', '20'],
+    {},
+    /listening|127\.0\.0\.1:\d+/,
+  );
   const emulator = `http://127.0.0.1:${emuPort}`;
   const redisPort = await freePort();
   const redisDir = mkdtempSync(join(tmpdir(), 'aoai-bench-redis-'));
   temps.push(redisDir);
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      redisDir,
+    ],
+    { stdio: 'ignore' },
+  );
   children.push(redis);
   await redisUp(redisPort);
   const storage = mkdtempSync(join(tmpdir(), 'aoai-bench-storage-'));
   temps.push(storage);
-  const [, port] = await start(process.execPath, [serviceMain], {
-    PORT: '0',
-    AZURE_OPENAI_ENDPOINT: emulator,
-    AZURE_OPENAI_API_KEY: 'emulator-key',
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    SERVICE_KEYS: `bench:${sha(KEY)}`,
-    ADMIN_KEY_SHA256: sha(ADMIN),
-    STORAGE_DIR: storage,
-    LOG_LEVEL: 'warn',
-    VIDEO_MAX_RUNNING: '200',
-    VIDEO_WORKER_CONCURRENCY: '200',
-    VIDEO_POLL_INITIAL_MS: '100',
-    VIDEO_POLL_MAX_MS: '400',
-  }, /"msg":"ready","port":(\d+)/);
+  const [, port] = await start(
+    process.execPath,
+    [serviceMain],
+    {
+      PORT: '0',
+      AZURE_OPENAI_ENDPOINT: emulator,
+      AZURE_OPENAI_API_KEY: 'emulator-key',
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      SERVICE_KEYS: `bench:${sha(KEY)}`,
+      ADMIN_KEY_SHA256: sha(ADMIN),
+      STORAGE_DIR: storage,
+      LOG_LEVEL: 'warn',
+      VIDEO_MAX_RUNNING: '200',
+      VIDEO_WORKER_CONCURRENCY: '200',
+      VIDEO_POLL_INITIAL_MS: '100',
+      VIDEO_POLL_MAX_MS: '400',
+    },
+    /"msg":"ready","port":(\d+)/,
+  );
   const service = `http://127.0.0.1:${port}`;
 
   // 1. Images, interleaved rounds so both sides see the same machine state.
-  const body = JSON.stringify({ model: 'gpt-image-1', prompt: 'a benchmark lighthouse', size: '1024x1024', quality: 'low' });
-  const direct = { url: `${emulator}/openai/v1/images/generations?api-version=preview`, headers: { 'api-key': 'emulator-key', 'content-type': 'application/json' } };
-  const viaService = { url: `${service}/openai/v1/images/generations`, headers: { 'api-key': KEY, 'content-type': 'application/json' } };
+  const body = JSON.stringify({
+    model: 'gpt-image-1',
+    prompt: 'a benchmark lighthouse',
+    size: '1024x1024',
+    quality: 'low',
+  });
+  const direct = {
+    url: `${emulator}/openai/v1/images/generations?api-version=preview`,
+    headers: { 'api-key': 'emulator-key', 'content-type': 'application/json' },
+  };
+  const viaService = {
+    url: `${service}/openai/v1/images/generations`,
+    headers: { 'api-key': KEY, 'content-type': 'application/json' },
+  };
   await load(direct.url, direct.headers, body, 40, 4);
   await load(viaService.url, viaService.headers, body, 40, 4);
   const f = (n) => n.toFixed(2).padStart(8);
@@ -150,33 +189,63 @@ async function main() {
     }
     const D = merge(d);
     const S = merge(s);
-    console.log(`\nimage generation, ${IMAGES} requests each side, ${concurrency} at a time (gpt-image-1, 1024x1024)`);
+    console.log(
+      `\nimage generation, ${IMAGES} requests each side, ${concurrency} at a time (gpt-image-1, 1024x1024)`,
+    );
     console.log('                     req/s     p50 ms    p99 ms');
     console.log(`emulator direct   ${f(D.rps)}  ${f(D.p50)}  ${f(D.p99)}`);
     console.log(`through service   ${f(S.rps)}  ${f(S.p50)}  ${f(S.p99)}`);
-    console.log(`ratio (service/direct): throughput ${(S.rps / D.rps).toFixed(3)}, p50 ${(S.p50 / D.p50).toFixed(3)}, p99 ${(S.p99 / D.p99).toFixed(3)}; added p50 ${(S.p50 - D.p50).toFixed(2)} ms`);
+    console.log(
+      `ratio (service/direct): throughput ${(S.rps / D.rps).toFixed(3)}, p50 ${(S.p50 / D.p50).toFixed(3)}, p99 ${(S.p99 / D.p99).toFixed(3)}; added p50 ${(S.p50 - D.p50).toFixed(2)} ms`,
+    );
     const side = `image generation, ${concurrency} at a time`;
-    record({ name: `${side}: throughput`, value: S.rps, unit: 'req/s', baseline: 'emulator direct', baselineValue: D.rps });
-    record({ name: `${side}: p50 latency`, value: S.p50, unit: 'ms', baseline: 'emulator direct', baselineValue: D.p50 });
-    record({ name: `${side}: p99 latency`, value: S.p99, unit: 'ms', baseline: 'emulator direct', baselineValue: D.p99 });
+    record({
+      name: `${side}: throughput`,
+      value: S.rps,
+      unit: 'req/s',
+      baseline: 'emulator direct',
+      baselineValue: D.rps,
+    });
+    record({
+      name: `${side}: p50 latency`,
+      value: S.p50,
+      unit: 'ms',
+      baseline: 'emulator direct',
+      baselineValue: D.p50,
+    });
+    record({
+      name: `${side}: p99 latency`,
+      value: S.p99,
+      unit: 'ms',
+      baseline: 'emulator direct',
+      baselineValue: D.p99,
+    });
   }
 
   // 2. Video jobs through the queue.
   const t0 = performance.now();
   const ids = [];
   let submitted = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (submitted < VIDEOS) {
-      submitted++;
-      const res = await fetch(`${service}/openai/v1/video/generations/jobs`, {
-        method: 'POST',
-        headers: { 'api-key': KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'sora', prompt: 'benchmark waves', width: 480, height: 480, n_seconds: 1 }),
-      });
-      if (res.status !== 200) throw new Error(`create answered ${res.status}`);
-      ids.push((await res.json()).id);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (submitted < VIDEOS) {
+        submitted++;
+        const res = await fetch(`${service}/openai/v1/video/generations/jobs`, {
+          method: 'POST',
+          headers: { 'api-key': KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'sora',
+            prompt: 'benchmark waves',
+            width: 480,
+            height: 480,
+            n_seconds: 1,
+          }),
+        });
+        if (res.status !== 200) throw new Error(`create answered ${res.status}`);
+        ids.push((await res.json()).id);
+      }
+    }),
+  );
   const submittedMs = performance.now() - t0;
   let stats;
   for (let i = 0; ; i++) {
@@ -189,9 +258,13 @@ async function main() {
   const totalMs = performance.now() - t0;
   const counters = await (await fetch(`${emulator}/_emulator/counters`)).json();
   console.log(`\n${VIDEOS} video jobs (sora 480x480, 1 s; emulator clock x20, default stage timings)`);
-  console.log(`submitted in ${(submittedMs / 1000).toFixed(1)} s, all terminal after ${(totalMs / 1000).toFixed(1)} s (${(VIDEOS / (totalMs / 1000)).toFixed(1)} jobs/s)`);
+  console.log(
+    `submitted in ${(submittedMs / 1000).toFixed(1)} s, all terminal after ${(totalMs / 1000).toFixed(1)} s (${(VIDEOS / (totalMs / 1000)).toFixed(1)} jobs/s)`,
+  );
   console.log(`succeeded ${stats.queues.video.completed}, failed ${stats.queues.video.failed}`);
-  console.log(`polls ${stats.counters.polls} (${(stats.counters.polls / VIDEOS).toFixed(2)} per job), upstream creates ${counters.videoJobsCreated?.sora ?? 0}, 429s seen ${stats.counters.rate_limited}`);
+  console.log(
+    `polls ${stats.counters.polls} (${(stats.counters.polls / VIDEOS).toFixed(2)} per job), upstream creates ${counters.videoJobsCreated?.sora ?? 0}, 429s seen ${stats.counters.rate_limited}`,
+  );
   const jobs = `${VIDEOS} video jobs through the queue`;
   record({ name: `${jobs}: all terminal after`, value: totalMs / 1000, unit: 's' });
   record({ name: `${jobs}: throughput`, value: VIDEOS / (totalMs / 1000), unit: 'jobs/s' });

@@ -24,7 +24,10 @@ function serviceKey() {
 const key = serviceKey();
 
 async function api(path, init = {}) {
-  const res = await fetch(`${base}${path}`, { ...init, headers: { 'api-key': key, ...(init.headers ?? {}) } });
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { 'api-key': key, ...(init.headers ?? {}) },
+  });
   if (!res.ok) {
     const text = await res.text();
     throw new Error(`${init.method ?? 'GET'} ${path} answered ${res.status}: ${text.slice(0, 400)}`);
@@ -68,18 +71,30 @@ function maskPng(width, height) {
     const row = y * (width * 4 + 1);
     for (let x = 0; x < width; x++) rows[row + 1 + x * 4 + 3] = y < height / 2 ? 0 : 255;
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function main() {
   console.log(`aoai-media demo against ${base}\n`);
 
   console.log('1. generate an image (gpt-image-1, 1024x1024)');
-  const gen = await (await api('/openai/v1/images/generations', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-image-1', prompt: 'a lighthouse on a cliff at dawn', size: '1024x1024', quality: 'low' }),
-  })).json();
+  const gen = await (
+    await api('/openai/v1/images/generations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-image-1',
+        prompt: 'a lighthouse on a cliff at dawn',
+        size: '1024x1024',
+        quality: 'low',
+      }),
+    })
+  ).json();
   const image = Buffer.from(gen.data[0].b64_json, 'base64');
   save('image.png', image);
 
@@ -95,11 +110,20 @@ async function main() {
   save('edited.png', Buffer.from(edit.data[0].b64_json, 'base64'));
 
   console.log('3. submit a video job (sora, 480x480, 2 s)');
-  let job = await (await api('/openai/v1/video/generations/jobs', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'sora', prompt: 'waves rolling onto a beach at sunset', width: 480, height: 480, n_seconds: 2, metadata: { source: 'demo' } }),
-  })).json();
+  let job = await (
+    await api('/openai/v1/video/generations/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'sora',
+        prompt: 'waves rolling onto a beach at sunset',
+        width: 480,
+        height: 480,
+        n_seconds: 2,
+        metadata: { source: 'demo' },
+      }),
+    })
+  ).json();
   console.log(`   job ${job.id}: ${job.status}`);
   const started = Date.now();
   let last = job.status;
@@ -112,19 +136,30 @@ async function main() {
       last = job.status;
     }
   }
-  if (job.status !== 'succeeded') throw new Error(`the video job ended ${job.status}: ${job.failure_reason ?? 'no reason given'}`);
+  if (job.status !== 'succeeded')
+    throw new Error(`the video job ended ${job.status}: ${job.failure_reason ?? 'no reason given'}`);
 
-  console.log('4. download the video and its thumbnail from the service\'s storage');
+  console.log("4. download the video and its thumbnail from the service's storage");
   const generation = job.generations[0].id;
-  save('video.mp4', Buffer.from(await (await api(`/openai/v1/video/generations/${generation}/content/video`)).arrayBuffer()));
-  save('thumbnail.jpg', Buffer.from(await (await api(`/openai/v1/video/generations/${generation}/content/thumbnail`)).arrayBuffer()));
+  save(
+    'video.mp4',
+    Buffer.from(await (await api(`/openai/v1/video/generations/${generation}/content/video`)).arrayBuffer()),
+  );
+  save(
+    'thumbnail.jpg',
+    Buffer.from(
+      await (await api(`/openai/v1/video/generations/${generation}/content/thumbnail`)).arrayBuffer(),
+    ),
+  );
 
   console.log('\nwrote:');
-  for (const file of written) console.log(`  ${relative(process.cwd(), file) || file}  ${statSync(file).size} bytes`);
+  for (const file of written)
+    console.log(`  ${relative(process.cwd(), file) || file}  ${statSync(file).size} bytes`);
 }
 
 main().catch((e) => {
   console.error(`\ndemo failed: ${e.message}`);
-  if (/fetch failed|ECONNREFUSED/.test(String(e.cause?.code ?? e.message))) console.error(`is the stack running? start it with: pnpm start`);
+  if (/fetch failed|ECONNREFUSED/.test(String(e.cause?.code ?? e.message)))
+    console.error(`is the stack running? start it with: pnpm start`);
   process.exit(1);
 });

@@ -64,9 +64,12 @@ function findRedis() {
   if (bin) return bin;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && which('apt-get')) {
-    console.log('redis-server is missing; installing Debian\'s redis-server package...');
+    console.log("redis-server is missing; installing Debian's redis-server package...");
     spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-    const r = spawnSync('apt-get', ['install', '-y', 'redis-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const r = spawnSync('apt-get', ['install', '-y', 'redis-server'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (r.status === 0) bin = which('redis-server');
   }
   return bin;
@@ -87,7 +90,26 @@ async function startRedis() {
   const port = await freePort();
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(
+    bin,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   children.push(child);
   for (let i = 0; i < 100; i++) {
     if (await redisAnswers(port)) return `redis://127.0.0.1:${port}`;
@@ -130,7 +152,10 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function main() {
-  if (!existsSync(entry)) return fail(`${entry} is missing: build first (pnpm --filter @aoai-media/service... build), or use pnpm start from the repository root.`);
+  if (!existsSync(entry))
+    return fail(
+      `${entry} is missing: build first (pnpm --filter @aoai-media/service... build), or use pnpm start from the repository root.`,
+    );
   const env = { ...process.env };
   const keys = devKeys();
   if (!env.AZURE_OPENAI_ENDPOINT) {
@@ -138,7 +163,9 @@ async function main() {
     emulator = await startEmulator({ port: Number(env.EMULATOR_PORT ?? 0) });
     env.AZURE_OPENAI_ENDPOINT = emulator.url;
     env.AZURE_OPENAI_API_KEY = emulator.apiKey;
-    console.log(`emulator          ${emulator.url} (Azure OpenAI stand-in; set AZURE_OPENAI_ENDPOINT to use Azure)`);
+    console.log(
+      `emulator          ${emulator.url} (Azure OpenAI stand-in; set AZURE_OPENAI_ENDPOINT to use Azure)`,
+    );
   }
   if (!env.REDIS_URL) {
     const url = await startRedis();

@@ -13,7 +13,10 @@ import { setupDocs } from './docs/openapi.js';
  * Build the application (not yet listening). Bodies are read by the handlers themselves so size
  * limits hold before anything is buffered; every error leaves in Azure's shape.
  */
-export async function createApp(config: ServiceConfig, log: Log = createLogger(config.logLevel)): Promise<NestExpressApplication> {
+export async function createApp(
+  config: ServiceConfig,
+  log: Log = createLogger(config.logLevel),
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), {
     bodyParser: false,
     logger: new NestPinoLogger(log),

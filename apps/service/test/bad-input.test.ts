@@ -20,9 +20,18 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { path: '/openai/v1/images/generations', valid: { model: 'gpt-image-1', prompt: 'a cat', size: '1024x1024', n: 1, quality: 'low' } },
-  { path: '/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21', valid: { prompt: 'a cat', size: '1024x1024', style: 'vivid' } },
-  { path: '/openai/v1/video/generations/jobs', valid: { model: 'sora', prompt: 'a cat', width: 480, height: 480, n_seconds: 2, n_variants: 1 } },
+  {
+    path: '/openai/v1/images/generations',
+    valid: { model: 'gpt-image-1', prompt: 'a cat', size: '1024x1024', n: 1, quality: 'low' },
+  },
+  {
+    path: '/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21',
+    valid: { prompt: 'a cat', size: '1024x1024', style: 'vivid' },
+  },
+  {
+    path: '/openai/v1/video/generations/jobs',
+    valid: { model: 'sora', prompt: 'a cat', width: 480, height: 480, n_seconds: 2, n_variants: 1 },
+  },
   { path: '/openai/v1/videos', valid: { model: 'sora-2', prompt: 'a cat', seconds: '4', size: '720x1280' } },
   { path: '/openai/v1/videos/video_nope/remix', valid: { prompt: 'a cat' } },
 ];
@@ -41,19 +50,71 @@ const badValue = fc.oneof(
 
 const corrupted = fc.oneof(
   // One known field gets a value of the wrong kind.
-  fc.record({ kind: fc.constant('field' as const), route: fc.nat(ROUTES.length - 1), pick: fc.nat(), value: badValue }),
+  fc.record({
+    kind: fc.constant('field' as const),
+    route: fc.nat(ROUTES.length - 1),
+    pick: fc.nat(),
+    value: badValue,
+  }),
   // A field Azure does not know.
-  fc.record({ kind: fc.constant('unknown' as const), route: fc.nat(ROUTES.length - 1), name: fc.string({ minLength: 1, maxLength: 12 }).map((s) => `x_${s}`), value: fc.jsonValue() }),
+  fc.record({
+    kind: fc.constant('unknown' as const),
+    route: fc.nat(ROUTES.length - 1),
+    name: fc.string({ minLength: 1, maxLength: 12 }).map((s) => `x_${s}`),
+    value: fc.jsonValue(),
+  }),
   // A required field missing.
   fc.record({ kind: fc.constant('missing' as const), route: fc.nat(ROUTES.length - 1), pick: fc.nat() }),
   // Bodies that are not JSON objects.
-  fc.record({ kind: fc.constant('raw' as const), route: fc.nat(ROUTES.length - 1), body: fc.oneof(fc.string({ maxLength: 40 }).map((s) => `{${s}`), fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => JSON.stringify(v))) }),
+  fc.record({
+    kind: fc.constant('raw' as const),
+    route: fc.nat(ROUTES.length - 1),
+    body: fc.oneof(
+      fc.string({ maxLength: 40 }).map((s) => `{${s}`),
+      fc
+        .jsonValue()
+        .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+        .map((v) => JSON.stringify(v)),
+    ),
+  }),
   // Wrong or broken content types.
-  fc.record({ kind: fc.constant('type' as const), route: fc.nat(ROUTES.length - 1), type: fc.constantFrom('text/plain', 'multipart/form-data', 'multipart/form-data; boundary=zz', 'application/x-www-form-urlencoded', ''), body: fc.string({ maxLength: 60 }) }),
+  fc.record({
+    kind: fc.constant('type' as const),
+    route: fc.nat(ROUTES.length - 1),
+    type: fc.constantFrom(
+      'text/plain',
+      'multipart/form-data',
+      'multipart/form-data; boundary=zz',
+      'application/x-www-form-urlencoded',
+      '',
+    ),
+    body: fc.string({ maxLength: 60 }),
+  }),
   // Paths and methods that do not exist, or ids that are not ours.
-  fc.record({ kind: fc.constant('path' as const), method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH'), path: fc.oneof(fc.webPath(), fc.string({ maxLength: 20 }).map((s) => `/openai/v1/video/generations/${encodeURIComponent(s)}/content/video`), fc.constantFrom('/openai/v1/videos/%zz', '/openai/v1/video/generations/jobs/task_nope', '/openai/deployments//images/generations')) }),
+  fc.record({
+    kind: fc.constant('path' as const),
+    method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH'),
+    path: fc.oneof(
+      fc.webPath(),
+      fc
+        .string({ maxLength: 20 })
+        .map((s) => `/openai/v1/video/generations/${encodeURIComponent(s)}/content/video`),
+      fc.constantFrom(
+        '/openai/v1/videos/%zz',
+        '/openai/v1/video/generations/jobs/task_nope',
+        '/openai/deployments//images/generations',
+      ),
+    ),
+  }),
   // No key, or a wrong one.
-  fc.record({ kind: fc.constant('key' as const), route: fc.nat(ROUTES.length - 1), key: fc.oneof(fc.constant(''), fc.string({ minLength: 1, maxLength: 30 }).filter((k) => /^[\x21-\x7e]+$/.test(k))) }),
+  fc.record({
+    kind: fc.constant('key' as const),
+    route: fc.nat(ROUTES.length - 1),
+    key: fc.oneof(
+      fc.constant(''),
+      fc.string({ minLength: 1, maxLength: 30 }).filter((k) => /^[\x21-\x7e]+$/.test(k)),
+    ),
+  }),
 );
 
 const REQUIRED: Record<string, string[]> = {
@@ -66,9 +127,20 @@ const REQUIRED: Record<string, string[]> = {
 
 type Corruption = typeof corrupted extends fc.Arbitrary<infer T> ? T : never;
 
-function build(c: Corruption): { method: string; path: string; headers: Record<string, string>; body?: string } {
+function build(c: Corruption): {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+} {
   const headers: Record<string, string> = { 'api-key': KEYS.acme, 'content-type': 'application/json' };
-  if (c.kind === 'path') return { method: c.method, path: c.path.startsWith('/') ? c.path : `/${c.path}`, headers, ...(c.method === 'GET' ? {} : { body: '{}' }) };
+  if (c.kind === 'path')
+    return {
+      method: c.method,
+      path: c.path.startsWith('/') ? c.path : `/${c.path}`,
+      headers,
+      ...(c.method === 'GET' ? {} : { body: '{}' }),
+    };
   const route = ROUTES[c.route]!;
   const body: Record<string, unknown> = { ...route.valid };
   switch (c.kind) {
@@ -89,7 +161,12 @@ function build(c: Corruption): { method: string; path: string; headers: Record<s
     case 'raw':
       return { method: 'POST', path: route.path, headers, body: c.body };
     case 'type':
-      return { method: 'POST', path: route.path, headers: { ...headers, 'content-type': c.type }, body: c.body };
+      return {
+        method: 'POST',
+        path: route.path,
+        headers: { ...headers, 'content-type': c.type },
+        body: c.body,
+      };
     case 'key': {
       const h: Record<string, string> = { 'content-type': 'application/json' };
       if (c.key) h['api-key'] = c.key;
@@ -106,11 +183,21 @@ describe('malformed requests', () => {
     await fc.assert(
       fc.asyncProperty(corrupted, async (c) => {
         const r = build(c);
-        const res = await fetch(`${stack.url}${r.path}`, { method: r.method, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) });
+        const res = await fetch(`${stack.url}${r.path}`, {
+          method: r.method,
+          headers: r.headers,
+          ...(r.body !== undefined ? { body: r.body } : {}),
+        });
         const text = await res.text();
         count++;
-        expect(res.status, `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
-        expect(res.status, `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${text.slice(0, 300)}`).toBeLessThan(500);
+        expect(
+          res.status,
+          `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${text.slice(0, 300)}`,
+        ).toBeGreaterThanOrEqual(400);
+        expect(
+          res.status,
+          `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${text.slice(0, 300)}`,
+        ).toBeLessThan(500);
         expect(azureError(JSON.parse(text)), text).toBeTruthy();
       }),
       { numRuns: 2500, seed: 20260101 },

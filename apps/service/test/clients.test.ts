@@ -16,7 +16,12 @@ afterAll(async () => {
 describe('official openai package', () => {
   it('OpenAI with baseURL generates and edits images', async () => {
     const openai = new OpenAI({ apiKey: KEYS.acme, baseURL: `${stack.url}/openai/v1`, maxRetries: 0 });
-    const gen = await openai.images.generate({ model: 'gpt-image-1', prompt: 'a green kite', size: '1024x1024', quality: 'low' });
+    const gen = await openai.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a green kite',
+      size: '1024x1024',
+      quality: 'low',
+    });
     expect(gen.data?.[0]?.b64_json?.length).toBeGreaterThan(100);
     const png = Buffer.from(gen.data![0]!.b64_json!, 'base64');
     const edit = await openai.images.edit({
@@ -29,11 +34,25 @@ describe('official openai package', () => {
   });
 
   it('AzureOpenAI (deployment paths, api-key header) generates and edits', async () => {
-    const azure = new AzureOpenAI({ endpoint: stack.url, apiKey: KEYS.globex, apiVersion: '2025-04-01-preview', deployment: 'gpt-image-1', maxRetries: 0 });
-    const gen = await azure.images.generate({ model: 'gpt-image-1', prompt: 'a quiet harbour', quality: 'low' });
+    const azure = new AzureOpenAI({
+      endpoint: stack.url,
+      apiKey: KEYS.globex,
+      apiVersion: '2025-04-01-preview',
+      deployment: 'gpt-image-1',
+      maxRetries: 0,
+    });
+    const gen = await azure.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a quiet harbour',
+      quality: 'low',
+    });
     const png = Buffer.from(gen.data![0]!.b64_json!, 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    const edit = await azure.images.edit({ model: 'gpt-image-1', prompt: 'add boats', image: await toFile(png, 'h.png', { type: 'image/png' }) });
+    const edit = await azure.images.edit({
+      model: 'gpt-image-1',
+      prompt: 'add boats',
+      image: await toFile(png, 'h.png', { type: 'image/png' }),
+    });
     expect(edit.data).toHaveLength(1);
   });
 
@@ -46,8 +65,16 @@ describe('official openai package', () => {
 
   it('OpenAI remixes a Sora 2 video through the service', async () => {
     const openai = new OpenAI({ apiKey: KEYS.acme, baseURL: `${stack.url}/openai/v1`, maxRetries: 0 });
-    const source: any = await (await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'a red door', seconds: '4', size: '720x1280' })).json();
-    for (let i = 0; i < 200 && (await openai.videos.retrieve(source.id)).status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
+    const source: any = await (
+      await json(stack, '/openai/v1/videos', {
+        model: 'sora-2',
+        prompt: 'a red door',
+        seconds: '4',
+        size: '720x1280',
+      })
+    ).json();
+    for (let i = 0; i < 200 && (await openai.videos.retrieve(source.id)).status !== 'completed'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     const remix = await openai.videos.remix(source.id, { prompt: 'a blue door' });
     expect(remix.remixed_from_video_id).toBe(source.id);
     expect(remix.status).toBe('queued');
@@ -55,24 +82,45 @@ describe('official openai package', () => {
 });
 
 describe('core client through the service', () => {
-  const client = () => new AzureOpenAIMedia({ endpoint: stack.url, auth: { apiKey: KEYS.acme }, maxRetries: 0 });
+  const client = () =>
+    new AzureOpenAIMedia({ endpoint: stack.url, auth: { apiKey: KEYS.acme }, maxRetries: 0 });
 
   it('transcribes and translates audio on deployment paths', async () => {
     const c = client();
-    const t = await c.audio.transcribe({ model: 'whisper', file: { data: sampleWav(1), filename: 'tone.wav', contentType: 'audio/wav' }, response_format: 'verbose_json' });
+    const t = await c.audio.transcribe({
+      model: 'whisper',
+      file: { data: sampleWav(1), filename: 'tone.wav', contentType: 'audio/wav' },
+      response_format: 'verbose_json',
+    });
     expect(typeof t.text).toBe('string');
     expect(t.format).toBe('verbose_json');
-    const srt = await c.audio.transcribe({ model: 'whisper', file: { data: sampleWav(1), filename: 'tone.wav' }, response_format: 'srt' });
+    const srt = await c.audio.transcribe({
+      model: 'whisper',
+      file: { data: sampleWav(1), filename: 'tone.wav' },
+      response_format: 'srt',
+    });
     expect(srt.text).toMatch(/-->/);
-    const tr = await c.audio.translate({ model: 'whisper', file: { data: sampleWav(1), filename: 'tone.wav' } });
+    const tr = await c.audio.translate({
+      model: 'whisper',
+      file: { data: sampleWav(1), filename: 'tone.wav' },
+    });
     expect(typeof tr.text).toBe('string');
   });
 
   it('runs Sora video jobs: create, wait with progress, generation, content stream, HEAD, thumbnail, list, delete', async () => {
     const c = client();
-    const created = await c.videos.jobs.create({ model: 'sora', prompt: 'a kite over dunes', width: 480, height: 480, n_seconds: 1 });
+    const created = await c.videos.jobs.create({
+      model: 'sora',
+      prompt: 'a kite over dunes',
+      width: 480,
+      height: 480,
+      n_seconds: 1,
+    });
     const seen: string[] = [];
-    const done = await c.videos.jobs.wait(created.id, { pollIntervalMs: 50, onProgress: (j) => void seen.push(j.status) });
+    const done = await c.videos.jobs.wait(created.id, {
+      pollIntervalMs: 50,
+      onProgress: (j) => void seen.push(j.status),
+    });
     expect(done.status).toBe('succeeded');
     expect(seen.length).toBeGreaterThan(0);
     const gen = await c.videos.generations.get(done.generations[0]!.id);
@@ -93,10 +141,19 @@ describe('core client through the service', () => {
 
   it('creates a Sora job with media (multipart, inpaint item) that the worker sends on', async () => {
     const c = client();
-    const image = await c.images.generate({ model: 'gpt-image-1', prompt: 'a first frame', size: '1024x1024', quality: 'low' });
+    const image = await c.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a first frame',
+      size: '1024x1024',
+      quality: 'low',
+    });
     const png = image.images[0]!.bytes!;
     const created = await c.videos.jobs.createWithMedia({
-      model: 'sora', prompt: 'bring it to life', width: 480, height: 480, n_seconds: 1,
+      model: 'sora',
+      prompt: 'bring it to life',
+      width: 480,
+      height: 480,
+      n_seconds: 1,
       files: [{ data: png, filename: 'first.png', contentType: 'image/png' }],
       inpaint_items: [{ frame_index: 0, type: 'image', file_name: 'first.png' }],
     } as never);
@@ -118,7 +175,12 @@ describe('core client through the service', () => {
 
   it('runs Sora 2 videos (multipart create) through the queue and downloads every variant', async () => {
     const c = client();
-    const created = await c.videos.create({ model: 'sora-2', prompt: 'a paper plane', seconds: '4', size: '1280x720' });
+    const created = await c.videos.create({
+      model: 'sora-2',
+      prompt: 'a paper plane',
+      seconds: '4',
+      size: '1280x720',
+    });
     const done = await c.videos.wait(created.id, { pollIntervalMs: 50 });
     expect(done.status).toBe('completed');
     for (const variant of ['video', 'thumbnail', 'spritesheet'] as const) {
@@ -132,33 +194,60 @@ describe('core client through the service', () => {
     const c = client();
     const png = samplePng(1280, 720);
     const created = await c.videos.create({
-      model: 'sora-2', prompt: 'a lighthouse wakes up', seconds: '4', size: '1280x720',
+      model: 'sora-2',
+      prompt: 'a lighthouse wakes up',
+      seconds: '4',
+      size: '1280x720',
       input_reference: { data: png, filename: 'lighthouse.png', contentType: 'image/png' },
     });
     expect(created).toMatchObject({ object: 'video', status: 'queued', size: '1280x720', seconds: '4' });
     const done = await c.videos.wait(created.id, { pollIntervalMs: 50 });
     expect(done.status).toBe('completed');
-    const sent = stack.emu.admin.requests({ operation: 'videos.create' }).find((r) => r.status === 200 && r.files?.[0]?.filename === 'lighthouse.png');
-    expect(sent?.files?.[0]).toMatchObject({ field: 'input_reference', contentType: 'image/png', size: png.length });
+    const sent = stack.emu.admin
+      .requests({ operation: 'videos.create' })
+      .find((r) => r.status === 200 && r.files?.[0]?.filename === 'lighthouse.png');
+    expect(sent?.files?.[0]).toMatchObject({
+      field: 'input_reference',
+      contentType: 'image/png',
+      size: png.length,
+    });
 
     const remix = await c.videos.remix(created.id, { prompt: 'the lighthouse in a storm' });
     expect(remix.id).not.toBe(created.id);
     expect(remix.remixed_from_video_id).toBe(created.id);
     const remixed = await c.videos.wait(remix.id, { pollIntervalMs: 50 });
-    expect(remixed).toMatchObject({ status: 'completed', prompt: 'the lighthouse in a storm', size: '1280x720', remixed_from_video_id: created.id });
+    expect(remixed).toMatchObject({
+      status: 'completed',
+      prompt: 'the lighthouse in a storm',
+      size: '1280x720',
+      remixed_from_video_id: created.id,
+    });
     const d = await c.videos.content(remix.id);
     const bytes = Buffer.from(await new Response(d.stream).arrayBuffer());
     expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
     expect(bytes.length).toBe(d.contentLength);
 
     // A reference of the wrong size is refused by the service (the client's own checks pass it).
-    const wrong = await c.videos.create({ model: 'sora-2', prompt: 'x', size: '1280x720', input_reference: { data: samplePng(720, 1280), contentType: 'image/png' } }).catch((e) => e);
+    const wrong = await c.videos
+      .create({
+        model: 'sora-2',
+        prompt: 'x',
+        size: '1280x720',
+        input_reference: { data: samplePng(720, 1280), contentType: 'image/png' },
+      })
+      .catch((e) => e);
     expect(wrong).toMatchObject({ status: 400, param: 'input_reference' });
   });
 
   it('streams partial images through the Responses image tool', async () => {
     const events: string[] = [];
-    for await (const event of client().images.stream({ model: 'gpt-image-1', prompt: 'a comet', partial_images: 2, size: '1024x1024', quality: 'low' })) {
+    for await (const event of client().images.stream({
+      model: 'gpt-image-1',
+      prompt: 'a comet',
+      partial_images: 2,
+      size: '1024x1024',
+      quality: 'low',
+    })) {
       events.push(event.type);
       if (event.type === 'completed') expect(event.image.bytes?.length).toBeGreaterThan(100);
     }
@@ -167,10 +256,17 @@ describe('core client through the service', () => {
   });
 
   it('relays the event stream as it arrives (server-sent events)', async () => {
-    const res = await json(stack, '/openai/v1/responses', {
-      model: 'gpt-4o', input: 'draw a comet', stream: true,
-      tools: [{ type: 'image_generation', partial_images: 1, quality: 'low' }],
-    }, { headers: { 'x-ms-oai-image-generation-deployment': 'gpt-image-1' } });
+    const res = await json(
+      stack,
+      '/openai/v1/responses',
+      {
+        model: 'gpt-4o',
+        input: 'draw a comet',
+        stream: true,
+        tools: [{ type: 'image_generation', partial_images: 1, quality: 'low' }],
+      },
+      { headers: { 'x-ms-oai-image-generation-deployment': 'gpt-image-1' } },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await res.text();
@@ -179,9 +275,17 @@ describe('core client through the service', () => {
   });
 
   it('refuses a bad image tool setting before streaming', async () => {
-    const res = await json(stack, '/openai/v1/responses', {
-      model: 'gpt-4o', input: 'x', stream: true, tools: [{ type: 'image_generation', partial_images: 9, size: '3x3' }],
-    }, { headers: { 'x-ms-oai-image-generation-deployment': 'gpt-image-1' } });
+    const res = await json(
+      stack,
+      '/openai/v1/responses',
+      {
+        model: 'gpt-4o',
+        input: 'x',
+        stream: true,
+        tools: [{ type: 'image_generation', partial_images: 9, size: '3x3' }],
+      },
+      { headers: { 'x-ms-oai-image-generation-deployment': 'gpt-image-1' } },
+    );
     expect(res.status).toBe(400);
     const body: any = await res.json();
     const params = body.error.details.map((d: any) => d.param);
@@ -192,8 +296,11 @@ describe('core client through the service', () => {
   it('refuses audio that is not audio, naming file', async () => {
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('hello')], { type: 'text/plain' }), 'notes.txt');
-    const res = await call(stack, '/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21', { method: 'POST', body: form });
+    const res = await call(stack, '/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21', {
+      method: 'POST',
+      body: form,
+    });
     expect(res.status).toBe(400);
-    expect((await res.json() as any).error.param).toBe('file');
+    expect(((await res.json()) as any).error.param).toBe('file');
   });
 });

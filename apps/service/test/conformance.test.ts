@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, json, startStack, until, type Stack } from './support/stack.js';
 
-const specFile = fileURLToPath(new URL('../../../../shared/azure-openai-spec/v1-preview.json', import.meta.url));
+const specFile = fileURLToPath(
+  new URL('../../../../shared/azure-openai-spec/v1-preview.json', import.meta.url),
+);
 const present = existsSync(specFile);
 
 describe.skipIf(!present)(`shapes against Azure's v1 spec (needs ${specFile})`, () => {
@@ -33,7 +35,15 @@ describe.skipIf(!present)(`shapes against Azure's v1 spec (needs ${specFile})`, 
   }
 
   it('job, generation, list and error objects', async () => {
-    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'spec check', width: 854, height: 480, n_seconds: 1 })).json();
+    const created: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'spec check',
+        width: 854,
+        height: 480,
+        n_seconds: 1,
+      })
+    ).json();
     conforms(created, 'VideoGenerationJob');
     const job: any = await until('job', async () => {
       const j: any = await (await call(stack, `/openai/v1/video/generations/jobs/${created.id}`)).json();
@@ -41,11 +51,21 @@ describe.skipIf(!present)(`shapes against Azure's v1 spec (needs ${specFile})`, 
     });
     conforms(job, 'VideoGenerationJob');
     conforms(job.generations[0], 'VideoGeneration');
-    conforms(await (await call(stack, `/openai/v1/video/generations/${job.generations[0].id}`)).json(), 'VideoGeneration');
+    conforms(
+      await (await call(stack, `/openai/v1/video/generations/${job.generations[0].id}`)).json(),
+      'VideoGeneration',
+    );
     const list: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=5')).json();
     conforms(list, 'VideoGenerationJobList');
     list.data.forEach((j: any) => conforms(j, 'VideoGenerationJob'));
-    const bad: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 3, height: 480 })).json();
+    const bad: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'x',
+        width: 3,
+        height: 480,
+      })
+    ).json();
     const errorProps = Object.keys(schemas.AzureOpenAIVideoGenerationErrorResponse.properties);
     for (const key of Object.keys(bad)) expect([...errorProps, 'details']).toContain(key);
     expect(bad.param).toBe('width');

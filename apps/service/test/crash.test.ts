@@ -18,7 +18,10 @@ afterEach(async () => {
 });
 
 async function setUp() {
-  const emu: Emulator = await startEmulator({ port: 0, videoTimings: { preprocessing: 1500, queued: 1000, running: 2500, processing: 1000 } });
+  const emu: Emulator = await startEmulator({
+    port: 0,
+    videoTimings: { preprocessing: 1500, queued: 1000, running: 2500, processing: 1000 },
+  });
   cleanups.push(() => emu.close());
   const redis: TestRedis = await startRedis({ persist: true });
   cleanups.push(async () => {
@@ -27,7 +30,12 @@ async function setUp() {
   });
   const storage = mkdtempSync(join(tmpdir(), 'aoai-crash-'));
   cleanups.push(async () => rmSync(storage, { recursive: true, force: true }));
-  const env = serviceEnv(emu, redis.url, storage, { VIDEO_MAX_RUNNING: String(JOBS), VIDEO_POLL_INITIAL_MS: '200', VIDEO_POLL_MAX_MS: '400', LOG_LEVEL: 'warn' });
+  const env = serviceEnv(emu, redis.url, storage, {
+    VIDEO_MAX_RUNNING: String(JOBS),
+    VIDEO_POLL_INITIAL_MS: '200',
+    VIDEO_POLL_MAX_MS: '400',
+    LOG_LEVEL: 'warn',
+  });
   return { emu, redis, env };
 }
 
@@ -40,7 +48,13 @@ async function run(env: Record<string, string>): Promise<ServiceProcess> {
 async function submit(svc: ServiceProcess): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < JOBS; i++) {
-    const res = await json(svc, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `crash test ${i}`, width: 480, height: 480, n_seconds: 1 });
+    const res = await json(svc, '/openai/v1/video/generations/jobs', {
+      model: 'sora',
+      prompt: `crash test ${i}`,
+      width: 480,
+      height: 480,
+      n_seconds: 1,
+    });
     expect(res.status).toBe(200);
     ids.push(((await res.json()) as any).id);
   }
@@ -49,35 +63,45 @@ async function submit(svc: ServiceProcess): Promise<string[]> {
 
 /** Every job has its upstream id recorded in its Bull job: the moment to pull the plug. */
 async function allRecorded(svc: ServiceProcess, ids: string[]): Promise<void> {
-  await until('upstream ids recorded', async () => {
-    for (const id of ids) {
-      const info: any = await (await call(svc, `/admin/jobs/${id}`, { key: KEYS.admin })).json();
-      if (!info.queue?.data?.upstreamId) return false;
-    }
-    return true;
-  }, { tries: 300, everyMs: 100 });
+  await until(
+    'upstream ids recorded',
+    async () => {
+      for (const id of ids) {
+        const info: any = await (await call(svc, `/admin/jobs/${id}`, { key: KEYS.admin })).json();
+        if (!info.queue?.data?.upstreamId) return false;
+      }
+      return true;
+    },
+    { tries: 300, everyMs: 100 },
+  );
 }
 
 async function allSucceeded(svc: ServiceProcess, ids: string[]): Promise<any[]> {
-  return until('every job succeeded', async () => {
-    const jobs: any[] = [];
-    for (const id of ids) {
-      const res = await call(svc, `/openai/v1/video/generations/jobs/${id}`);
-      if (res.status !== 200) return false;
-      const job: any = await res.json();
-      if (job.status === 'failed') throw new Error(`job ${id} failed: ${job.failure_reason}`);
-      if (job.status !== 'succeeded') return false;
-      jobs.push(job);
-    }
-    return jobs;
-  }, { tries: 600, everyMs: 200 });
+  return until(
+    'every job succeeded',
+    async () => {
+      const jobs: any[] = [];
+      for (const id of ids) {
+        const res = await call(svc, `/openai/v1/video/generations/jobs/${id}`);
+        if (res.status !== 200) return false;
+        const job: any = await res.json();
+        if (job.status === 'failed') throw new Error(`job ${id} failed: ${job.failure_reason}`);
+        if (job.status !== 'succeeded') return false;
+        jobs.push(job);
+      }
+      return jobs;
+    },
+    { tries: 600, everyMs: 200 },
+  );
 }
 
 async function everyFileThere(svc: ServiceProcess, jobs: any[]): Promise<void> {
   for (const job of jobs) {
     expect(job.generations).toHaveLength(1);
     for (const path of ['content/video', 'content/video?quality=low', 'content/thumbnail']) {
-      const res = await call(svc, `/openai/v1/video/generations/${job.generations[0].id}/${path}`, { method: 'HEAD' });
+      const res = await call(svc, `/openai/v1/video/generations/${job.generations[0].id}/${path}`, {
+        method: 'HEAD',
+      });
       expect(res.status, `${job.id} ${path}`).toBe(200);
       expect(Number(res.headers.get('content-length'))).toBeGreaterThan(100);
     }

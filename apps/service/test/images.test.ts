@@ -13,7 +13,12 @@ const PNG_SIG = [0x89, 0x50, 0x4e, 0x47];
 
 describe('images', () => {
   it('generates on /openai/v1 with model naming the deployment', async () => {
-    const res = await json(stack, '/openai/v1/images/generations', { model: 'gpt-image-1', prompt: 'a red fox', size: '1024x1024', n: 2 });
+    const res = await json(stack, '/openai/v1/images/generations', {
+      model: 'gpt-image-1',
+      prompt: 'a red fox',
+      size: '1024x1024',
+      n: 2,
+    });
     expect(res.status).toBe(200);
     const body: any = await res.json();
     expect(body.data).toHaveLength(2);
@@ -23,7 +28,11 @@ describe('images', () => {
   });
 
   it('generates on the deployment path with api-version', async () => {
-    const res = await json(stack, '/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21', { prompt: 'a lighthouse', size: '1792x1024', response_format: 'b64_json' });
+    const res = await json(stack, '/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21', {
+      prompt: 'a lighthouse',
+      size: '1792x1024',
+      response_format: 'b64_json',
+    });
     expect(res.status).toBe(200);
     const body: any = await res.json();
     expect(body.data).toHaveLength(1);
@@ -31,7 +40,11 @@ describe('images', () => {
 
   it('refuses a size the model does not offer, naming the field, before calling Azure', async () => {
     const before = stack.emu.admin.counters().requests;
-    const res = await json(stack, '/openai/v1/images/generations', { model: 'dall-e-3', prompt: 'x', size: '512x512' });
+    const res = await json(stack, '/openai/v1/images/generations', {
+      model: 'dall-e-3',
+      prompt: 'x',
+      size: '512x512',
+    });
     expect(res.status).toBe(400);
     const err = azureError(await res.json());
     expect(err?.param).toBe('size');
@@ -40,15 +53,29 @@ describe('images', () => {
   });
 
   it('passes the request id through to the caller and to Azure', async () => {
-    const res = await json(stack, '/openai/v1/images/generations', { model: 'gpt-image-1-mini', prompt: 'a cat', quality: 'low' }, { headers: { 'x-request-id': 'trace-abc-123' } });
+    const res = await json(
+      stack,
+      '/openai/v1/images/generations',
+      { model: 'gpt-image-1-mini', prompt: 'a cat', quality: 'low' },
+      { headers: { 'x-request-id': 'trace-abc-123' } },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
   });
 
   it('edits with a mask (multipart), v1 and deployment paths', async () => {
-    const gen: any = await (await json(stack, '/openai/v1/images/generations', { model: 'gpt-image-1', prompt: 'a room', size: '1024x1024' })).json();
+    const gen: any = await (
+      await json(stack, '/openai/v1/images/generations', {
+        model: 'gpt-image-1',
+        prompt: 'a room',
+        size: '1024x1024',
+      })
+    ).json();
     const png = Buffer.from(gen.data[0].b64_json, 'base64');
-    for (const path of ['/openai/v1/images/edits', '/openai/deployments/gpt-image-1/images/edits?api-version=2025-04-01-preview']) {
+    for (const path of [
+      '/openai/v1/images/edits',
+      '/openai/deployments/gpt-image-1/images/edits?api-version=2025-04-01-preview',
+    ]) {
       const form = new FormData();
       if (path.includes('/v1/')) form.append('model', 'gpt-image-1');
       form.append('prompt', 'add a window');
@@ -74,7 +101,11 @@ describe('images', () => {
 
   it('answers 413 for a body over the limit, without reading it', async () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 0x61);
-    const res = await call(stack, '/openai/v1/images/generations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await call(stack, '/openai/v1/images/generations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(azureError(await res.json())?.code).toBe('payload_too_large');
   });

@@ -6,7 +6,10 @@ import { checkCallbackUrl, guardedLookup, refuseAddress } from '../src/webhooks/
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { VIDEO_MAX_RUNNING_PER_DEPLOYMENT: 'sora=2', LOG_LEVEL: 'info' }, emulator: { timeScale: 4 } });
+  stack = await startStack({
+    env: { VIDEO_MAX_RUNNING_PER_DEPLOYMENT: 'sora=2', LOG_LEVEL: 'info' },
+    emulator: { timeScale: 4 },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -46,7 +49,9 @@ describe('admin', () => {
     const board = await call(stack, '/admin/queues', { key: KEYS.admin });
     expect(board.status).toBe(200);
     expect(await board.text()).toMatch(/<html/i);
-    const basic = await fetch(`${stack.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${KEYS.admin}`).toString('base64')}` } });
+    const basic = await fetch(`${stack.url}/admin/queues`, {
+      headers: { authorization: `Basic ${Buffer.from(`ops:${KEYS.admin}`).toString('base64')}` },
+    });
     expect(basic.status).toBe(200);
     expect((await call(stack, '/admin/stats', { key: KEYS.acme })).status).toBe(401);
     expect((await call(stack, '/admin/stats', { key: KEYS.admin })).status).toBe(200);
@@ -57,14 +62,26 @@ describe('per-deployment cap', () => {
   it('never runs more than the configured upstream jobs at once; the rest wait and then succeed', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const r: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `capped ${i}`, width: 480, height: 480, n_seconds: 1 })).json();
+      const r: any = await (
+        await json(stack, '/openai/v1/video/generations/jobs', {
+          model: 'sora',
+          prompt: `capped ${i}`,
+          width: 480,
+          height: 480,
+          n_seconds: 1,
+        })
+      ).json();
       ids.push(r.id);
     }
     for (const id of ids) {
-      await until(`job ${id}`, async () => {
-        const j: any = await (await call(stack, `/openai/v1/video/generations/jobs/${id}`)).json();
-        return j.status === 'succeeded' ? j : undefined;
-      }, { tries: 600 });
+      await until(
+        `job ${id}`,
+        async () => {
+          const j: any = await (await call(stack, `/openai/v1/video/generations/jobs/${id}`)).json();
+          return j.status === 'succeeded' ? j : undefined;
+        },
+        { tries: 600 },
+      );
     }
     const peak = stack.emu.admin.counters().peakRunningVideoJobs.sora ?? 0;
     expect(peak).toBeLessThanOrEqual(2);
@@ -75,12 +92,25 @@ describe('per-deployment cap', () => {
 
 describe('logs', () => {
   it('are JSON with request ids, and never hold keys or base64 media', async () => {
-    await json(stack, '/openai/v1/images/generations', { model: 'gpt-image-1', prompt: 'log me', quality: 'low' }, { headers: { 'x-request-id': 'log-check-1' } });
-    await call(stack, '/openai/v1/images/generations', { method: 'POST', key: 'a-wrong-key-that-must-not-be-logged' });
-    const lines = stack.logs.join('').trim().split('\n').map((l) => JSON.parse(l));
+    await json(
+      stack,
+      '/openai/v1/images/generations',
+      { model: 'gpt-image-1', prompt: 'log me', quality: 'low' },
+      { headers: { 'x-request-id': 'log-check-1' } },
+    );
+    await call(stack, '/openai/v1/images/generations', {
+      method: 'POST',
+      key: 'a-wrong-key-that-must-not-be-logged',
+    });
+    const lines = stack.logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.some((l) => l.requestId === 'log-check-1' && l.status === 200)).toBe(true);
     const all = stack.logs.join('');
-    for (const secret of [KEYS.acme, KEYS.admin, 'a-wrong-key-that-must-not-be-logged', stack.emu.apiKey]) expect(all).not.toContain(secret);
+    for (const secret of [KEYS.acme, KEYS.admin, 'a-wrong-key-that-must-not-be-logged', stack.emu.apiKey])
+      expect(all).not.toContain(secret);
     expect(all).not.toMatch(/[A-Za-z0-9+/]{200,}/);
   });
 });
@@ -89,18 +119,36 @@ describe('configuration', () => {
   it('lists every problem at once, naming the variable and never echoing secrets', () => {
     let problem: ConfigProblem | undefined;
     try {
-      loadConfig({ AZURE_OPENAI_ENDPOINT: 'ftp://x', SERVICE_KEYS: 'acme:supersecretkey', PORT: 'eighty', VIDEO_MAX_RUNNING: '0' });
+      loadConfig({
+        AZURE_OPENAI_ENDPOINT: 'ftp://x',
+        SERVICE_KEYS: 'acme:supersecretkey',
+        PORT: 'eighty',
+        VIDEO_MAX_RUNNING: '0',
+      });
     } catch (e) {
       problem = e as ConfigProblem;
     }
     expect(problem).toBeInstanceOf(ConfigProblem);
     const text = problem!.message;
-    for (const name of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'REDIS_URL', 'SERVICE_KEYS', 'PORT', 'VIDEO_MAX_RUNNING']) expect(text).toContain(name);
+    for (const name of [
+      'AZURE_OPENAI_ENDPOINT',
+      'AZURE_OPENAI_API_KEY',
+      'REDIS_URL',
+      'SERVICE_KEYS',
+      'PORT',
+      'VIDEO_MAX_RUNNING',
+    ])
+      expect(text).toContain(name);
     expect(text).not.toContain('supersecretkey');
   });
 
   it('accepts a complete configuration', () => {
-    const c = loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k', REDIS_URL: 'redis://127.0.0.1:6379', SERVICE_KEYS: `a:${sha('x')}` });
+    const c = loadConfig({
+      AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com',
+      AZURE_OPENAI_API_KEY: 'k',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SERVICE_KEYS: `a:${sha('x')}`,
+    });
     expect(c.keys[0]!.tenant).toBe('a');
     expect(c.port).toBe(3000);
   });
@@ -109,7 +157,17 @@ describe('configuration', () => {
 describe('callback targets', () => {
   const strict = { allowLoopback: false, allowPrivate: false };
   it('refuses loopback, private, link-local and mapped addresses unless allowed', () => {
-    for (const a of ['127.0.0.1', '10.0.0.8', '172.20.1.1', '192.168.0.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.8',
+      '172.20.1.1',
+      '192.168.0.1',
+      '169.254.169.254',
+      '::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+      '0.0.0.0',
+    ]) {
       expect(refuseAddress(a, strict), a).toBeTruthy();
     }
     expect(refuseAddress('93.184.216.34', strict)).toBeUndefined();
@@ -122,9 +180,15 @@ describe('callback targets', () => {
 
   it('refuses at connect time a host name that resolves to a refused address', async () => {
     const lookup = guardedLookup(strict);
-    const refused = await new Promise<Error | null>((resolve) => lookup('localhost', { all: false }, (err) => resolve(err)));
+    const refused = await new Promise<Error | null>((resolve) =>
+      lookup('localhost', { all: false }, (err) => resolve(err)),
+    );
     expect(refused?.message).toMatch(/refused/);
-    const allowed = await new Promise<string>((resolve) => guardedLookup({ allowLoopback: true, allowPrivate: false })('localhost', { all: false }, (_e, a) => resolve(String(a))));
+    const allowed = await new Promise<string>((resolve) =>
+      guardedLookup({ allowLoopback: true, allowPrivate: false })('localhost', { all: false }, (_e, a) =>
+        resolve(String(a)),
+      ),
+    );
     expect(allowed).toMatch(/^(127\.|::1)/);
   });
 });

@@ -28,10 +28,18 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const json = (status: number, value: unknown): Handler => (_req, _body, res) => {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-ms-request-id': 'r-1' }).end(text);
-};
+const json =
+  (status: number, value: unknown): Handler =>
+  (_req, _body, res) => {
+    const text = JSON.stringify(value);
+    res
+      .writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'x-ms-request-id': 'r-1',
+      })
+      .end(text);
+  };
 
 describe('upstream transport', () => {
   it('sends JSON bodies and headers, reads a JSON answer whole, and serves it by every body method', async () => {
@@ -41,7 +49,11 @@ describe('upstream transport', () => {
       seen = { method: req.method, headers: req.headers, body: body.toString() };
       json(201, answer)(req, body, res);
     });
-    const res = await f(`${base}/json?api-version=preview`, { method: 'POST', headers: new Headers({ 'api-key': 'k', 'content-type': 'application/json' }), body: '{"prompt":"ü"}' });
+    const res = await f(`${base}/json?api-version=preview`, {
+      method: 'POST',
+      headers: new Headers({ 'api-key': 'k', 'content-type': 'application/json' }),
+      body: '{"prompt":"ü"}',
+    });
     expect(seen.method).toBe('POST');
     expect(seen.body).toBe('{"prompt":"ü"}');
     expect(seen.headers?.['content-length']).toBe(String(Buffer.byteLength('{"prompt":"ü"}')));
@@ -92,7 +104,13 @@ describe('upstream transport', () => {
   it('decodes a compressed answer even though it asked for none', async () => {
     routes.set('/gz', (_req, _body, res) => {
       const body = gzipSync(Buffer.from('{"zipped":true}'));
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          'content-length': body.length,
+        })
+        .end(body);
     });
     const res = await f(`${base}/gz`);
     expect(res.headers.get('content-encoding')).toBeNull();
@@ -100,7 +118,13 @@ describe('upstream transport', () => {
   });
 
   it('answers HEAD and 204 without a body', async () => {
-    routes.set('/empty', (req, _body, res) => res.writeHead(req.method === 'HEAD' ? 200 : 204, { 'content-length': req.method === 'HEAD' ? '1234' : '0' }).end());
+    routes.set('/empty', (req, _body, res) =>
+      res
+        .writeHead(req.method === 'HEAD' ? 200 : 204, {
+          'content-length': req.method === 'HEAD' ? '1234' : '0',
+        })
+        .end(),
+    );
     const head = await f(`${base}/empty`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe('1234');

@@ -16,10 +16,15 @@ describe('local storage', () => {
   const storage = new LocalDirectoryStorage(dir);
 
   it('writes atomically, reads ranges, removes prefixes', async () => {
-    const n = await storage.write('t/job/a.bin', Readable.from([Buffer.from('hello '), Buffer.from('world')]));
+    const n = await storage.write(
+      't/job/a.bin',
+      Readable.from([Buffer.from('hello '), Buffer.from('world')]),
+    );
     expect(n).toBe(11);
     expect((await storage.stat('t/job/a.bin'))?.size).toBe(11);
-    const part = await new Response(Readable.toWeb(storage.read('t/job/a.bin', { start: 6, end: 10 })) as ReadableStream).text();
+    const part = await new Response(
+      Readable.toWeb(storage.read('t/job/a.bin', { start: 6, end: 10 })) as ReadableStream,
+    ).text();
     expect(part).toBe('world');
     await storage.removePrefix('t/job');
     expect(await storage.stat('t/job/a.bin')).toBeUndefined();
@@ -37,7 +42,9 @@ describe('local storage', () => {
   });
 
   it('refuses keys that climb out of the directory', async () => {
-    await expect(storage.write('../evil', Readable.from([Buffer.from('x')]))).rejects.toThrow(/invalid storage key/);
+    await expect(storage.write('../evil', Readable.from([Buffer.from('x')]))).rejects.toThrow(
+      /invalid storage key/,
+    );
     expect(() => storage.read('a/../../b')).toThrow(/invalid storage key/);
   });
 
@@ -71,10 +78,18 @@ describe('webhook signatures', () => {
     const now = 1_800_000_000;
     const sig = sign('secret-0123456789abcdef', now, '{"a":1}');
     expect(sig).toMatch(/^v1=[0-9a-f]{64}$/);
-    expect(verify('secret-0123456789abcdef', { signature: sig, timestamp: String(now) }, '{"a":1}', now + 10)).toEqual({ ok: true });
-    expect(verify('other-secret-0123456789', { signature: sig, timestamp: String(now) }, '{"a":1}', now).ok).toBe(false);
-    expect(verify('secret-0123456789abcdef', { signature: sig, timestamp: String(now) }, '{"a":1}', now + 301).ok).toBe(false);
-    expect(verify('secret-0123456789abcdef', { signature: sig, timestamp: String(now + 1) }, '{"a":1}', now).ok).toBe(false);
+    expect(
+      verify('secret-0123456789abcdef', { signature: sig, timestamp: String(now) }, '{"a":1}', now + 10),
+    ).toEqual({ ok: true });
+    expect(
+      verify('other-secret-0123456789', { signature: sig, timestamp: String(now) }, '{"a":1}', now).ok,
+    ).toBe(false);
+    expect(
+      verify('secret-0123456789abcdef', { signature: sig, timestamp: String(now) }, '{"a":1}', now + 301).ok,
+    ).toBe(false);
+    expect(
+      verify('secret-0123456789abcdef', { signature: sig, timestamp: String(now + 1) }, '{"a":1}', now).ok,
+    ).toBe(false);
   });
 });
 

@@ -1,7 +1,16 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePng } from '@aoai-media/emulator';
-import { KEYS, WEBHOOK_SECRET, azureError, call, json, startStack, until, type Stack } from './support/stack.js';
+import {
+  KEYS,
+  WEBHOOK_SECRET,
+  azureError,
+  call,
+  json,
+  startStack,
+  until,
+  type Stack,
+} from './support/stack.js';
 import { verify, SIGNATURE_HEADER, TIMESTAMP_HEADER, ID_HEADER } from '../src/webhooks/signing.js';
 
 let stack: Stack;
@@ -43,8 +52,14 @@ describe('Sora video jobs', () => {
 
   it('creates at once with the service id, runs, stores every file, calls back signed', async () => {
     const res = await json(stack, '/openai/v1/video/generations/jobs?api-version=preview', {
-      model: 'sora', prompt: 'waves at dusk', width: 480, height: 480, n_seconds: 2, n_variants: 2,
-      callback_url: hookUrl, metadata: { order: '42' },
+      model: 'sora',
+      prompt: 'waves at dusk',
+      width: 480,
+      height: 480,
+      n_seconds: 2,
+      n_variants: 2,
+      callback_url: hookUrl,
+      metadata: { order: '42' },
     });
     expect(res.status).toBe(200);
     const created: any = await res.json();
@@ -61,16 +76,44 @@ describe('Sora video jobs', () => {
     expect(admin.record.upstream_id).toBeTruthy();
     expect(admin.record.upstream_id).not.toBe(created.id);
 
-    const hook = await until('webhook', async () => received.find((r) => JSON.parse(r.body).data?.id === created.id));
-    const ok = verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body);
+    const hook = await until('webhook', async () =>
+      received.find((r) => JSON.parse(r.body).data?.id === created.id),
+    );
+    const ok = verify(
+      WEBHOOK_SECRET,
+      {
+        signature: hook.headers[SIGNATURE_HEADER] as string,
+        timestamp: hook.headers[TIMESTAMP_HEADER] as string,
+      },
+      hook.body,
+    );
     expect(ok).toEqual({ ok: true });
     expect(hook.headers[ID_HEADER]).toBe(`${created.id}.video.job.succeeded`);
     const payload = JSON.parse(hook.body);
     expect(payload.type).toBe('video.job.succeeded');
     expect(payload.data.metadata).toEqual({ order: '42' });
     // A tampered body or an old timestamp does not verify.
-    expect(verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body + ' ').ok).toBe(false);
-    expect(verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body, Math.floor(Date.now() / 1000) + 3600).ok).toBe(false);
+    expect(
+      verify(
+        WEBHOOK_SECRET,
+        {
+          signature: hook.headers[SIGNATURE_HEADER] as string,
+          timestamp: hook.headers[TIMESTAMP_HEADER] as string,
+        },
+        hook.body + ' ',
+      ).ok,
+    ).toBe(false);
+    expect(
+      verify(
+        WEBHOOK_SECRET,
+        {
+          signature: hook.headers[SIGNATURE_HEADER] as string,
+          timestamp: hook.headers[TIMESTAMP_HEADER] as string,
+        },
+        hook.body,
+        Math.floor(Date.now() / 1000) + 3600,
+      ).ok,
+    ).toBe(false);
   });
 
   it('serves content from storage after Azure forgot the job: GET, HEAD, Range, quality, thumbnail', async () => {
@@ -84,25 +127,37 @@ describe('Sora video jobs', () => {
     expect(Number(full.headers.get('content-length'))).toBe(bytes.length);
     expect(full.headers.get('accept-ranges')).toBe('bytes');
 
-    const head = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video?quality=high`, { method: 'HEAD' });
+    const head = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video?quality=high`, {
+      method: 'HEAD',
+    });
     expect(head.status).toBe(200);
     expect(Number(head.headers.get('content-length'))).toBe(bytes.length);
 
-    const part = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, { headers: { range: 'bytes=10-109' } });
+    const part = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, {
+      headers: { range: 'bytes=10-109' },
+    });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 10-109/${bytes.length}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(10, 110))).toBe(true);
 
-    const tail = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, { headers: { range: 'bytes=-16' } });
+    const tail = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, {
+      headers: { range: 'bytes=-16' },
+    });
     expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 16))).toBe(true);
 
-    const beyond = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, { headers: { range: `bytes=${bytes.length + 5}-` } });
+    const beyond = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video`, {
+      headers: { range: `bytes=${bytes.length + 5}-` },
+    });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
 
     const low = await call(stack, `/openai/v1/video/generations/${gen.id}/content/video?quality=low`);
     expect(low.status).toBe(200);
-    expect(Buffer.from(await low.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+    expect(
+      Buffer.from(await low.arrayBuffer())
+        .subarray(4, 8)
+        .toString(),
+    ).toBe('ftyp');
 
     const thumb = await call(stack, `/openai/v1/video/generations/${gen.id}/content/thumbnail`);
     expect(thumb.status).toBe(200);
@@ -130,16 +185,29 @@ describe('Sora video jobs', () => {
       expect(res.status, path).toBe(404);
       expect(azureError(await res.json()), path).toBeTruthy();
     }
-    const del = await call(stack, `/openai/v1/video/generations/jobs/${job.id}`, { method: 'DELETE', key: KEYS.globex });
+    const del = await call(stack, `/openai/v1/video/generations/jobs/${job.id}`, {
+      method: 'DELETE',
+      key: KEYS.globex,
+    });
     expect(del.status).toBe(404);
-    const list: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=50', { key: KEYS.globex })).json();
+    const list: any = await (
+      await call(stack, '/openai/v1/video/generations/jobs?limit=50', { key: KEYS.globex })
+    ).json();
     expect(list.data.map((j: any) => j.id)).not.toContain(job.id);
   });
 
   it('lists with limit and paging, filters statuses', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `clip ${i}`, width: 480, height: 480, n_seconds: 1 })).json();
+      const r: any = await (
+        await json(stack, '/openai/v1/video/generations/jobs', {
+          model: 'sora',
+          prompt: `clip ${i}`,
+          width: 480,
+          height: 480,
+          n_seconds: 1,
+        })
+      ).json();
       ids.push(r.id);
     }
     const page1: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=2')).json();
@@ -147,11 +215,15 @@ describe('Sora video jobs', () => {
     expect(page1.data).toHaveLength(2);
     expect(page1.has_more).toBe(true);
     expect(page1.first_id).toBe(page1.data[0].id);
-    const page2: any = await (await call(stack, `/openai/v1/video/generations/jobs?limit=2&after=${page1.last_id}`)).json();
+    const page2: any = await (
+      await call(stack, `/openai/v1/video/generations/jobs?limit=2&after=${page1.last_id}`)
+    ).json();
     const seen = [...page1.data, ...page2.data].map((j: any) => j.id);
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of ids) await waitJob(id);
-    const ok: any = await (await call(stack, '/openai/v1/video/generations/jobs?limit=100&statuses=succeeded')).json();
+    const ok: any = await (
+      await call(stack, '/openai/v1/video/generations/jobs?limit=100&statuses=succeeded')
+    ).json();
     expect(ok.data.every((j: any) => j.status === 'succeeded')).toBe(true);
     const bad = await call(stack, '/openai/v1/video/generations/jobs?limit=0');
     expect(bad.status).toBe(400);
@@ -159,16 +231,32 @@ describe('Sora video jobs', () => {
   });
 
   it('deletes a job and its files', async () => {
-    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'to delete', width: 480, height: 480, n_seconds: 1 })).json();
+    const created: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'to delete',
+        width: 480,
+        height: 480,
+        n_seconds: 1,
+      })
+    ).json();
     const done = await waitJob(created.id);
     const del = await call(stack, `/openai/v1/video/generations/jobs/${created.id}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     expect((await call(stack, `/openai/v1/video/generations/jobs/${created.id}`)).status).toBe(404);
-    expect((await call(stack, `/openai/v1/video/generations/${done.generations[0].id}/content/video`)).status).toBe(404);
+    expect(
+      (await call(stack, `/openai/v1/video/generations/${done.generations[0].id}/content/video`)).status,
+    ).toBe(404);
   });
 
   it('validates against the model table before queueing: 400 naming the field, unwrapped like Azure video errors', async () => {
-    const res = await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 1920, height: 1080, n_seconds: 20 });
+    const res = await json(stack, '/openai/v1/video/generations/jobs', {
+      model: 'sora',
+      prompt: 'x',
+      width: 1920,
+      height: 1080,
+      n_seconds: 20,
+    });
     expect(res.status).toBe(400);
     const body: any = await res.json();
     expect(body.error).toBeUndefined();
@@ -178,18 +266,37 @@ describe('Sora video jobs', () => {
 
   it('keeps failure_reason when Azure fails the job for content; final, not retried', async () => {
     stack.emu.admin.setBlockedTerms(['forbiddenword'], { videoModeration: 'fail' });
-    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'a forbiddenword scene', width: 480, height: 480, n_seconds: 1, callback_url: hookUrl })).json();
+    const created: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'a forbiddenword scene',
+        width: 480,
+        height: 480,
+        n_seconds: 1,
+        callback_url: hookUrl,
+      })
+    ).json();
     const done = await waitJob(created.id);
     expect(done.status).toBe('failed');
     expect(done.failure_reason).toBe('input_moderation');
-    const hook = await until('failure webhook', async () => received.find((r) => JSON.parse(r.body).data?.id === created.id));
+    const hook = await until('failure webhook', async () =>
+      received.find((r) => JSON.parse(r.body).data?.id === created.id),
+    );
     expect(JSON.parse(hook.body).type).toBe('video.job.failed');
     stack.emu.admin.setBlockedTerms([]);
   });
 
   it('fails on content rejected at create, with the reason', async () => {
     stack.emu.admin.setBlockedTerms(['rejectme'], { videoModeration: 'reject' });
-    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'rejectme now', width: 480, height: 480, n_seconds: 1 })).json();
+    const created: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'rejectme now',
+        width: 480,
+        height: 480,
+        n_seconds: 1,
+      })
+    ).json();
     const done = await waitJob(created.id);
     expect(done.status).toBe('failed');
     expect(done.failure_reason).toMatch(/moderation|content/);
@@ -198,9 +305,28 @@ describe('Sora video jobs', () => {
 
   it('retries transient Azure failures and 429s without failing the job', async () => {
     const faultsBefore = stack.emu.admin.counters().faultsInjected;
-    stack.emu.admin.fault({ match: { operation: 'videoJobs.create' }, count: 2, kind: 'status', status: 500 } as never);
-    stack.emu.admin.fault({ match: { operation: 'videoJobs.get' }, count: 2, kind: 'status', status: 429, headers: { 'retry-after-ms': '100' } } as never);
-    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'stormy', width: 480, height: 480, n_seconds: 1 })).json();
+    stack.emu.admin.fault({
+      match: { operation: 'videoJobs.create' },
+      count: 2,
+      kind: 'status',
+      status: 500,
+    } as never);
+    stack.emu.admin.fault({
+      match: { operation: 'videoJobs.get' },
+      count: 2,
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after-ms': '100' },
+    } as never);
+    const created: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'stormy',
+        width: 480,
+        height: 480,
+        n_seconds: 1,
+      })
+    ).json();
     const done = await waitJob(created.id);
     expect(done.status).toBe('succeeded');
     expect(stack.emu.admin.counters().faultsInjected - faultsBefore).toBe(4);
@@ -213,7 +339,15 @@ describe('Sora video jobs', () => {
     const limitedBefore = stack.emu.admin.counters().rateLimited.sora ?? 0;
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: `busy ${i}`, width: 480, height: 480, n_seconds: 1 })).json();
+      const r: any = await (
+        await json(stack, '/openai/v1/video/generations/jobs', {
+          model: 'sora',
+          prompt: `busy ${i}`,
+          width: 480,
+          height: 480,
+          n_seconds: 1,
+        })
+      ).json();
       ids.push(r.id);
     }
     for (const id of ids) expect((await waitJob(id)).status).toBe('succeeded');
@@ -224,7 +358,16 @@ describe('Sora video jobs', () => {
   it('retries a failing webhook through the queue until it is delivered', async () => {
     failNext = 2;
     const before = received.length;
-    const created: any = await (await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'retry me', width: 480, height: 480, n_seconds: 1, callback_url: hookUrl })).json();
+    const created: any = await (
+      await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'retry me',
+        width: 480,
+        height: 480,
+        n_seconds: 1,
+        callback_url: hookUrl,
+      })
+    ).json();
     await waitJob(created.id);
     const deliveries = await until('three attempts', async () => {
       const mine = received.slice(before).filter((r) => JSON.parse(r.body).data?.id === created.id);
@@ -234,17 +377,34 @@ describe('Sora video jobs', () => {
   });
 
   it('refuses callback targets that are not http(s) or are private', async () => {
-    for (const url of ['ftp://example.com/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest', 'http://[::ffff:192.168.1.1]/']) {
-      const res = await json(stack, '/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 480, height: 480, callback_url: url });
+    for (const url of [
+      'ftp://example.com/x',
+      'http://10.1.2.3/x',
+      'http://169.254.169.254/latest',
+      'http://[::ffff:192.168.1.1]/',
+    ]) {
+      const res = await json(stack, '/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'x',
+        width: 480,
+        height: 480,
+        callback_url: url,
+      });
       expect(res.status, url).toBe(400);
-      expect((await res.json() as any).param, url).toBe('callback_url');
+      expect(((await res.json()) as any).param, url).toBe('callback_url');
     }
   });
 });
 
 describe('Sora 2 videos', () => {
   it('creates, runs and serves the video and thumbnail; another tenant sees 404', async () => {
-    const res = await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'a paper boat', seconds: '4', size: '720x1280', metadata: { k: 'v' } });
+    const res = await json(stack, '/openai/v1/videos', {
+      model: 'sora-2',
+      prompt: 'a paper boat',
+      seconds: '4',
+      size: '720x1280',
+      metadata: { k: 'v' },
+    });
     expect(res.status).toBe(200);
     const created: any = await res.json();
     expect(created.object).toBe('video');
@@ -256,13 +416,19 @@ describe('Sora 2 videos', () => {
     expect(done.metadata).toEqual({ k: 'v' });
     const video = await call(stack, `/openai/v1/videos/${created.id}/content`);
     expect(video.status).toBe(200);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString(),
+    ).toBe('ftyp');
     const thumb = await call(stack, `/openai/v1/videos/${created.id}/content?variant=thumbnail`);
     expect(thumb.status).toBe(200);
     expect((await call(stack, `/openai/v1/videos/${created.id}`, { key: KEYS.globex })).status).toBe(404);
     const list: any = await (await call(stack, '/openai/v1/videos')).json();
     expect(list.data.map((v: any) => v.id)).toContain(created.id);
-    const del: any = await (await call(stack, `/openai/v1/videos/${created.id}`, { method: 'DELETE' })).json();
+    const del: any = await (
+      await call(stack, `/openai/v1/videos/${created.id}`, { method: 'DELETE' })
+    ).json();
     expect(del).toEqual({ id: created.id, object: 'video.deleted', deleted: true });
   });
 
@@ -278,13 +444,24 @@ describe('Sora 2 videos', () => {
   }
 
   function signedOk(hook: { headers: IncomingMessage['headers']; body: string }) {
-    return verify(WEBHOOK_SECRET, { signature: hook.headers[SIGNATURE_HEADER] as string, timestamp: hook.headers[TIMESTAMP_HEADER] as string }, hook.body);
+    return verify(
+      WEBHOOK_SECRET,
+      {
+        signature: hook.headers[SIGNATURE_HEADER] as string,
+        timestamp: hook.headers[TIMESTAMP_HEADER] as string,
+      },
+      hook.body,
+    );
   }
 
-  function referenceForm(fields: Record<string, string>, files: { field: string; bytes: Uint8Array; type: string; name: string }[]): FormData {
+  function referenceForm(
+    fields: Record<string, string>,
+    files: { field: string; bytes: Uint8Array; type: string; name: string }[],
+  ): FormData {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);
+    for (const f of files)
+      form.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);
     return form;
   }
 
@@ -293,28 +470,61 @@ describe('Sora 2 videos', () => {
   it('creates from an input_reference image (multipart): stored, sent on to Azure as multipart, called back signed', async () => {
     const png = samplePng(720, 1280);
     const form = referenceForm(
-      { model: 'sora-2', prompt: 'the boat sets sail', seconds: '4', size: '720x1280', callback_url: hookUrl, metadata: JSON.stringify({ ref: 'yes' }) },
+      {
+        model: 'sora-2',
+        prompt: 'the boat sets sail',
+        seconds: '4',
+        size: '720x1280',
+        callback_url: hookUrl,
+        metadata: JSON.stringify({ ref: 'yes' }),
+      },
       [{ field: 'input_reference', bytes: png, type: 'image/png', name: 'first-frame.png' }],
     );
     const res = await call(stack, '/openai/v1/videos', { method: 'POST', body: form });
     expect(res.status).toBe(200);
     const created: any = await res.json();
-    expect(created).toMatchObject({ object: 'video', status: 'queued', size: '720x1280', seconds: '4', remixed_from_video_id: null, metadata: { ref: 'yes' } });
+    expect(created).toMatchObject({
+      object: 'video',
+      status: 'queued',
+      size: '720x1280',
+      seconds: '4',
+      remixed_from_video_id: null,
+      metadata: { ref: 'yes' },
+    });
     referenced = await waitVideo(created.id);
     expect(referenced.status).toBe('completed');
     // Azure received the reference image itself, as a file part with its name and type.
     const admin: any = await (await call(stack, `/admin/jobs/${created.id}`, { key: KEYS.admin })).json();
-    const upstream = stack.emu.admin.requests({ operation: 'videos.create' }).find((r) => r.status === 200 && r.files?.some((f) => f.field === 'input_reference' && f.size === png.length));
+    const upstream = stack.emu.admin
+      .requests({ operation: 'videos.create' })
+      .find(
+        (r) =>
+          r.status === 200 && r.files?.some((f) => f.field === 'input_reference' && f.size === png.length),
+      );
     expect(upstream, 'the create Azure saw').toBeTruthy();
     expect(upstream!.contentType).toBe('multipart/form-data');
-    expect(upstream!.files).toEqual([{ field: 'input_reference', filename: 'first-frame.png', contentType: 'image/png', size: png.length }]);
-    expect(upstream!.fields).toMatchObject({ model: 'sora-2', prompt: 'the boat sets sail', seconds: '4', size: '720x1280' });
+    expect(upstream!.files).toEqual([
+      { field: 'input_reference', filename: 'first-frame.png', contentType: 'image/png', size: png.length },
+    ]);
+    expect(upstream!.fields).toMatchObject({
+      model: 'sora-2',
+      prompt: 'the boat sets sail',
+      seconds: '4',
+      size: '720x1280',
+    });
     expect(admin.record.upstream_id).toBeTruthy();
     const hook = await hookFor(created.id);
     expect(signedOk(hook)).toEqual({ ok: true });
-    expect(JSON.parse(hook.body)).toMatchObject({ type: 'video.completed', data: { id: created.id, status: 'completed', metadata: { ref: 'yes' } } });
+    expect(JSON.parse(hook.body)).toMatchObject({
+      type: 'video.completed',
+      data: { id: created.id, status: 'completed', metadata: { ref: 'yes' } },
+    });
     const video = await call(stack, `/openai/v1/videos/${created.id}/content`);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString(),
+    ).toBe('ftyp');
   });
 
   it('refuses a bad input_reference with a 400 naming it, before anything reaches Azure', async () => {
@@ -322,12 +532,50 @@ describe('Sora 2 videos', () => {
     const base = { model: 'sora-2', prompt: 'x', seconds: '4', size: '720x1280' };
     const png = samplePng(720, 1280);
     const cases: { form: FormData; param: RegExp; message: RegExp }[] = [
-      { form: referenceForm(base, [{ field: 'input_reference', bytes: Buffer.from('plain text, not an image'), type: 'text/plain', name: 'a.txt' }]), param: /^input_reference/, message: /text\/plain/ },
-      { form: referenceForm(base, [{ field: 'input_reference', bytes: samplePng(1280, 720), type: 'image/png', name: 'wide.png' }]), param: /^input_reference$/, message: /1280x720.*720x1280/ },
-      { form: referenceForm(base, [{ field: 'image', bytes: png, type: 'image/png', name: 'a.png' }]), param: /^image$/, message: /input_reference/ },
-      { form: referenceForm(base, [{ field: 'input_reference', bytes: png, type: 'image/png', name: 'a.png' }, { field: 'input_reference', bytes: png, type: 'image/png', name: 'b.png' }]), param: /^input_reference$/, message: /at most 1/ },
-      { form: referenceForm({ ...base, input_reference: 'https://example.com/a.png' }, []), param: /^input_reference$/, message: /file/ },
-      { form: referenceForm({ ...base, seconds: '5' }, [{ field: 'input_reference', bytes: png, type: 'image/png', name: 'a.png' }]), param: /^seconds$/, message: /"?5"?/ },
+      {
+        form: referenceForm(base, [
+          {
+            field: 'input_reference',
+            bytes: Buffer.from('plain text, not an image'),
+            type: 'text/plain',
+            name: 'a.txt',
+          },
+        ]),
+        param: /^input_reference/,
+        message: /text\/plain/,
+      },
+      {
+        form: referenceForm(base, [
+          { field: 'input_reference', bytes: samplePng(1280, 720), type: 'image/png', name: 'wide.png' },
+        ]),
+        param: /^input_reference$/,
+        message: /1280x720.*720x1280/,
+      },
+      {
+        form: referenceForm(base, [{ field: 'image', bytes: png, type: 'image/png', name: 'a.png' }]),
+        param: /^image$/,
+        message: /input_reference/,
+      },
+      {
+        form: referenceForm(base, [
+          { field: 'input_reference', bytes: png, type: 'image/png', name: 'a.png' },
+          { field: 'input_reference', bytes: png, type: 'image/png', name: 'b.png' },
+        ]),
+        param: /^input_reference$/,
+        message: /at most 1/,
+      },
+      {
+        form: referenceForm({ ...base, input_reference: 'https://example.com/a.png' }, []),
+        param: /^input_reference$/,
+        message: /file/,
+      },
+      {
+        form: referenceForm({ ...base, seconds: '5' }, [
+          { field: 'input_reference', bytes: png, type: 'image/png', name: 'a.png' },
+        ]),
+        param: /^seconds$/,
+        message: /"?5"?/,
+      },
     ];
     for (const [i, c] of cases.entries()) {
       const res = await call(stack, '/openai/v1/videos', { method: 'POST', body: c.form });
@@ -344,17 +592,34 @@ describe('Sora 2 videos', () => {
 
   it('remixes a completed video through the queue: Azure remixes its copy, the result is stored, called back signed', async () => {
     const source = referenced;
-    const res = await json(stack, `/openai/v1/videos/${source.id}/remix`, { prompt: 'the boat sails at night', callback_url: hookUrl, metadata: { take: '2' } });
+    const res = await json(stack, `/openai/v1/videos/${source.id}/remix`, {
+      prompt: 'the boat sails at night',
+      callback_url: hookUrl,
+      metadata: { take: '2' },
+    });
     expect(res.status).toBe(200);
     const created: any = await res.json();
     expect(created.id).toMatch(/^video_/);
     expect(created.id).not.toBe(source.id);
-    expect(created).toMatchObject({ object: 'video', status: 'queued', model: 'sora-2', prompt: 'the boat sails at night', size: source.size, seconds: source.seconds, remixed_from_video_id: source.id, metadata: { take: '2' } });
+    expect(created).toMatchObject({
+      object: 'video',
+      status: 'queued',
+      model: 'sora-2',
+      prompt: 'the boat sails at night',
+      size: source.size,
+      seconds: source.seconds,
+      remixed_from_video_id: source.id,
+      metadata: { take: '2' },
+    });
     const done = await waitVideo(created.id);
     expect(done.status).toBe('completed');
     expect(done.remixed_from_video_id).toBe(source.id);
-    const sourceRecord: any = await (await call(stack, `/admin/jobs/${source.id}`, { key: KEYS.admin })).json();
-    const remixRecord: any = await (await call(stack, `/admin/jobs/${created.id}`, { key: KEYS.admin })).json();
+    const sourceRecord: any = await (
+      await call(stack, `/admin/jobs/${source.id}`, { key: KEYS.admin })
+    ).json();
+    const remixRecord: any = await (
+      await call(stack, `/admin/jobs/${created.id}`, { key: KEYS.admin })
+    ).json();
     // Azure was asked to remix its own copy of the source, with only the new prompt.
     const upstream = stack.emu.admin.requests({ operation: 'videos.remix' }).filter((r) => r.status === 200);
     const mine = upstream.find((r) => r.path.includes(`/videos/${sourceRecord.record.upstream_id}/remix`));
@@ -364,24 +629,46 @@ describe('Sora 2 videos', () => {
     expect(remixRecord.record.upstream_id).not.toBe(sourceRecord.record.upstream_id);
     const hook = await hookFor(created.id);
     expect(signedOk(hook)).toEqual({ ok: true });
-    expect(JSON.parse(hook.body)).toMatchObject({ type: 'video.completed', data: { id: created.id, remixed_from_video_id: source.id } });
+    expect(JSON.parse(hook.body)).toMatchObject({
+      type: 'video.completed',
+      data: { id: created.id, remixed_from_video_id: source.id },
+    });
     stack.emu.admin.reset(); // Azure's copies are gone; ours remain
     const video = await call(stack, `/openai/v1/videos/${created.id}/content`);
     expect(video.status).toBe(200);
-    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(4, 8)
+        .toString(),
+    ).toBe('ftyp');
     expect((await call(stack, `/openai/v1/videos/${created.id}/content?variant=thumbnail`)).status).toBe(200);
     // The other tenant can neither see the remix nor remix the source.
     expect((await call(stack, `/openai/v1/videos/${created.id}`, { key: KEYS.globex })).status).toBe(404);
-    const foreign = await json(stack, `/openai/v1/videos/${source.id}/remix`, { prompt: 'mine now' }, { key: KEYS.globex });
+    const foreign = await json(
+      stack,
+      `/openai/v1/videos/${source.id}/remix`,
+      { prompt: 'mine now' },
+      { key: KEYS.globex },
+    );
     expect(foreign.status).toBe(404);
     expect(azureError(await foreign.json())).toBeTruthy();
   });
 
   it('fails a remix with the reason when Azure no longer has the source, and calls back', async () => {
-    const first: any = await (await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'a short-lived clip', seconds: '4', size: '1280x720' })).json();
+    const first: any = await (
+      await json(stack, '/openai/v1/videos', {
+        model: 'sora-2',
+        prompt: 'a short-lived clip',
+        seconds: '4',
+        size: '1280x720',
+      })
+    ).json();
     expect((await waitVideo(first.id)).status).toBe('completed');
     stack.emu.admin.reset(); // Azure forgot it (its copies expire long before ours)
-    const res = await json(stack, `/openai/v1/videos/${first.id}/remix`, { prompt: 'again', callback_url: hookUrl });
+    const res = await json(stack, `/openai/v1/videos/${first.id}/remix`, {
+      prompt: 'again',
+      callback_url: hookUrl,
+    });
     expect(res.status).toBe(200);
     const created: any = await res.json();
     const done = await waitVideo(created.id);
@@ -392,7 +679,14 @@ describe('Sora 2 videos', () => {
 
   it('refuses bad remixes with a 400 naming the field, and unfinished or unknown sources, before anything is queued', async () => {
     const before = stack.emu.admin.requests({ operation: 'videos.remix' }).length;
-    const pending: any = await (await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'not yet', seconds: '12', size: '1280x720' })).json();
+    const pending: any = await (
+      await json(stack, '/openai/v1/videos', {
+        model: 'sora-2',
+        prompt: 'not yet',
+        seconds: '12',
+        size: '1280x720',
+      })
+    ).json();
     const notReady = await json(stack, `/openai/v1/videos/${pending.id}/remix`, { prompt: 'too early' });
     expect(notReady.status).toBe(400);
     const notReadyError = azureError(await notReady.json());
@@ -418,7 +712,12 @@ describe('Sora 2 videos', () => {
   });
 
   it('refuses seconds the model does not take', async () => {
-    const res = await json(stack, '/openai/v1/videos', { model: 'sora-2', prompt: 'x', seconds: '5', size: '720x1280' });
+    const res = await json(stack, '/openai/v1/videos', {
+      model: 'sora-2',
+      prompt: 'x',
+      seconds: '5',
+      size: '720x1280',
+    });
     expect(res.status).toBe(400);
     expect(azureError(await res.json())?.param).toBe('seconds');
   });

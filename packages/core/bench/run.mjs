@@ -13,16 +13,29 @@ const record = recorder('@aoai-media/core');
 
 const rows = [];
 const row = (name, value, note = '') => rows.push([name, value, note]);
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const gc = () => globalThis.gc?.();
 
 // 1. Validation throughput.
 {
   const gpt = getModel('gpt-image-1');
   const dalle = getModel('dall-e-3');
-  const good = { model: 'img', prompt: 'a watercolor fox in the snow', n: 2, size: '1536x1024', quality: 'high', output_format: 'webp', output_compression: 80, background: 'transparent' };
+  const good = {
+    model: 'img',
+    prompt: 'a watercolor fox in the snow',
+    n: 2,
+    size: '1536x1024',
+    quality: 'high',
+    output_format: 'webp',
+    output_compression: 80,
+    background: 'transparent',
+  };
   const bad = { model: 'img', prompt: 'x', n: 3, size: '512x512', style: 'bold', quality: 'ultra' };
-  for (const [label, req, model] of [['valid gpt-image-1 request', good, gpt], ['invalid dall-e-3 request (4 issues)', bad, dalle]]) {
+  for (const [label, req, model] of [
+    ['valid gpt-image-1 request', good, gpt],
+    ['invalid dall-e-3 request (4 issues)', bad, dalle],
+  ]) {
     const count = 200_000;
     for (let i = 0; i < 10_000; i++) validate.imageGenerate(req, model);
     const start = performance.now();
@@ -41,12 +54,21 @@ const gc = () => globalThis.gc?.();
   const answer = JSON.stringify({
     created: 1_745_000_000,
     data: [{ b64_json: png.toString('base64'), content_filter_results: {}, prompt_filter_results: {} }],
-    usage: { total_tokens: 10, input_tokens: 5, output_tokens: 5, input_tokens_details: { text_tokens: 5, image_tokens: 0 } },
+    usage: {
+      total_tokens: 10,
+      input_tokens: 5,
+      output_tokens: 5,
+      input_tokens_details: { text_tokens: 5, image_tokens: 0 },
+    },
   });
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), 'apim-request-id': 'bench' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(answer),
+        'apim-request-id': 'bench',
+      });
       res.end(answer);
     });
   });
@@ -104,7 +126,11 @@ const gc = () => globalThis.gc?.();
   const fetchRate = total / (fetchMs / 1000);
   row('images.generate round trips (client)', `${fmt(clientRate)} /s`, `${total} calls, loopback`);
   row('same request, bare fetch loop', `${fmt(fetchRate)} /s`, `${total} calls, loopback`);
-  row('client / bare fetch (median of rounds)', `${fmt(ratios[Math.floor(rounds / 2)], 3)}x`, `target >= 0.90x; overall ${fmt(clientRate / fetchRate, 3)}x`);
+  row(
+    'client / bare fetch (median of rounds)',
+    `${fmt(ratios[Math.floor(rounds / 2)], 3)}x`,
+    `target >= 0.90x; overall ${fmt(clientRate / fetchRate, 3)}x`,
+  );
   record({
     name: 'images.generate round trips, loopback stub server (median of rounds)',
     value: clientRate,
@@ -138,8 +164,16 @@ const gc = () => globalThis.gc?.();
   await parseOnly(500);
   const stubMs = await stubLoop(3000);
   const parseMs = await parseOnly(3000);
-  row('client cost per call beyond parse + decode', `${fmt((stubMs - parseMs) * 1000)} us`, `vs ${fmt((clientMs / total) * 1000)} us per loopback call`);
-  record({ name: 'client cost per call beyond JSON parse + base64 decode', value: (stubMs - parseMs) * 1000, unit: 'us' });
+  row(
+    'client cost per call beyond parse + decode',
+    `${fmt((stubMs - parseMs) * 1000)} us`,
+    `vs ${fmt((clientMs / total) * 1000)} us per loopback call`,
+  );
+  record({
+    name: 'client cost per call beyond JSON parse + base64 decode',
+    value: (stubMs - parseMs) * 1000,
+    unit: 'us',
+  });
   await new Promise((resolve) => server.close(resolve));
 }
 
@@ -166,19 +200,43 @@ const gc = () => globalThis.gc?.();
   const native = measure('Buffer.from', (s) => Buffer.from(s, 'base64'), count);
   const ours = measure('decodeBase64', decodeBase64, count);
   const portable = measure('decodeBase64Portable', decodeBase64Portable, 10);
-  row('decode 4 MB: Buffer.from(..., "base64")', `${fmt(native.ms, 2)} ms`, `peak +${fmt(native.peakMb, 1)} MB`);
+  row(
+    'decode 4 MB: Buffer.from(..., "base64")',
+    `${fmt(native.ms, 2)} ms`,
+    `peak +${fmt(native.peakMb, 1)} MB`,
+  );
   row('decode 4 MB: decodeBase64', `${fmt(ours.ms, 2)} ms`, `peak +${fmt(ours.peakMb, 1)} MB`);
   row('decodeBase64 / Buffer.from time', `${fmt(ours.ms / native.ms, 3)}x`, 'target <= 1.20x');
-  record({ name: 'decodeBase64, 4 MB b64_json (time)', value: ours.ms, unit: 'ms', baseline: 'Buffer.from(s, "base64")', baselineValue: native.ms, target: '<= 1.20x' });
-  record({ name: 'decodeBase64Portable, 4 MB (time, no Buffer)', value: portable.ms, unit: 'ms', baseline: 'Buffer.from(s, "base64")', baselineValue: native.ms });
-  row('decode 4 MB: portable fallback (no Buffer)', `${fmt(portable.ms, 2)} ms`, `${fmt(portable.ms / native.ms, 2)}x Buffer.from, peak +${fmt(portable.peakMb, 1)} MB`);
+  record({
+    name: 'decodeBase64, 4 MB b64_json (time)',
+    value: ours.ms,
+    unit: 'ms',
+    baseline: 'Buffer.from(s, "base64")',
+    baselineValue: native.ms,
+    target: '<= 1.20x',
+  });
+  record({
+    name: 'decodeBase64Portable, 4 MB (time, no Buffer)',
+    value: portable.ms,
+    unit: 'ms',
+    baseline: 'Buffer.from(s, "base64")',
+    baselineValue: native.ms,
+  });
+  row(
+    'decode 4 MB: portable fallback (no Buffer)',
+    `${fmt(portable.ms, 2)} ms`,
+    `${fmt(portable.ms / native.ms, 2)}x Buffer.from, peak +${fmt(portable.peakMb, 1)} MB`,
+  );
 }
 
 // 4. Streaming a 200 MB video to a file (child processes; see video.mjs).
 rows.push(...(await videoBench()));
 
-const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'value', 'note'][i].length));
-const line = (cells) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+const widths = [0, 1, 2].map((i) =>
+  Math.max(...rows.map((r) => r[i].length), ['measure', 'value', 'note'][i].length),
+);
+const line = (cells) =>
+  cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
 console.log(line(['measure', 'value', 'note']));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));

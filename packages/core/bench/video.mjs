@@ -116,8 +116,22 @@ export async function videoBench() {
   const clientRss = Math.max(...results.client.map((r) => r.rssGrowthMb));
   const fetchRss = Math.max(...results.fetch.map((r) => r.rssGrowthMb));
   const record = recorder('@aoai-media/core');
-  record({ name: 'video 200 MB to file: generations.content() throughput (median)', value: clientSpeed, unit: 'MB/s', baseline: 'bare fetch', baselineValue: fetchSpeed, target: '>= 0.90x' });
-  record({ name: 'video 200 MB to file: generations.content() peak RSS growth (largest)', value: clientRss, unit: 'MB', baseline: 'bare fetch', baselineValue: fetchRss, target: '< 50 MB' });
+  record({
+    name: 'video 200 MB to file: generations.content() throughput (median)',
+    value: clientSpeed,
+    unit: 'MB/s',
+    baseline: 'bare fetch',
+    baselineValue: fetchSpeed,
+    target: '>= 0.90x',
+  });
+  record({
+    name: 'video 200 MB to file: generations.content() peak RSS growth (largest)',
+    value: clientRss,
+    unit: 'MB',
+    baseline: 'bare fetch',
+    baselineValue: fetchRss,
+    target: '< 50 MB',
+  });
   return [
     [
       'video 200 MB to file: bare fetch',

@@ -151,7 +151,9 @@ export class AzureOpenAIMedia {
     if (this.#models.has(deployment)) return this.#models.get(deployment);
     const configured = this.#deployments[deployment];
     const model =
-      configured !== undefined ? (getModel(configured) ?? recogniseModel(configured)) : recogniseModel(deployment);
+      configured !== undefined
+        ? (getModel(configured) ?? recogniseModel(configured))
+        : recogniseModel(deployment);
     // Deployment names are few; remembering a bounded number keeps lookups off the hot path.
     if (this.#models.size < 1000) this.#models.set(deployment, model);
     return model;
@@ -295,9 +297,16 @@ export class AzureOpenAIMedia {
 
     let target = url;
     for (let hop = 0; ; hop++) {
-      const response = await this.#fetch(target, { method: spec.method, headers, body, signal, redirect: 'manual' });
+      const response = await this.#fetch(target, {
+        method: spec.method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
       const location = response.headers.get('location');
-      if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) return response;
+      if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS)
+        return response;
       await response.body?.cancel().catch(() => undefined);
       const next = new URL(location, target);
       // Never hand our key or token to another origin.
@@ -327,11 +336,12 @@ export class AzureOpenAIMedia {
   #log(level: 'debug' | 'warn', spec: RequestSpec, fields: Record<string, unknown>): void {
     const fn = this.logger?.[level];
     if (!fn) return;
-    const path = spec.url !== undefined
-      ? externalPath(spec.url)
-      : spec.route === 'deployment' || (spec.route !== 'v1' && !this.usesV1(spec.route))
-      ? `deployments/${spec.deployment ?? ''}/${spec.path}`
-      : spec.path;
+    const path =
+      spec.url !== undefined
+        ? externalPath(spec.url)
+        : spec.route === 'deployment' || (spec.route !== 'v1' && !this.usesV1(spec.route))
+          ? `deployments/${spec.deployment ?? ''}/${spec.path}`
+          : spec.path;
     fn.call(this.logger, `${spec.method} ${path}`, { method: spec.method, path, ...fields });
   }
 
@@ -448,7 +458,11 @@ function bodyError(error: unknown): Error {
 function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const message = (error as Error)?.message ?? String(error);
-  return cause?.code ? `${message} (${cause.code})` : cause?.message ? `${message} (${cause.message})` : message;
+  return cause?.code
+    ? `${message} (${cause.code})`
+    : cause?.message
+      ? `${message} (${cause.message})`
+      : message;
 }
 
 function checkOptions(options: ClientOptions): string[] {
@@ -462,7 +476,8 @@ function checkOptions(options: ClientOptions): string[] {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         problems.push(`endpoint "${options.endpoint}" must be an http or https URL`);
       }
-      if (url.search || url.hash) problems.push(`endpoint "${url.origin}${url.pathname}" must not carry a query or fragment`);
+      if (url.search || url.hash)
+        problems.push(`endpoint "${url.origin}${url.pathname}" must not carry a query or fragment`);
     } catch {
       problems.push(`endpoint "${options.endpoint}" is not a valid URL`);
     }
@@ -473,13 +488,26 @@ function checkOptions(options: ClientOptions): string[] {
   } else {
     const given = ['apiKey', 'bearerToken', 'tokenProvider'].filter((k) => auth[k] !== undefined);
     if (given.length !== 1) {
-      problems.push(`auth must have exactly one of apiKey, bearerToken, tokenProvider (got ${given.join(', ') || 'none'})`);
-    } else if (given[0] === 'tokenProvider' ? typeof auth.tokenProvider !== 'function' : typeof auth[given[0]!] !== 'string' || (auth[given[0]!] as string).length === 0) {
-      problems.push(`auth.${given[0]} must be a ${given[0] === 'tokenProvider' ? 'function' : 'non-empty string'}`);
+      problems.push(
+        `auth must have exactly one of apiKey, bearerToken, tokenProvider (got ${given.join(', ') || 'none'})`,
+      );
+    } else if (
+      given[0] === 'tokenProvider'
+        ? typeof auth.tokenProvider !== 'function'
+        : typeof auth[given[0]!] !== 'string' || (auth[given[0]!] as string).length === 0
+    ) {
+      problems.push(
+        `auth.${given[0]} must be a ${given[0] === 'tokenProvider' ? 'function' : 'non-empty string'}`,
+      );
     }
   }
-  if (options.apiVersion !== undefined && !/^(v1|preview|latest|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(options.apiVersion)) {
-    problems.push(`apiVersion "${options.apiVersion}" is not valid; use "preview", "v1" or a dated version such as "2024-10-21"`);
+  if (
+    options.apiVersion !== undefined &&
+    !/^(v1|preview|latest|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(options.apiVersion)
+  ) {
+    problems.push(
+      `apiVersion "${options.apiVersion}" is not valid; use "preview", "v1" or a dated version such as "2024-10-21"`,
+    );
   }
   for (const key of ['maxRetries', 'timeoutMs'] as const) {
     const value = options[key];
@@ -490,10 +518,12 @@ function checkOptions(options: ClientOptions): string[] {
   if (options.validation !== undefined && options.validation !== 'strict' && options.validation !== 'off') {
     problems.push(`validation "${String(options.validation)}" is not valid; use "strict" or "off"`);
   }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') problems.push('fetch must be a function');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    problems.push('fetch must be a function');
   if (options.deployments !== undefined) {
     for (const [name, model] of Object.entries(options.deployments)) {
-      if (typeof model !== 'string' || model === '') problems.push(`deployments["${name}"] must name a model`);
+      if (typeof model !== 'string' || model === '')
+        problems.push(`deployments["${name}"] must name a model`);
     }
   }
   return problems;

@@ -133,7 +133,8 @@ function filteredCategories(results: FilterResults | undefined): string[] {
   if (!results || typeof results !== 'object') return [];
   const out: string[] = [];
   for (const [name, value] of Object.entries(results)) {
-    if (value && typeof value === 'object' && (value as { filtered?: unknown }).filtered === true) out.push(name);
+    if (value && typeof value === 'object' && (value as { filtered?: unknown }).filtered === true)
+      out.push(name);
   }
   return out;
 }
@@ -168,7 +169,12 @@ function str(value: unknown): string | undefined {
 
 /** The request id Azure gave this answer, if any. */
 export function requestIdOf(headers: Headers): string | undefined {
-  return headers.get('apim-request-id') ?? headers.get('x-request-id') ?? headers.get('x-ms-request-id') ?? undefined;
+  return (
+    headers.get('apim-request-id') ??
+    headers.get('x-request-id') ??
+    headers.get('x-ms-request-id') ??
+    undefined
+  );
 }
 
 /**
@@ -195,7 +201,9 @@ export function errorFromResponse(
   const code = str(fields.code);
   const innerCode = str(inner?.code);
   const fallbackMessage =
-    typeof body === 'string' && body.trim() ? truncate(body.trim(), 300) : `HTTP ${status} with no error message`;
+    typeof body === 'string' && body.trim()
+      ? truncate(body.trim(), 300)
+      : `HTTP ${status} with no error message`;
   const init: ApiErrorInit = {
     status,
     message: str(fields.message) ?? fallbackMessage,
@@ -211,8 +219,8 @@ export function errorFromResponse(
     (code !== undefined && CONTENT_FILTER_CODES.has(code)) ||
     (innerCode !== undefined && CONTENT_FILTER_CODES.has(innerCode));
   if (isFilter && status !== 403) {
-    const filterResults = (inner?.content_filter_results ?? (fields as { content_filter_results?: unknown })
-      .content_filter_results) as FilterResults | undefined;
+    const filterResults = (inner?.content_filter_results ??
+      (fields as { content_filter_results?: unknown }).content_filter_results) as FilterResults | undefined;
     return new ContentFilterError({ ...init, revisedPrompt: str(inner?.revised_prompt), filterResults });
   }
   switch (status) {

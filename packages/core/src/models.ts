@@ -190,7 +190,17 @@ export const MODELS: readonly ModelSpec[] = [
     name: 'sora',
     api: 'jobs',
     promptMaxLength: 32000,
-    sizes: ['480x480', '854x480', '480x854', '720x720', '1280x720', '720x1280', '1080x1080', '1920x1080', '1080x1920'],
+    sizes: [
+      '480x480',
+      '854x480',
+      '480x854',
+      '720x720',
+      '1280x720',
+      '720x1280',
+      '1080x1080',
+      '1920x1080',
+      '1080x1920',
+    ],
     seconds: { min: 1, max: 20 },
     defaultSeconds: 5,
     variants: { min: 1, max: 5 },
@@ -267,8 +277,13 @@ export function modelNames(kind: ModelSpec['kind']): string[] {
  * Longest name first, so `gpt-image-1-mini` wins over `gpt-image-1` and `sora-2` over `sora`.
  */
 export function recogniseModel(deployment: string): ModelSpec | undefined {
-  const normalised = deployment.toLowerCase().replace(/[_\s]/g, '-').replace(/dall-?e-?(\d)/g, 'dall-e-$1');
-  return LONGEST_NAME_FIRST.find((m) => normalised.includes(m.name) || normalised.includes(m.name.replace(/-/g, '')));
+  const normalised = deployment
+    .toLowerCase()
+    .replace(/[_\s]/g, '-')
+    .replace(/dall-?e-?(\d)/g, 'dall-e-$1');
+  return LONGEST_NAME_FIRST.find(
+    (m) => normalised.includes(m.name) || normalised.includes(m.name.replace(/-/g, '')),
+  );
 }
 
 const LONGEST_NAME_FIRST = [...MODELS].sort((a, b) => b.name.length - a.name.length);

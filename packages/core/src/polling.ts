@@ -8,13 +8,7 @@
  * client's injected `sleep` and clock.
  */
 import { CallSignal, type AzureOpenAIMedia, type CallOptions } from './client.js';
-import {
-  ConnectionError,
-  RateLimitError,
-  ServerError,
-  ValidationError,
-  type Issue,
-} from './errors.js';
+import { ConnectionError, RateLimitError, ServerError, ValidationError, type Issue } from './errors.js';
 import { backoffMs, serverRetryAfterMs } from './retry.js';
 
 export interface WaitOptions<J> {

@@ -17,10 +17,13 @@ export function preflight(
   const model = typeof deployment === 'string' && deployment !== '' ? client.modelFor(deployment) : undefined;
   if (client.validation === 'off') return model;
   if (!model && typeof deployment === 'string' && deployment !== '') {
-    client.logger?.info?.(`${context}: deployment "${deployment}" has no known model; only generic checks ran`, {
-      operation: context,
-      deployment,
-    });
+    client.logger?.info?.(
+      `${context}: deployment "${deployment}" has no known model; only generic checks ran`,
+      {
+        operation: context,
+        deployment,
+      },
+    );
   }
   const issues = rules(model);
   if (issues.length > 0) throw new ValidationError(issues, context);

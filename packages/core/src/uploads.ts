@@ -3,7 +3,8 @@
  * Content types are recognised from magic bytes so callers need not say what they upload.
  */
 
-export type FileInput = Uint8Array | Blob | { data: Uint8Array | Blob; filename?: string; contentType?: string };
+export type FileInput =
+  Uint8Array | Blob | { data: Uint8Array | Blob; filename?: string; contentType?: string };
 
 /** A file ready for FormData. */
 export interface Upload {
@@ -89,7 +90,8 @@ export function detectContentType(bytes: Uint8Array): string | undefined {
 
 /** Width and height from a PNG's IHDR chunk, or undefined when the bytes are not a PNG header. */
 export function pngDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes.length < 24 || detectContentType(bytes) !== 'image/png' || !ascii(bytes, 12, 'IHDR')) return undefined;
+  if (bytes.length < 24 || detectContentType(bytes) !== 'image/png' || !ascii(bytes, 12, 'IHDR'))
+    return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
@@ -106,7 +108,11 @@ export function isFileInput(value: unknown): value is FileInput {
   return data instanceof Uint8Array || isBlob(data);
 }
 
-function parts(input: FileInput): { data: Uint8Array | Blob; filename?: string | undefined; contentType?: string | undefined } {
+function parts(input: FileInput): {
+  data: Uint8Array | Blob;
+  filename?: string | undefined;
+  contentType?: string | undefined;
+} {
   if (input instanceof Uint8Array || isBlob(input)) {
     const name = isBlob(input) ? (input as { name?: unknown }).name : undefined;
     return { data: input, filename: typeof name === 'string' && name !== '' ? name : undefined };
@@ -144,7 +150,12 @@ function facts(
 /** What can be known synchronously: everything for bytes; size and declared type for a Blob. */
 export function inspectFileSync(input: FileInput): FileFacts {
   const p = parts(input);
-  return facts(p.data, p.data instanceof Uint8Array ? p.data.subarray(0, HEAD_BYTES) : undefined, p.filename, p.contentType);
+  return facts(
+    p.data,
+    p.data instanceof Uint8Array ? p.data.subarray(0, HEAD_BYTES) : undefined,
+    p.filename,
+    p.contentType,
+  );
 }
 
 /** Like inspectFileSync, but also reads the first bytes of a Blob. */

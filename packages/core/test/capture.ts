@@ -15,8 +15,15 @@ export function capturingFetch(answers: Answer[] | ((req: Captured) => Answer)) 
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((v, k) => (headers[k] = v));
     let body: unknown = init.body;
-    if (typeof init.body === 'string' && headers['content-type'] === 'application/json') body = JSON.parse(init.body);
-    const captured: Captured = { url: String(input), method: init.method ?? 'GET', headers, body, rawBody: init.body };
+    if (typeof init.body === 'string' && headers['content-type'] === 'application/json')
+      body = JSON.parse(init.body);
+    const captured: Captured = {
+      url: String(input),
+      method: init.method ?? 'GET',
+      headers,
+      body,
+      rawBody: init.body,
+    };
     calls.push(captured);
     if (init.signal?.aborted) throw init.signal.reason;
     let answer: Answer | undefined = Array.isArray(answers) ? answers.shift() : answers(captured);
@@ -29,5 +36,8 @@ export function capturingFetch(answers: Answer[] | ((req: Captured) => Answer)) 
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }

@@ -10,7 +10,11 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
   let tokenCalls = 0;
   const auths: [string, () => Auth, Record<string, string>[]][] = [
     ['apiKey', () => ({ apiKey: 'k-123' }), [{ 'api-key': 'k-123' }, { 'api-key': 'k-123' }]],
-    ['bearerToken', () => ({ bearerToken: 't-abc' }), [{ authorization: 'Bearer t-abc' }, { authorization: 'Bearer t-abc' }]],
+    [
+      'bearerToken',
+      () => ({ bearerToken: 't-abc' }),
+      [{ authorization: 'Bearer t-abc' }, { authorization: 'Bearer t-abc' }],
+    ],
     [
       'tokenProvider',
       () => {
@@ -22,10 +26,30 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
     ],
   ];
   const styles: [string, string | undefined, string, (body: unknown) => unknown][] = [
-    ['v1 (default)', undefined, `${ENDPOINT}/openai/v1/images/generations?api-version=preview`, (b) => ({ model: 'img-prod', ...(b as object) })],
-    ['v1', 'v1', `${ENDPOINT}/openai/v1/images/generations?api-version=v1`, (b) => ({ model: 'img-prod', ...(b as object) })],
-    ['dated GA', '2024-10-21', `${ENDPOINT}/openai/deployments/img-prod/images/generations?api-version=2024-10-21`, (b) => b],
-    ['dated preview', '2025-04-01-preview', `${ENDPOINT}/openai/deployments/img-prod/images/generations?api-version=2025-04-01-preview`, (b) => b],
+    [
+      'v1 (default)',
+      undefined,
+      `${ENDPOINT}/openai/v1/images/generations?api-version=preview`,
+      (b) => ({ model: 'img-prod', ...(b as object) }),
+    ],
+    [
+      'v1',
+      'v1',
+      `${ENDPOINT}/openai/v1/images/generations?api-version=v1`,
+      (b) => ({ model: 'img-prod', ...(b as object) }),
+    ],
+    [
+      'dated GA',
+      '2024-10-21',
+      `${ENDPOINT}/openai/deployments/img-prod/images/generations?api-version=2024-10-21`,
+      (b) => b,
+    ],
+    [
+      'dated preview',
+      '2025-04-01-preview',
+      `${ENDPOINT}/openai/deployments/img-prod/images/generations?api-version=2025-04-01-preview`,
+      (b) => b,
+    ],
   ];
   for (const [authName, makeAuth, expectedHeaders] of auths) {
     for (const [styleName, apiVersion, url, expectBody] of styles) {
@@ -39,7 +63,13 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
           fetch,
           defaultHeaders: { 'x-team': 'media' },
         });
-        const request = { prompt: 'a fox', size: '1024x1536' as const, quality: 'high' as const, output_format: 'jpeg' as const, output_compression: 70 };
+        const request = {
+          prompt: 'a fox',
+          size: '1024x1536' as const,
+          quality: 'high' as const,
+          output_format: 'jpeg' as const,
+          output_compression: 70,
+        };
         await client.images.generate({ model: 'img-prod', ...request });
         await client.images.generate({ model: 'img-prod', ...request });
         expect(calls).toHaveLength(2);
@@ -56,7 +86,11 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
   }
 
   it('encodes deployment names in paths', () => {
-    const client = new AzureOpenAIMedia({ endpoint: ENDPOINT, auth: { apiKey: 'k' }, apiVersion: '2024-10-21' });
+    const client = new AzureOpenAIMedia({
+      endpoint: ENDPOINT,
+      auth: { apiKey: 'k' },
+      apiVersion: '2024-10-21',
+    });
     expect(client.buildUrl({ path: 'images/generations', deployment: 'my dep/x' })).toBe(
       `${ENDPOINT}/openai/deployments/my%20dep%2Fx/images/generations?api-version=2024-10-21`,
     );
@@ -70,14 +104,42 @@ describe('client options are checked at construction', () => {
     ['ftp URL', { endpoint: 'ftp://x', auth: { apiKey: 'k' } }, 'must be an http or https URL'],
     ['query in URL', { endpoint: 'https://x/?a=1', auth: { apiKey: 'k' } }, 'must not carry a query'],
     ['no auth', { endpoint: ENDPOINT }, 'auth is required'],
-    ['two auth forms', { endpoint: ENDPOINT, auth: { apiKey: 'k', bearerToken: 't' } }, 'exactly one of apiKey, bearerToken, tokenProvider (got apiKey, bearerToken)'],
+    [
+      'two auth forms',
+      { endpoint: ENDPOINT, auth: { apiKey: 'k', bearerToken: 't' } },
+      'exactly one of apiKey, bearerToken, tokenProvider (got apiKey, bearerToken)',
+    ],
     ['empty key', { endpoint: ENDPOINT, auth: { apiKey: '' } }, 'auth.apiKey must be a non-empty string'],
-    ['provider not a function', { endpoint: ENDPOINT, auth: { tokenProvider: 'x' } }, 'auth.tokenProvider must be a function'],
-    ['api version', { endpoint: ENDPOINT, auth: { apiKey: 'k' }, apiVersion: '2024' }, 'apiVersion "2024" is not valid'],
-    ['retries', { endpoint: ENDPOINT, auth: { apiKey: 'k' }, maxRetries: -1 }, 'maxRetries must be a non-negative integer (got -1)'],
-    ['timeout', { endpoint: ENDPOINT, auth: { apiKey: 'k' }, timeoutMs: 1.5 }, 'timeoutMs must be a non-negative integer'],
-    ['validation', { endpoint: ENDPOINT, auth: { apiKey: 'k' }, validation: 'loose' }, 'validation "loose" is not valid'],
-    ['deployments', { endpoint: ENDPOINT, auth: { apiKey: 'k' }, deployments: { a: '' } }, 'deployments["a"] must name a model'],
+    [
+      'provider not a function',
+      { endpoint: ENDPOINT, auth: { tokenProvider: 'x' } },
+      'auth.tokenProvider must be a function',
+    ],
+    [
+      'api version',
+      { endpoint: ENDPOINT, auth: { apiKey: 'k' }, apiVersion: '2024' },
+      'apiVersion "2024" is not valid',
+    ],
+    [
+      'retries',
+      { endpoint: ENDPOINT, auth: { apiKey: 'k' }, maxRetries: -1 },
+      'maxRetries must be a non-negative integer (got -1)',
+    ],
+    [
+      'timeout',
+      { endpoint: ENDPOINT, auth: { apiKey: 'k' }, timeoutMs: 1.5 },
+      'timeoutMs must be a non-negative integer',
+    ],
+    [
+      'validation',
+      { endpoint: ENDPOINT, auth: { apiKey: 'k' }, validation: 'loose' },
+      'validation "loose" is not valid',
+    ],
+    [
+      'deployments',
+      { endpoint: ENDPOINT, auth: { apiKey: 'k' }, deployments: { a: '' } },
+      'deployments["a"] must name a model',
+    ],
   ];
   it.each(cases)('%s', (_label, options, message) => {
     expect(() => new AzureOpenAIMedia(options as never)).toThrow(ConfigurationError);
@@ -101,7 +163,11 @@ describe('client options are checked at construction', () => {
 });
 
 describe('modelFor', () => {
-  const client = new AzureOpenAIMedia({ endpoint: ENDPOINT, auth: { apiKey: 'k' }, deployments: { 'img-prod': 'gpt-image-1', odd: 'dalle3' } });
+  const client = new AzureOpenAIMedia({
+    endpoint: ENDPOINT,
+    auth: { apiKey: 'k' },
+    deployments: { 'img-prod': 'gpt-image-1', odd: 'dalle3' },
+  });
   it.each([
     ['img-prod', 'gpt-image-1'],
     ['odd', 'dall-e-3'],
@@ -116,7 +182,9 @@ describe('modelFor', () => {
 describe('results', () => {
   it('types jpeg output from the bytes and the request', async () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xdb, 0, 0]).toString('base64');
-    const { fetch } = capturingFetch([jsonResponse(200, { ...gptImageResponse(1, jpeg), output_format: 'jpeg' })]);
+    const { fetch } = capturingFetch([
+      jsonResponse(200, { ...gptImageResponse(1, jpeg), output_format: 'jpeg' }),
+    ]);
     const client = new AzureOpenAIMedia({ endpoint: ENDPOINT, auth: { apiKey: 'k' }, fetch });
     const result = await client.images.generate({ model: 'gpt-image-1', prompt: 'p', output_format: 'jpeg' });
     expect(result.images[0]).toMatchObject({ mimeType: 'image/jpeg', extension: 'jpg' });
@@ -131,6 +199,8 @@ describe('results', () => {
     expect(result.raw).toEqual(body);
     expect(result.requestId).toBe('xr-9');
     expect(result.created).toBe(body.created);
-    expect(result.images.map((i) => [i.index, i.bytes?.length])).toEqual([0, 1, 2].map((i) => [i, SMALL_PNG.length]));
+    expect(result.images.map((i) => [i.index, i.bytes?.length])).toEqual(
+      [0, 1, 2].map((i) => [i, SMALL_PNG.length]),
+    );
   });
 });

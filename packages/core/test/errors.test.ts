@@ -31,17 +31,41 @@ import {
 const h = (init: Record<string, string> = {}) => new Headers(init);
 
 describe('errorFromResponse', () => {
-  const cases: [string, number, unknown, new (...args: never[]) => AzureOpenAIError, Partial<Record<string, unknown>>][] = [
-    ['wrapped image bad request', 400, BAD_REQUEST_ERROR, BadRequestError, { code: 'invalid_value', param: 'size', type: 'invalid_request_error' }],
+  const cases: [
+    string,
+    number,
+    unknown,
+    new (...args: never[]) => AzureOpenAIError,
+    Partial<Record<string, unknown>>,
+  ][] = [
+    [
+      'wrapped image bad request',
+      400,
+      BAD_REQUEST_ERROR,
+      BadRequestError,
+      { code: 'invalid_value', param: 'size', type: 'invalid_request_error' },
+    ],
     ['unauthorized', 401, UNAUTHORIZED_ERROR, AuthenticationError, { code: '401' }],
-    ['resource blocked (403 with content_filter code)', 403, RESOURCE_BLOCKED_ERROR, PermissionDeniedError, { code: 'content_filter' }],
+    [
+      'resource blocked (403 with content_filter code)',
+      403,
+      RESOURCE_BLOCKED_ERROR,
+      PermissionDeniedError,
+      { code: 'content_filter' },
+    ],
     ['deployment not found', 404, NOT_FOUND_ERROR, NotFoundError, { code: 'DeploymentNotFound' }],
     ['conflict', 409, { error: { code: 'conflict', message: 'busy' } }, ConflictError, { code: 'conflict' }],
     ['too large', 413, { error: { code: 'too_large', message: 'file too large' } }, PayloadTooLargeError, {}],
     ['unprocessable', 422, { error: { code: 'x', message: 'bad' } }, UnprocessableEntityError, {}],
     ['rate limited', 429, RATE_LIMIT_ERROR, RateLimitError, { code: '429' }],
     ['server error', 500, { error: { code: 'InternalServerError', message: 'boom' } }, ServerError, {}],
-    ['unwrapped video error', 400, VIDEO_PLAIN_ERROR, BadRequestError, { code: 'InvalidRequest', param: 'n_seconds' }],
+    [
+      'unwrapped video error',
+      400,
+      VIDEO_PLAIN_ERROR,
+      BadRequestError,
+      { code: 'InvalidRequest', param: 'n_seconds' },
+    ],
     ['teapot', 418, { error: { message: 'odd' } }, AzureOpenAIError, {}],
   ];
   it.each(cases)('%s', (_label, status, body, cls, fields) => {
@@ -51,13 +75,20 @@ describe('errorFromResponse', () => {
     expect(error.status).toBe(status);
     expect(error.requestId).toBe('r-1');
     expect(error).toMatchObject(fields);
-    const message = ((body as { error?: { message?: string } }).error ?? (body as { message?: string })).message!;
+    const message = ((body as { error?: { message?: string } }).error ?? (body as { message?: string }))
+      .message!;
     expect(error.message).toContain(message);
     expect(error.body).toEqual(body);
   });
 
   it.each([
-    ['content_policy_violation with inner ResponsibleAIPolicyViolation', IMAGE_CONTENT_POLICY_ERROR, 'content_policy_violation', 'A dramatic scene of a battle.', ['violence']],
+    [
+      'content_policy_violation with inner ResponsibleAIPolicyViolation',
+      IMAGE_CONTENT_POLICY_ERROR,
+      'content_policy_violation',
+      'A dramatic scene of a battle.',
+      ['violence'],
+    ],
     ['top-level content_filter', IMAGE_CONTENT_FILTER_ERROR, 'content_filter', undefined, []],
     ['inner code only', IMAGE_INNER_ONLY_ERROR, 'BadRequest', undefined, ['sexual']],
     ['unwrapped video filter', VIDEO_UNWRAPPED_ERROR, 'contentFilter', 'a calmer prompt', []],
@@ -71,16 +102,32 @@ describe('errorFromResponse', () => {
   });
 
   it('keeps the filter results of an image policy violation', () => {
-    const error = errorFromResponse(400, h(), JSON.stringify(IMAGE_CONTENT_POLICY_ERROR)) as ContentFilterError;
+    const error = errorFromResponse(
+      400,
+      h(),
+      JSON.stringify(IMAGE_CONTENT_POLICY_ERROR),
+    ) as ContentFilterError;
     expect(error.filterResults).toEqual(IMAGE_CONTENT_POLICY_ERROR.error.inner_error.content_filter_results);
   });
 
   it.each([
-    ['HTML', 502, '<html><body>Bad Gateway</body></html>', ServerError, '502 <html><body>Bad Gateway</body></html>'],
+    [
+      'HTML',
+      502,
+      '<html><body>Bad Gateway</body></html>',
+      ServerError,
+      '502 <html><body>Bad Gateway</body></html>',
+    ],
     ['plain text', 500, 'upstream connect error', ServerError, 'upstream connect error'],
     ['empty', 503, '', ServerError, 'HTTP 503 with no error message'],
     ['JSON without message', 400, '{"foo":1}', BadRequestError, 'HTTP 400 with no error message'],
-    ['truncated JSON', 400, '{"error": {"code": "x", "mess', BadRequestError, '{"error": {"code": "x", "mess'],
+    [
+      'truncated JSON',
+      400,
+      '{"error": {"code": "x", "mess',
+      BadRequestError,
+      '{"error": {"code": "x", "mess',
+    ],
     ['JSON null', 404, 'null', NotFoundError, 'HTTP 404 with no error message'],
   ])('non-JSON or malformed body: %s', (_label, status, text, cls, message) => {
     const error = errorFromResponse(status, h({ 'x-request-id': 'x-2' }), text);
@@ -90,14 +137,23 @@ describe('errorFromResponse', () => {
   });
 
   it('takes the request id from apim-request-id before x-request-id', () => {
-    expect(errorFromResponse(500, h({ 'apim-request-id': 'a', 'x-request-id': 'b' }), '').requestId).toBe('a');
+    expect(errorFromResponse(500, h({ 'apim-request-id': 'a', 'x-request-id': 'b' }), '').requestId).toBe(
+      'a',
+    );
     expect(errorFromResponse(500, h({ 'x-request-id': 'b' }), '').requestId).toBe('b');
   });
 
   it('gives RateLimitError the wait Azure asked for', async () => {
     const { fetch } = capturingFetch([jsonResponse(429, RATE_LIMIT_ERROR, { 'retry-after-ms': '1234' })]);
-    const client = new AzureOpenAIMedia({ endpoint: 'https://r.openai.azure.com', auth: { apiKey: 'k' }, fetch, maxRetries: 0 });
-    const error = await client.images.generate({ model: 'gpt-image-1', prompt: 'p' }).catch((e: unknown) => e);
+    const client = new AzureOpenAIMedia({
+      endpoint: 'https://r.openai.azure.com',
+      auth: { apiKey: 'k' },
+      fetch,
+      maxRetries: 0,
+    });
+    const error = await client.images
+      .generate({ model: 'gpt-image-1', prompt: 'p' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(1234);
   });

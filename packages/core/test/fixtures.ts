@@ -23,7 +23,11 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A real, decodable RGBA PNG of the given size (one flat colour). */
-export function makePng(width: number, height: number, rgba: [number, number, number, number] = [200, 40, 40, 255]): Uint8Array<ArrayBuffer> {
+export function makePng(
+  width: number,
+  height: number,
+  rgba: [number, number, number, number] = [200, 40, 40, 255],
+): Uint8Array<ArrayBuffer> {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -63,7 +67,9 @@ export function makeWav(seconds: number): Uint8Array<ArrayBuffer> {
 }
 
 /** The first bytes of a JPEG (SOI + APP0 JFIF); enough for type detection. */
-export const JPEG_HEAD = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+export const JPEG_HEAD = new Uint8Array([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01,
+]);
 export const WEBP_HEAD = new Uint8Array([...Buffer.from('RIFF'), 0x24, 0, 0, 0, ...Buffer.from('WEBPVP8 ')]);
 export const GIF_HEAD = new Uint8Array(Buffer.from('GIF89a\x01\x00\x01\x00'));
 
@@ -187,7 +193,8 @@ export const RESOURCE_BLOCKED_ERROR = {
 export const BAD_REQUEST_ERROR = {
   error: {
     code: 'invalid_value',
-    message: "Invalid value: '640x480'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.",
+    message:
+      "Invalid value: '640x480'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.",
     param: 'size',
     type: 'invalid_request_error',
   },

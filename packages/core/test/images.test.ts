@@ -17,7 +17,8 @@ interface LogLine {
 }
 
 function memoryLogger(lines: LogLine[]): Logger {
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, fields });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push({ level, message, fields });
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -35,10 +36,15 @@ beforeAll(async () => {
       return;
     }
     if (req.path.endsWith('/images/generations') || req.path.endsWith('/images/edits')) {
-      const body = req.headers['content-type']?.startsWith('application/json') ? JSON.parse(req.body.toString()) : {};
-      if (typeof body.prompt === 'string' && body.prompt.includes('battle')) return json(res, 400, IMAGE_CONTENT_POLICY_ERROR);
+      const body = req.headers['content-type']?.startsWith('application/json')
+        ? JSON.parse(req.body.toString())
+        : {};
+      if (typeof body.prompt === 'string' && body.prompt.includes('battle'))
+        return json(res, 400, IMAGE_CONTENT_POLICY_ERROR);
       if (req.path.includes('dall-e-3') || body.model === 'dall-e-3') {
-        return json(res, 200, dalleUrlResponse(`${server.origin}/files/img-1.png?sig=SECRETSIG&se=2030`), { 'apim-request-id': 'req-dalle' });
+        return json(res, 200, dalleUrlResponse(`${server.origin}/files/img-1.png?sig=SECRETSIG&se=2030`), {
+          'apim-request-id': 'req-dalle',
+        });
       }
       return json(res, 200, gptImageResponse(body.n ?? 1), { 'apim-request-id': 'req-1' });
     }
@@ -54,7 +60,12 @@ function client(extra: Partial<ConstructorParameters<typeof AzureOpenAIMedia>[0]
 describe('images.generate over HTTP', () => {
   it('sends a v1 request and decodes the base64 images', async () => {
     server.requests.length = 0;
-    const result = await client().images.generate({ model: 'gpt-image-1', prompt: 'a red square', n: 2, size: '1024x1024' });
+    const result = await client().images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a red square',
+      n: 2,
+      size: '1024x1024',
+    });
     expect(result.images).toHaveLength(2);
     expect(result.images[0]!.bytes).toEqual(SMALL_PNG);
     expect(result.images[0]!.mimeType).toBe('image/png');
@@ -66,7 +77,12 @@ describe('images.generate over HTTP', () => {
     const req = server.requests[0]!;
     expect(req.path).toBe('/openai/v1/images/generations');
     expect(req.query.get('api-version')).toBe('preview');
-    expect(JSON.parse(req.body.toString())).toEqual({ model: 'gpt-image-1', prompt: 'a red square', n: 2, size: '1024x1024' });
+    expect(JSON.parse(req.body.toString())).toEqual({
+      model: 'gpt-image-1',
+      prompt: 'a red square',
+      n: 2,
+      size: '1024x1024',
+    });
   });
 
   it('downloads URL images at once without sending credentials, and never logs the signature', async () => {
@@ -110,7 +126,11 @@ describe('images.generate over HTTP', () => {
 
   it("sends invalid requests as they are with validation: 'off'", async () => {
     server.requests.length = 0;
-    await client({ validation: 'off' }).images.generate({ model: 'gpt-image-1', prompt: 'x', size: '512x512' });
+    await client({ validation: 'off' }).images.generate({
+      model: 'gpt-image-1',
+      prompt: 'x',
+      size: '512x512',
+    });
     expect(JSON.parse(server.requests[0]!.body.toString()).size).toBe('512x512');
   });
 
@@ -118,12 +138,18 @@ describe('images.generate over HTTP', () => {
     const lines: LogLine[] = [];
     const c = client({ logger: memoryLogger(lines) });
     await c.images.generate({ model: 'house-style', prompt: 'x', size: '640x480' as '1024x1024' });
-    expect(lines.find((l) => l.level === 'info')?.message).toContain('deployment "house-style" has no known model');
-    await expect(c.images.generate({ model: 'house-style', prompt: '  ' })).rejects.toThrow('prompt must not be empty');
+    expect(lines.find((l) => l.level === 'info')?.message).toContain(
+      'deployment "house-style" has no known model',
+    );
+    await expect(c.images.generate({ model: 'house-style', prompt: '  ' })).rejects.toThrow(
+      'prompt must not be empty',
+    );
   });
 
   it('maps a content policy answer to ContentFilterError with the revised prompt', async () => {
-    const error = await client().images.generate({ model: 'gpt-image-1', prompt: 'a battle' }).catch((e: unknown) => e);
+    const error = await client()
+      .images.generate({ model: 'gpt-image-1', prompt: 'a battle' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContentFilterError);
     expect((error as ContentFilterError).revisedPrompt).toBe('A dramatic scene of a battle.');
     expect((error as ContentFilterError).categories).toEqual(['violence']);
@@ -179,7 +205,12 @@ describe('images.edit over HTTP', () => {
   it('rejects a mask whose size differs from the image, read from Blob headers', async () => {
     server.requests.length = 0;
     const error = await client()
-      .images.edit({ model: 'gpt-image-1', prompt: 'x', image: new Blob([makePng(8, 8)]), mask: new Blob([makePng(4, 8)]) })
+      .images.edit({
+        model: 'gpt-image-1',
+        prompt: 'x',
+        image: new Blob([makePng(8, 8)]),
+        mask: new Blob([makePng(4, 8)]),
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toContain('mask is 4x8 but image is 8x8');

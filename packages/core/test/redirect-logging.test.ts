@@ -20,7 +20,8 @@ beforeAll(async () => {
         res.end();
         return;
       }
-      if (target === 'policy') return json(res, 400, IMAGE_CONTENT_POLICY_ERROR, { 'apim-request-id': 'rq-7' });
+      if (target === 'policy')
+        return json(res, 400, IMAGE_CONTENT_POLICY_ERROR, { 'apim-request-id': 'rq-7' });
       if (target === 'flaky' && api.requests.filter((r) => r.headers['x-target'] === 'flaky').length === 1) {
         return json(res, 503, { error: { code: '503', message: 'busy' } }, { 'retry-after-ms': '1' });
       }
@@ -38,8 +39,17 @@ afterAll(async () => {
 const KEY = 'k-SECRET-KEY-0001';
 const TOKEN = 't-SECRET-TOKEN-0002';
 
-function make(auth: ConstructorParameters<typeof AzureOpenAIMedia>[0]['auth'], target: string, logger?: Logger) {
-  return new AzureOpenAIMedia({ endpoint: api.url, auth, defaultHeaders: { 'x-target': target }, ...(logger ? { logger } : {}) });
+function make(
+  auth: ConstructorParameters<typeof AzureOpenAIMedia>[0]['auth'],
+  target: string,
+  logger?: Logger,
+) {
+  return new AzureOpenAIMedia({
+    endpoint: api.url,
+    auth,
+    defaultHeaders: { 'x-target': target },
+    ...(logger ? { logger } : {}),
+  });
 }
 
 describe('redirects', () => {
@@ -81,9 +91,18 @@ describe('logging', () => {
       error: (message, fields) => lines.push({ level: 'error', message, fields }),
     };
     await make({ apiKey: KEY }, 'flaky', logger).images.generate({ model: 'gpt-image-1', prompt: 'p' });
-    await make({ tokenProvider: async () => TOKEN }, 'ok', logger).images.generate({ model: 'gpt-image-1', prompt: 'p' });
-    await make({ bearerToken: TOKEN }, 'policy', logger).images.generate({ model: 'gpt-image-1', prompt: 'p' }).catch(() => undefined);
-    await make({ apiKey: KEY }, 'ok', logger).images.edit({ model: 'gpt-image-1', prompt: 'p', image: Buffer.from(SMALL_PNG_B64, 'base64') });
+    await make({ tokenProvider: async () => TOKEN }, 'ok', logger).images.generate({
+      model: 'gpt-image-1',
+      prompt: 'p',
+    });
+    await make({ bearerToken: TOKEN }, 'policy', logger)
+      .images.generate({ model: 'gpt-image-1', prompt: 'p' })
+      .catch(() => undefined);
+    await make({ apiKey: KEY }, 'ok', logger).images.edit({
+      model: 'gpt-image-1',
+      prompt: 'p',
+      image: Buffer.from(SMALL_PNG_B64, 'base64'),
+    });
 
     const text = JSON.stringify(lines);
     expect(text).not.toContain(KEY);

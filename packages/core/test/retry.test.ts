@@ -47,7 +47,11 @@ describe('retry schedule', () => {
     ['retry-after HTTP date', { 'retry-after': new Date(NOW + 7000).toUTCString() }, 7000],
     ['retry-after date in the past', { 'retry-after': new Date(NOW - 7000).toUTCString() }, 0],
     ['retry-after-ms before retry-after', { 'retry-after-ms': '100', 'retry-after': '9' }, 100],
-    ['retry-after-ms before x-ms-retry-after-ms', { 'retry-after-ms': '100', 'x-ms-retry-after-ms': '900' }, 100],
+    [
+      'retry-after-ms before x-ms-retry-after-ms',
+      { 'retry-after-ms': '100', 'x-ms-retry-after-ms': '900' },
+      100,
+    ],
     ['retry-after-ms capped at 60 s', { 'retry-after-ms': '600000' }, 60_000],
     ['x-ms-retry-after-ms capped', { 'x-ms-retry-after-ms': '90000' }, 60_000],
     ['retry-after seconds capped', { 'retry-after': '3600' }, 60_000],
@@ -115,8 +119,15 @@ describe('retry schedule', () => {
   it('per-call maxRetries overrides the client', async () => {
     const waits: number[] = [];
     const { fetch, calls } = capturingFetch([fail(500), ok()]);
-    const client = new AzureOpenAIMedia({ endpoint: 'https://r.openai.azure.com', auth: { apiKey: 'k' }, fetch, sleep: async (ms) => void waits.push(ms) });
-    await expect(client.images.generate({ model: 'gpt-image-1', prompt: 'p' }, { maxRetries: 0 })).rejects.toBeInstanceOf(ServerError);
+    const client = new AzureOpenAIMedia({
+      endpoint: 'https://r.openai.azure.com',
+      auth: { apiKey: 'k' },
+      fetch,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    await expect(
+      client.images.generate({ model: 'gpt-image-1', prompt: 'p' }, { maxRetries: 0 }),
+    ).rejects.toBeInstanceOf(ServerError);
     expect(calls).toHaveLength(1);
   });
 
@@ -130,14 +141,20 @@ describe('retry schedule', () => {
       });
       return new Response(stream, { status: 200, headers: { 'content-type': 'application/json' } });
     };
-    const { calls, waits, run } = harness([new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }), cut(), ok()]);
+    const { calls, waits, run } = harness([
+      new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }),
+      cut(),
+      ok(),
+    ]);
     await run();
     expect(calls).toHaveLength(3);
     expect(waits).toEqual([500, 1000]);
   });
 
   it('a connection failure past the retries is a ConnectionError naming the cause', async () => {
-    const { run } = harness([1, 2, 3].map(() => new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })));
+    const { run } = harness(
+      [1, 2, 3].map(() => new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
+    );
     const error = await run().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain('ECONNREFUSED');
@@ -160,7 +177,13 @@ describe('abort and timeout during a retry wait', () => {
     });
 
   function client(fetch: typeof globalThis.fetch, extra: Record<string, unknown> = {}) {
-    return new AzureOpenAIMedia({ endpoint: 'https://r.openai.azure.com', auth: { apiKey: 'k' }, fetch, sleep: hangingSleep, ...extra });
+    return new AzureOpenAIMedia({
+      endpoint: 'https://r.openai.azure.com',
+      auth: { apiKey: 'k' },
+      fetch,
+      sleep: hangingSleep,
+      ...extra,
+    });
   }
 
   it('AbortSignal ends the wait with AbortError and sends nothing more', async () => {
@@ -172,14 +195,18 @@ describe('abort and timeout during a retry wait', () => {
       },
       ok(),
     ]);
-    const error = await client(fetch).images.generate({ model: 'gpt-image-1', prompt: 'p' }, { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await client(fetch)
+      .images.generate({ model: 'gpt-image-1', prompt: 'p' }, { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(calls).toHaveLength(1);
   });
 
   it('timeoutMs ends the wait with TimeoutError', async () => {
     const { fetch, calls } = capturingFetch([fail(503, { 'retry-after': '30' }), ok()]);
-    const error = await client(fetch, { timeoutMs: 30 }).images.generate({ model: 'gpt-image-1', prompt: 'p' }).catch((e: unknown) => e);
+    const error = await client(fetch, { timeoutMs: 30 })
+      .images.generate({ model: 'gpt-image-1', prompt: 'p' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain('30 ms');
     expect(calls).toHaveLength(1);
@@ -194,28 +221,38 @@ describe('abort and timeout during a retry wait', () => {
         init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true });
         void fetch(input, init).then(resolve, reject);
       });
-    const error = await client(hanging).images.generate({ model: 'gpt-image-1', prompt: 'p' }, { timeoutMs: 20 }).catch((e: unknown) => e);
+    const error = await client(hanging)
+      .images.generate({ model: 'gpt-image-1', prompt: 'p' }, { timeoutMs: 20 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
   it('an already aborted signal fails before sending', async () => {
     const { fetch, calls } = capturingFetch([ok()]);
-    const error = await client(fetch).images.generate({ model: 'gpt-image-1', prompt: 'p' }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const error = await client(fetch)
+      .images.generate({ model: 'gpt-image-1', prompt: 'p' }, { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(calls).toHaveLength(0);
   });
 
   it('a token provider that never answers is ended by the timeout, and nothing is sent', async () => {
     const { fetch, calls } = capturingFetch([ok()]);
-    const stuck = client(fetch, { auth: { tokenProvider: () => new Promise<string>(() => undefined) }, timeoutMs: 20 });
+    const stuck = client(fetch, {
+      auth: { tokenProvider: () => new Promise<string>(() => undefined) },
+      timeoutMs: 20,
+    });
     const error = await stuck.images.generate({ model: 'gpt-image-1', prompt: 'p' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(calls).toHaveLength(0);
   });
 
-  it('a fractional timeout (a poll\'s remaining time) is accepted', async () => {
+  it("a fractional timeout (a poll's remaining time) is accepted", async () => {
     const { fetch } = capturingFetch([ok()]);
-    const result = await client(fetch).images.generate({ model: 'gpt-image-1', prompt: 'p' }, { timeoutMs: 1234.5 });
+    const result = await client(fetch).images.generate(
+      { model: 'gpt-image-1', prompt: 'p' },
+      { timeoutMs: 1234.5 },
+    );
     expect(result.images).toHaveLength(1);
   });
 
@@ -244,7 +281,9 @@ describe('abort and timeout during a retry wait', () => {
 
   it('validation problems are reported before any wait or request', async () => {
     const { fetch, calls } = capturingFetch([ok()]);
-    await expect(client(fetch).images.generate({ model: 'dall-e-3', prompt: 'p', n: 4 })).rejects.toThrow(/n 4 is out of range/);
+    await expect(client(fetch).images.generate({ model: 'dall-e-3', prompt: 'p', n: 4 })).rejects.toThrow(
+      /n 4 is out of range/,
+    );
     expect(calls).toHaveLength(0);
   });
 });

@@ -21,7 +21,15 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Doc = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Json> } };
 
 /** Keys that are documentation or vendor extensions, not validation. */
-const DROP = new Set(['example', 'examples', 'x-ms-enum', 'x-ms-discriminator-value', 'xml', 'externalDocs', 'discriminator']);
+const DROP = new Set([
+  'example',
+  'examples',
+  'x-ms-enum',
+  'x-ms-discriminator-value',
+  'xml',
+  'externalDocs',
+  'discriminator',
+]);
 
 /** OpenAPI 3.0 schema -> JSON Schema (draft 7): `nullable` becomes a null alternative. */
 export function toJsonSchema(node: Json): Json {
@@ -54,7 +62,12 @@ export interface OpenSpec {
   requestRef(path: string, method: string, contentType?: string): string;
   responseRef(path: string, method: string, status: number | 'default', contentType?: string): string;
   /** Problems (empty when valid). Multipart bodies: pass `{ coerce: true }` so "2" counts as 2. */
-  checkRequest(path: string, method: string, body: unknown, options?: { contentType?: string; coerce?: boolean }): string[];
+  checkRequest(
+    path: string,
+    method: string,
+    body: unknown,
+    options?: { contentType?: string; coerce?: boolean },
+  ): string[];
   checkResponse(path: string, method: string, status: number | 'default', body: unknown): string[];
   checkSchema(name: string, value: unknown, options?: { coerce?: boolean }): string[];
   /** Top-level property names a component schema declares (following allOf). */
@@ -86,7 +99,11 @@ export function openSpec(file: string): OpenSpec {
     }
     // Coercion rewrites the value; work on a copy.
     const data = coerce ? structuredClone(value) : value;
-    return fn(data) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return fn(data)
+      ? []
+      : (fn.errors ?? []).map(
+          (e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+        );
   };
   const operation = (path: string, method: string) => {
     const op = doc.paths[path]?.[method];
@@ -95,7 +112,10 @@ export function openSpec(file: string): OpenSpec {
   };
   const refOf = (content: any, contentType: string, where: string): string => {
     const schema = content?.[contentType]?.schema;
-    if (!schema) throw new Error(`${where} declares no ${contentType} schema (has ${Object.keys(content ?? {}).join(', ')})`);
+    if (!schema)
+      throw new Error(
+        `${where} declares no ${contentType} schema (has ${Object.keys(content ?? {}).join(', ')})`,
+      );
     if (typeof schema.$ref !== 'string') throw new Error(`${where}: inline schemas are not supported here`);
     return schema.$ref as string;
   };
@@ -117,7 +137,8 @@ export function openSpec(file: string): OpenSpec {
       const names = new Set<string>();
       const visit = (schema: any) => {
         if (!schema || typeof schema !== 'object') return;
-        if (typeof schema.$ref === 'string') return visit(doc.components.schemas[schema.$ref.split('/').pop()!]);
+        if (typeof schema.$ref === 'string')
+          return visit(doc.components.schemas[schema.$ref.split('/').pop()!]);
         for (const name of Object.keys(schema.properties ?? {})) names.add(name);
         for (const part of schema.allOf ?? []) visit(part);
       };

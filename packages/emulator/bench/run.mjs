@@ -28,7 +28,9 @@ if (process.argv[2] === 'serve-emulator') {
       res.end(body);
     });
   });
-  server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}`, key: '' }));
+  server.listen(0, '127.0.0.1', () =>
+    process.send({ url: `http://127.0.0.1:${server.address().port}`, key: '' }),
+  );
   reportCpu();
 } else {
   await main();
@@ -61,15 +63,23 @@ function start(args) {
 
 function once(pool, url, key, payload) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      agent: pool,
-      headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: pool,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks))
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -99,9 +109,18 @@ async function load(server, url, key, payload) {
 async function main() {
   const path = '/openai/v1/images/generations';
   const cases = [
-    ['dall-e-2 256x256 b64_json', { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'b64_json' }],
-    ['dall-e-2 256x256 url', { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'url' }],
-    ['gpt-image-1 1024x1024 png', { model: 'gpt-image-1', prompt: 'a small lighthouse', size: '1024x1024', quality: 'low' }],
+    [
+      'dall-e-2 256x256 b64_json',
+      { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'b64_json' },
+    ],
+    [
+      'dall-e-2 256x256 url',
+      { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'url' },
+    ],
+    [
+      'gpt-image-1 1024x1024 png',
+      { model: 'gpt-image-1', prompt: 'a small lighthouse', size: '1024x1024', quality: 'low' },
+    ],
   ];
   const emu = await start(['serve-emulator']);
   try {
@@ -118,11 +137,29 @@ async function main() {
         bare.child.kill();
       }
       console.log(`${name} (${sample.length} bytes per answer)`);
-      console.log(`  emulator:       ${e.rps.toFixed(0).padStart(6)} req/s, ${e.perCore.toFixed(0).padStart(6)} req per CPU-second`);
-      console.log(`  bare node:http: ${b.rps.toFixed(0).padStart(6)} req/s, ${b.perCore.toFixed(0).padStart(6)} req per CPU-second`);
-      console.log(`  ratio emulator/bare: ${(e.rps / b.rps).toFixed(2)} (throughput), ${(e.perCore / b.perCore).toFixed(2)} (per CPU-second)`);
-      record({ name: `${name}: requests per second`, value: e.rps, unit: 'req/s', baseline: 'bare node:http, same bytes', baselineValue: b.rps });
-      record({ name: `${name}: requests per CPU-second`, value: e.perCore, unit: 'req/cpu-s', baseline: 'bare node:http, same bytes', baselineValue: b.perCore });
+      console.log(
+        `  emulator:       ${e.rps.toFixed(0).padStart(6)} req/s, ${e.perCore.toFixed(0).padStart(6)} req per CPU-second`,
+      );
+      console.log(
+        `  bare node:http: ${b.rps.toFixed(0).padStart(6)} req/s, ${b.perCore.toFixed(0).padStart(6)} req per CPU-second`,
+      );
+      console.log(
+        `  ratio emulator/bare: ${(e.rps / b.rps).toFixed(2)} (throughput), ${(e.perCore / b.perCore).toFixed(2)} (per CPU-second)`,
+      );
+      record({
+        name: `${name}: requests per second`,
+        value: e.rps,
+        unit: 'req/s',
+        baseline: 'bare node:http, same bytes',
+        baselineValue: b.rps,
+      });
+      record({
+        name: `${name}: requests per CPU-second`,
+        value: e.perCore,
+        unit: 'req/cpu-s',
+        baseline: 'bare node:http, same bytes',
+        baselineValue: b.perCore,
+      });
     }
   } finally {
     emu.child.kill();

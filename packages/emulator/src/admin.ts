@@ -59,9 +59,14 @@ const MODERATION_MODES: readonly VideoModeration[] = ['reject', 'fail'];
 function checkTimings(t: Partial<VideoTimings>): void {
   for (const [key, value] of Object.entries(t)) {
     if (!['preprocessing', 'queued', 'running', 'processing'].includes(key)) {
-      throw new TypeError(`videoTimings.${key} is not a stage; stages: preprocessing, queued, running, processing`);
+      throw new TypeError(
+        `videoTimings.${key} is not a stage; stages: preprocessing, queued, running, processing`,
+      );
     }
-    if (typeof value !== 'number' || !(value >= 0)) throw new TypeError(`videoTimings.${key} must be a non-negative number of ms, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !(value >= 0))
+      throw new TypeError(
+        `videoTimings.${key} must be a non-negative number of ms, got ${JSON.stringify(value)}`,
+      );
   }
 }
 
@@ -79,18 +84,27 @@ export function createAdmin(emu: EmulatorState): EmulatorAdmin {
     },
     failVideoJobs(options = {}) {
       const count = options.count ?? 1;
-      if (!Number.isInteger(count) || count < 1) throw new TypeError(`failVideoJobs count must be a positive integer, got ${JSON.stringify(options.count)}`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new TypeError(
+          `failVideoJobs count must be a positive integer, got ${JSON.stringify(options.count)}`,
+        );
       const reason = options.reason ?? 'internal_error';
-      if (typeof reason !== 'string' || reason === '') throw new TypeError(`failVideoJobs reason must be a non-empty string, got ${JSON.stringify(options.reason)}`);
+      if (typeof reason !== 'string' || reason === '')
+        throw new TypeError(
+          `failVideoJobs reason must be a non-empty string, got ${JSON.stringify(options.reason)}`,
+        );
       const failure: VideoFailure = { remaining: count, reason };
       if (options.deployment !== undefined) failure.deployment = options.deployment;
       emu.videoFailures.push(failure);
     },
     setBlockedTerms(terms, options) {
-      if (!Array.isArray(terms)) throw new TypeError(`blocked terms must be an array, got ${JSON.stringify(terms)}`);
+      if (!Array.isArray(terms))
+        throw new TypeError(`blocked terms must be an array, got ${JSON.stringify(terms)}`);
       const mode = options?.videoModeration;
       if (mode !== undefined && !MODERATION_MODES.includes(mode)) {
-        throw new TypeError(`videoModeration is ${JSON.stringify(mode)}; allowed: ${MODERATION_MODES.join(', ')}`);
+        throw new TypeError(
+          `videoModeration is ${JSON.stringify(mode)}; allowed: ${MODERATION_MODES.join(', ')}`,
+        );
       }
       emu.blockedTerms = normaliseBlockedTerms(terms);
       if (mode) emu.videoModeration = mode;
@@ -108,7 +122,8 @@ export function createAdmin(emu: EmulatorState): EmulatorAdmin {
     videoTimings: () => ({ ...emu.videoTimings }),
     setDeployments(deployments) {
       for (const [name, model] of Object.entries(deployments)) {
-        if (!getModel(model)) throw new TypeError(`deployments.${name} names unknown model ${JSON.stringify(model)}`);
+        if (!getModel(model))
+          throw new TypeError(`deployments.${name} names unknown model ${JSON.stringify(model)}`);
       }
       for (const [name, model] of Object.entries(deployments)) emu.deployments.set(name, model);
     },
@@ -138,7 +153,14 @@ function adminError(status: number, message: string): Reply {
 }
 
 /** `/_emulator/...` over HTTP. `body` is the parsed JSON body (or undefined). */
-export function handleAdmin(emu: EmulatorState, admin: EmulatorAdmin, method: string, path: string, url: URL, body: unknown): Reply {
+export function handleAdmin(
+  emu: EmulatorState,
+  admin: EmulatorAdmin,
+  method: string,
+  path: string,
+  url: URL,
+  body: unknown,
+): Reply {
   const b = isRecord(body) ? body : {};
   const route = `${method} ${path}`;
   try {
@@ -146,7 +168,11 @@ export function handleAdmin(emu: EmulatorState, admin: EmulatorAdmin, method: st
       case 'GET /_emulator/health':
         return json(200, { ok: true });
       case 'GET /_emulator/clock':
-        return json(200, { now: admin.now(), iso: new Date(admin.now()).toISOString(), mode: emu.clock.mode });
+        return json(200, {
+          now: admin.now(),
+          iso: new Date(admin.now()).toISOString(),
+          mode: emu.clock.mode,
+        });
       case 'POST /_emulator/clock/advance': {
         const now = admin.advance(b.ms as number);
         return json(200, { now, iso: new Date(now).toISOString(), mode: emu.clock.mode });
@@ -167,7 +193,10 @@ export function handleAdmin(emu: EmulatorState, admin: EmulatorAdmin, method: st
         return json(200, admin.blockedTerms());
       case 'PUT /_emulator/blocked-terms':
       case 'POST /_emulator/blocked-terms':
-        admin.setBlockedTerms(b.terms as string[], b.videoModeration ? { videoModeration: b.videoModeration as VideoModeration } : undefined);
+        admin.setBlockedTerms(
+          b.terms as string[],
+          b.videoModeration ? { videoModeration: b.videoModeration as VideoModeration } : undefined,
+        );
         return json(200, admin.blockedTerms());
       case 'GET /_emulator/limits':
         return json(200, admin.limits());
@@ -217,7 +246,11 @@ export function handleAdmin(emu: EmulatorState, admin: EmulatorAdmin, method: st
         body: '<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist or its link has expired.</Message></Error>',
       };
     }
-    return { status: 200, headers: { 'content-type': file.contentType, 'content-length': file.bytes.length }, body: file.bytes };
+    return {
+      status: 200,
+      headers: { 'content-type': file.contentType, 'content-length': file.bytes.length },
+      body: file.bytes,
+    };
   }
   return adminError(404, `No admin route ${route}. See the README for the admin API.`);
 }

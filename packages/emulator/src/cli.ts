@@ -20,7 +20,8 @@ export async function parseArgs(args: string[]): Promise<EmulatorOptions & { hel
       case '--port': {
         const raw = value(args, i++, arg);
         const port = Number(raw);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got '${raw}'`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`--port must be 0-65535, got '${raw}'`);
         flags.port = port;
         break;
       }

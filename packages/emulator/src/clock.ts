@@ -13,7 +13,10 @@ export interface Clock {
   advance(ms: number): void;
 }
 
-export function createClock(mode: ClockMode, options: { timeScale?: number; startTime?: number } = {}): Clock {
+export function createClock(
+  mode: ClockMode,
+  options: { timeScale?: number; startTime?: number } = {},
+): Clock {
   const wallStart = Date.now();
   const start = options.startTime ?? wallStart;
   const scale = options.timeScale ?? 1;
@@ -25,7 +28,8 @@ export function createClock(mode: ClockMode, options: { timeScale?: number; star
     mode,
     now: mode === 'manual' ? () => start + offset : () => start + (Date.now() - wallStart) * scale + offset,
     advance(ms: number) {
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance(ms) needs a non-negative number of milliseconds, got ${String(ms)}`);
+      if (!(ms >= 0) || !Number.isFinite(ms))
+        throw new RangeError(`advance(ms) needs a non-negative number of milliseconds, got ${String(ms)}`);
       offset += ms;
     },
   };

@@ -4,9 +4,24 @@ import type { EmulatorOptions } from './options.js';
 import { isRecord } from './util.js';
 
 const KNOWN = new Set([
-  'port', 'host', 'apiKey', 'bearerTokens', 'deployments', 'replaceDefaultDeployments', 'clock', 'timeScale',
-  'startTime', 'blockedTerms', 'videoModeration', 'limits', 'videoTimings', 'videoRetentionMs', 'imageUrlTtlMs',
-  'ffmpegPath', 'apiVersions', 'requestLogLimit',
+  'port',
+  'host',
+  'apiKey',
+  'bearerTokens',
+  'deployments',
+  'replaceDefaultDeployments',
+  'clock',
+  'timeScale',
+  'startTime',
+  'blockedTerms',
+  'videoModeration',
+  'limits',
+  'videoTimings',
+  'videoRetentionMs',
+  'imageUrlTtlMs',
+  'ffmpegPath',
+  'apiVersions',
+  'requestLogLimit',
 ]);
 
 export async function loadConfig(file: string): Promise<EmulatorOptions> {
@@ -24,13 +39,20 @@ export async function loadConfig(file: string): Promise<EmulatorOptions> {
   }
   if (!isRecord(value)) throw new Error(`Config file ${file} must hold a JSON object`);
   for (const key of Object.keys(value)) {
-    if (!KNOWN.has(key)) throw new Error(`Config file ${file}: unknown field '${key}'. Known fields: ${[...KNOWN].join(', ')}`);
+    if (!KNOWN.has(key))
+      throw new Error(`Config file ${file}: unknown field '${key}'. Known fields: ${[...KNOWN].join(', ')}`);
   }
   if (value.clock !== undefined && value.clock !== 'real' && value.clock !== 'manual') {
     throw new Error(`Config file ${file}: clock is ${JSON.stringify(value.clock)}; allowed: real, manual`);
   }
-  if (value.videoModeration !== undefined && value.videoModeration !== 'reject' && value.videoModeration !== 'fail') {
-    throw new Error(`Config file ${file}: videoModeration is ${JSON.stringify(value.videoModeration)}; allowed: reject, fail`);
+  if (
+    value.videoModeration !== undefined &&
+    value.videoModeration !== 'reject' &&
+    value.videoModeration !== 'fail'
+  ) {
+    throw new Error(
+      `Config file ${file}: videoModeration is ${JSON.stringify(value.videoModeration)}; allowed: reject, fail`,
+    );
   }
   return value as EmulatorOptions;
 }

@@ -42,7 +42,8 @@ function quote(v: unknown): string {
 
 /** 400 for a field the model does not accept, naming the field, the value and what is allowed. */
 export function invalidValue(param: string, value: unknown, allowed: readonly unknown[] | string): HttpError {
-  const allowedText = typeof allowed === 'string' ? allowed : `Supported values are: ${allowed.map(quote).join(', ')}.`;
+  const allowedText =
+    typeof allowed === 'string' ? allowed : `Supported values are: ${allowed.map(quote).join(', ')}.`;
   return new HttpError(400, {
     code: 'invalid_value',
     message: `Invalid value for '${param}': ${quote(value)}. ${allowedText}`,

@@ -47,14 +47,19 @@ export interface FaultTarget {
 }
 
 export function checkFault(spec: FaultSpec): void {
-  if (!spec || typeof spec !== 'object') throw new TypeError('fault must be an object with at least { kind }');
+  if (!spec || typeof spec !== 'object')
+    throw new TypeError('fault must be an object with at least { kind }');
   if (spec.match !== undefined) {
-    if (!spec.match || typeof spec.match !== 'object') throw new TypeError(`fault.match must be an object, got ${JSON.stringify(spec.match)}`);
+    if (!spec.match || typeof spec.match !== 'object')
+      throw new TypeError(`fault.match must be an object, got ${JSON.stringify(spec.match)}`);
     for (const [key, value] of Object.entries(spec.match)) {
       if (!['method', 'path', 'operation', 'deployment'].includes(key)) {
-        throw new TypeError(`fault.match.${key} is not a match field; allowed: method, path, operation, deployment`);
+        throw new TypeError(
+          `fault.match.${key} is not a match field; allowed: method, path, operation, deployment`,
+        );
       }
-      if (typeof value !== 'string') throw new TypeError(`fault.match.${key} must be a string, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string')
+        throw new TypeError(`fault.match.${key} must be a string, got ${JSON.stringify(value)}`);
     }
   }
   if (!FAULT_KINDS.includes(spec.kind)) {
@@ -63,17 +68,24 @@ export function checkFault(spec: FaultSpec): void {
   if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1)) {
     throw new TypeError(`fault.count must be a positive integer, got ${JSON.stringify(spec.count)}`);
   }
-  if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)) {
+  if (
+    spec.status !== undefined &&
+    (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)
+  ) {
     throw new TypeError(`fault.status must be an HTTP status 100-599, got ${JSON.stringify(spec.status)}`);
   }
   if (spec.delayMs !== undefined && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
     throw new TypeError(`fault.delayMs must be a non-negative number, got ${JSON.stringify(spec.delayMs)}`);
   }
   if (spec.kind === 'slow' && !(typeof spec.bytesPerSecond === 'number' && spec.bytesPerSecond > 0)) {
-    throw new TypeError(`fault.bytesPerSecond must be a positive number for kind 'slow', got ${JSON.stringify(spec.bytesPerSecond)}`);
+    throw new TypeError(
+      `fault.bytesPerSecond must be a positive number for kind 'slow', got ${JSON.stringify(spec.bytesPerSecond)}`,
+    );
   }
   if (spec.truncateAt !== undefined && !(Number.isInteger(spec.truncateAt) && spec.truncateAt >= 0)) {
-    throw new TypeError(`fault.truncateAt must be a non-negative integer, got ${JSON.stringify(spec.truncateAt)}`);
+    throw new TypeError(
+      `fault.truncateAt must be a non-negative integer, got ${JSON.stringify(spec.truncateAt)}`,
+    );
   }
 }
 

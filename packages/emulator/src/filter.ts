@@ -4,7 +4,9 @@ import type { BlockedTerm } from './options.js';
 type Severity = { filtered: boolean; severity: 'safe' | 'high' };
 
 function severity(hit: BlockedTerm | undefined, category: string): Severity {
-  return hit?.category === category ? { filtered: true, severity: 'high' } : { filtered: false, severity: 'safe' };
+  return hit?.category === category
+    ? { filtered: true, severity: 'high' }
+    : { filtered: false, severity: 'safe' };
 }
 
 /** Results for the generated output (`content_filter_results`). */

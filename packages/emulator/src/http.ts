@@ -60,7 +60,12 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, { code: 'request_too_large', message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }));
+        reject(
+          new HttpError(413, {
+            code: 'request_too_large',
+            message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`,
+          }),
+        );
         req.destroy();
         return;
       }
@@ -77,7 +82,10 @@ export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<Pars
   if (type.startsWith('multipart/form-data')) {
     let form: FormData;
     try {
-      form = await new Response(new Blob([new Uint8Array(raw.buffer as ArrayBuffer, raw.byteOffset, raw.byteLength)]), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+      form = await new Response(
+        new Blob([new Uint8Array(raw.buffer as ArrayBuffer, raw.byteOffset, raw.byteLength)]),
+        { headers: { 'content-type': req.headers['content-type'] ?? '' } },
+      ).formData();
     } catch {
       throw badRequest('The multipart/form-data body could not be parsed.');
     }

@@ -104,13 +104,20 @@ export const DEFAULT_API_VERSIONS: readonly string[] = [
   '2025-04-01-preview',
 ];
 
-export const DEFAULT_VIDEO_TIMINGS: VideoTimings = { preprocessing: 250, queued: 250, running: 1000, processing: 500 };
+export const DEFAULT_VIDEO_TIMINGS: VideoTimings = {
+  preprocessing: 250,
+  queued: 250,
+  running: 1000,
+  processing: 500,
+};
 
 export function normaliseBlockedTerms(terms: readonly (string | BlockedTerm)[]): BlockedTerm[] {
   return terms.map((t, i) => {
     const entry = typeof t === 'string' ? { term: t } : t;
     if (typeof entry?.term !== 'string' || entry.term.trim() === '') {
-      throw new TypeError(`blockedTerms[${i}] must be a non-empty string or { term, category }, got ${JSON.stringify(t)}`);
+      throw new TypeError(
+        `blockedTerms[${i}] must be a non-empty string or { term, category }, got ${JSON.stringify(t)}`,
+      );
     }
     if (entry.category !== undefined && !FILTER_CATEGORIES.includes(entry.category)) {
       throw new TypeError(
@@ -142,7 +149,8 @@ export function resolveDeployments(options: EmulatorOptions): Map<string, string
   const map = new Map<string, string>();
   if (!options.replaceDefaultDeployments) for (const name of DEFAULT_DEPLOYMENTS) map.set(name, name);
   for (const [name, model] of Object.entries(options.deployments ?? {})) {
-    if (!getModel(model)) throw new TypeError(`deployments.${name} names unknown model ${JSON.stringify(model)}`);
+    if (!getModel(model))
+      throw new TypeError(`deployments.${name} names unknown model ${JSON.stringify(model)}`);
     map.set(name, model);
   }
   return map;
@@ -151,6 +159,7 @@ export function resolveDeployments(options: EmulatorOptions): Map<string, string
 export function parseStartTime(value: number | string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new TypeError(`startTime must be epoch milliseconds or an ISO date, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(ms))
+    throw new TypeError(`startTime must be epoch milliseconds or an ISO date, got ${JSON.stringify(value)}`);
   return ms;
 }

@@ -47,12 +47,18 @@ function checkSize(name: string, value: number): void {
 }
 
 /** A real 8-bit RGBA PNG of the given size: one flat colour, or a gradient. */
-export function samplePng(width: number, height: number, options: SamplePngOptions = {}): Uint8Array<ArrayBuffer> {
+export function samplePng(
+  width: number,
+  height: number,
+  options: SamplePngOptions = {},
+): Uint8Array<ArrayBuffer> {
   checkSize('width', width);
   checkSize('height', height);
   const [r, g, b, a] = options.rgba ?? [200, 40, 40, 255];
   if (![r, g, b, a].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
-    throw new RangeError(`samplePng: rgba must be four integers from 0 to 255, got [${options.rgba?.join(', ')}]`);
+    throw new RangeError(
+      `samplePng: rgba must be four integers from 0 to 255, got [${options.rgba?.join(', ')}]`,
+    );
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -62,7 +68,9 @@ export function samplePng(width: number, height: number, options: SamplePngOptio
   const raw = Buffer.alloc(stride * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const pixel = options.gradient ? [Math.floor((x * 255) / width), Math.floor((y * 255) / height), b, a] : [r, g, b, a];
+      const pixel = options.gradient
+        ? [Math.floor((x * 255) / width), Math.floor((y * 255) / height), b, a]
+        : [r, g, b, a];
       raw.set(pixel, y * stride + 1 + x * 4);
     }
   }
@@ -79,9 +87,12 @@ export function samplePng(width: number, height: number, options: SamplePngOptio
 export function sampleWav(seconds: number, options: SampleWavOptions = {}): Uint8Array<ArrayBuffer> {
   const rate = options.sampleRate ?? 16_000;
   const tone = options.toneHz ?? 440;
-  if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`sampleWav: seconds must be 0 or more, got ${seconds}`);
-  if (!Number.isInteger(rate) || rate < 1) throw new RangeError(`sampleWav: sampleRate must be a positive integer, got ${rate}`);
-  if (!Number.isFinite(tone) || tone < 0) throw new RangeError(`sampleWav: toneHz must be 0 or more, got ${tone}`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new RangeError(`sampleWav: seconds must be 0 or more, got ${seconds}`);
+  if (!Number.isInteger(rate) || rate < 1)
+    throw new RangeError(`sampleWav: sampleRate must be a positive integer, got ${rate}`);
+  if (!Number.isFinite(tone) || tone < 0)
+    throw new RangeError(`sampleWav: toneHz must be 0 or more, got ${tone}`);
   const samples = Math.round(seconds * rate);
   const dataBytes = samples * 2;
   const out = Buffer.alloc(44 + dataBytes);
@@ -99,7 +110,8 @@ export function sampleWav(seconds: number, options: SampleWavOptions = {}): Uint
   out.writeUInt32LE(dataBytes, 40);
   if (tone > 0) {
     // A quarter of full scale: clearly audible, far from clipping.
-    for (let i = 0; i < samples; i++) out.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * tone * i) / rate)), 44 + i * 2);
+    for (let i = 0; i < samples; i++)
+      out.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * tone * i) / rate)), 44 + i * 2);
   }
   return new Uint8Array(out);
 }

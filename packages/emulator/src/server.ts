@@ -40,8 +40,24 @@ interface Route {
 
 const ID = '([^/]+)';
 
-function route(family: Route['family'], methods: string, path: string, operation: string, deploymentFrom: DeploymentSource, handler: Handler, style: ErrorStyle = 'wrapped'): Route {
-  return { family, methods: methods.split('|'), pattern: new RegExp(`^${path.replace(/:id/g, ID)}$`), operation, style, deploymentFrom, handler };
+function route(
+  family: Route['family'],
+  methods: string,
+  path: string,
+  operation: string,
+  deploymentFrom: DeploymentSource,
+  handler: Handler,
+  style: ErrorStyle = 'wrapped',
+): Route {
+  return {
+    family,
+    methods: methods.split('|'),
+    pattern: new RegExp(`^${path.replace(/:id/g, ID)}$`),
+    operation,
+    style,
+    deploymentFrom,
+    handler,
+  };
 }
 
 const ROUTES: Route[] = [
@@ -52,8 +68,24 @@ const ROUTES: Route[] = [
   route('v1', 'GET', 'video/generations/jobs/:id', 'videoJobs.get', 'job', videos.getJob, 'video'),
   route('v1', 'DELETE', 'video/generations/jobs/:id', 'videoJobs.delete', 'job', videos.deleteJob, 'video'),
   route('v1', 'GET', 'video/generations/:id', 'generations.get', 'generation', videos.getGeneration, 'video'),
-  route('v1', 'GET', 'video/generations/:id/content/thumbnail', 'generations.thumbnail', 'generation', videos.thumbnail, 'video'),
-  route('v1', 'GET|HEAD', 'video/generations/:id/content/video', 'generations.video', 'generation', videos.videoContent, 'video'),
+  route(
+    'v1',
+    'GET',
+    'video/generations/:id/content/thumbnail',
+    'generations.thumbnail',
+    'generation',
+    videos.thumbnail,
+    'video',
+  ),
+  route(
+    'v1',
+    'GET|HEAD',
+    'video/generations/:id/content/video',
+    'generations.video',
+    'generation',
+    videos.videoContent,
+    'video',
+  ),
   route('v1', 'POST', 'videos', 'videos.create', 'body', sora2.create),
   route('v1', 'GET', 'videos', 'videos.list', 'none', sora2.list),
   route('v1', 'GET', 'videos/:id', 'videos.get', 'video', sora2.get),
@@ -97,9 +129,23 @@ function authOf(req: IncomingMessage, emu: EmulatorState): { ok: boolean; scheme
 function loggable(body: ParsedBody): Pick<RequestLogEntry, 'fields' | 'files'> {
   if (body.kind === 'empty') return {};
   const shorten = (v: unknown): unknown =>
-    typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}... (${v.length} chars)` : Array.isArray(v) ? v.map(shorten) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shorten(x)])) : v;
-  const out: Pick<RequestLogEntry, 'fields' | 'files'> = { fields: shorten(body.fields) as Record<string, unknown> };
-  if (body.files.length) out.files = body.files.map((f) => ({ field: f.field, filename: f.filename, contentType: f.contentType, size: f.bytes.byteLength }));
+    typeof v === 'string' && v.length > 2000
+      ? `${v.slice(0, 2000)}... (${v.length} chars)`
+      : Array.isArray(v)
+        ? v.map(shorten)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shorten(x)]))
+          : v;
+  const out: Pick<RequestLogEntry, 'fields' | 'files'> = {
+    fields: shorten(body.fields) as Record<string, unknown>,
+  };
+  if (body.files.length)
+    out.files = body.files.map((f) => ({
+      field: f.field,
+      filename: f.filename,
+      contentType: f.contentType,
+      size: f.bytes.byteLength,
+    }));
   return out;
 }
 
@@ -111,7 +157,12 @@ function faultReply(fault: Fault, style: ErrorStyle): Reply {
     headers['retry-after-ms'] = '1000';
   }
   if (fault.body !== undefined) {
-    if (typeof fault.body === 'string') return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: fault.body };
+    if (typeof fault.body === 'string')
+      return {
+        status,
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+        body: fault.body,
+      };
     return json(status, fault.body, headers);
   }
   const message =
@@ -127,10 +178,14 @@ function faultReply(fault: Fault, style: ErrorStyle): Reply {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -153,7 +208,12 @@ function throttle(body: Body, bytesPerSecond: number, signal: AbortSignal): Asyn
 }
 
 /** Write a reply; with `truncateAt`, send that many body bytes and then drop the connection. */
-async function send(res: ServerResponse, reply: Reply, base: Record<string, string>, truncateAt?: number | 'half'): Promise<void> {
+async function send(
+  res: ServerResponse,
+  reply: Reply,
+  base: Record<string, string>,
+  truncateAt?: number | 'half',
+): Promise<void> {
   const headers = { ...base, ...(reply.headers ?? {}) };
   const body: Body | undefined = reply.body;
   if (body === undefined) {
@@ -189,7 +249,8 @@ async function send(res: ServerResponse, reply: Reply, base: Record<string, stri
     chunks++;
     if (truncateAt !== undefined) {
       // 'half': the first chunk whole, then half of the second.
-      const limit = truncateAt === 'half' ? (chunks === 1 ? Infinity : Math.floor(bytes.length / 2)) : truncateAt - sent;
+      const limit =
+        truncateAt === 'half' ? (chunks === 1 ? Infinity : Math.floor(bytes.length / 2)) : truncateAt - sent;
       if (bytes.length > limit) {
         res.write(bytes.subarray(0, Math.max(0, limit)), () => res.destroy());
         return;
@@ -226,7 +287,13 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       try {
         body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
       } catch {
-        await send(res, json(400, { error: { code: 'invalid_admin_request', message: 'The admin request body is not valid JSON.' } }), {});
+        await send(
+          res,
+          json(400, {
+            error: { code: 'invalid_admin_request', message: 'The admin request body is not valid JSON.' },
+          }),
+          {},
+        );
         return;
       }
       await send(res, handleAdmin(emu, admin, method, path, url, body), {});
@@ -275,7 +342,11 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       style = r.style === 'wrapped' && family === 'v1' ? 'wrapped-v1' : r.style;
 
       const apiVersion = url.searchParams.get('api-version');
-      if (family === 'v1' ? apiVersion !== null && !V1_API_VERSIONS.includes(apiVersion) : apiVersion === null || !emu.apiVersions.has(apiVersion)) {
+      if (
+        family === 'v1'
+          ? apiVersion !== null && !V1_API_VERSIONS.includes(apiVersion)
+          : apiVersion === null || !emu.apiVersions.has(apiVersion)
+      ) {
         throw resourceNotFound();
       }
 
@@ -368,7 +439,8 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       };
       // `model` is only absent for routes that do not need it (they ignore the argument).
       const reply = await r.handler(ctx, emu, model as ModelSpec);
-      if (remaining !== undefined) reply.headers = { ...(reply.headers ?? {}), 'x-ratelimit-remaining-requests': remaining };
+      if (remaining !== undefined)
+        reply.headers = { ...(reply.headers ?? {}), 'x-ratelimit-remaining-requests': remaining };
       status = reply.status;
       if (applied?.kind === 'slow' && reply.body !== undefined) {
         const whole = typeof reply.body === 'string' || Buffer.isBuffer(reply.body);
@@ -380,12 +452,20 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
     } catch (err) {
       if (err instanceof HttpError) {
         status = err.status;
-        if (!res.headersSent) await send(res, json(err.status, errorBody(style, err.fields), err.headers), base);
+        if (!res.headersSent)
+          await send(res, json(err.status, errorBody(style, err.fields), err.headers), base);
       } else {
         status = 500;
         const message = err instanceof Error ? err.message : String(err);
         if (!res.headersSent) {
-          await send(res, json(500, errorBody(style, { code: 'InternalServerError', message: `The emulator failed: ${message}` })), base);
+          await send(
+            res,
+            json(
+              500,
+              errorBody(style, { code: 'InternalServerError', message: `The emulator failed: ${message}` }),
+            ),
+            base,
+          );
         } else {
           res.destroy();
         }
@@ -418,11 +498,12 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(errorBody('wrapped', { code: 'InternalServerError', message: String(err) })));
+          res.end(
+            JSON.stringify(errorBody('wrapped', { code: 'InternalServerError', message: String(err) })),
+          );
         } else res.destroy();
       });
     },
     close: () => closing.abort(),
   };
 }
-

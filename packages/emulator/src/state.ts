@@ -242,7 +242,11 @@ export class EmulatorState {
 
   addFault(spec: FaultSpec): Fault {
     checkFault(spec);
-    const fault: Fault = { ...structuredClone(spec), id: `fault_${++this.faultSeq}`, remaining: spec.count ?? 1 };
+    const fault: Fault = {
+      ...structuredClone(spec),
+      id: `fault_${++this.faultSeq}`,
+      remaining: spec.count ?? 1,
+    };
     this.faults.push(fault);
     return fault;
   }
@@ -259,7 +263,9 @@ export class EmulatorState {
 
   /** The failure planned for the next video job of this deployment, used up by one. */
   takeVideoFailure(deployment: string): string | undefined {
-    const f = this.videoFailures.find((x) => x.remaining > 0 && (!x.deployment || x.deployment === deployment));
+    const f = this.videoFailures.find(
+      (x) => x.remaining > 0 && (!x.deployment || x.deployment === deployment),
+    );
     if (!f) return undefined;
     f.remaining--;
     if (f.remaining === 0) this.videoFailures = this.videoFailures.filter((x) => x !== f);
@@ -338,7 +344,10 @@ export class EmulatorState {
 
   // ---- Sora 2 videos ------------------------------------------------------------------------
 
-  videoView(v: VideoRecord, now = this.clock.now()): { status: VideoStatus; progress: number; completedMs?: number; expiresMs?: number } {
+  videoView(
+    v: VideoRecord,
+    now = this.clock.now(),
+  ): { status: VideoStatus; progress: number; completedMs?: number; expiresMs?: number } {
     const t = v.timings;
     const queued = t.preprocessing + t.queued;
     const working = t.running + t.processing;
@@ -349,7 +358,10 @@ export class EmulatorState {
     }
     if (elapsed < queued) return { status: 'queued', progress: 0 };
     if (elapsed < queued + working) {
-      return { status: 'in_progress', progress: Math.min(99, Math.floor(((elapsed - queued) / Math.max(1, working)) * 100)) };
+      return {
+        status: 'in_progress',
+        progress: Math.min(99, Math.floor(((elapsed - queued) / Math.max(1, working)) * 100)),
+      };
     }
     const completedMs = v.createdMs + queued + working;
     return { status: 'completed', progress: 100, completedMs, expiresMs: completedMs + v.retentionMs };
@@ -385,7 +397,8 @@ export class EmulatorState {
 
   notePeak(deployment: string): void {
     const running = this.runningVideoJobs(deployment);
-    if (running > (this.counters.peakRunningVideoJobs[deployment] ?? 0)) this.counters.peakRunningVideoJobs[deployment] = running;
+    if (running > (this.counters.peakRunningVideoJobs[deployment] ?? 0))
+      this.counters.peakRunningVideoJobs[deployment] = running;
   }
 
   // ---- served files -------------------------------------------------------------------------
@@ -423,14 +436,19 @@ export class EmulatorState {
     bump(c.byStatus, String(entry.status));
     this.log.push({ seq: ++this.seq, ...entry });
     // Trim in batches so a full log does not shift its whole array on every request.
-    if (this.log.length > this.logLimit + Math.max(100, this.logLimit >> 3)) this.log.splice(0, this.log.length - this.logLimit);
+    if (this.log.length > this.logLimit + Math.max(100, this.logLimit >> 3))
+      this.log.splice(0, this.log.length - this.logLimit);
   }
 
   logEntries(): RequestLogEntry[] {
     return this.log.length > this.logLimit ? this.log.slice(-this.logLimit) : this.log;
   }
 
-  count(key: 'imagesGenerated' | 'videoJobsCreated' | 'videosCreated' | 'transcriptions' | 'contentFiltered', deployment: string, by = 1): void {
+  count(
+    key: 'imagesGenerated' | 'videoJobsCreated' | 'videosCreated' | 'transcriptions' | 'contentFiltered',
+    deployment: string,
+    by = 1,
+  ): void {
     bump(this.counters[key], deployment, by);
   }
 }

@@ -1,8 +1,20 @@
 /** Checks of request values against the model table, answering Azure's 400s. */
 import type { IntRange, ModelSpec } from '@aoai-media/core';
-import { badRequest, HttpError, invalidValue, missingParameter, operationNotSupported, unknownParameter } from './errors.js';
+import {
+  badRequest,
+  HttpError,
+  invalidValue,
+  missingParameter,
+  operationNotSupported,
+  unknownParameter,
+} from './errors.js';
 
-export function oneOf<T extends string>(param: string, value: unknown, allowed: readonly T[] | undefined, model: string): T | undefined {
+export function oneOf<T extends string>(
+  param: string,
+  value: unknown,
+  allowed: readonly T[] | undefined,
+  model: string,
+): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (!allowed) throw unknownParameter(param, model);
   if (typeof value !== 'string' || !allowed.includes(value as T)) throw invalidValue(param, value, allowed);

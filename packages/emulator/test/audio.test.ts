@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { sampleWav } from '../src/index.js';
 import { blob, useHarness } from './support.js';
 
-const path = (dep: string, op = 'transcriptions', v = '2024-10-21') => `/openai/deployments/${dep}/audio/${op}?api-version=${v}`;
+const path = (dep: string, op = 'transcriptions', v = '2024-10-21') =>
+  `/openai/deployments/${dep}/audio/${op}?api-version=${v}`;
 
 function form(file: Uint8Array, name: string, fields: Record<string, string | string[]> = {}): FormData {
   const f = new FormData();
@@ -52,7 +53,10 @@ describe('audio transcriptions and translations', () => {
   });
 
   it('vtt timings cover the real duration', async () => {
-    const r = await h.form(path('whisper', 'transcriptions', '2025-04-01-preview'), form(audio, 'a.wav', { response_format: 'vtt' }));
+    const r = await h.form(
+      path('whisper', 'transcriptions', '2025-04-01-preview'),
+      form(audio, 'a.wav', { response_format: 'vtt' }),
+    );
     expect(r.text.startsWith('WEBVTT\n\n00:00:00.000 --> ')).toBe(true);
     expect(srtEnd(r.text)).toBeCloseTo(12.4, 2);
   });
@@ -60,7 +64,11 @@ describe('audio transcriptions and translations', () => {
   it('verbose_json has duration, contiguous segments and words when asked', async () => {
     const r = await h.form(
       path('whisper'),
-      form(audio, 'a.wav', { response_format: 'verbose_json', language: 'de', 'timestamp_granularities[]': ['word', 'segment'] }),
+      form(audio, 'a.wav', {
+        response_format: 'verbose_json',
+        language: 'de',
+        'timestamp_granularities[]': ['word', 'segment'],
+      }),
     );
     expect(r.status).toBe(200);
     const v = r.json;
@@ -72,22 +80,34 @@ describe('audio transcriptions and translations', () => {
     for (let i = 1; i < v.segments.length; i++) expect(v.segments[i].start).toBe(v.segments[i - 1].end);
     expect(v.words.length).toBeGreaterThan(20);
     expect(v.words[v.words.length - 1].end).toBeCloseTo(12.4, 2);
-    const onlyWords = await h.form(path('whisper'), form(audio, 'a.wav', { response_format: 'verbose_json', 'timestamp_granularities[]': 'word' }));
+    const onlyWords = await h.form(
+      path('whisper'),
+      form(audio, 'a.wav', { response_format: 'verbose_json', 'timestamp_granularities[]': 'word' }),
+    );
     expect(onlyWords.json.segments).toBeUndefined();
     expect(onlyWords.json.words.length).toBeGreaterThan(0);
   });
 
   it('translations answer in English with task translate', async () => {
-    const r = await h.form(path('whisper', 'translations'), form(audio, 'a.wav', { response_format: 'verbose_json' }));
+    const r = await h.form(
+      path('whisper', 'translations'),
+      form(audio, 'a.wav', { response_format: 'verbose_json' }),
+    );
     expect(r.json.task).toBe('translate');
     expect(r.json.language).toBe('english');
   });
 
   it('v1 path takes the deployment from the model field', async () => {
-    const r = await h.form('/openai/v1/audio/transcriptions?api-version=preview', form(audio, 'a.wav', { model: 'whisper', response_format: 'text' }));
+    const r = await h.form(
+      '/openai/v1/audio/transcriptions?api-version=preview',
+      form(audio, 'a.wav', { model: 'whisper', response_format: 'text' }),
+    );
     expect(r.status).toBe(200);
     expect(h.emu.admin.counters().transcriptions.whisper).toBeGreaterThan(0);
-    const t = await h.form('/openai/v1/audio/translations', form(audio, 'a.wav', { model: 'whisper', response_format: 'srt' }));
+    const t = await h.form(
+      '/openai/v1/audio/translations',
+      form(audio, 'a.wav', { model: 'whisper', response_format: 'srt' }),
+    );
     expect(t.status).toBe(200);
     expect(srtEnd(t.text)).toBeCloseTo(12.4, 2);
     const missing = await h.form('/openai/v1/audio/translations', form(audio, 'a.wav'));
@@ -98,7 +118,16 @@ describe('audio transcriptions and translations', () => {
   it('reads the duration of other containers with ffmpeg (mp3)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-audio-'));
     try {
-      execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=300:duration=6', '-y', join(dir, 'a.mp3')]);
+      execFileSync('ffmpeg', [
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=300:duration=6',
+        '-y',
+        join(dir, 'a.mp3'),
+      ]);
       const mp3 = new Uint8Array(readFileSync(join(dir, 'a.mp3')));
       const r = await h.form(path('whisper'), form(mp3, 'a.mp3', { response_format: 'verbose_json' }));
       expect(r.status).toBe(200);
@@ -113,7 +142,11 @@ describe('audio transcriptions and translations', () => {
     [{ response_format: 'docx' }, 'a.wav', 'response_format'],
     [{ temperature: '1.5' }, 'a.wav', 'temperature'],
     [{ 'timestamp_granularities[]': 'word' }, 'a.wav', 'timestamp_granularities[]'],
-    [{ 'timestamp_granularities[]': 'char', response_format: 'verbose_json' }, 'a.wav', 'timestamp_granularities[]'],
+    [
+      { 'timestamp_granularities[]': 'char', response_format: 'verbose_json' },
+      'a.wav',
+      'timestamp_granularities[]',
+    ],
     [{}, 'a.txt', 'file'],
     [{ voice: 'x' }, 'a.wav', 'voice'],
   ])('rejects %j (%s)', async (fields, name, param) => {

@@ -75,17 +75,37 @@ describe('aoai-emulator CLI', () => {
     try {
       expect(output()).not.toContain('cli-secret-key');
       const headers = { 'api-key': 'cli-secret-key', 'content-type': 'application/json' };
-      const img = await fetch(`${url}/openai/v1/images/generations`, { method: 'POST', headers, body: JSON.stringify({ model: 'team-images', prompt: 'x', size: '1024x1024' }) });
+      const img = await fetch(`${url}/openai/v1/images/generations`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'team-images', prompt: 'x', size: '1024x1024' }),
+      });
       expect(img.status).toBe(200);
       expect(img.headers.get('x-ratelimit-remaining-requests')).toBe('99');
-      const blocked = await fetch(`${url}/openai/v1/video/generations/jobs`, { method: 'POST', headers, body: JSON.stringify({ model: 'team-video', prompt: 'forbidden', width: 480, height: 480 }) });
+      const blocked = await fetch(`${url}/openai/v1/video/generations/jobs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'team-video', prompt: 'forbidden', width: 480, height: 480 }),
+      });
       expect(blocked.status).toBe(400);
-      const wrongKey = await fetch(`${url}/openai/v1/images/generations`, { method: 'POST', headers: { ...headers, 'api-key': 'emulator-key' }, body: '{}' });
+      const wrongKey = await fetch(`${url}/openai/v1/images/generations`, {
+        method: 'POST',
+        headers: { ...headers, 'api-key': 'emulator-key' },
+        body: '{}',
+      });
       expect(wrongKey.status).toBe(401);
 
-      const job = await (await fetch(`${url}/openai/v1/video/generations/jobs`, { method: 'POST', headers, body: JSON.stringify({ model: 'team-video', prompt: 'ok', width: 480, height: 480 }) })).json();
+      const job = await (
+        await fetch(`${url}/openai/v1/video/generations/jobs`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ model: 'team-video', prompt: 'ok', width: 480, height: 480 }),
+        })
+      ).json();
       await fetch(`${url}/_emulator/clock/advance`, { method: 'POST', body: JSON.stringify({ ms: 10_000 }) });
-      const done = await (await fetch(`${url}/openai/v1/video/generations/jobs/${job.id}`, { headers })).json();
+      const done = await (
+        await fetch(`${url}/openai/v1/video/generations/jobs/${job.id}`, { headers })
+      ).json();
       expect(done.status).toBe('succeeded');
       const counters = await (await fetch(`${url}/_emulator/counters`)).json();
       expect(counters.videoJobsCreated['team-video']).toBe(1);
@@ -113,7 +133,11 @@ describe('aoai-emulator CLI', () => {
     await expect(parseArgs(['--port', 'abc'])).rejects.toThrow(/--port must be 0-65535, got 'abc'/);
     await expect(parseArgs(['--colour'])).rejects.toThrow(/Unknown argument '--colour'/);
     await expect(parseArgs(['--clock', 'fast'])).rejects.toThrow(/--clock must be real or manual/);
-    expect(await parseArgs(['--port', '4011', '--clock', 'manual', '--time-scale', '5'])).toMatchObject({ port: 4011, clock: 'manual', timeScale: 5 });
+    expect(await parseArgs(['--port', '4011', '--clock', 'manual', '--time-scale', '5'])).toMatchObject({
+      port: 4011,
+      clock: 'manual',
+      timeScale: 5,
+    });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ colour: 'red' }));
     await expect(loadConfig(bad)).rejects.toThrow(/unknown field 'colour'/);

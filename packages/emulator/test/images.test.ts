@@ -12,7 +12,9 @@ async function meta(bytes: Uint8Array) {
 
 async function solidPng(width: number, height: number, rgb: [number, number, number]): Promise<Uint8Array> {
   return new Uint8Array(
-    await sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer(),
+    await sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+      .png()
+      .toBuffer(),
   );
 }
 
@@ -24,7 +26,12 @@ describe('images/generations', () => {
     ['jpeg', 'jpeg'],
     ['webp', 'webp'],
   ])('gpt-image-1 answers %s of the exact size (v1 path)', async (format, sharpFormat) => {
-    const r = await h.post(V1, { model: 'gpt-image-1', prompt: 'a red fox', size: '1536x1024', output_format: format });
+    const r = await h.post(V1, {
+      model: 'gpt-image-1',
+      prompt: 'a red fox',
+      size: '1536x1024',
+      output_format: format,
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('apim-request-id')).toBeTruthy();
     expect(r.json.output_format).toBe(format);
@@ -35,7 +42,12 @@ describe('images/generations', () => {
   });
 
   it('transparent background gives an alpha channel with transparent pixels (deployment path)', async () => {
-    const r = await h.post(dep('gpt-image-1'), { prompt: 'a logo', background: 'transparent', output_format: 'png', size: '1024x1024' });
+    const r = await h.post(dep('gpt-image-1'), {
+      prompt: 'a logo',
+      background: 'transparent',
+      output_format: 'png',
+      size: '1024x1024',
+    });
     expect(r.status).toBe(200);
     expect(r.json.background).toBe('transparent');
     const bytes = b64(r.json.data[0].b64_json);
@@ -48,15 +60,31 @@ describe('images/generations', () => {
   });
 
   it('transparent webp keeps alpha; auto size is 1024x1024', async () => {
-    const r = await h.post(V1, { model: 'gpt-image-1-mini', prompt: 'a logo', background: 'transparent', output_format: 'webp', size: 'auto' });
+    const r = await h.post(V1, {
+      model: 'gpt-image-1-mini',
+      prompt: 'a logo',
+      background: 'transparent',
+      output_format: 'webp',
+      size: 'auto',
+    });
     const m = await meta(b64(r.json.data[0].b64_json));
     expect([m.format, m.width, m.height, m.hasAlpha]).toEqual(['webp', 1024, 1024, true]);
   });
 
   it('output_compression makes jpeg and webp smaller', async () => {
     for (const format of ['jpeg', 'webp']) {
-      const hi = await h.post(V1, { model: 'gpt-image-1', prompt: 'texture', output_format: format, output_compression: 100 });
-      const lo = await h.post(V1, { model: 'gpt-image-1', prompt: 'texture', output_format: format, output_compression: 5 });
+      const hi = await h.post(V1, {
+        model: 'gpt-image-1',
+        prompt: 'texture',
+        output_format: format,
+        output_compression: 100,
+      });
+      const lo = await h.post(V1, {
+        model: 'gpt-image-1',
+        prompt: 'texture',
+        output_format: format,
+        output_compression: 5,
+      });
       expect(b64(lo.json.data[0].b64_json).length).toBeLessThan(b64(hi.json.data[0].b64_json).length);
     }
   });
@@ -83,7 +111,12 @@ describe('images/generations', () => {
   });
 
   it('dall-e-3 returns a url served by the emulator, a revised_prompt, and no gpt-image fields', async () => {
-    const r = await h.post(dep('dall-e-3', 'generations', '2024-10-21'), { prompt: 'a lighthouse', size: '1792x1024', quality: 'hd', style: 'natural' });
+    const r = await h.post(dep('dall-e-3', 'generations', '2024-10-21'), {
+      prompt: 'a lighthouse',
+      size: '1792x1024',
+      quality: 'hd',
+      style: 'natural',
+    });
     expect(r.status).toBe(200);
     const d = r.json.data[0];
     expect(d.revised_prompt).toContain('a lighthouse');
@@ -108,7 +141,13 @@ describe('images/generations', () => {
   });
 
   it('dall-e-2 b64_json at 256x256', async () => {
-    const r = await h.post(V1, { model: 'dall-e-2', prompt: 'a boat', size: '256x256', response_format: 'b64_json', n: 2 });
+    const r = await h.post(V1, {
+      model: 'dall-e-2',
+      prompt: 'a boat',
+      size: '256x256',
+      response_format: 'b64_json',
+      n: 2,
+    });
     expect(r.json.data).toHaveLength(2);
     const m = await meta(b64(r.json.data[1].b64_json));
     expect([m.format, m.width, m.height]).toEqual(['png', 256, 256]);
@@ -121,8 +160,16 @@ describe('images/generations', () => {
       [{ model: 'gpt-image-1', prompt: 'x', style: 'vivid' }, 'style', 'unknown_parameter'],
       [{ model: 'gpt-image-1', prompt: 'x', n: 11 }, 'n', 'integer_above_max_value'],
       [{ model: 'gpt-image-1', prompt: 'x', quality: 'hd' }, 'quality', 'invalid_value'],
-      [{ model: 'gpt-image-1', prompt: 'x', output_compression: 101 }, 'output_compression', 'integer_above_max_value'],
-      [{ model: 'gpt-image-1', prompt: 'x', background: 'transparent', output_format: 'jpeg' }, 'background', 'invalid_value'],
+      [
+        { model: 'gpt-image-1', prompt: 'x', output_compression: 101 },
+        'output_compression',
+        'integer_above_max_value',
+      ],
+      [
+        { model: 'gpt-image-1', prompt: 'x', background: 'transparent', output_format: 'jpeg' },
+        'background',
+        'invalid_value',
+      ],
       [{ model: 'dall-e-3', prompt: 'x', n: 2 }, 'n', 'integer_above_max_value'],
       [{ model: 'dall-e-3', prompt: 'x', size: '1024x1536' }, 'size', 'invalid_value'],
       [{ model: 'dall-e-3', prompt: 'x', output_format: 'png' }, 'output_format', 'unknown_parameter'],
@@ -159,7 +206,11 @@ describe('images/generations', () => {
     });
 
     it('invalid JSON -> 400', async () => {
-      const r = await h.call(V1, { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } });
+      const r = await h.call(V1, {
+        method: 'POST',
+        body: '{nope',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(r.status).toBe(400);
       expect(r.json.error.message).toContain('JSON');
     });
@@ -173,7 +224,10 @@ describe('images/generations', () => {
       expect(r.json.error.code).toBe('content_policy_violation');
       expect(r.json.error.inner_error.code).toBe('ResponsibleAIPolicyViolation');
       expect(r.json.error.inner_error.revised_prompt).toBe('a FORBIDDEN thing');
-      expect(r.json.error.inner_error.content_filter_results.hate).toEqual({ filtered: true, severity: 'high' });
+      expect(r.json.error.inner_error.content_filter_results.hate).toEqual({
+        filtered: true,
+        severity: 'high',
+      });
       expect(r.json.error.inner_error.content_filter_results.violence.filtered).toBe(false);
       expect(h.emu.admin.counters().contentFiltered['dall-e-3']).toBe(1);
     });
@@ -200,18 +254,27 @@ describe('images/edits', () => {
     const input = await solidPng(1024, 1024, [200, 10, 10]);
     // Mask: left half opaque (keep), right half transparent (edit).
     const maskRaw = Buffer.alloc(1024 * 1024 * 4);
-    for (let y = 0; y < 1024; y++) for (let x = 0; x < 1024; x++) maskRaw[(y * 1024 + x) * 4 + 3] = x < 512 ? 255 : 0;
-    const mask = new Uint8Array(await sharp(maskRaw, { raw: { width: 1024, height: 1024, channels: 4 } }).png().toBuffer());
-    const r = await h.form(dep('gpt-image-1', 'edits'), editForm({ prompt: 'add a hat' }, [
-      ['image', input, 'in.png', 'image/png'],
-      ['mask', mask, 'mask.png', 'image/png'],
-    ]));
+    for (let y = 0; y < 1024; y++)
+      for (let x = 0; x < 1024; x++) maskRaw[(y * 1024 + x) * 4 + 3] = x < 512 ? 255 : 0;
+    const mask = new Uint8Array(
+      await sharp(maskRaw, { raw: { width: 1024, height: 1024, channels: 4 } })
+        .png()
+        .toBuffer(),
+    );
+    const r = await h.form(
+      dep('gpt-image-1', 'edits'),
+      editForm({ prompt: 'add a hat' }, [
+        ['image', input, 'in.png', 'image/png'],
+        ['mask', mask, 'mask.png', 'image/png'],
+      ]),
+    );
     expect(r.status).toBe(200);
     const out = b64(r.json.data[0].b64_json);
     const m = await meta(out);
     expect([m.width, m.height, m.format]).toEqual([1024, 1024, 'png']);
     const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
-    const px = (x: number, y: number) => Array.from(data.subarray((y * 1024 + x) * info.channels, (y * 1024 + x) * info.channels + 3));
+    const px = (x: number, y: number) =>
+      Array.from(data.subarray((y * 1024 + x) * info.channels, (y * 1024 + x) * info.channels + 3));
     expect(px(100, 300)).toEqual([200, 10, 10]);
     expect(px(400, 900)).toEqual([200, 10, 10]);
     expect(px(900, 300)).not.toEqual([200, 10, 10]);
@@ -221,10 +284,13 @@ describe('images/edits', () => {
   it('accepts image[] with several images on the v1 path and picks a size from the input shape', async () => {
     const a = await solidPng(300, 200, [0, 0, 255]);
     const b = await solidPng(64, 64, [0, 255, 0]);
-    const r = await h.form('/openai/v1/images/edits?api-version=preview', editForm({ model: 'gpt-image-1', prompt: 'combine', output_format: 'jpeg' }, [
-      ['image[]', a, 'a.png', 'image/png'],
-      ['image[]', b, 'b.png', 'image/png'],
-    ]));
+    const r = await h.form(
+      '/openai/v1/images/edits?api-version=preview',
+      editForm({ model: 'gpt-image-1', prompt: 'combine', output_format: 'jpeg' }, [
+        ['image[]', a, 'a.png', 'image/png'],
+        ['image[]', b, 'b.png', 'image/png'],
+      ]),
+    );
     expect(r.status).toBe(200);
     expect(r.json.size).toBe('1536x1024');
     const m = await meta(b64(r.json.data[0].b64_json));
@@ -233,7 +299,10 @@ describe('images/edits', () => {
 
   it('dall-e-2 edits a square PNG and answers a url', async () => {
     const input = await solidPng(256, 256, [10, 10, 10]);
-    const r = await h.form(dep('dall-e-2', 'edits'), editForm({ prompt: 'x', size: '512x512' }, [['image', input, 'in.png', 'image/png']]));
+    const r = await h.form(
+      dep('dall-e-2', 'edits'),
+      editForm({ prompt: 'x', size: '512x512' }, [['image', input, 'in.png', 'image/png']]),
+    );
     expect(r.status).toBe(200);
     const img = await fetch(r.json.data[0].url);
     const m = await meta(new Uint8Array(await img.arrayBuffer()));
@@ -242,11 +311,21 @@ describe('images/edits', () => {
 
   it('dall-e-2 rejects a non-square image and a JPEG', async () => {
     const rect = await solidPng(300, 200, [1, 2, 3]);
-    const r = await h.form(dep('dall-e-2', 'edits'), editForm({ prompt: 'x' }, [['image', rect, 'in.png', 'image/png']]));
+    const r = await h.form(
+      dep('dall-e-2', 'edits'),
+      editForm({ prompt: 'x' }, [['image', rect, 'in.png', 'image/png']]),
+    );
     expect(r.status).toBe(400);
     expect(r.json.error.message).toContain('square');
-    const jpeg = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } }).jpeg().toBuffer());
-    const j = await h.form(dep('dall-e-2', 'edits'), editForm({ prompt: 'x' }, [['image', jpeg, 'in.jpg', 'image/jpeg']]));
+    const jpeg = new Uint8Array(
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const j = await h.form(
+      dep('dall-e-2', 'edits'),
+      editForm({ prompt: 'x' }, [['image', jpeg, 'in.jpg', 'image/jpeg']]),
+    );
     expect(j.status).toBe(400);
     expect(j.json.error.code).toBe('invalid_image_format');
   });
@@ -254,19 +333,34 @@ describe('images/edits', () => {
   it('rejects a mask of another size, a missing image, too many images, and dall-e-3', async () => {
     const input = await solidPng(64, 64, [1, 2, 3]);
     const mask = await solidPng(32, 32, [0, 0, 0]);
-    const r = await h.form(dep('gpt-image-1', 'edits'), editForm({ prompt: 'x' }, [
-      ['image', input, 'in.png', 'image/png'],
-      ['mask', mask, 'm.png', 'image/png'],
-    ]));
+    const r = await h.form(
+      dep('gpt-image-1', 'edits'),
+      editForm({ prompt: 'x' }, [
+        ['image', input, 'in.png', 'image/png'],
+        ['mask', mask, 'm.png', 'image/png'],
+      ]),
+    );
     expect(r.status).toBe(400);
     expect(r.json.error.param).toBe('mask');
     const none = await h.form(dep('gpt-image-1', 'edits'), editForm({ prompt: 'x' }, []));
     expect(none.status).toBe(400);
     expect(none.json.error.param).toBe('image');
-    const many = await h.form(dep('gpt-image-1', 'edits'), editForm({ prompt: 'x' }, Array.from({ length: 17 }, (_, i) => ['image[]', input, `i${i}.png`, 'image/png'] as [string, Uint8Array, string, string])));
+    const many = await h.form(
+      dep('gpt-image-1', 'edits'),
+      editForm(
+        { prompt: 'x' },
+        Array.from(
+          { length: 17 },
+          (_, i) => ['image[]', input, `i${i}.png`, 'image/png'] as [string, Uint8Array, string, string],
+        ),
+      ),
+    );
     expect(many.status).toBe(400);
     expect(many.json.error.message).toContain('16');
-    const d3 = await h.form(dep('dall-e-3', 'edits'), editForm({ prompt: 'x' }, [['image', input, 'in.png', 'image/png']]));
+    const d3 = await h.form(
+      dep('dall-e-3', 'edits'),
+      editForm({ prompt: 'x' }, [['image', input, 'in.png', 'image/png']]),
+    );
     expect(d3.status).toBe(400);
     expect(d3.json.error.code).toBe('OperationNotSupported');
   });

@@ -16,7 +16,11 @@ describe('Responses API image_generation tool', () => {
   });
 
   it('streams the events in order with sequence numbers and partial images', async () => {
-    const r = await h.post(PATH, body({ partial_images: 2, output_format: 'webp', size: '1536x1024' }, { stream: true }), { [HEADER]: 'gpt-image-1' });
+    const r = await h.post(
+      PATH,
+      body({ partial_images: 2, output_format: 'webp', size: '1536x1024' }, { stream: true }),
+      { [HEADER]: 'gpt-image-1' },
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/event-stream');
     const events = parseSse(r.text);
@@ -61,17 +65,28 @@ describe('Responses API image_generation tool', () => {
   });
 
   it('takes the prompt from message input', async () => {
-    const r = await h.post(PATH, body({}, { input: [{ role: 'user', content: [{ type: 'input_text', text: 'a cat' }] }] }), { [HEADER]: 'gpt-image-1' });
+    const r = await h.post(
+      PATH,
+      body({}, { input: [{ role: 'user', content: [{ type: 'input_text', text: 'a cat' }] }] }),
+      { [HEADER]: 'gpt-image-1' },
+    );
     expect(r.status).toBe(200);
     expect(r.json.output[0].revised_prompt).toBe('a cat');
   });
 
   it('a blocked prompt ends the stream with an error event', async () => {
     h.emu.admin.setBlockedTerms(['forbidden']);
-    const r = await h.post(PATH, body({}, { stream: true, input: 'something forbidden' }), { [HEADER]: 'gpt-image-1' });
+    const r = await h.post(PATH, body({}, { stream: true, input: 'something forbidden' }), {
+      [HEADER]: 'gpt-image-1',
+    });
     const events = parseSse(r.text);
     expect(events.map((e) => e.event)).toEqual(['response.created', 'error']);
-    expect(events[1]!.data).toMatchObject({ type: 'error', code: 'content_policy_violation', sequence_number: 1, param: null });
+    expect(events[1]!.data).toMatchObject({
+      type: 'error',
+      code: 'content_policy_violation',
+      sequence_number: 1,
+      param: null,
+    });
   });
 
   it('a blocked prompt without stream answers 400 content_policy_violation', async () => {

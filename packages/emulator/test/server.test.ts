@@ -6,17 +6,36 @@ const GEN = '/openai/v1/images/generations?api-version=preview';
 const small = { model: 'dall-e-2', prompt: 'a boat', size: '256x256', response_format: 'b64_json' };
 
 /** Raw HTTP so a cut-short body can be observed byte for byte. */
-function rawPost(url: string, path: string, body: unknown, key: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; received: number; aborted: boolean }> {
+function rawPost(
+  url: string,
+  path: string,
+  body: unknown,
+  key: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; received: number; aborted: boolean }> {
   return new Promise((resolve, reject) => {
     const payload = Buffer.from(JSON.stringify(body));
-    const req = http.request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key } }, (res) => {
-      let received = 0;
-      let aborted = false;
-      res.on('data', (c: Buffer) => (received += c.length));
-      res.on('aborted', () => (aborted = true));
-      res.on('error', () => (aborted = true));
-      res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, received, aborted: aborted || !res.complete }));
-    });
+    const req = http.request(
+      `${url}${path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': payload.length, 'api-key': key },
+      },
+      (res) => {
+        let received = 0;
+        let aborted = false;
+        res.on('data', (c: Buffer) => (received += c.length));
+        res.on('aborted', () => (aborted = true));
+        res.on('error', () => (aborted = true));
+        res.on('close', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            received,
+            aborted: aborted || !res.complete,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -27,7 +46,12 @@ describe('auth, routing and api-versions', () => {
 
   it('accepts the api-key header and a Bearer token', async () => {
     expect((await h.post(GEN, small)).status).toBe(200);
-    const bearer = await h.call(GEN, { method: 'POST', json: small, key: null, headers: { authorization: `Bearer ${h.emu.apiKey}` } });
+    const bearer = await h.call(GEN, {
+      method: 'POST',
+      json: small,
+      key: null,
+      headers: { authorization: `Bearer ${h.emu.apiKey}` },
+    });
     expect(bearer.status).toBe(200);
   });
 
@@ -49,10 +73,19 @@ describe('auth, routing and api-versions', () => {
     ['/openai/v1/images/variations', 'an unknown v1 path'],
     ['/openai/v1/images/generations?api-version=2099-01-01', 'an unsupported v1 api-version'],
     ['/openai/deployments/dall-e-2/images/generations', 'a missing dated api-version'],
-    ['/openai/deployments/dall-e-2/images/generations?api-version=1999-01-01', 'an unsupported dated api-version'],
-    ['/openai/deployments/dall-e-2/chat/completions?api-version=2024-10-21', 'an unknown deployment operation'],
+    [
+      '/openai/deployments/dall-e-2/images/generations?api-version=1999-01-01',
+      'an unsupported dated api-version',
+    ],
+    [
+      '/openai/deployments/dall-e-2/chat/completions?api-version=2024-10-21',
+      'an unknown deployment operation',
+    ],
     ['/elsewhere', 'a path outside /openai'],
-    ['/openai/deployments/%E0%A4%A/images/generations?api-version=2024-10-21', 'a malformed escape in the path'],
+    [
+      '/openai/deployments/%E0%A4%A/images/generations?api-version=2024-10-21',
+      'a malformed escape in the path',
+    ],
   ])('%s -> 404 Resource not found (%s)', async (path) => {
     const r = await h.post(path, small);
     expect(r.status).toBe(404);
@@ -75,8 +108,20 @@ describe('faults', () => {
   const h = useHarness();
 
   it('status: the next N matching requests answer the given status, headers and body', async () => {
-    h.emu.admin.fault({ match: { operation: 'images.generate', deployment: 'dall-e-2' }, count: 2, kind: 'status', status: 503, headers: { 'retry-after': '7' }, body: { error: { code: 'Busy', message: 'try later' } } });
-    const other = await h.post(GEN, { ...small, model: 'gpt-image-1', size: '1024x1024', response_format: undefined });
+    h.emu.admin.fault({
+      match: { operation: 'images.generate', deployment: 'dall-e-2' },
+      count: 2,
+      kind: 'status',
+      status: 503,
+      headers: { 'retry-after': '7' },
+      body: { error: { code: 'Busy', message: 'try later' } },
+    });
+    const other = await h.post(GEN, {
+      ...small,
+      model: 'gpt-image-1',
+      size: '1024x1024',
+      response_format: undefined,
+    });
     expect(other.status).toBe(200);
     for (let i = 0; i < 2; i++) {
       const r = await h.post(GEN, small);
@@ -87,7 +132,12 @@ describe('faults', () => {
     expect((await h.post(GEN, small)).status).toBe(200);
     expect(h.emu.admin.faults()).toEqual([]);
     expect(h.emu.admin.counters().faultsInjected).toBe(2);
-    expect(h.emu.admin.requests({ operation: 'images.generate' }).map((e) => e.fault ?? null)).toEqual([null, 'status', 'status', null]);
+    expect(h.emu.admin.requests({ operation: 'images.generate' }).map((e) => e.fault ?? null)).toEqual([
+      null,
+      'status',
+      'status',
+      null,
+    ]);
   });
 
   it('status 429 without headers gets retry-after defaults and Azure body; video routes use the unwrapped shape', async () => {
@@ -97,7 +147,11 @@ describe('faults', () => {
     expect(r.headers.get('retry-after')).toBe('1');
     expect(r.headers.get('retry-after-ms')).toBe('1000');
     expect(r.json.error.code).toBe('429');
-    h.emu.admin.fault({ kind: 'status', status: 500, match: { method: 'GET', path: '/video/generations/jobs' } });
+    h.emu.admin.fault({
+      kind: 'status',
+      status: 500,
+      match: { method: 'GET', path: '/video/generations/jobs' },
+    });
     const v = await h.get('/openai/v1/video/generations/jobs?limit=1');
     expect(v.status).toBe(500);
     expect(v.json.code).toBe('InternalServerError');
@@ -106,7 +160,13 @@ describe('faults', () => {
 
   it('reset: the connection is dropped without an answer', async () => {
     h.emu.admin.fault({ kind: 'reset' });
-    await expect(fetch(`${h.emu.url}${GEN}`, { method: 'POST', headers: { 'api-key': h.emu.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(small) })).rejects.toThrow();
+    await expect(
+      fetch(`${h.emu.url}${GEN}`, {
+        method: 'POST',
+        headers: { 'api-key': h.emu.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify(small),
+      }),
+    ).rejects.toThrow();
     expect((await h.post(GEN, small)).status).toBe(200);
     expect(h.emu.admin.requests()[0]!.fault).toBe('reset');
   });
@@ -127,7 +187,11 @@ describe('faults', () => {
     h.emu.admin.fault({ kind: 'truncate', match: { operation: 'responses.create' } });
     const res = await fetch(`${h.emu.url}/openai/v1/responses`, {
       method: 'POST',
-      headers: { 'api-key': h.emu.apiKey, 'content-type': 'application/json', 'x-ms-oai-image-generation-deployment': 'gpt-image-1' },
+      headers: {
+        'api-key': h.emu.apiKey,
+        'content-type': 'application/json',
+        'x-ms-oai-image-generation-deployment': 'gpt-image-1',
+      },
       body: JSON.stringify({ model: 'm', input: 'x', stream: true, tools: [{ type: 'image_generation' }] }),
     });
     expect(res.status).toBe(200);
@@ -169,16 +233,21 @@ describe('faults', () => {
     const full = await h.post(GEN, small);
     expect(full.json.data[0].b64_json.length).toBeGreaterThan(1000);
     // The aborted answer is logged once the server notices the closed connection.
-    for (let i = 0; i < 100 && h.emu.admin.requests().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && h.emu.admin.requests().length < 2; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(h.emu.admin.requests().map((e) => e.fault)).toEqual(['slow', 'slow']);
   });
 
   it('rejects malformed faults with a clear message', () => {
-    expect(() => h.emu.admin.fault({ kind: 'explode' as never })).toThrow(/kind.*status, reset, delay, truncate, slow/);
+    expect(() => h.emu.admin.fault({ kind: 'explode' as never })).toThrow(
+      /kind.*status, reset, delay, truncate, slow/,
+    );
     expect(() => h.emu.admin.fault({ kind: 'slow' })).toThrow(/bytesPerSecond/);
     expect(() => h.emu.admin.fault({ kind: 'status', status: 42 })).toThrow(/status/);
     expect(() => h.emu.admin.fault({ kind: 'status', count: 0 })).toThrow(/count/);
-    expect(() => h.emu.admin.fault({ kind: 'reset', match: { host: 'x' } as never })).toThrow(/fault\.match\.host is not a match field/);
+    expect(() => h.emu.admin.fault({ kind: 'reset', match: { host: 'x' } as never })).toThrow(
+      /fault\.match\.host is not a match field/,
+    );
   });
 });
 
@@ -210,11 +279,26 @@ describe('rate limits, request log, counters, reset', () => {
 
   it('the log records what reached the endpoint but never the key', async () => {
     await h.post(GEN, small);
-    await h.call(GEN, { method: 'POST', json: small, key: null, headers: { authorization: 'Bearer sekret-key-123' } });
-    await h.call('/openai/v1/images/generations?api-version=preview&api-key=sekret-key-123', { method: 'POST', json: small });
+    await h.call(GEN, {
+      method: 'POST',
+      json: small,
+      key: null,
+      headers: { authorization: 'Bearer sekret-key-123' },
+    });
+    await h.call('/openai/v1/images/generations?api-version=preview&api-key=sekret-key-123', {
+      method: 'POST',
+      json: small,
+    });
     const log = h.emu.admin.requests();
     expect(log).toHaveLength(3);
-    expect(log[0]).toMatchObject({ method: 'POST', operation: 'images.generate', deployment: 'dall-e-2', status: 200, auth: 'api-key', contentType: 'application/json' });
+    expect(log[0]).toMatchObject({
+      method: 'POST',
+      operation: 'images.generate',
+      deployment: 'dall-e-2',
+      status: 200,
+      auth: 'api-key',
+      contentType: 'application/json',
+    });
     expect(log[0]!.fields).toMatchObject({ prompt: 'a boat' });
     expect(log[1]!.auth).toBe('bearer');
     expect(JSON.stringify(log)).not.toContain('sekret-key-123');
@@ -225,7 +309,12 @@ describe('rate limits, request log, counters, reset', () => {
   it('reset forgets jobs, log, counters, limits and faults', async () => {
     h.emu.admin.setLimits({ requestsPerMinute: 1 });
     h.emu.admin.fault({ kind: 'status', status: 500, match: { path: 'nothing-matches' } });
-    const job = await h.post('/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 480, height: 480 });
+    const job = await h.post('/openai/v1/video/generations/jobs', {
+      model: 'sora',
+      prompt: 'x',
+      width: 480,
+      height: 480,
+    });
     expect(job.status).toBe(200);
     h.emu.admin.reset();
     expect(h.emu.admin.requests()).toEqual([]);
@@ -240,7 +329,11 @@ describe('admin API over HTTP', () => {
   const h = useHarness();
 
   async function admin(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${h.emu.url}/_emulator/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${h.emu.url}/_emulator/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   }
@@ -251,7 +344,12 @@ describe('admin API over HTTP', () => {
     expect((await admin('POST', 'clock/advance', { ms: 1234 })).json.now).toBe(before + 1234);
     expect((await admin('POST', 'clock/advance', { ms: -1 })).status).toBe(400);
 
-    const fault = await admin('POST', 'faults', { kind: 'status', status: 502, count: 1, match: { operation: 'images.generate' } });
+    const fault = await admin('POST', 'faults', {
+      kind: 'status',
+      status: 502,
+      count: 1,
+      match: { operation: 'images.generate' },
+    });
     expect(fault.status).toBe(201);
     expect((await admin('GET', 'faults')).json.data).toHaveLength(1);
     expect((await h.post(GEN, small)).status).toBe(502);
@@ -260,9 +358,16 @@ describe('admin API over HTTP', () => {
     expect((await admin('DELETE', 'faults')).status).toBe(204);
     expect((await admin('GET', 'faults')).json.data).toEqual([]);
 
-    expect((await admin('PUT', 'blocked-terms', { terms: ['bomb'], videoModeration: 'reject' })).json.videoModeration).toBe('reject');
-    expect((await h.post(GEN, { ...small, prompt: 'a bomb' })).json.error.code).toBe('content_policy_violation');
-    expect((await admin('PUT', 'blocked-terms', { terms: [{ term: 'x', category: 'bogus' }] })).status).toBe(400);
+    expect(
+      (await admin('PUT', 'blocked-terms', { terms: ['bomb'], videoModeration: 'reject' })).json
+        .videoModeration,
+    ).toBe('reject');
+    expect((await h.post(GEN, { ...small, prompt: 'a bomb' })).json.error.code).toBe(
+      'content_policy_violation',
+    );
+    expect((await admin('PUT', 'blocked-terms', { terms: [{ term: 'x', category: 'bogus' }] })).status).toBe(
+      400,
+    );
 
     await admin('PUT', 'limits', { deployments: { 'dall-e-2': { requestsPerMinute: 1000 } } });
     expect((await admin('GET', 'limits')).json.deployments['dall-e-2'].requestsPerMinute).toBe(1000);

@@ -17,7 +17,15 @@ describe('Sora 2 videos', () => {
   it('create (multipart), queued -> in_progress with progress -> completed, then content variants', async () => {
     const r = await h.form(VIDEOS, createForm({ seconds: '4', size: '1280x720' }));
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ object: 'video', status: 'queued', progress: 0, seconds: '4', size: '1280x720', model: 'sora-2', error: null });
+    expect(r.json).toMatchObject({
+      object: 'video',
+      status: 'queued',
+      progress: 0,
+      seconds: '4',
+      size: '1280x720',
+      model: 'sora-2',
+      error: null,
+    });
     const id = r.json.id as string;
     h.emu.admin.advance(500 + 500);
     const mid = (await h.get(video(id))).json;
@@ -39,7 +47,12 @@ describe('Sora 2 videos', () => {
 
     const thumb = await h.get(video(id, '/content?variant=thumbnail'));
     const tm = await sharp(thumb.bytes).metadata();
-    expect([thumb.headers.get('content-type'), tm.format, tm.width, tm.height]).toEqual(['image/webp', 'webp', 1280, 720]);
+    expect([thumb.headers.get('content-type'), tm.format, tm.width, tm.height]).toEqual([
+      'image/webp',
+      'webp',
+      1280,
+      720,
+    ]);
     const sprite = await h.get(video(id, '/content?variant=spritesheet'));
     const sm = await sharp(sprite.bytes).metadata();
     expect(sm.format).toBe('jpeg');
@@ -84,8 +97,16 @@ describe('Sora 2 videos', () => {
   });
 
   it('input_reference must be an image of the requested size', async () => {
-    const right = new Uint8Array(await sharp({ create: { width: 720, height: 1280, channels: 3, background: '#abcdef' } }).png().toBuffer());
-    const wrong = new Uint8Array(await sharp({ create: { width: 100, height: 100, channels: 3, background: '#abcdef' } }).png().toBuffer());
+    const right = new Uint8Array(
+      await sharp({ create: { width: 720, height: 1280, channels: 3, background: '#abcdef' } })
+        .png()
+        .toBuffer(),
+    );
+    const wrong = new Uint8Array(
+      await sharp({ create: { width: 100, height: 100, channels: 3, background: '#abcdef' } })
+        .png()
+        .toBuffer(),
+    );
     const ok = createForm({ size: '720x1280' });
     ok.append('input_reference', blob(right, 'image/png'), 'ref.png');
     expect((await h.form(VIDEOS, ok)).status).toBe(200);
@@ -97,19 +118,27 @@ describe('Sora 2 videos', () => {
   });
 
   it('remix makes a new video from a completed one', async () => {
-    const src = (await h.post(VIDEOS, { model: 'sora-2', prompt: 'x', seconds: '8', size: '1792x1024' })).json;
+    const src = (await h.post(VIDEOS, { model: 'sora-2', prompt: 'x', seconds: '8', size: '1792x1024' }))
+      .json;
     const early = await h.post(video(src.id, '/remix'), { prompt: 'now at night' });
     expect(early.status).toBe(404);
     h.emu.admin.advance(2000);
     const r = await h.post(video(src.id, '/remix'), { prompt: 'now at night' });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ remixed_from_video_id: src.id, seconds: '8', size: '1792x1024', prompt: 'now at night', status: 'queued' });
+    expect(r.json).toMatchObject({
+      remixed_from_video_id: src.id,
+      seconds: '8',
+      size: '1792x1024',
+      prompt: 'now at night',
+      status: 'queued',
+    });
     expect(h.emu.admin.counters().videosCreated['sora-2']).toBe(2);
   });
 
   it('list pages with limit and after; delete answers video.deleted', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await h.post(VIDEOS, { model: 'sora-2', prompt: `p${i}` })).json.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await h.post(VIDEOS, { model: 'sora-2', prompt: `p${i}` })).json.id);
     const p1 = (await h.get('/openai/v1/videos?limit=2')).json;
     expect(p1.data.map((v: { id: string }) => v.id)).toEqual([ids[2], ids[1]]);
     expect(p1.has_more).toBe(true);
@@ -138,7 +167,10 @@ describe('Sora 2 videos', () => {
   });
 
   it('planned failures end a video failed with the given reason', async () => {
-    const res = await fetch(`${h.emu.url}/_emulator/video-failures`, { method: 'POST', body: JSON.stringify({ reason: 'internal_error', deployment: 'sora-2' }) });
+    const res = await fetch(`${h.emu.url}/_emulator/video-failures`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'internal_error', deployment: 'sora-2' }),
+    });
     expect(res.status).toBe(200);
     const r = await h.post(VIDEOS, { model: 'sora-2', prompt: 'x' });
     h.emu.admin.advance(1499);

@@ -20,7 +20,10 @@ export interface Harness {
 
 export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
   const emu = await startEmulator({ clock: 'manual', ...options });
-  async function call(path: string, init: RequestInit & { json?: unknown; key?: string | null } = {}): Promise<Call> {
+  async function call(
+    path: string,
+    init: RequestInit & { json?: unknown; key?: string | null } = {},
+  ): Promise<Call> {
     const headers = new Headers(init.headers);
     if (init.key !== null) headers.set('api-key', init.key ?? emu.apiKey);
     let body = init.body;
@@ -83,7 +86,9 @@ export function blob(bytes: Uint8Array, type: string): Blob {
 }
 
 /** Width, height, duration and codec of a video, read by ffprobe. */
-export async function probeVideo(bytes: Uint8Array): Promise<{ width: number; height: number; duration: number; codec: string }> {
+export async function probeVideo(
+  bytes: Uint8Array,
+): Promise<{ width: number; height: number; duration: number; codec: string }> {
   const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -93,11 +98,24 @@ export async function probeVideo(bytes: Uint8Array): Promise<{ width: number; he
   try {
     await writeFile(file, bytes);
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height,codec_name:format=duration', '-of', 'json', file], (err, stdout) =>
-        err ? reject(err) : resolve(stdout),
+      execFile(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=width,height,codec_name:format=duration',
+          '-of',
+          'json',
+          file,
+        ],
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
       ),
     );
-    const info = JSON.parse(out) as { streams: { width: number; height: number; codec_name: string }[]; format: { duration: string } };
+    const info = JSON.parse(out) as {
+      streams: { width: number; height: number; codec_name: string }[];
+      format: { duration: string };
+    };
     const s = info.streams[0]!;
     return { width: s.width, height: s.height, codec: s.codec_name, duration: Number(info.format.duration) };
   } finally {
@@ -113,7 +131,12 @@ export function parseSse(text: string): { event: string; data: any }[] {
     .map((block) => {
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))!.slice(7);
-      const data = JSON.parse(lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n'));
+      const data = JSON.parse(
+        lines
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n'),
+      );
       return { event, data };
     });
 }

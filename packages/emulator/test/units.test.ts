@@ -35,18 +35,26 @@ describe('options', () => {
       { term: 'b', category: 'hate' },
     ]);
     expect(() => normaliseBlockedTerms([''])).toThrow(/blockedTerms\[0\]/);
-    expect(() => normaliseBlockedTerms([{ term: 'x', category: 'rude' as never }])).toThrow(/blockedTerms\[0\]\.category is "rude"; allowed: hate/);
+    expect(() => normaliseBlockedTerms([{ term: 'x', category: 'rude' as never }])).toThrow(
+      /blockedTerms\[0\]\.category is "rude"; allowed: hate/,
+    );
   });
 
   it('limits must be positive integers', () => {
-    expect(() => checkLimits({ deployments: { d: { maxRunningVideoJobs: 1.5 } } })).toThrow(/limits\.deployments\.d\.maxRunningVideoJobs/);
+    expect(() => checkLimits({ deployments: { d: { maxRunningVideoJobs: 1.5 } } })).toThrow(
+      /limits\.deployments\.d\.maxRunningVideoJobs/,
+    );
   });
 
   it('deployments add to the defaults or replace them, and must name known models', () => {
     expect(resolveDeployments({ deployments: { mine: 'sora' } }).get('mine')).toBe('sora');
     expect(resolveDeployments({ deployments: { mine: 'sora' } }).has('whisper')).toBe(true);
-    expect([...resolveDeployments({ deployments: { mine: 'sora' }, replaceDefaultDeployments: true }).keys()]).toEqual(['mine']);
-    expect(() => resolveDeployments({ deployments: { x: 'gpt-99' } })).toThrow(/deployments\.x names unknown model "gpt-99"/);
+    expect([
+      ...resolveDeployments({ deployments: { mine: 'sora' }, replaceDefaultDeployments: true }).keys(),
+    ]).toEqual(['mine']);
+    expect(() => resolveDeployments({ deployments: { x: 'gpt-99' } })).toThrow(
+      /deployments\.x names unknown model "gpt-99"/,
+    );
   });
 
   it('--help asks for the usage text', async () => {
@@ -81,7 +89,12 @@ describe('rate limit while polling a video job', () => {
     const h = await harness();
     try {
       h.emu.admin.setLimits({ deployments: { sora: { requestsPerMinute: 2 } } });
-      const job = await h.post('/openai/v1/video/generations/jobs', { model: 'sora', prompt: 'x', width: 480, height: 480 });
+      const job = await h.post('/openai/v1/video/generations/jobs', {
+        model: 'sora',
+        prompt: 'x',
+        width: 480,
+        height: 480,
+      });
       expect((await h.get(`/openai/v1/video/generations/jobs/${job.json.id}`)).status).toBe(200);
       const limited = await h.get(`/openai/v1/video/generations/jobs/${job.json.id}`);
       expect(limited.status).toBe(429);

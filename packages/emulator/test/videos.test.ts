@@ -11,7 +11,14 @@ describe('Sora video generation jobs', () => {
   const h = useHarness();
 
   async function create(body: Record<string, unknown> = {}) {
-    const r = await h.post(JOBS, { model: 'sora', prompt: 'waves at dusk', width: 480, height: 480, n_seconds: 2, ...body });
+    const r = await h.post(JOBS, {
+      model: 'sora',
+      prompt: 'waves at dusk',
+      width: 480,
+      height: 480,
+      n_seconds: 2,
+      ...body,
+    });
     expect(r.status).toBe(200);
     return r.json;
   }
@@ -32,7 +39,14 @@ describe('Sora video generation jobs', () => {
     expect(done.generations).toHaveLength(1);
     expect(done.finished_at).toBeGreaterThanOrEqual(done.created_at);
     expect(done.expires_at - done.finished_at).toBe(24 * 3600);
-    expect(done.generations[0]).toMatchObject({ object: 'video.generation', job_id: created.id, width: 480, height: 480, n_seconds: 2, prompt: 'waves at dusk' });
+    expect(done.generations[0]).toMatchObject({
+      object: 'video.generation',
+      job_id: created.id,
+      width: 480,
+      height: 480,
+      n_seconds: 2,
+      prompt: 'waves at dusk',
+    });
   });
 
   it('serves an H.264 MP4 of the exact size and duration, a smaller low variant, a JPEG thumbnail, HEAD and ranges', async () => {
@@ -117,7 +131,8 @@ describe('Sora video generation jobs', () => {
     const succeeded = (await h.get('/openai/v1/video/generations/jobs?limit=10&statuses=succeeded')).json;
     expect(succeeded.data.length).toBeGreaterThan(0);
     expect(succeeded.data.every((j: { status: string }) => j.status === 'succeeded')).toBe(true);
-    const both = (await h.get('/openai/v1/video/generations/jobs?limit=10&statuses=succeeded,processing')).json;
+    const both = (await h.get('/openai/v1/video/generations/jobs?limit=10&statuses=succeeded,processing'))
+      .json;
     expect(both.data).toHaveLength(5);
     const bad = await h.get('/openai/v1/video/generations/jobs?statuses=done');
     expect(bad.status).toBe(400);
@@ -145,7 +160,11 @@ describe('Sora video generation jobs', () => {
   });
 
   it('multipart create with files and inpaint_items', async () => {
-    const png = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } }).png().toBuffer());
+    const png = new Uint8Array(
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } })
+        .png()
+        .toBuffer(),
+    );
     const form = new FormData();
     form.append('model', 'sora');
     form.append('prompt', 'animate this');
@@ -153,7 +172,17 @@ describe('Sora video generation jobs', () => {
     form.append('height', '720');
     form.append('n_seconds', '4');
     form.append('files', blob(png, 'image/png'), 'start.png');
-    form.append('inpaint_items', JSON.stringify([{ frame_index: 0, type: 'image', file_name: 'start.png', crop_bounds: { left_fraction: 0.1, top_fraction: 0.1, right_fraction: 0.9, bottom_fraction: 0.9 } }]));
+    form.append(
+      'inpaint_items',
+      JSON.stringify([
+        {
+          frame_index: 0,
+          type: 'image',
+          file_name: 'start.png',
+          crop_bounds: { left_fraction: 0.1, top_fraction: 0.1, right_fraction: 0.9, bottom_fraction: 0.9 },
+        },
+      ]),
+    );
     const r = await h.form(JOBS, form);
     expect(r.status).toBe(200);
     expect(r.json.inpaint_items[0]).toMatchObject({ file_name: 'start.png', frame_index: 0, type: 'image' });
@@ -165,11 +194,29 @@ describe('Sora video generation jobs', () => {
   it.each([
     [{ file_name: 'other.png', frame_index: 0, type: 'image' }, 'inpaint_items[0].file_name'],
     [{ file_name: 'start.png', frame_index: 4 * 30, type: 'image' }, 'inpaint_items[0].frame_index'],
-    [{ file_name: 'start.png', frame_index: 0, type: 'image', crop_bounds: { left_fraction: 0.8, right_fraction: 0.2 } }, 'inpaint_items[0].crop_bounds'],
-    [{ file_name: 'start.png', frame_index: 0, type: 'image', crop_bounds: { left_fraction: 1.5 } }, 'inpaint_items[0].crop_bounds.left_fraction'],
+    [
+      {
+        file_name: 'start.png',
+        frame_index: 0,
+        type: 'image',
+        crop_bounds: { left_fraction: 0.8, right_fraction: 0.2 },
+      },
+      'inpaint_items[0].crop_bounds',
+    ],
+    [
+      { file_name: 'start.png', frame_index: 0, type: 'image', crop_bounds: { left_fraction: 1.5 } },
+      'inpaint_items[0].crop_bounds.left_fraction',
+    ],
   ])('rejects inpaint item %j', async (item, param) => {
     const form = new FormData();
-    for (const [k, v] of Object.entries({ model: 'sora', prompt: 'x', width: '480', height: '480', n_seconds: '4' })) form.append(k, v);
+    for (const [k, v] of Object.entries({
+      model: 'sora',
+      prompt: 'x',
+      width: '480',
+      height: '480',
+      n_seconds: '4',
+    }))
+      form.append(k, v);
     form.append('files', blob(new Uint8Array([137, 80, 78, 71]), 'image/png'), 'start.png');
     form.append('inpaint_items', JSON.stringify([item]));
     const r = await h.form(JOBS, form);
@@ -179,7 +226,8 @@ describe('Sora video generation jobs', () => {
 
   it('multipart without files and with an unsupported file type is rejected', async () => {
     const form = new FormData();
-    for (const [k, v] of Object.entries({ model: 'sora', prompt: 'x', width: '480', height: '480' })) form.append(k, v);
+    for (const [k, v] of Object.entries({ model: 'sora', prompt: 'x', width: '480', height: '480' }))
+      form.append(k, v);
     const r = await h.form(JOBS, form);
     expect(r.status).toBe(400);
     expect(r.json.param).toBe('files');

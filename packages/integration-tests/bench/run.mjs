@@ -16,8 +16,14 @@ const WARM_UP = 100;
 const record = recorder('@aoai-media/integration-tests');
 
 const cases = [
-  ['gpt-image-1 1024x1024 png', { model: 'gpt-image-1', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low' }],
-  ['dall-e-2 256x256 b64_json', { model: 'dall-e-2', prompt: 'a lighthouse at dawn', size: '256x256', response_format: 'b64_json' }],
+  [
+    'gpt-image-1 1024x1024 png',
+    { model: 'gpt-image-1', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low' },
+  ],
+  [
+    'dall-e-2 256x256 b64_json',
+    { model: 'dall-e-2', prompt: 'a lighthouse at dawn', size: '256x256', response_format: 'b64_json' },
+  ],
 ];
 
 const emu = await startEmulator({ port: 0, requestLogLimit: 100 });
@@ -35,7 +41,8 @@ try {
   for (const [label, request] of cases) {
     let expected = 0;
     const check = (length) => {
-      if (length === 0 || (expected && length !== expected)) throw new Error(`${label}: decoded ${length} bytes, expected ${expected}`);
+      if (length === 0 || (expected && length !== expected))
+        throw new Error(`${label}: decoded ${length} bytes, expected ${expected}`);
       expected = length;
     };
     const sides = {
@@ -50,14 +57,18 @@ try {
         const body = await response.json();
         check(Buffer.from(body.data[0].b64_json, 'base64').length);
       },
-      sdk: async () => check(Buffer.from((await sdk.images.generate(request)).data[0].b64_json, 'base64').length),
+      sdk: async () =>
+        check(Buffer.from((await sdk.images.generate(request)).data[0].b64_json, 'base64').length),
     };
 
     // The three reach the same route: compare what the emulator logged for one call of each.
     emu.admin.clearRequests();
     for (const fn of Object.values(sides)) await fn();
-    const seen = emu.admin.requests().map((r) => `${r.method} ${r.path} ${r.status} ${r.query['api-version']}`);
-    if (seen.length !== 3 || new Set(seen).size !== 1) throw new Error(`${label}: the clients sent different requests: ${seen.join(' | ')}`);
+    const seen = emu.admin
+      .requests()
+      .map((r) => `${r.method} ${r.path} ${r.status} ${r.query['api-version']}`);
+    if (seen.length !== 3 || new Set(seen).size !== 1)
+      throw new Error(`${label}: the clients sent different requests: ${seen.join(' | ')}`);
 
     const timeLoop = async (fn, count) => {
       const start = performance.now();
@@ -85,14 +96,31 @@ try {
     const rate = (name) => calls / (totals[name] / 1000);
     const name = `images.generate, ${label}, emulator in-process`;
     rows.push(
-      record({ name: `${name}: core vs bare fetch`, value: rate('core'), unit: 'req/s', baseline: 'bare fetch', baselineValue: rate('fetch'), ratio: median(vsFetch), target: '>= 0.90x' }),
-      record({ name: `${name}: core vs openai SDK`, value: rate('core'), unit: 'req/s', baseline: 'openai 6.49.0 SDK', baselineValue: rate('sdk'), ratio: median(vsSdk) }),
+      record({
+        name: `${name}: core vs bare fetch`,
+        value: rate('core'),
+        unit: 'req/s',
+        baseline: 'bare fetch',
+        baselineValue: rate('fetch'),
+        ratio: median(vsFetch),
+        target: '>= 0.90x',
+      }),
+      record({
+        name: `${name}: core vs openai SDK`,
+        value: rate('core'),
+        unit: 'req/s',
+        baseline: 'openai 6.49.0 SDK',
+        baselineValue: rate('sdk'),
+        ratio: median(vsSdk),
+      }),
     );
     console.log(`${label} (${expected} bytes per image, ${calls} calls each side, sequential)`);
     console.log(`  core images.generate():  ${rate('core').toFixed(0).padStart(6)} req/s`);
     console.log(`  bare fetch:              ${rate('fetch').toFixed(0).padStart(6)} req/s`);
     console.log(`  openai SDK:              ${rate('sdk').toFixed(0).padStart(6)} req/s`);
-    console.log(`  core / fetch ${median(vsFetch).toFixed(3)}x, core / SDK ${median(vsSdk).toFixed(3)}x (throughput, median of ${ROUNDS} rounds)`);
+    console.log(
+      `  core / fetch ${median(vsFetch).toFixed(3)}x, core / SDK ${median(vsSdk).toFixed(3)}x (throughput, median of ${ROUNDS} rounds)`,
+    );
   }
 } finally {
   await emu.close();

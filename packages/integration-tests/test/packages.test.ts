@@ -46,7 +46,8 @@ function referenced(manifest: Record<string, any>): string[] {
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
   walk([manifest.main, manifest.types, manifest.bin, manifest.n8n?.nodes, manifest.n8n?.credentials]);
-  for (const [key, value] of Object.entries(manifest.exports ?? {})) if (key !== './package.json') walk(value);
+  for (const [key, value] of Object.entries(manifest.exports ?? {}))
+    if (key !== './package.json') walk(value);
   return paths.filter(Boolean).map((p) => p.replace(/^\.\//, ''));
 }
 
@@ -79,7 +80,9 @@ describe.each(PUBLISHED)('pnpm pack of %s', (dir) => {
   it('carries no secrets and no machine paths', () => {
     for (const [file, content] of packed.text) {
       expect(content, file).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
-      expect(content, file).not.toMatch(/\b(sk-[A-Za-z0-9]{20,}|[0-9a-f]{32}(?![0-9a-f]))\b(?=.*(key|token))/i);
+      expect(content, file).not.toMatch(
+        /\b(sk-[A-Za-z0-9]{20,}|[0-9a-f]{32}(?![0-9a-f]))\b(?=.*(key|token))/i,
+      );
       expect(content, file).not.toMatch(/\/(home|root|Users)\/[A-Za-z0-9_.-]+\//);
     }
   });
@@ -87,7 +90,9 @@ describe.each(PUBLISHED)('pnpm pack of %s', (dir) => {
 
 describe('the n8n package', () => {
   it('has no runtime dependencies and n8n-workflow only as a peer', () => {
-    const manifest = JSON.parse(readFileSync(join(root, 'packages/n8n-nodes-aoai-media/package.json'), 'utf8'));
+    const manifest = JSON.parse(
+      readFileSync(join(root, 'packages/n8n-nodes-aoai-media/package.json'), 'utf8'),
+    );
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
     expect(manifest.keywords).toContain('n8n-community-node-package');

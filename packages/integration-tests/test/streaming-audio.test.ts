@@ -14,15 +14,13 @@ const h = useHarness();
 describe('streamed image generation against the emulator', () => {
   it('streams progress, partial images and the final image', async () => {
     const events: ImageStreamEvent[] = [];
-    for await (const e of h
-      .client()
-      .images.stream({
-        model: 'gpt-image-1',
-        prompt: 'a blue circle',
-        size: '1024x1024',
-        partial_images: 2,
-        quality: 'low',
-      })) {
+    for await (const e of h.client().images.stream({
+      model: 'gpt-image-1',
+      prompt: 'a blue circle',
+      size: '1024x1024',
+      partial_images: 2,
+      quality: 'low',
+    })) {
       events.push(e);
     }
     const types = events.map((e) => e.type);
@@ -92,12 +90,10 @@ describe('audio against the emulator', () => {
   });
 
   it('translates from a v1 client (deployment path on the default dated version)', async () => {
-    const result = await h
-      .client()
-      .audio.translate({
-        model: 'whisper',
-        file: { data: new Blob([Buffer.from(wav)]), filename: 'speech.wav' },
-      });
+    const result = await h.client().audio.translate({
+      model: 'whisper',
+      file: { data: new Blob([Buffer.from(wav)]), filename: 'speech.wav' },
+    });
     expect(result.text.length).toBeGreaterThan(0);
     const [logged] = h.emu.admin.requests({ operation: 'audio.translate' });
     expect(logged!.path).toBe('/openai/deployments/whisper/audio/translations');

@@ -27,7 +27,8 @@ export class AzureOpenAiMediaApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://my-resource.openai.azure.com',
-			description: 'The endpoint of the Azure OpenAI resource, as shown under Keys and Endpoint in the Azure portal',
+			description:
+				'The endpoint of the Azure OpenAI resource, as shown under Keys and Endpoint in the Azure portal',
 		},
 		{
 			displayName: 'Authentication',
@@ -35,7 +36,11 @@ export class AzureOpenAiMediaApi implements ICredentialType {
 			type: 'options',
 			default: 'apiKey',
 			options: [
-				{ name: 'API Key', value: 'apiKey', description: 'Send the resource key in the api-key header' },
+				{
+					name: 'API Key',
+					value: 'apiKey',
+					description: 'Send the resource key in the api-key header',
+				},
 				{
 					name: 'Microsoft Entra ID Token',
 					value: 'entraToken',
@@ -59,7 +64,8 @@ export class AzureOpenAiMediaApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A Microsoft Entra ID access token, e.g. from "az account get-access-token --resource https://cognitiveservices.azure.com"',
+			description:
+				'A Microsoft Entra ID access token, e.g. from "az account get-access-token --resource https://cognitiveservices.azure.com"',
 			displayOptions: { show: { authType: ['entraToken'] } },
 		},
 		{

@@ -23,7 +23,11 @@ export class AdminController {
   @Get('stats')
   @ApiOperation({ summary: 'Queue counts and upstream call counters' })
   async stats() {
-    const [video, webhooks, counters] = await Promise.all([this.video.getJobCounts(), this.webhooks.getJobCounts(), this.store.counters()]);
+    const [video, webhooks, counters] = await Promise.all([
+      this.video.getJobCounts(),
+      this.webhooks.getJobCounts(),
+      this.store.counters(),
+    ]);
     return { queues: { video, webhooks }, counters };
   }
 
@@ -33,6 +37,11 @@ export class AdminController {
     const record = await this.store.get(id);
     if (!record) throw ApiError.notFound(`no job ${JSON.stringify(id.slice(0, 80))}`);
     const queued = await this.video.getJob(id);
-    return { record, queue: queued ? { state: await queued.getState(), data: queued.data, attemptsMade: queued.attemptsMade } : null };
+    return {
+      record,
+      queue: queued
+        ? { state: await queued.getState(), data: queued.data, attemptsMade: queued.attemptsMade }
+        : null,
+    };
   }
 }

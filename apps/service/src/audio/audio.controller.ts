@@ -13,14 +13,22 @@ export class AudioController {
   @Post('deployments/:deployment/audio/transcriptions')
   @ApiOperation({ summary: 'Transcribe audio (deployment style)' })
   @ApiBody({ schema: { $ref: '#/components/schemas/TranscriptionRequest' } })
-  transcribe(@Param('deployment') deployment: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  transcribe(
+    @Param('deployment') deployment: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.audio.run('transcriptions', req, res, deployment);
   }
 
   @Post('deployments/:deployment/audio/translations')
   @ApiOperation({ summary: 'Translate audio to English text (deployment style)' })
   @ApiBody({ schema: { $ref: '#/components/schemas/TranscriptionRequest' } })
-  translate(@Param('deployment') deployment: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  translate(
+    @Param('deployment') deployment: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.audio.run('translations', req, res, deployment);
   }
 

@@ -29,11 +29,17 @@ export class AudioService {
     });
     const { deployment, model } = this.checks.deploymentModel(pathDeployment ?? single(form, 'model'));
     for (const name of Object.keys(form.files)) {
-      if (name !== 'file') throw ApiError.badRequest(`file field ${name} is not part of audio/${operation}; send the audio as file`, name, 'unknown_field');
+      if (name !== 'file')
+        throw ApiError.badRequest(
+          `file field ${name} is not part of audio/${operation}; send the audio as file`,
+          name,
+          'unknown_field',
+        );
     }
     const file = form.files.file?.[0];
     const fields = coerceFormFields(form.fields);
-    if ('file' in fields) throw ApiError.badRequest('file must be a file part, not a text field', 'file', 'invalid_type');
+    if ('file' in fields)
+      throw ApiError.badRequest('file must be a file part, not a text field', 'file', 'invalid_type');
     const request: Record<string, unknown> = { ...fields, model: deployment };
     if (file) request.file = fileInput(file);
     this.checks.check(operation === 'transcriptions' ? 'transcription' : 'translation', request, model);
@@ -42,11 +48,19 @@ export class AudioService {
     for (const [name, value] of Object.entries(form.fields)) {
       if (name === 'model') continue;
       const many = Array.isArray(value);
-      for (const v of many ? value : [value]) upload.append(name === 'timestamp_granularities' ? `${name}[]` : name, v);
+      for (const v of many ? value : [value])
+        upload.append(name === 'timestamp_granularities' ? `${name}[]` : name, v);
     }
     upload.append('model', deployment);
-    upload.append('file', new Blob([new Uint8Array(file!.data)], { type: file!.contentType }), file!.filename);
-    const answer = await this.upstream.send({ method: 'POST', path: `audio/${operation}`, deployment, body: upload }, requestIdOf(req));
+    upload.append(
+      'file',
+      new Blob([new Uint8Array(file!.data)], { type: file!.contentType }),
+      file!.filename,
+    );
+    const answer = await this.upstream.send(
+      { method: 'POST', path: `audio/${operation}`, deployment, body: upload },
+      requestIdOf(req),
+    );
     await this.upstream.relay(answer, res);
   }
 }

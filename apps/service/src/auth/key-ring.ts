@@ -6,7 +6,9 @@ import type { ServiceConfig } from '../config/config.js';
 
 export function sha256(value: string): Buffer {
   // One-shot hashing where the platform has it (Node 20.12+): no Hash object per request.
-  return typeof crypto.hash === 'function' ? crypto.hash('sha256', value, 'buffer') : crypto.createHash('sha256').update(value, 'utf8').digest();
+  return typeof crypto.hash === 'function'
+    ? crypto.hash('sha256', value, 'buffer')
+    : crypto.createHash('sha256').update(value, 'utf8').digest();
 }
 
 /**
@@ -36,7 +38,10 @@ export class KeyRing {
 }
 
 /** The key a request presents: `api-key`, or `Authorization: Bearer`, or (for browsers on admin pages) Basic's password. */
-export function presentedKey(headers: Record<string, string | string[] | undefined>, allowBasic = false): string | undefined {
+export function presentedKey(
+  headers: Record<string, string | string[] | undefined>,
+  allowBasic = false,
+): string | undefined {
   const apiKey = headers['api-key'];
   if (typeof apiKey === 'string' && apiKey) return apiKey;
   const auth = headers.authorization;

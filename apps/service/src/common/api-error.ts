@@ -34,18 +34,28 @@ export class ApiError extends Error {
   }
 
   static tooLarge(message: string, param?: string): ApiError {
-    return new ApiError(413, { code: 'payload_too_large', message, param: param ?? null, type: 'invalid_request_error' });
+    return new ApiError(413, {
+      code: 'payload_too_large',
+      message,
+      param: param ?? null,
+      type: 'invalid_request_error',
+    });
   }
 
   static unauthorized(): ApiError {
     return new ApiError(401, {
       code: '401',
-      message: 'Access denied due to invalid subscription key or wrong API endpoint. Send a valid service key in the api-key header or as Authorization: Bearer.',
+      message:
+        'Access denied due to invalid subscription key or wrong API endpoint. Send a valid service key in the api-key header or as Authorization: Bearer.',
     });
   }
 
   static unavailable(message: string): ApiError {
-    return new ApiError(503, { code: 'service_unavailable', message, type: 'server_error' }, { 'retry-after': '5' });
+    return new ApiError(
+      503,
+      { code: 'service_unavailable', message, type: 'server_error' },
+      { 'retry-after': '5' },
+    );
   }
 
   /** A 400 naming every field that breaks the model's rules. */
@@ -53,7 +63,10 @@ export class ApiError extends Error {
     const first = issues[0]!;
     return new ApiError(400, {
       code: first.code,
-      message: issues.length === 1 ? first.message : `${issues.length} problems: ${issues.map((i) => i.message).join('; ')}`,
+      message:
+        issues.length === 1
+          ? first.message
+          : `${issues.length} problems: ${issues.map((i) => i.message).join('; ')}`,
       param: first.path,
       type: 'invalid_request_error',
       details: issues.map((i) => ({

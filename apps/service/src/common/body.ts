@@ -25,7 +25,9 @@ function mib(bytes: number): string {
 function declaredTooLarge(req: Request, limit: number): void {
   const declared = Number(req.header('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
-    throw ApiError.tooLarge(`the request body is ${declared} bytes; the limit is ${limit} bytes (${mib(limit)})`);
+    throw ApiError.tooLarge(
+      `the request body is ${declared} bytes; the limit is ${limit} bytes (${mib(limit)})`,
+    );
   }
 }
 
@@ -81,7 +83,11 @@ export async function readJson(req: Request, limit: number): Promise<Record<stri
   try {
     value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
-    throw ApiError.badRequest(`the request body is not valid JSON: ${(e as Error).message.slice(0, 120)}`, undefined, 'invalid_json');
+    throw ApiError.badRequest(
+      `the request body is not valid JSON: ${(e as Error).message.slice(0, 120)}`,
+      undefined,
+      'invalid_json',
+    );
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw ApiError.badRequest('the request body must be a JSON object', undefined, 'invalid_json');
@@ -132,7 +138,11 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
       },
     });
   } catch (e) {
-    throw ApiError.badRequest(`the multipart body cannot be read: ${(e as Error).message}`, undefined, 'invalid_multipart');
+    throw ApiError.badRequest(
+      `the multipart body cannot be read: ${(e as Error).message}`,
+      undefined,
+      'invalid_multipart',
+    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -148,7 +158,12 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
     };
     const count = (chunk: Buffer) => {
       total += chunk.length;
-      if (total > limits.maxBytes) fail(ApiError.tooLarge(`the request body is over the limit of ${limits.maxBytes} bytes (${mib(limits.maxBytes)})`));
+      if (total > limits.maxBytes)
+        fail(
+          ApiError.tooLarge(
+            `the request body is over the limit of ${limits.maxBytes} bytes (${mib(limits.maxBytes)})`,
+          ),
+        );
     };
     req.on('data', count);
     parser.on('field', (rawName, value, info) => {
@@ -165,7 +180,12 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => {
-        fail(ApiError.tooLarge(`file ${name} (${info.filename ?? 'unnamed'}) is over the limit of ${limits.maxFileBytes} bytes (${mib(limits.maxFileBytes)})`, name));
+        fail(
+          ApiError.tooLarge(
+            `file ${name} (${info.filename ?? 'unnamed'}) is over the limit of ${limits.maxFileBytes} bytes (${mib(limits.maxFileBytes)})`,
+            name,
+          ),
+        );
         stream.resume();
       });
       stream.on('end', () => {
@@ -178,17 +198,39 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
         });
       });
     });
-    parser.on('filesLimit', () => fail(ApiError.badRequest(`too many files; at most ${limits.maxFiles}`, limits.filesParam ?? 'image', 'too_many_files')));
-    parser.on('fieldsLimit', () => fail(ApiError.badRequest(`too many fields; at most ${limits.maxFields}`, undefined, 'too_many_fields')));
-    parser.on('partsLimit', () => fail(ApiError.badRequest('too many parts in the multipart body', undefined, 'too_many_parts')));
-    parser.on('error', (e: Error) => fail(ApiError.badRequest(`the multipart body cannot be read: ${e.message}`, undefined, 'invalid_multipart')));
+    parser.on('filesLimit', () =>
+      fail(
+        ApiError.badRequest(
+          `too many files; at most ${limits.maxFiles}`,
+          limits.filesParam ?? 'image',
+          'too_many_files',
+        ),
+      ),
+    );
+    parser.on('fieldsLimit', () =>
+      fail(ApiError.badRequest(`too many fields; at most ${limits.maxFields}`, undefined, 'too_many_fields')),
+    );
+    parser.on('partsLimit', () =>
+      fail(ApiError.badRequest('too many parts in the multipart body', undefined, 'too_many_parts')),
+    );
+    parser.on('error', (e: Error) =>
+      fail(
+        ApiError.badRequest(
+          `the multipart body cannot be read: ${e.message}`,
+          undefined,
+          'invalid_multipart',
+        ),
+      ),
+    );
     parser.on('close', () => {
       if (settled) return;
       settled = true;
       req.off('data', count);
       resolve();
     });
-    req.on('error', () => fail(ApiError.badRequest('the request body ended early', undefined, 'incomplete_body')));
+    req.on('error', () =>
+      fail(ApiError.badRequest('the request body ended early', undefined, 'incomplete_body')),
+    );
     req.pipe(parser);
   });
   return { fields, files };
@@ -197,6 +239,7 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
 /** One text field, or a 400 naming it when it was sent more than once. */
 export function single(body: MultipartBody, name: string): string | undefined {
   const v = body.fields[name];
-  if (Array.isArray(v)) throw ApiError.badRequest(`${name} was sent ${v.length} times; send it once`, name, 'duplicate_field');
+  if (Array.isArray(v))
+    throw ApiError.badRequest(`${name} was sent ${v.length} times; send it once`, name, 'duplicate_field');
   return v;
 }

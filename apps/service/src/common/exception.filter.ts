@@ -22,7 +22,11 @@ export class AzureErrorFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    if (exception instanceof HttpException && req.path.startsWith('/health') && typeof exception.getResponse() === 'object') {
+    if (
+      exception instanceof HttpException &&
+      req.path.startsWith('/health') &&
+      typeof exception.getResponse() === 'object'
+    ) {
       // Health reports keep their own shape: monitors read the per-check details.
       res.status(exception.getStatus()).json(exception.getResponse());
       return;
@@ -41,37 +45,65 @@ export class AzureErrorFilter implements ExceptionFilter {
     if (exception instanceof ValidationError) return ApiError.fromIssues(exception.issues);
     if (exception instanceof AzureOpenAIError) return this.fromUpstream(exception);
     if (exception instanceof TimeoutError) {
-      return new ApiError(504, { code: 'upstream_timeout', message: 'Azure OpenAI did not answer in time', type: 'server_error' });
+      return new ApiError(504, {
+        code: 'upstream_timeout',
+        message: 'Azure OpenAI did not answer in time',
+        type: 'server_error',
+      });
     }
     if (exception instanceof ConnectionError) {
-      return new ApiError(502, { code: 'upstream_unreachable', message: 'Azure OpenAI could not be reached', type: 'server_error' });
+      return new ApiError(502, {
+        code: 'upstream_unreachable',
+        message: 'Azure OpenAI could not be reached',
+        type: 'server_error',
+      });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return ApiError.notFound(`Resource not found: ${req.method} ${req.path}`);
-      const message = typeof exception.getResponse() === 'string' ? String(exception.getResponse()) : exception.message;
-      return new ApiError(status, { code: String(status), message, type: status < 500 ? 'invalid_request_error' : 'server_error' });
+      const message =
+        typeof exception.getResponse() === 'string' ? String(exception.getResponse()) : exception.message;
+      return new ApiError(status, {
+        code: String(status),
+        message,
+        type: status < 500 ? 'invalid_request_error' : 'server_error',
+      });
     }
     // Errors raised by the HTTP layer itself (a malformed URL, an aborted upload) carry their own 4xx status.
-    const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+    const status =
+      (exception as { status?: unknown; statusCode?: unknown })?.status ??
+      (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return new ApiError(status, { code: String(status), message: status === 400 ? 'the request could not be read' : (exception as Error).message, type: 'invalid_request_error' });
+      return new ApiError(status, {
+        code: String(status),
+        message: status === 400 ? 'the request could not be read' : (exception as Error).message,
+        type: 'invalid_request_error',
+      });
     }
     this.log.error({ err: exception, path: req.path }, 'unhandled error');
-    return new ApiError(500, { code: 'internal_error', message: 'The service failed to handle the request', type: 'server_error' });
+    return new ApiError(500, {
+      code: 'internal_error',
+      message: 'The service failed to handle the request',
+      type: 'server_error',
+    });
   }
 
   private fromUpstream(e: AzureOpenAIError): ApiError {
     if (e.status === 401 || e.status === 403) {
       this.log.error({ status: e.status, requestId: e.requestId }, 'Azure refused the service credential');
-      return new ApiError(502, { code: 'upstream_auth', message: 'Azure OpenAI refused the service credential', type: 'server_error' });
+      return new ApiError(502, {
+        code: 'upstream_auth',
+        message: 'Azure OpenAI refused the service credential',
+        type: 'server_error',
+      });
     }
     const headers: Record<string, string> = {};
     for (const name of ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms']) {
       const v = e.headers.get(name);
       if (v) headers[name] = v;
     }
-    const raw = e.body && typeof e.body === 'object' ? ((e.body as { error?: unknown }).error ?? e.body) : undefined;
+    const raw =
+      e.body && typeof e.body === 'object' ? ((e.body as { error?: unknown }).error ?? e.body) : undefined;
     const body: ApiErrorBody =
       raw && typeof raw === 'object'
         ? (raw as ApiErrorBody)

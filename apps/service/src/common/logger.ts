@@ -30,7 +30,8 @@ const BASE64_RUN = /[A-Za-z0-9+/]{200,}={0,2}/g;
 
 /** Replace long base64 runs anywhere in a value (bounded depth). */
 export function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.length >= 200 ? value.replace(BASE64_RUN, '[base64 removed]') : value;
+  if (typeof value === 'string')
+    return value.length >= 200 ? value.replace(BASE64_RUN, '[base64 removed]') : value;
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { type: value.name, message: scrub(value.message, depth + 1) };
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
@@ -55,7 +56,11 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 /** Nest's own messages go through the same pino logger. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly pinoLog: Logger) {}
-  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
+  private write(
+    level: 'info' | 'warn' | 'error' | 'debug' | 'trace',
+    message: unknown,
+    rest: unknown[],
+  ): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     this.pinoLog[level]({ context }, typeof message === 'string' ? message : JSON.stringify(scrub(message)));
   }

@@ -25,7 +25,14 @@ export function requestContext(log: Log) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const fields = { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, tenant: req.tenant };
+      const fields = {
+        requestId: id,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        tenant: req.tenant,
+      };
       if (res.statusCode >= 500) log.error(fields, 'request failed');
       else if (req.path === '/health' || req.path.startsWith('/health/')) log.debug(fields, 'request');
       else log.info(fields, 'request');

@@ -96,49 +96,73 @@ export function loadConfig(env: Env): ServiceConfig {
       const url = new URL(endpoint);
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
     } catch {
-      problems.push(`AZURE_OPENAI_ENDPOINT="${endpoint}" must be an http(s) URL such as https://my-resource.openai.azure.com`);
+      problems.push(
+        `AZURE_OPENAI_ENDPOINT="${endpoint}" must be an http(s) URL such as https://my-resource.openai.azure.com`,
+      );
     }
   }
   const apiKey = text('AZURE_OPENAI_API_KEY');
   const apiVersion = text('AZURE_OPENAI_API_VERSION', 'preview');
   if (!isV1ApiVersion(apiVersion) && !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) {
-    problems.push(`AZURE_OPENAI_API_VERSION="${apiVersion}" must be "preview", "v1" or a dated version such as 2025-04-01-preview`);
+    problems.push(
+      `AZURE_OPENAI_API_VERSION="${apiVersion}" must be "preview", "v1" or a dated version such as 2025-04-01-preview`,
+    );
   }
   const deployments: Record<string, string> = {};
-  for (const [name, model] of pairs(env.AZURE_OPENAI_DEPLOYMENTS, 'AZURE_OPENAI_DEPLOYMENTS', problems, 'deployment=model')) {
+  for (const [name, model] of pairs(
+    env.AZURE_OPENAI_DEPLOYMENTS,
+    'AZURE_OPENAI_DEPLOYMENTS',
+    problems,
+    'deployment=model',
+  )) {
     deployments[name] = model;
   }
 
   const redisUrl = text('REDIS_URL');
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL="${redisUrl}" must start with redis:// or rediss://`);
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    problems.push(`REDIS_URL="${redisUrl}" must start with redis:// or rediss://`);
 
   const keys: TenantKey[] = [];
   const rawKeys = env.SERVICE_KEYS?.trim();
   if (!rawKeys) {
-    problems.push('SERVICE_KEYS is required: comma-separated tenant:sha256hex pairs (hash a key with `printf %s "$KEY" | sha256sum`)');
+    problems.push(
+      'SERVICE_KEYS is required: comma-separated tenant:sha256hex pairs (hash a key with `printf %s "$KEY" | sha256sum`)',
+    );
   } else {
     for (const [tenant, hash] of pairs(rawKeys, 'SERVICE_KEYS', problems, 'tenant:sha256hex', ':')) {
-      if (!NAME.test(tenant)) problems.push(`SERVICE_KEYS: tenant "${tenant}" must be 1-64 letters, digits, ".", "_" or "-"`);
-      else if (!HEX64.test(hash)) problems.push(`SERVICE_KEYS: the hash for tenant "${tenant}" must be 64 hex digits (a SHA-256), not the key itself`);
+      if (!NAME.test(tenant))
+        problems.push(`SERVICE_KEYS: tenant "${tenant}" must be 1-64 letters, digits, ".", "_" or "-"`);
+      else if (!HEX64.test(hash))
+        problems.push(
+          `SERVICE_KEYS: the hash for tenant "${tenant}" must be 64 hex digits (a SHA-256), not the key itself`,
+        );
       else keys.push({ tenant, hash: Buffer.from(hash, 'hex') });
     }
   }
   const adminRaw = env.ADMIN_KEY_SHA256?.trim();
   let adminKeyHash: Buffer | undefined;
   if (adminRaw) {
-    if (!HEX64.test(adminRaw)) problems.push('ADMIN_KEY_SHA256 must be 64 hex digits (the SHA-256 of the admin key)');
+    if (!HEX64.test(adminRaw))
+      problems.push('ADMIN_KEY_SHA256 must be 64 hex digits (the SHA-256 of the admin key)');
     else adminKeyHash = Buffer.from(adminRaw, 'hex');
   }
 
   const maxRunningPerDeployment: Record<string, number> = {};
-  for (const [name, value] of pairs(env.VIDEO_MAX_RUNNING_PER_DEPLOYMENT, 'VIDEO_MAX_RUNNING_PER_DEPLOYMENT', problems, 'deployment=count')) {
+  for (const [name, value] of pairs(
+    env.VIDEO_MAX_RUNNING_PER_DEPLOYMENT,
+    'VIDEO_MAX_RUNNING_PER_DEPLOYMENT',
+    problems,
+    'deployment=count',
+  )) {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) problems.push(`VIDEO_MAX_RUNNING_PER_DEPLOYMENT: "${name}=${value}" needs a count from 1 to 1000`);
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      problems.push(`VIDEO_MAX_RUNNING_PER_DEPLOYMENT: "${name}=${value}" needs a count from 1 to 1000`);
     else maxRunningPerDeployment[name] = n;
   }
 
   const secret = env.WEBHOOK_SECRET?.trim() || undefined;
-  if (secret !== undefined && secret.length < 16) problems.push('WEBHOOK_SECRET must be at least 16 characters');
+  if (secret !== undefined && secret.length < 16)
+    problems.push('WEBHOOK_SECRET must be at least 16 characters');
 
   const config: ServiceConfig = {
     host: text('HOST', '127.0.0.1'),
@@ -156,7 +180,10 @@ export function loadConfig(env: Env): ServiceConfig {
     queuePrefix: text('QUEUE_PREFIX', 'aoai-media'),
     keys,
     adminKeyHash,
-    storage: { dir: text('STORAGE_DIR', '.data/media'), retentionHours: int('STORAGE_RETENTION_HOURS', 24 * 30, 1, 24 * 3650) },
+    storage: {
+      dir: text('STORAGE_DIR', '.data/media'),
+      retentionHours: int('STORAGE_RETENTION_HOURS', 24 * 30, 1, 24 * 3650),
+    },
     limits: {
       maxJsonBytes: int('MAX_JSON_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -184,17 +211,28 @@ export function loadConfig(env: Env): ServiceConfig {
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (config.video.pollMaxMs < config.video.pollInitialMs) {
-    problems.push(`VIDEO_POLL_MAX_MS (${config.video.pollMaxMs}) must not be below VIDEO_POLL_INITIAL_MS (${config.video.pollInitialMs})`);
+    problems.push(
+      `VIDEO_POLL_MAX_MS (${config.video.pollMaxMs}) must not be below VIDEO_POLL_INITIAL_MS (${config.video.pollInitialMs})`,
+    );
   }
   if (problems.length > 0) throw new ConfigProblem(problems);
   return config;
 }
 
 /** Parse `a=b,c=d` lists. */
-function pairs(raw: string | undefined, name: string, problems: string[], form: string, sep = '='): [string, string][] {
+function pairs(
+  raw: string | undefined,
+  name: string,
+  problems: string[],
+  form: string,
+  sep = '=',
+): [string, string][] {
   if (!raw?.trim()) return [];
   const out: [string, string][] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = part.indexOf(sep);
     const key = at > 0 ? part.slice(0, at).trim() : '';
     const value = at > 0 ? part.slice(at + 1).trim() : '';

@@ -6,11 +6,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { MODELS, type AudioModel, type ImageModel, type VideoModel } from '@aoai-media/core';
-import { EVENT_HEADER, ID_HEADER, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../webhooks/signing.js';
+import {
+  EVENT_HEADER,
+  ID_HEADER,
+  REPLAY_WINDOW_SECONDS,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from '../webhooks/signing.js';
 
 type Schema = Record<string, unknown>;
 
-const enumOf = (values: readonly (string | number)[] | undefined): Schema => (values && values.length > 0 ? { enum: [...values] } : {});
+const enumOf = (values: readonly (string | number)[] | undefined): Schema =>
+  values && values.length > 0 ? { enum: [...values] } : {};
 
 function imageSchema(m: ImageModel, fields: readonly string[], edit: boolean): Schema {
   const props: Record<string, Schema> = {
@@ -38,10 +45,21 @@ function imageSchema(m: ImageModel, fields: readonly string[], edit: boolean): S
       items: { type: 'string', format: 'binary' },
       description: `${m.edit.imageTypes.join(', ')}; each at most ${m.edit.maxImageBytes} bytes${m.edit.squareOnly ? '; square' : ''}`,
     };
-    props.mask = { type: 'string', format: 'binary', description: 'PNG with transparent areas marking where to edit' };
+    props.mask = {
+      type: 'string',
+      format: 'binary',
+      description: 'PNG with transparent areas marking where to edit',
+    };
     required.push('image');
   }
-  return { type: 'object', title: `${m.name}${edit ? ' edit' : ''}`, required, properties: props, additionalProperties: false, 'x-model': m.name };
+  return {
+    type: 'object',
+    title: `${m.name}${edit ? ' edit' : ''}`,
+    required,
+    properties: props,
+    additionalProperties: false,
+    'x-model': m.name,
+  };
 }
 
 const EXTENSIONS: Record<string, Schema> = {
@@ -50,7 +68,12 @@ const EXTENSIONS: Record<string, Schema> = {
     format: 'uri',
     description: `Service extension: POSTed the job when it reaches a terminal state, signed with ${SIGNATURE_HEADER} (v1=HMAC-SHA256 of "timestamp.body"), ${TIMESTAMP_HEADER}, ${ID_HEADER}, ${EVENT_HEADER}. Reject timestamps more than ${REPLAY_WINDOW_SECONDS} s old.`,
   },
-  metadata: { type: 'object', additionalProperties: { type: 'string', maxLength: 512 }, maxProperties: 16, description: 'Service extension: echoed back on the job' },
+  metadata: {
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 512 },
+    maxProperties: 16,
+    description: 'Service extension: echoed back on the job',
+  },
 };
 
 function videoJobSchema(m: VideoModel): Schema {
@@ -83,7 +106,10 @@ function videoCreateSchema(m: VideoModel): Schema {
     properties: {
       model: { type: 'string', description: `A deployment of ${m.name}` },
       prompt: { type: 'string', maxLength: m.promptMaxLength },
-      seconds: { type: 'string', ...enumOf(Array.isArray(m.seconds) ? (m.seconds as readonly string[]) : undefined) },
+      seconds: {
+        type: 'string',
+        ...enumOf(Array.isArray(m.seconds) ? (m.seconds as readonly string[]) : undefined),
+      },
       size: { type: 'string', ...enumOf(m.sizes) },
       input_reference: {
         type: 'string',
@@ -102,13 +128,24 @@ function audioSchema(m: AudioModel): Schema {
     'x-model': m.name,
     required: ['file'],
     properties: {
-      file: { type: 'string', format: 'binary', description: `${m.fileExtensions.join(', ')}; at most ${m.maxFileBytes} bytes` },
+      file: {
+        type: 'string',
+        format: 'binary',
+        description: `${m.fileExtensions.join(', ')}; at most ${m.maxFileBytes} bytes`,
+      },
       model: { type: 'string', description: 'v1 paths: the deployment' },
       language: { type: 'string' },
       prompt: { type: 'string' },
       response_format: { type: 'string', ...enumOf(m.responseFormats) },
       temperature: { type: 'number', minimum: m.temperature.min, maximum: m.temperature.max },
-      ...(m.timestampGranularities.length > 0 ? { timestamp_granularities: { type: 'array', items: { type: 'string', ...enumOf(m.timestampGranularities) } } } : {}),
+      ...(m.timestampGranularities.length > 0
+        ? {
+            timestamp_granularities: {
+              type: 'array',
+              items: { type: 'string', ...enumOf(m.timestampGranularities) },
+            },
+          }
+        : {}),
     },
   };
 }
@@ -117,7 +154,13 @@ function audioSchema(m: AudioModel): Schema {
 export function modelSchemas(): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-  const groups: Record<string, string[]> = { ImageGenerateRequest: [], ImageEditRequest: [], VideoJobRequest: [], VideoCreateRequest: [], TranscriptionRequest: [] };
+  const groups: Record<string, string[]> = {
+    ImageGenerateRequest: [],
+    ImageEditRequest: [],
+    VideoJobRequest: [],
+    VideoCreateRequest: [],
+    TranscriptionRequest: [],
+  };
   for (const m of MODELS) {
     if (m.kind === 'image') {
       out[`ImageGenerate.${m.name}`] = imageSchema(m, m.generateFields, false);
@@ -136,13 +179,22 @@ export function modelSchemas(): Record<string, Schema> {
     }
   }
   for (const [group, names] of Object.entries(groups)) {
-    out[group] = { oneOf: names.map(ref), description: 'One schema per model: the deployment named in the request decides which applies.' };
+    out[group] = {
+      oneOf: names.map(ref),
+      description: 'One schema per model: the deployment named in the request decides which applies.',
+    };
   }
   out.VideoRemixRequest = {
     type: 'object',
     required: ['prompt'],
     additionalProperties: false,
-    properties: { prompt: { type: 'string', description: "The new prompt; the source video's model, size and seconds apply" }, ...EXTENSIONS },
+    properties: {
+      prompt: {
+        type: 'string',
+        description: "The new prompt; the source video's model, size and seconds apply",
+      },
+      ...EXTENSIONS,
+    },
   };
   out.ResponsesImageRequest = {
     type: 'object',
@@ -155,8 +207,15 @@ export function modelSchemas(): Record<string, Schema> {
         type: 'array',
         items: {
           type: 'object',
-          properties: { type: { enum: ['image_generation'] }, partial_images: { type: 'integer', minimum: 0, maximum: 3 } },
-          description: `Other fields as the image model's request (${MODELS.filter((m) => m.kind === 'image' && m.streaming).map((m) => m.name).join(', ')})`,
+          properties: {
+            type: { enum: ['image_generation'] },
+            partial_images: { type: 'integer', minimum: 0, maximum: 3 },
+          },
+          description: `Other fields as the image model's request (${MODELS.filter(
+            (m) => m.kind === 'image' && m.streaming,
+          )
+            .map((m) => m.name)
+            .join(', ')})`,
         },
       },
     },
@@ -175,7 +234,10 @@ export function buildDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  document.components = { ...(document.components ?? {}), schemas: { ...(document.components?.schemas ?? {}), ...(modelSchemas() as Record<string, object>) } };
+  document.components = {
+    ...(document.components ?? {}),
+    schemas: { ...(document.components?.schemas ?? {}), ...(modelSchemas() as Record<string, object>) },
+  };
   return document;
 }
 

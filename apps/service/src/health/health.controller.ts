@@ -35,7 +35,10 @@ export class HealthController {
   private async redis() {
     const check = this.indicators.check('redis');
     try {
-      const pong = await Promise.race([this.store.ping(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
+      const pong = await Promise.race([
+        this.store.ping(),
+        new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
+      ]);
       return pong === 'PONG' ? check.up() : check.down({ message: 'unexpected answer' });
     } catch (e) {
       return check.down({ message: (e as Error).message });
@@ -55,6 +58,8 @@ export class HealthController {
   private async azure() {
     const check = this.indicators.check('upstream');
     const result = await this.upstream.reachable();
-    return result.ok ? check.up({ httpStatus: result.status ?? 0 }) : check.down({ message: result.error ?? 'unreachable' });
+    return result.ok
+      ? check.up({ httpStatus: result.status ?? 0 })
+      : check.down({ message: result.error ?? 'unreachable' });
   }
 }

@@ -19,7 +19,11 @@ export class ImagesController {
   @Post('deployments/:deployment/images/generations')
   @ApiOperation({ summary: 'Generate images (deployment style)' })
   @ApiBody({ schema: { $ref: '#/components/schemas/ImageGenerateRequest' } })
-  generateDeployment(@Param('deployment') deployment: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  generateDeployment(
+    @Param('deployment') deployment: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.images.generate(req, res, deployment);
   }
 
@@ -35,7 +39,11 @@ export class ImagesController {
   @ApiOperation({ summary: 'Edit images (deployment style, multipart)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { $ref: '#/components/schemas/ImageEditRequest' } })
-  editDeployment(@Param('deployment') deployment: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  editDeployment(
+    @Param('deployment') deployment: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.images.edit(req, res, deployment);
   }
 }

@@ -40,17 +40,25 @@ export class ImagesService {
     });
     const { deployment, model } = this.checks.deploymentModel(pathDeployment ?? single(form, 'model'));
     for (const name of Object.keys(form.files)) {
-      if (name !== 'image' && name !== 'mask') throw ApiError.badRequest(`file field ${name} is not part of images/edits; send image and mask`, name, 'unknown_field');
+      if (name !== 'image' && name !== 'mask')
+        throw ApiError.badRequest(
+          `file field ${name} is not part of images/edits; send image and mask`,
+          name,
+          'unknown_field',
+        );
     }
     const images = form.files.image ?? [];
     const masks = form.files.mask ?? [];
-    if (masks.length > 1) throw ApiError.badRequest(`mask was sent ${masks.length} times; send one`, 'mask', 'duplicate_field');
+    if (masks.length > 1)
+      throw ApiError.badRequest(`mask was sent ${masks.length} times; send one`, 'mask', 'duplicate_field');
     const fields = coerceFormFields(form.fields);
     for (const name of ['image', 'mask']) {
-      if (name in fields) throw ApiError.badRequest(`${name} must be a file part, not a text field`, name, 'invalid_type');
+      if (name in fields)
+        throw ApiError.badRequest(`${name} must be a file part, not a text field`, name, 'invalid_type');
     }
     const request: Record<string, unknown> = { ...fields, model: deployment };
-    if (images.length > 0) request.image = images.length === 1 ? fileInput(images[0]!) : images.map(fileInput);
+    if (images.length > 0)
+      request.image = images.length === 1 ? fileInput(images[0]!) : images.map(fileInput);
     if (masks[0]) request.mask = fileInput(masks[0]);
     this.checks.check('imageEdit', request, model);
 
@@ -61,9 +69,18 @@ export class ImagesService {
     }
     upload.append('model', deployment);
     const imageField = images.length > 1 ? 'image[]' : 'image';
-    for (const f of images) upload.append(imageField, new Blob([new Uint8Array(f.data)], { type: f.contentType }), f.filename);
-    if (masks[0]) upload.append('mask', new Blob([new Uint8Array(masks[0].data)], { type: masks[0].contentType }), masks[0].filename);
-    const answer = await this.upstream.send({ method: 'POST', path: 'images/edits', deployment, body: upload }, requestIdOf(req));
+    for (const f of images)
+      upload.append(imageField, new Blob([new Uint8Array(f.data)], { type: f.contentType }), f.filename);
+    if (masks[0])
+      upload.append(
+        'mask',
+        new Blob([new Uint8Array(masks[0].data)], { type: masks[0].contentType }),
+        masks[0].filename,
+      );
+    const answer = await this.upstream.send(
+      { method: 'POST', path: 'images/edits', deployment, body: upload },
+      requestIdOf(req),
+    );
     await this.upstream.relay(answer, res);
   }
 }

@@ -1,7 +1,8 @@
 /** A video job as the service keeps it: one shape for Sora 1 jobs and Sora 2 videos. */
 
 export type JobApi = 'jobs' | 'videos';
-export type JobStatus = 'queued' | 'preprocessing' | 'running' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
+export type JobStatus =
+  'queued' | 'preprocessing' | 'running' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
 
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -116,7 +117,13 @@ export function presentVideo(r: JobRecord): Record<string, unknown> {
     size: q.size ?? null,
     seconds: q.seconds ?? null,
     remixed_from_video_id: r.remixed_from?.id ?? null,
-    error: r.status === 'failed' || r.status === 'cancelled' ? { code: r.failure_reason ?? 'failed', message: r.error_message ?? r.failure_reason ?? 'the video failed' } : null,
+    error:
+      r.status === 'failed' || r.status === 'cancelled'
+        ? {
+            code: r.failure_reason ?? 'failed',
+            message: r.error_message ?? r.failure_reason ?? 'the video failed',
+          }
+        : null,
     ...(r.metadata ? { metadata: r.metadata } : {}),
   };
 }

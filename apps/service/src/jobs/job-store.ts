@@ -68,7 +68,10 @@ export class JobStore implements OnApplicationShutdown {
     await m.exec();
   }
 
-  async jobOfGeneration(tenant: string, generationId: string): Promise<{ job: JobRecord; index: number } | undefined> {
+  async jobOfGeneration(
+    tenant: string,
+    generationId: string,
+  ): Promise<{ job: JobRecord; index: number } | undefined> {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(generationId)) return undefined;
     const jobId = await this.redis.get(`${this.p}gen:${generationId}`);
     if (!jobId) return undefined;
@@ -79,15 +82,23 @@ export class JobStore implements OnApplicationShutdown {
   }
 
   async remove(record: JobRecord): Promise<void> {
-    const m = this.redis.multi().del(`${this.p}job:${record.id}`).zrem(`${this.p}tenant:${record.tenant}:${record.api}`, record.id);
+    const m = this.redis
+      .multi()
+      .del(`${this.p}job:${record.id}`)
+      .zrem(`${this.p}tenant:${record.tenant}:${record.api}`, record.id);
     for (const g of record.generations) m.del(`${this.p}gen:${g.id}`);
     await m.exec();
   }
 
   /** Newest first by default (as Azure lists), with cursor paging by id. */
-  async list(tenant: string, api: JobApi, params: ListParams): Promise<{ data: JobRecord[]; has_more: boolean }> {
+  async list(
+    tenant: string,
+    api: JobApi,
+    params: ListParams,
+  ): Promise<{ data: JobRecord[]; has_more: boolean }> {
     const key = `${this.p}tenant:${tenant}:${api}`;
-    const ids = params.order === 'asc' ? await this.redis.zrange(key, 0, -1) : await this.redis.zrevrange(key, 0, -1);
+    const ids =
+      params.order === 'asc' ? await this.redis.zrange(key, 0, -1) : await this.redis.zrevrange(key, 0, -1);
     let start = 0;
     let end = ids.length;
     if (params.after) {

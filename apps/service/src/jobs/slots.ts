@@ -25,7 +25,13 @@ export class DeploymentSlots {
   }
 
   async tryAcquire(deployment: string, jobId: string): Promise<boolean> {
-    const got = await this.redis.eval(ACQUIRE, 1, `${this.p}running:${deployment}`, jobId, String(maxRunningFor(this.config, deployment)));
+    const got = await this.redis.eval(
+      ACQUIRE,
+      1,
+      `${this.p}running:${deployment}`,
+      jobId,
+      String(maxRunningFor(this.config, deployment)),
+    );
     return got === 1;
   }
 

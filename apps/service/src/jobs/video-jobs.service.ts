@@ -20,7 +20,10 @@ export interface Extensions {
 }
 
 /** Split the service's extensions off a create body and check them (400 naming the field). */
-export function takeExtensions(body: Record<string, unknown>, webhooks: WebhooksService): { request: Record<string, unknown>; extensions: Extensions } {
+export function takeExtensions(
+  body: Record<string, unknown>,
+  webhooks: WebhooksService,
+): { request: Record<string, unknown>; extensions: Extensions } {
   const { callback_url, metadata, ...request } = body;
   const extensions: Extensions = {};
   if (callback_url !== undefined) {
@@ -34,15 +37,35 @@ export function takeExtensions(body: Record<string, unknown>, webhooks: Webhooks
       try {
         parsed = JSON.parse(parsed); // multipart sends it as JSON text
       } catch {
-        throw ApiError.badRequest('metadata must be an object of string values (JSON text in multipart forms)', 'metadata', 'invalid_type');
+        throw ApiError.badRequest(
+          'metadata must be an object of string values (JSON text in multipart forms)',
+          'metadata',
+          'invalid_type',
+        );
       }
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw ApiError.badRequest('metadata must be an object of string values', 'metadata', 'invalid_type');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw ApiError.badRequest('metadata must be an object of string values', 'metadata', 'invalid_type');
     const entries = Object.entries(parsed as Record<string, unknown>);
-    if (entries.length > 16) throw ApiError.badRequest(`metadata has ${entries.length} keys; at most 16 are allowed`, 'metadata', 'too_many');
+    if (entries.length > 16)
+      throw ApiError.badRequest(
+        `metadata has ${entries.length} keys; at most 16 are allowed`,
+        'metadata',
+        'too_many',
+      );
     for (const [k, v] of entries) {
-      if (k.length === 0 || k.length > 64) throw ApiError.badRequest(`metadata key ${JSON.stringify(k.slice(0, 70))} must be 1-64 characters`, `metadata.${k}`, 'invalid_value');
-      if (typeof v !== 'string' || v.length > 512) throw ApiError.badRequest(`metadata.${k} must be a string of at most 512 characters`, `metadata.${k}`, 'invalid_value');
+      if (k.length === 0 || k.length > 64)
+        throw ApiError.badRequest(
+          `metadata key ${JSON.stringify(k.slice(0, 70))} must be 1-64 characters`,
+          `metadata.${k}`,
+          'invalid_value',
+        );
+      if (typeof v !== 'string' || v.length > 512)
+        throw ApiError.badRequest(
+          `metadata.${k} must be a string of at most 512 characters`,
+          `metadata.${k}`,
+          'invalid_value',
+        );
     }
     extensions.metadata = parsed as Record<string, string>;
   }
@@ -94,20 +117,27 @@ export class VideoJobsService {
       ...(remixedFrom ? { remixed_from: remixedFrom } : {}),
     };
     await this.store.create(record);
-    await this.queue.add('run', { jobId: id }, {
-      jobId: id,
-      attempts: 25,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    await this.queue.add(
+      'run',
+      { jobId: id },
+      {
+        jobId: id,
+        attempts: 25,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
     this.log.info({ jobId: id, tenant, deployment }, 'video job queued');
     return record;
   }
 
   async get(tenant: string, id: string, api: JobApi): Promise<JobRecord> {
     const record = await this.store.getFor(tenant, id, api);
-    if (!record) throw ApiError.notFound(`no ${api === 'jobs' ? 'video generation job' : 'video'} with id ${JSON.stringify(id.slice(0, 80))}`);
+    if (!record)
+      throw ApiError.notFound(
+        `no ${api === 'jobs' ? 'video generation job' : 'video'} with id ${JSON.stringify(id.slice(0, 80))}`,
+      );
     return record;
   }
 
@@ -124,7 +154,11 @@ export class VideoJobsService {
     await this.storage.removePrefix(`${record.tenant}/${record.id}`);
     if (TERMINAL.has(record.status)) {
       // A running job's worker notices the record is gone and removes Azure's copy itself.
-      await this.upstream.remove(record).catch((e: Error) => this.log.warn({ jobId: id, error: e.message }, 'could not delete the upstream job'));
+      await this.upstream
+        .remove(record)
+        .catch((e: Error) =>
+          this.log.warn({ jobId: id, error: e.message }, 'could not delete the upstream job'),
+        );
     } else {
       this.log.info({ jobId: id }, 'video job deleted while in progress');
     }

@@ -12,7 +12,14 @@ export interface UpstreamState {
   failureReason?: string;
   message?: string;
   progress?: number;
-  generations: { id: string; width: number; height: number; n_seconds: number; prompt: string; created_at: number }[];
+  generations: {
+    id: string;
+    width: number;
+    height: number;
+    n_seconds: number;
+    prompt: string;
+    created_at: number;
+  }[];
   /** What Azure asked for before the next poll, if it said. */
   retryAfterMs?: number;
 }
@@ -49,8 +56,17 @@ export class VideoUpstream {
   async create(record: JobRecord): Promise<{ id: string; status: string }> {
     const remix = record.remixed_from;
     // A remix names only the new prompt; size, seconds and model come from the source video.
-    const path = record.api === 'jobs' ? 'video/generations/jobs' : remix ? `videos/${encodeURIComponent(remix.upstream_id)}/remix` : 'videos';
-    const body = remix ? { prompt: record.request.prompt } : record.media ? await this.form(record) : { ...record.request, model: record.deployment };
+    const path =
+      record.api === 'jobs'
+        ? 'video/generations/jobs'
+        : remix
+          ? `videos/${encodeURIComponent(remix.upstream_id)}/remix`
+          : 'videos';
+    const body = remix
+      ? { prompt: record.request.prompt }
+      : record.media
+        ? await this.form(record)
+        : { ...record.request, model: record.deployment };
     const answer = await this.upstream.client.requestJson<{ id: string; status: string }>({
       method: 'POST',
       path,
@@ -73,14 +89,19 @@ export class VideoUpstream {
       form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
     }
     for (const m of record.media ?? []) {
-      const bytes = Buffer.from(await new Response(Readable.toWeb(this.storage.read(m.key)) as ReadableStream).arrayBuffer());
+      const bytes = Buffer.from(
+        await new Response(Readable.toWeb(this.storage.read(m.key)) as ReadableStream).arrayBuffer(),
+      );
       form.append(field, new Blob([new Uint8Array(bytes)], { type: m.contentType }), m.filename);
     }
     return form;
   }
 
   async state(record: JobRecord): Promise<UpstreamState> {
-    const path = record.api === 'jobs' ? `video/generations/jobs/${encodeURIComponent(record.upstream_id!)}` : `videos/${encodeURIComponent(record.upstream_id!)}`;
+    const path =
+      record.api === 'jobs'
+        ? `video/generations/jobs/${encodeURIComponent(record.upstream_id!)}`
+        : `videos/${encodeURIComponent(record.upstream_id!)}`;
     const response = await this.upstream.client.request({ method: 'GET', path, route: 'v1', maxRetries: 1 });
     const retryAfterMs = serverRetryAfterMs(response.headers, Date.now());
     const body = (await response.json()) as Record<string, any>;
@@ -102,7 +123,16 @@ export class VideoUpstream {
       progress: typeof body.progress === 'number' ? body.progress : undefined,
       generations:
         status === 'succeeded'
-          ? [{ id: body.id, width: size(record).width, height: size(record).height, n_seconds: Number(record.request.seconds ?? 4), prompt: String(record.request.prompt ?? ''), created_at: body.created_at ?? record.created_at }]
+          ? [
+              {
+                id: body.id,
+                width: size(record).width,
+                height: size(record).height,
+                n_seconds: Number(record.request.seconds ?? 4),
+                prompt: String(record.request.prompt ?? ''),
+                created_at: body.created_at ?? record.created_at,
+              },
+            ]
           : [],
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
@@ -113,16 +143,40 @@ export class VideoUpstream {
     if (record.api === 'jobs') {
       const base = `video/generations/${encodeURIComponent(upstreamGenerationId)}/content`;
       return [
-        { name: 'video-high', path: `${base}/video`, query: { quality: 'high' }, optional: false, fallbackType: 'video/mp4' },
-        { name: 'video-low', path: `${base}/video`, query: { quality: 'low' }, optional: true, fallbackType: 'video/mp4' },
+        {
+          name: 'video-high',
+          path: `${base}/video`,
+          query: { quality: 'high' },
+          optional: false,
+          fallbackType: 'video/mp4',
+        },
+        {
+          name: 'video-low',
+          path: `${base}/video`,
+          query: { quality: 'low' },
+          optional: true,
+          fallbackType: 'video/mp4',
+        },
         { name: 'thumbnail', path: `${base}/thumbnail`, optional: true, fallbackType: 'image/jpeg' },
       ];
     }
     const base = `videos/${encodeURIComponent(record.upstream_id!)}/content`;
     return [
       { name: 'video', path: base, query: { variant: 'video' }, optional: false, fallbackType: 'video/mp4' },
-      { name: 'thumbnail', path: base, query: { variant: 'thumbnail' }, optional: true, fallbackType: 'image/webp' },
-      { name: 'spritesheet', path: base, query: { variant: 'spritesheet' }, optional: true, fallbackType: 'image/jpeg' },
+      {
+        name: 'thumbnail',
+        path: base,
+        query: { variant: 'thumbnail' },
+        optional: true,
+        fallbackType: 'image/webp',
+      },
+      {
+        name: 'spritesheet',
+        path: base,
+        query: { variant: 'spritesheet' },
+        optional: true,
+        fallbackType: 'image/jpeg',
+      },
     ];
   }
 
@@ -139,13 +193,23 @@ export class VideoUpstream {
   /** Best effort: remove the upstream job when the caller deletes ours. */
   async remove(record: JobRecord): Promise<void> {
     if (!record.upstream_id) return;
-    const path = record.api === 'jobs' ? `video/generations/jobs/${encodeURIComponent(record.upstream_id)}` : `videos/${encodeURIComponent(record.upstream_id)}`;
-    const response = await this.upstream.client.request({ method: 'DELETE', path, route: 'v1', maxRetries: 1 });
+    const path =
+      record.api === 'jobs'
+        ? `video/generations/jobs/${encodeURIComponent(record.upstream_id)}`
+        : `videos/${encodeURIComponent(record.upstream_id)}`;
+    const response = await this.upstream.client.request({
+      method: 'DELETE',
+      path,
+      route: 'v1',
+      maxRetries: 1,
+    });
     await response.body?.cancel();
   }
 }
 
 function size(record: JobRecord): { width: number; height: number } {
-  const [w, h] = String(record.request.size ?? '0x0').split('x').map(Number);
+  const [w, h] = String(record.request.size ?? '0x0')
+    .split('x')
+    .map(Number);
   return { width: w ?? 0, height: h ?? 0 };
 }

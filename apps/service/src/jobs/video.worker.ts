@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import {
@@ -75,9 +80,11 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
     setMaxListeners(0, this.stopping.signal);
     this.queue.on('failed', (job, error) => void this.onFailed(job, error));
     this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video queue error'));
-    this.queue.process('run', this.config.video.workerConcurrency, (job) => this.process(job)).catch((e: Error) => {
-      if (!this.stopping.signal.aborted) this.log.error({ error: e.message }, 'video worker stopped');
-    });
+    this.queue
+      .process('run', this.config.video.workerConcurrency, (job) => this.process(job))
+      .catch((e: Error) => {
+        if (!this.stopping.signal.aborted) this.log.error({ error: e.message }, 'video worker stopped');
+      });
   }
 
   /** Stop taking work; running jobs reach a safe point and go back to the queue; then close it. */
@@ -129,7 +136,12 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
       if (!latest) return this.cleanupDeleted(record);
       record = latest;
       if (state.status !== 'succeeded') {
-        await this.finish(record, state.status === 'cancelled' ? 'cancelled' : 'failed', state.failureReason ?? state.rawStatus, state.message);
+        await this.finish(
+          record,
+          state.status === 'cancelled' ? 'cancelled' : 'failed',
+          state.failureReason ?? state.rawStatus,
+          state.message,
+        );
         return record.status;
       }
       record = await this.saveResults(record, state, signal, log);
@@ -171,7 +183,12 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
     if (ms > 0) await this.sleep(ms, signal);
   }
 
-  private async createUpstream(job: Job<VideoJobData>, record: JobRecord, signal: AbortSignal, log: Log): Promise<string> {
+  private async createUpstream(
+    job: Job<VideoJobData>,
+    record: JobRecord,
+    signal: AbortSignal,
+    log: Log,
+  ): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       await this.waitOutCoolDown(record.deployment, signal);
       if (signal.aborted) throw new Interrupted('shutting down');
@@ -193,7 +210,14 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** 429: the whole deployment cools down; other transient failures back off; the rest is final. */
-  private async handleCallFailure(e: unknown, record: JobRecord, attempt: number, signal: AbortSignal, log: Log, what: string): Promise<void> {
+  private async handleCallFailure(
+    e: unknown,
+    record: JobRecord,
+    attempt: number,
+    signal: AbortSignal,
+    log: Log,
+    what: string,
+  ): Promise<void> {
     if (e instanceof RateLimitError) {
       const wait = e.retryAfterMs ?? backoffMs(Math.min(attempt, 6), Math.random);
       await this.slots.coolDown(record.deployment, wait);
@@ -201,13 +225,25 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
       log.info({ waitMs: wait }, `Azure rate-limited the ${what}; slowing down`);
       return;
     }
-    if (e instanceof ContentFilterError) throw new FinalFailure(e.code === 'input_moderation' ? 'input_moderation' : 'content_filter', e.message);
-    if (e instanceof AzureOpenAIError && e.status >= 400 && e.status < 500 && ![408, 409].includes(e.status)) {
+    if (e instanceof ContentFilterError)
+      throw new FinalFailure(
+        e.code === 'input_moderation' ? 'input_moderation' : 'content_filter',
+        e.message,
+      );
+    if (
+      e instanceof AzureOpenAIError &&
+      e.status >= 400 &&
+      e.status < 500 &&
+      ![408, 409].includes(e.status)
+    ) {
       throw new FinalFailure(e.code ?? `http_${e.status}`, e.message);
     }
     if (signal.aborted) throw new Interrupted('shutting down');
     if (Date.now() - record.created_at * 1000 > this.config.video.jobTimeoutMs) {
-      throw new FinalFailure('timeout', `Azure did not accept the job within ${this.config.video.jobTimeoutMs} ms`);
+      throw new FinalFailure(
+        'timeout',
+        `Azure did not accept the job within ${this.config.video.jobTimeoutMs} ms`,
+      );
     }
     const wait = backoffMs(Math.min(attempt, 6), Math.random);
     log.warn({ error: (e as Error).message, waitMs: wait }, `transient failure on ${what}; retrying`);
@@ -215,14 +251,21 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Poll until Azure reports a terminal state; undefined when our job was deleted meanwhile. */
-  private async pollUntilDone(record: JobRecord, signal: AbortSignal, log: Log): Promise<UpstreamState | undefined> {
+  private async pollUntilDone(
+    record: JobRecord,
+    signal: AbortSignal,
+    log: Log,
+  ): Promise<UpstreamState | undefined> {
     let delay = this.config.video.pollInitialMs;
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       await this.sleep(delay, signal);
       const current = await this.store.get(record.id);
       if (!current) return undefined;
       if (Date.now() - record.created_at * 1000 > this.config.video.jobTimeoutMs) {
-        throw new FinalFailure('timeout', `the job did not finish within ${this.config.video.jobTimeoutMs} ms`);
+        throw new FinalFailure(
+          'timeout',
+          `the job did not finish within ${this.config.video.jobTimeoutMs} ms`,
+        );
       }
       await this.waitOutCoolDown(record.deployment, signal);
       let state: UpstreamState;
@@ -230,13 +273,18 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
         state = await this.api.state(current);
         await this.store.count('polls');
       } catch (e) {
-        if (e instanceof NotFoundError) throw new FinalFailure('upstream_job_not_found', 'Azure no longer knows the job');
+        if (e instanceof NotFoundError)
+          throw new FinalFailure('upstream_job_not_found', 'Azure no longer knows the job');
         await this.handleCallFailure(e, current, attempt++, signal, log, 'poll');
         continue;
       }
       attempt = 0;
       const status = TERMINAL.has(state.status) ? current.status : state.status;
-      if (status !== current.status || state.rawStatus !== current.upstream_status || state.progress !== current.progress) {
+      if (
+        status !== current.status ||
+        state.rawStatus !== current.upstream_status ||
+        state.progress !== current.progress
+      ) {
         await this.store.save({
           ...current,
           status,
@@ -249,20 +297,30 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async saveResults(record: JobRecord, state: UpstreamState, signal: AbortSignal, log: Log): Promise<JobRecord> {
+  private async saveResults(
+    record: JobRecord,
+    state: UpstreamState,
+    signal: AbortSignal,
+    log: Log,
+  ): Promise<JobRecord> {
     const generations: GenerationRecord[] = [];
     for (const g of state.generations) {
       const id = `gen_${createHash('sha256').update(`${record.id}/${g.id}`).digest('hex').slice(0, 26)}`;
       const previous = record.generations.find((p) => p.id === id);
       const files: GenerationRecord['files'] = { ...(previous?.files ?? {}) };
       for (const download of this.api.downloads(record, g.id)) {
-        const key = record.api === 'jobs' ? `${record.tenant}/${record.id}/${id}/${download.name}` : `${record.tenant}/${record.id}/${download.name}`;
+        const key =
+          record.api === 'jobs'
+            ? `${record.tenant}/${record.id}/${id}/${download.name}`
+            : `${record.tenant}/${record.id}/${download.name}`;
         if (files[download.name] && (await this.storage.stat(key))) continue;
         for (let attempt = 0; ; attempt++) {
           if (signal.aborted) throw new Interrupted('shutting down');
           try {
             const response = await this.api.fetch(download);
-            const contentType = (response.headers.get('content-type') ?? download.fallbackType).split(';')[0]!.trim();
+            const contentType = (response.headers.get('content-type') ?? download.fallbackType)
+              .split(';')[0]!
+              .trim();
             const size = await this.storage.write(key, response.body ?? new ReadableStream());
             files[download.name] = { key, contentType, size };
             break;
@@ -294,7 +352,12 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Queue the callback first, then mark terminal: a crash between repeats the (deduplicated) enqueue. */
-  private async finish(record: JobRecord, status: JobStatus, reason?: string, message?: string): Promise<void> {
+  private async finish(
+    record: JobRecord,
+    status: JobStatus,
+    reason?: string,
+    message?: string,
+  ): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const done: JobRecord = {
       ...record,
@@ -305,7 +368,12 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
       ...(message && status !== 'succeeded' ? { error_message: message } : {}),
     };
     if (done.callback_url) {
-      const event = done.api === 'jobs' ? `video.job.${status}` : status === 'succeeded' ? 'video.completed' : 'video.failed';
+      const event =
+        done.api === 'jobs'
+          ? `video.job.${status}`
+          : status === 'succeeded'
+            ? 'video.completed'
+            : 'video.failed';
       await this.webhooks.enqueue(done.id, done.tenant, done.callback_url, event, present(done));
     }
     await this.store.save(done);
@@ -321,7 +389,9 @@ export class VideoWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
 function mapStatus(record: JobRecord, upstream: string): JobStatus {
   if (record.api === 'videos') return upstream === 'in_progress' ? 'running' : 'queued';
-  return (['preprocessing', 'queued', 'running', 'processing'] as const).find((s) => s === upstream) ?? 'queued';
+  return (
+    (['preprocessing', 'queued', 'running', 'processing'] as const).find((s) => s === upstream) ?? 'queued'
+  );
 }
 
 function mergeGenerations(old: GenerationRecord[], fresh: GenerationRecord[]): GenerationRecord[] {

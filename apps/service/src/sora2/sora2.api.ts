@@ -38,20 +38,38 @@ export class Sora2Api {
         filesParam: 'input_reference',
       });
       for (const name of Object.keys(form.files)) {
-        if (name !== 'input_reference') throw ApiError.badRequest(`file field ${name} is not part of a video create; attach the reference as input_reference`, name, 'unknown_field');
+        if (name !== 'input_reference')
+          throw ApiError.badRequest(
+            `file field ${name} is not part of a video create; attach the reference as input_reference`,
+            name,
+            'unknown_field',
+          );
       }
       files = form.files.input_reference ?? [];
       body = coerceFormFields(form.fields);
-      if ('input_reference' in body) throw ApiError.badRequest('input_reference must be a file part, not a text field', 'input_reference', 'invalid_type');
+      if ('input_reference' in body)
+        throw ApiError.badRequest(
+          'input_reference must be a file part, not a text field',
+          'input_reference',
+          'invalid_type',
+        );
     } else {
       body = await readJson(req, this.config.limits.maxJsonBytes);
     }
     const { request, extensions } = takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
     const reference = files[0];
-    this.checks.check('videoCreate', reference ? { ...request, input_reference: fileInput(reference) } : request, model);
+    this.checks.check(
+      'videoCreate',
+      reference ? { ...request, input_reference: fileInput(reference) } : request,
+      model,
+    );
     if (model && (model.kind !== 'video' || model.api !== 'videos')) {
-      throw ApiError.badRequest(`model ${deployment} (${model.name}) does not serve /videos; use a Sora 2 deployment`, 'model', 'unsupported_model');
+      throw ApiError.badRequest(
+        `model ${deployment} (${model.name}) does not serve /videos; use a Sora 2 deployment`,
+        'model',
+        'unsupported_model',
+      );
     }
     if (reference) checkReferenceSize(reference, request.size);
     const { model: _m, ...rest } = request;
@@ -64,13 +82,27 @@ export class Sora2Api {
    */
   async remix(tenant: string, id: string, req: Request) {
     const body = isMultipart(req)
-      ? coerceFormFields((await readMultipart(req, { maxBytes: this.config.limits.maxJsonBytes, maxFileBytes: 1, maxFiles: 0, maxFields: 8, maxFieldBytes: 256 * 1024 })).fields)
+      ? coerceFormFields(
+          (
+            await readMultipart(req, {
+              maxBytes: this.config.limits.maxJsonBytes,
+              maxFileBytes: 1,
+              maxFiles: 0,
+              maxFields: 8,
+              maxFieldBytes: 256 * 1024,
+            })
+          ).fields,
+        )
       : await readJson(req, this.config.limits.maxJsonBytes);
     const { request, extensions } = takeExtensions(body, this.webhooks);
     this.checks.check('videoRemix', request, undefined);
     const source = await this.jobs.get(tenant, id, 'videos');
     if (source.status !== 'succeeded' || !source.upstream_id) {
-      throw ApiError.badRequest(`video ${id} is ${presentVideo(source).status}; only a completed video can be remixed`, 'video_id', 'video_not_ready');
+      throw ApiError.badRequest(
+        `video ${id} is ${presentVideo(source).status}; only a completed video can be remixed`,
+        'video_id',
+        'video_not_ready',
+      );
     }
     // The new prompt follows the source model's rules (its length limit), as a create would.
     const { model } = this.checks.deploymentModel(source.deployment);
@@ -85,7 +117,13 @@ export class Sora2Api {
   async list(tenant: string, query: Record<string, unknown>) {
     const params = listParams(query, true);
     const { data, has_more } = await this.jobs.list(tenant, 'videos', { order: 'desc', ...params });
-    return { object: 'list', data: data.map(presentVideo), has_more, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
+    return {
+      object: 'list',
+      data: data.map(presentVideo),
+      has_more,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+    };
   }
 
   async get(tenant: string, id: string) {
@@ -100,11 +138,18 @@ export class Sora2Api {
   async content(tenant: string, id: string, req: Request, res: Response): Promise<void> {
     const variant = req.query.variant ?? 'video';
     if (variant !== 'video' && variant !== 'thumbnail' && variant !== 'spritesheet') {
-      throw ApiError.badRequest(`variant ${JSON.stringify(variant)} must be video, thumbnail or spritesheet`, 'variant', 'invalid_value');
+      throw ApiError.badRequest(
+        `variant ${JSON.stringify(variant)} must be video, thumbnail or spritesheet`,
+        'variant',
+        'invalid_value',
+      );
     }
     const record = await this.jobs.get(tenant, id, 'videos');
     const file = record.generations[0]?.files[variant];
-    if (!file) throw ApiError.notFound(`the ${variant} of ${id} is not available${record.status === 'succeeded' ? '' : ` (the video is ${presentVideo(record).status})`}`);
+    if (!file)
+      throw ApiError.notFound(
+        `the ${variant} of ${id} is not available${record.status === 'succeeded' ? '' : ` (the video is ${presentVideo(record).status})`}`,
+      );
     await serveStored(req, res, this.storage, file.key, file.contentType);
   }
 }
@@ -114,7 +159,11 @@ function checkReferenceSize(file: UploadedFile, size: unknown): void {
   if (typeof size !== 'string') return;
   const dims = pngDimensions(file.data);
   if (dims && `${dims.width}x${dims.height}` !== size) {
-    throw ApiError.badRequest(`input_reference ${file.filename} is ${dims.width}x${dims.height}; it must match size ${size}`, 'input_reference', 'size_mismatch');
+    throw ApiError.badRequest(
+      `input_reference ${file.filename} is ${dims.width}x${dims.height}; it must match size ${size}`,
+      'input_reference',
+      'size_mismatch',
+    );
   }
 }
 

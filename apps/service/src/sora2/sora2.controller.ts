@@ -12,7 +12,10 @@ export class Sora2Controller {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a Sora 2 video (JSON, or multipart with an input_reference file); answers at once. Extensions: callback_url, metadata.' })
+  @ApiOperation({
+    summary:
+      'Create a Sora 2 video (JSON, or multipart with an input_reference file); answers at once. Extensions: callback_url, metadata.',
+  })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoCreateRequest' } })
   create(@Tenant() tenant: string, @Req() req: Request) {
@@ -21,7 +24,10 @@ export class Sora2Controller {
 
   @Post(':id/remix')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Remix a completed video with a new prompt; answers at once with the new video. Extensions: callback_url, metadata.' })
+  @ApiOperation({
+    summary:
+      'Remix a completed video with a new prompt; answers at once with the new video. Extensions: callback_url, metadata.',
+  })
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoRemixRequest' } })
   remix(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request) {
     return this.api.remix(tenant, id, req);
@@ -51,12 +57,22 @@ export class Sora2Controller {
   @Get(':id/content')
   @ApiOperation({ summary: 'Download the video or its thumbnail from storage (Range supported)' })
   @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail', 'spritesheet'] })
-  content(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  content(
+    @Tenant() tenant: string,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.api.content(tenant, id, req, res);
   }
 
   @Head(':id/content')
-  contentHead(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  contentHead(
+    @Tenant() tenant: string,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.api.content(tenant, id, req, res);
   }
 }

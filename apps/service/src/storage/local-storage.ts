@@ -17,7 +17,8 @@ export class LocalDirectoryStorage implements MediaStorage {
   }
 
   private path(key: string): string {
-    if (!SAFE_KEY.test(key) || key.split('/').some((p) => p === '.' || p === '..')) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+    if (!SAFE_KEY.test(key) || key.split('/').some((p) => p === '.' || p === '..'))
+      throw new Error(`invalid storage key ${JSON.stringify(key)}`);
     const full = join(this.root, ...key.split('/'));
     if (!full.startsWith(this.root + sep)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
     return full;

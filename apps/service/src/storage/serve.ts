@@ -4,7 +4,10 @@ import { ApiError } from '../common/api-error.js';
 import type { MediaStorage } from './storage.js';
 
 /** Parse one `bytes=` range against a size. `undefined`: no usable Range header; `null`: unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | undefined {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m) return undefined; // several ranges or another unit: answer with the whole object, as RFC 9110 allows
@@ -22,7 +25,13 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 /** Serve a stored object with HEAD, Range (206/416), type, length and last-modified. */
-export async function serveStored(req: Request, res: Response, storage: MediaStorage, key: string, contentType: string): Promise<void> {
+export async function serveStored(
+  req: Request,
+  res: Response,
+  storage: MediaStorage,
+  key: string,
+  contentType: string,
+): Promise<void> {
   const info = await storage.stat(key);
   if (!info) throw ApiError.notFound('the content is not available');
   res.setHeader('accept-ranges', 'bytes');

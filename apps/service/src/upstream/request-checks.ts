@@ -8,10 +8,20 @@ import { ApiError } from '../common/api-error.js';
 import { UpstreamService } from './upstream.service.js';
 import type { UploadedFile } from '../common/body.js';
 
-export type Operation = 'imageGenerate' | 'imageEdit' | 'videoJob' | 'videoCreate' | 'videoRemix' | 'transcription' | 'translation';
+export type Operation =
+  'imageGenerate' | 'imageEdit' | 'videoJob' | 'videoCreate' | 'videoRemix' | 'transcription' | 'translation';
 
 /** Multipart sends text: turn the fields that are numbers or lists on the wire into those types. */
-const NUMERIC = new Set(['n', 'output_compression', 'temperature', 'n_seconds', 'n_variants', 'width', 'height', 'partial_images']);
+const NUMERIC = new Set([
+  'n',
+  'output_compression',
+  'temperature',
+  'n_seconds',
+  'n_variants',
+  'width',
+  'height',
+  'partial_images',
+]);
 const LISTS = new Set(['timestamp_granularities']);
 
 export function coerceFormFields(fields: Record<string, string | string[]>): Record<string, unknown> {
@@ -27,7 +37,11 @@ export function coerceFormFields(fields: Record<string, string | string[]>): Rec
 
 /** A file as core's validators take it. */
 export function fileInput(file: UploadedFile): { data: Uint8Array; filename: string; contentType: string } {
-  return { data: new Uint8Array(file.data.buffer, file.data.byteOffset, file.data.byteLength), filename: file.filename, contentType: file.contentType };
+  return {
+    data: new Uint8Array(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+    filename: file.filename,
+    contentType: file.contentType,
+  };
 }
 
 @Injectable()
@@ -35,9 +49,16 @@ export class RequestChecks {
   constructor(private readonly upstream: UpstreamService) {}
 
   /** The model for a deployment, or a 400 when the name is not a usable string. */
-  deploymentModel(deployment: unknown, field = 'model'): { deployment: string; model: ModelSpec | undefined } {
+  deploymentModel(
+    deployment: unknown,
+    field = 'model',
+  ): { deployment: string; model: ModelSpec | undefined } {
     if (typeof deployment !== 'string' || deployment.trim() === '') {
-      throw ApiError.badRequest(`${field} is required: the name of the deployment to use`, field, 'missing_required');
+      throw ApiError.badRequest(
+        `${field} is required: the name of the deployment to use`,
+        field,
+        'missing_required',
+      );
     }
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(deployment)) {
       throw ApiError.badRequest(
@@ -50,13 +71,23 @@ export class RequestChecks {
   }
 
   /** Run one validator; a 400 listing every issue when there are any. */
-  check(operation: Operation, request: Record<string, unknown>, model: ModelSpec | undefined, extra?: unknown): void {
+  check(
+    operation: Operation,
+    request: Record<string, unknown>,
+    model: ModelSpec | undefined,
+    extra?: unknown,
+  ): void {
     const found = runValidator(operation, request, model, extra);
     if (found.length > 0) throw ApiError.fromIssues(found);
   }
 }
 
-function runValidator(operation: Operation, request: Record<string, unknown>, model: ModelSpec | undefined, extra: unknown): Issue[] {
+function runValidator(
+  operation: Operation,
+  request: Record<string, unknown>,
+  model: ModelSpec | undefined,
+  extra: unknown,
+): Issue[] {
   switch (operation) {
     case 'imageGenerate':
       return validate.imageGenerate(request, model);

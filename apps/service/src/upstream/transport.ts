@@ -26,7 +26,11 @@ class BufferedResponse extends Response {
   }
 
   #view(): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(this.bytesRead.buffer, this.bytesRead.byteOffset, this.bytesRead.byteLength) as Uint8Array<ArrayBuffer>;
+    return new Uint8Array(
+      this.bytesRead.buffer,
+      this.bytesRead.byteOffset,
+      this.bytesRead.byteLength,
+    ) as Uint8Array<ArrayBuffer>;
   }
 
   override async text(): Promise<string> {
@@ -50,7 +54,11 @@ class BufferedResponse extends Response {
   }
 
   override clone(): Response {
-    return new BufferedResponse(this.bytesRead, { status: this.status, statusText: this.statusText, headers: this.headers });
+    return new BufferedResponse(this.bytesRead, {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+    });
   }
 }
 
@@ -99,7 +107,13 @@ function headerObject(headers: HeadersInit | undefined): Record<string, string> 
   return out;
 }
 
-function send(url: URL, agent: http.Agent, init: RequestInit, body: string | undefined, maxBuffered: number): Promise<Response> {
+function send(
+  url: URL,
+  agent: http.Agent,
+  init: RequestInit,
+  body: string | undefined,
+  maxBuffered: number,
+): Promise<Response> {
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const method = (init.method ?? 'GET').toUpperCase();
@@ -118,7 +132,8 @@ function send(url: URL, agent: http.Agent, init: RequestInit, body: string | und
       headers,
     });
     let settled = false;
-    const onAbort = () => request.destroy(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
+    const onAbort = () =>
+      request.destroy(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
     const detach = () => signal?.removeEventListener('abort', onAbort);
     const fail = (error: Error) => {
       detach();
@@ -144,7 +159,12 @@ function send(url: URL, agent: http.Agent, init: RequestInit, body: string | und
       const encoding = (res.headers['content-encoding'] ?? 'identity').toLowerCase();
       const length = Number(res.headers['content-length']);
       const json = /^application\/([\w.+-]*\+)?json\b/i.test(res.headers['content-type'] ?? '');
-      if (encoding === 'identity' && json && res.headers['content-length'] !== undefined && length <= maxBuffered) {
+      if (
+        encoding === 'identity' &&
+        json &&
+        res.headers['content-length'] !== undefined &&
+        length <= maxBuffered
+      ) {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('error', fail);
@@ -152,7 +172,9 @@ function send(url: URL, agent: http.Agent, init: RequestInit, body: string | und
           detach();
           if (settled) return;
           settled = true;
-          resolve(new BufferedResponse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), responseInit));
+          resolve(
+            new BufferedResponse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), responseInit),
+          );
         });
         res.once('close', () => {
           if (!res.complete) fail(new Error('the connection closed before the answer was complete'));
@@ -164,7 +186,14 @@ function send(url: URL, agent: http.Agent, init: RequestInit, body: string | und
       res.once('close', detach);
       let stream: Readable = res;
       if (encoding !== 'identity') {
-        const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? zlib.createGunzip() : encoding === 'deflate' ? zlib.createInflate() : encoding === 'br' ? zlib.createBrotliDecompress() : undefined;
+        const decoder =
+          encoding === 'gzip' || encoding === 'x-gzip'
+            ? zlib.createGunzip()
+            : encoding === 'deflate'
+              ? zlib.createInflate()
+              : encoding === 'br'
+                ? zlib.createBrotliDecompress()
+                : undefined;
         if (decoder) {
           responseHeaders.delete('content-encoding');
           responseHeaders.delete('content-length');

@@ -9,7 +9,14 @@ import { LOGGER, type Log } from '../common/logger.js';
 import { bufferedBody, createTransport, type Transport } from './transport.js';
 
 /** Answer headers worth passing back to our callers (never auth or cookies). */
-const RELAYED_HEADERS = ['content-type', 'content-length', 'retry-after', 'retry-after-ms', 'x-ratelimit-remaining-requests', 'x-ratelimit-remaining-tokens'];
+const RELAYED_HEADERS = [
+  'content-type',
+  'content-length',
+  'retry-after',
+  'retry-after-ms',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-remaining-tokens',
+];
 
 /**
  * Azure, as core's client sees it. The service's Azure key lives only inside this client; nothing
@@ -39,7 +46,9 @@ export class UpstreamService implements OnApplicationShutdown {
       timeoutMs: config.azure.timeoutMs,
       logger: {
         // Left out below debug level, so the client does not build a log entry per call for nothing.
-        debug: upstreamLog.isLevelEnabled('debug') ? (message, fields) => upstreamLog.debug(fields ?? {}, message) : undefined,
+        debug: upstreamLog.isLevelEnabled('debug')
+          ? (message, fields) => upstreamLog.debug(fields ?? {}, message)
+          : undefined,
         warn: (message, fields) => upstreamLog.warn(fields ?? {}, message),
       },
     });
@@ -65,7 +74,10 @@ export class UpstreamService implements OnApplicationShutdown {
 
   /** Send a request; the answer's body is left unread for relaying. */
   send(spec: RequestSpec, requestId?: string): Promise<Response> {
-    const headers = { ...(spec.headers ?? {}), ...(requestId ? { 'x-ms-client-request-id': requestId } : {}) };
+    const headers = {
+      ...(spec.headers ?? {}),
+      ...(requestId ? { 'x-ms-client-request-id': requestId } : {}),
+    };
     return this.client.request({ ...spec, headers });
   }
 

@@ -12,7 +12,15 @@ import { JobStore } from '../jobs/job-store.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
 import { presentGeneration, presentJob, type JobStatus } from '../jobs/job-record.js';
 
-const STATUSES: readonly JobStatus[] = ['preprocessing', 'queued', 'running', 'processing', 'cancelled', 'succeeded', 'failed'];
+const STATUSES: readonly JobStatus[] = [
+  'preprocessing',
+  'queued',
+  'running',
+  'processing',
+  'cancelled',
+  'succeeded',
+  'failed',
+];
 
 /** Parse Azure's list parameters: limit (1-100, default 10), after, before, statuses. */
 export function listParams(query: Record<string, unknown>, order?: boolean) {
@@ -25,15 +33,29 @@ export function listParams(query: Record<string, unknown>, order?: boolean) {
   const limitRaw = one('limit');
   const limit = limitRaw === undefined ? 10 : Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw ApiError.badRequest(`limit ${JSON.stringify(limitRaw)} must be an integer from 1 to 100`, 'limit', 'invalid_value');
+    throw ApiError.badRequest(
+      `limit ${JSON.stringify(limitRaw)} must be an integer from 1 to 100`,
+      'limit',
+      'invalid_value',
+    );
   }
   const statusesRaw = one('statuses');
   const statuses = statusesRaw ? statusesRaw.split(',').map((s) => s.trim()) : undefined;
   for (const s of statuses ?? []) {
-    if (!STATUSES.includes(s as JobStatus)) throw ApiError.badRequest(`statuses contains ${JSON.stringify(s)}; allowed: ${STATUSES.join(', ')}`, 'statuses', 'invalid_value');
+    if (!STATUSES.includes(s as JobStatus))
+      throw ApiError.badRequest(
+        `statuses contains ${JSON.stringify(s)}; allowed: ${STATUSES.join(', ')}`,
+        'statuses',
+        'invalid_value',
+      );
   }
   const orderRaw = order ? one('order') : undefined;
-  if (orderRaw !== undefined && orderRaw !== 'asc' && orderRaw !== 'desc') throw ApiError.badRequest(`order ${JSON.stringify(orderRaw)} must be asc or desc`, 'order', 'invalid_value');
+  if (orderRaw !== undefined && orderRaw !== 'asc' && orderRaw !== 'desc')
+    throw ApiError.badRequest(
+      `order ${JSON.stringify(orderRaw)} must be asc or desc`,
+      'order',
+      'invalid_value',
+    );
   const after = one('after');
   const before = one('before');
   return {
@@ -62,9 +84,20 @@ export class VideoJobsApi {
     let files: UploadedFile[] = [];
     if (isMultipart(req)) {
       // Azure's create with media: fields, `files`, and `inpaint_items` as JSON text.
-      const form = await readMultipart(req, { maxBytes: this.config.limits.maxUploadBytes, maxFileBytes: this.config.limits.maxUploadBytes, maxFiles: 10, maxFields: 32, maxFieldBytes: 256 * 1024 });
+      const form = await readMultipart(req, {
+        maxBytes: this.config.limits.maxUploadBytes,
+        maxFileBytes: this.config.limits.maxUploadBytes,
+        maxFiles: 10,
+        maxFields: 32,
+        maxFieldBytes: 256 * 1024,
+      });
       for (const name of Object.keys(form.files)) {
-        if (name !== 'files') throw ApiError.badRequest(`file field ${name} is not part of a video job; attach media as files`, name, 'unknown_field');
+        if (name !== 'files')
+          throw ApiError.badRequest(
+            `file field ${name} is not part of a video job; attach media as files`,
+            name,
+            'unknown_field',
+          );
       }
       files = form.files.files ?? [];
       body = coerceFormFields(form.fields);
@@ -72,18 +105,35 @@ export class VideoJobsApi {
         try {
           body.inpaint_items = JSON.parse(body.inpaint_items);
         } catch {
-          throw ApiError.badRequest('inpaint_items must be JSON text (an array of items)', 'inpaint_items', 'invalid_json');
+          throw ApiError.badRequest(
+            'inpaint_items must be JSON text (an array of items)',
+            'inpaint_items',
+            'invalid_json',
+          );
         }
       }
-      if (files.length === 0) throw ApiError.badRequest('files is required in a multipart create; attach at least one image or video', 'files', 'missing_required');
+      if (files.length === 0)
+        throw ApiError.badRequest(
+          'files is required in a multipart create; attach at least one image or video',
+          'files',
+          'missing_required',
+        );
     } else {
       body = await readJson(req, this.config.limits.maxJsonBytes);
     }
     const { request, extensions } = takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
-    this.checks.check('videoJob', files.length > 0 ? { ...request, files: files.map(fileInput) } : request, model);
+    this.checks.check(
+      'videoJob',
+      files.length > 0 ? { ...request, files: files.map(fileInput) } : request,
+      model,
+    );
     if (model && (model.kind !== 'video' || model.api !== 'jobs')) {
-      throw ApiError.badRequest(`model ${deployment} (${model.name}) does not take video jobs; use a Sora deployment`, 'model', 'unsupported_model');
+      throw ApiError.badRequest(
+        `model ${deployment} (${model.name}) does not take video jobs; use a Sora deployment`,
+        'model',
+        'unsupported_model',
+      );
     }
     const { model: _m, ...rest } = request;
     const record = await this.jobs.create(tenant, 'jobs', deployment, rest, extensions, { files });
@@ -92,7 +142,13 @@ export class VideoJobsApi {
 
   async list(tenant: string, query: Record<string, unknown>) {
     const { data, has_more } = await this.jobs.list(tenant, 'jobs', listParams(query));
-    return { object: 'list', data: data.map(presentJob), has_more, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
+    return {
+      object: 'list',
+      data: data.map(presentJob),
+      has_more,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+    };
   }
 
   async get(tenant: string, id: string) {
@@ -116,7 +172,12 @@ export class VideoJobsApi {
 
   async content(tenant: string, id: string, req: Request, res: Response): Promise<void> {
     const quality = req.query.quality ?? 'high';
-    if (quality !== 'high' && quality !== 'low') throw ApiError.badRequest(`quality ${JSON.stringify(quality)} must be high or low`, 'quality', 'invalid_value');
+    if (quality !== 'high' && quality !== 'low')
+      throw ApiError.badRequest(
+        `quality ${JSON.stringify(quality)} must be high or low`,
+        'quality',
+        'invalid_value',
+      );
     const { generation } = await this.generationOf(tenant, id);
     const file = generation.files[`video-${quality}`];
     if (!file) throw ApiError.notFound(`the ${quality}-quality video of ${id} is not available`);

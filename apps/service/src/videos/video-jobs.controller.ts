@@ -13,7 +13,10 @@ export class VideoJobsController {
 
   @Post('jobs')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a video job; answers at once with the service job id. Extensions: callback_url, metadata.' })
+  @ApiOperation({
+    summary:
+      'Create a video job; answers at once with the service job id. Extensions: callback_url, metadata.',
+  })
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoJobRequest' } })
   create(@Tenant() tenant: string, @Req() req: Request) {
     return this.api.create(tenant, req);
@@ -51,19 +54,34 @@ export class VideoJobsController {
   @Get(':generationId/content/video')
   @ApiOperation({ summary: 'Download a generation video from storage (Range supported)' })
   @ApiQuery({ name: 'quality', required: false, enum: ['high', 'low'] })
-  video(@Tenant() tenant: string, @Param('generationId') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  video(
+    @Tenant() tenant: string,
+    @Param('generationId') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.api.content(tenant, id, req, res);
   }
 
   @Head(':generationId/content/video')
   @ApiOperation({ summary: 'Size and readiness of a generation video' })
-  videoHead(@Tenant() tenant: string, @Param('generationId') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  videoHead(
+    @Tenant() tenant: string,
+    @Param('generationId') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.api.content(tenant, id, req, res);
   }
 
   @Get(':generationId/content/thumbnail')
   @ApiOperation({ summary: 'Download a generation thumbnail from storage' })
-  thumbnail(@Tenant() tenant: string, @Param('generationId') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  thumbnail(
+    @Tenant() tenant: string,
+    @Param('generationId') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.api.thumbnail(tenant, id, req, res);
   }
 }

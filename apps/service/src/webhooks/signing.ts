@@ -26,10 +26,13 @@ export function verify(
   now = Math.floor(Date.now() / 1000),
 ): { ok: true } | { ok: false; reason: string } {
   const ts = Number(headers.timestamp);
-  if (!headers.timestamp || !Number.isInteger(ts)) return { ok: false, reason: 'missing or malformed timestamp' };
-  if (Math.abs(now - ts) > REPLAY_WINDOW_SECONDS) return { ok: false, reason: 'timestamp outside the replay window' };
+  if (!headers.timestamp || !Number.isInteger(ts))
+    return { ok: false, reason: 'missing or malformed timestamp' };
+  if (Math.abs(now - ts) > REPLAY_WINDOW_SECONDS)
+    return { ok: false, reason: 'timestamp outside the replay window' };
   const expected = Buffer.from(sign(secret, ts, body));
   const given = Buffer.from(headers.signature ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature mismatch' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature mismatch' };
   return { ok: true };
 }

@@ -48,7 +48,8 @@ export function refuseAddress(address: string, policy: TargetPolicy): string | u
   if (family === 0) return `${address} is not an IP address`;
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (loopback.check(ip, type)) return policy.allowLoopback ? undefined : `${address} is a loopback address`;
-  if (internal.check(ip, type)) return policy.allowPrivate ? undefined : `${address} is a private, link-local or reserved address`;
+  if (internal.check(ip, type))
+    return policy.allowPrivate ? undefined : `${address} is a private, link-local or reserved address`;
   return undefined;
 }
 
@@ -62,11 +63,14 @@ export function checkCallbackUrl(raw: unknown, policy: TargetPolicy): string | u
   } catch {
     return `callback_url ${JSON.stringify(raw.slice(0, 100))} is not a valid URL`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `callback_url must use http or https (got ${url.protocol.replace(':', '')})`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `callback_url must use http or https (got ${url.protocol.replace(':', '')})`;
   if (url.username || url.password) return 'callback_url must not carry credentials';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost')) {
-    return policy.allowLoopback ? undefined : `callback_url host ${host} is a loopback address; callbacks to loopback are not allowed`;
+    return policy.allowLoopback
+      ? undefined
+      : `callback_url host ${host} is a loopback address; callbacks to loopback are not allowed`;
   }
   if (isIP(host)) {
     const why = refuseAddress(host, policy);
@@ -87,7 +91,10 @@ export function guardedLookup(policy: TargetPolicy) {
       for (const a of addresses) {
         const why = refuseAddress(a.address, policy);
         if (why) {
-          const refused = Object.assign(new Error(`callback target refused: ${hostname} resolves to ${why}`), { code: 'ETARGETREFUSED' });
+          const refused = Object.assign(
+            new Error(`callback target refused: ${hostname} resolves to ${why}`),
+            { code: 'ETARGETREFUSED' },
+          );
           return callback(refused, '', 0);
         }
       }

@@ -28,7 +28,10 @@ export class WebhooksService {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
   ) {
-    this.policy = { allowLoopback: config.webhooks.allowLoopback, allowPrivate: config.webhooks.allowPrivate };
+    this.policy = {
+      allowLoopback: config.webhooks.allowLoopback,
+      allowPrivate: config.webhooks.allowPrivate,
+    };
   }
 
   get enabled(): boolean {
@@ -45,11 +48,23 @@ export class WebhooksService {
    * Queue one delivery per job and terminal event. The Bull job id is derived from both, so a worker
    * that repeats the last step after a crash does not send the callback twice.
    */
-  async enqueue(jobId: string, tenant: string, url: string, event: string, data: Record<string, unknown>): Promise<void> {
+  async enqueue(
+    jobId: string,
+    tenant: string,
+    url: string,
+    event: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
     const deliveryId = `${jobId}.${event}`;
     await this.queue.add(
       'deliver',
-      { deliveryId, url, event, tenant, payload: { id: randomUUID(), type: event, created_at: Math.floor(Date.now() / 1000), data } },
+      {
+        deliveryId,
+        url,
+        event,
+        tenant,
+        payload: { id: randomUUID(), type: event, created_at: Math.floor(Date.now() / 1000), data },
+      },
       {
         jobId: deliveryId,
         attempts: this.config.webhooks.maxAttempts,
@@ -84,16 +99,25 @@ export class WebhookProcessor {
     }
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(Date.now() / 1000);
-    const status = await post(url, body, {
-      'content-type': 'application/json',
-      'user-agent': 'aoai-media-webhooks/1',
-      [ID_HEADER]: deliveryId,
-      [EVENT_HEADER]: event,
-      [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: sign(secret, timestamp, body),
-    }, this.config.webhooks.timeoutMs, this.webhooks.policy).catch(async (e: Error & { code?: string }) => {
+    const status = await post(
+      url,
+      body,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'aoai-media-webhooks/1',
+        [ID_HEADER]: deliveryId,
+        [EVENT_HEADER]: event,
+        [TIMESTAMP_HEADER]: String(timestamp),
+        [SIGNATURE_HEADER]: sign(secret, timestamp, body),
+      },
+      this.config.webhooks.timeoutMs,
+      this.webhooks.policy,
+    ).catch(async (e: Error & { code?: string }) => {
       if (e.code === 'ETARGETREFUSED') await job.discard();
-      this.log.warn({ deliveryId, attempt: job.attemptsMade + 1, error: e.message }, 'webhook delivery failed');
+      this.log.warn(
+        { deliveryId, attempt: job.attemptsMade + 1, error: e.message },
+        'webhook delivery failed',
+      );
       throw e;
     });
     if (status >= 200 && status < 300) {
@@ -108,13 +132,24 @@ export class WebhookProcessor {
   }
 }
 
-function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, policy: TargetPolicy): Promise<number> {
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  policy: TargetPolicy,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
       target,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: guardedLookup(policy) as never, timeout: timeoutMs },
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(policy) as never,
+        timeout: timeoutMs,
+      },
       (res) => {
         res.resume(); // the answer's body does not matter; drain it
         res.on('end', () => resolve(res.statusCode ?? 0));

@@ -13,8 +13,12 @@ export interface ServiceProcess {
 }
 
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the service first (pnpm --filter @aoai-media/service build)`);
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: build the service first (pnpm --filter @aoai-media/service build)`);
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`service did not start:\n${output.join('')}`)), 30_000);

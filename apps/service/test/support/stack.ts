@@ -11,12 +11,21 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
 import { startRedis, type TestRedis } from './redis.js';
 
-export const KEYS = { acme: 'acme-test-key-0001', globex: 'globex-test-key-0002', admin: 'admin-test-key-0003' };
+export const KEYS = {
+  acme: 'acme-test-key-0001',
+  globex: 'globex-test-key-0002',
+  admin: 'admin-test-key-0003',
+};
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
 export const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export function serviceEnv(emu: { url: string; apiKey: string }, redisUrl: string, storageDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function serviceEnv(
+  emu: { url: string; apiKey: string },
+  redisUrl: string,
+  storageDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     AZURE_OPENAI_ENDPOINT: emu.url,
     AZURE_OPENAI_API_KEY: emu.apiKey,
@@ -49,7 +58,9 @@ export interface Stack {
 }
 
 /** Everything a test needs; `close` stops what it started. */
-export async function startStack(options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {}): Promise<Stack> {
+export async function startStack(
+  options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {},
+): Promise<Stack> {
   const emu = await startEmulator({ port: 0, timeScale: 20, ...options.emulator });
   const redis = await startRedis();
   const storageDir = mkdtempSync(join(tmpdir(), 'aoai-storage-'));
@@ -82,18 +93,37 @@ export async function startStack(options: { env?: Record<string, string>; emulat
 }
 
 /** fetch with a service key. */
-export function call(stack: { url: string }, path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
+export function call(
+  stack: { url: string },
+  path: string,
+  init: RequestInit & { key?: string } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (init.key !== '' && !headers.has('api-key') && !headers.has('authorization')) headers.set('api-key', init.key ?? KEYS.acme);
+  if (init.key !== '' && !headers.has('api-key') && !headers.has('authorization'))
+    headers.set('api-key', init.key ?? KEYS.acme);
   return fetch(`${stack.url}${path}`, { ...init, headers });
 }
 
-export function json(stack: { url: string }, path: string, body: unknown, init: RequestInit & { key?: string } = {}): Promise<Response> {
-  return call(stack, path, { method: 'POST', ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) }, body: JSON.stringify(body) });
+export function json(
+  stack: { url: string },
+  path: string,
+  body: unknown,
+  init: RequestInit & { key?: string } = {},
+): Promise<Response> {
+  return call(stack, path, {
+    method: 'POST',
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Poll until `check` returns a value, bounded in count. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, { tries = 400, everyMs = 50 } = {}): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  { tries = 400, everyMs = 50 } = {},
+): Promise<T> {
   for (let i = 0; i < tries; i++) {
     const v = await check();
     if (v) return v;

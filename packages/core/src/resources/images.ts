@@ -8,19 +8,17 @@ import type { ModelSpec } from '../models.js';
 import { decodeBase64 } from '../base64.js';
 import { detectContentType, extensionFor, inspectFile, toUpload, type FileInput } from '../uploads.js';
 import { validateImageEdit, validateImageGenerate } from '../validate/images.js';
-import { generateWithResponses, streamImage, type ImageStreamEvent, type ImageStreamRequest } from './image-stream.js';
+import {
+  generateWithResponses,
+  streamImage,
+  type ImageStreamEvent,
+  type ImageStreamRequest,
+} from './image-stream.js';
 
 export type { ImageStreamEvent, ImageStreamRequest } from './image-stream.js';
 
 export type ImageSize =
-  | 'auto'
-  | '1024x1024'
-  | '1536x1024'
-  | '1024x1536'
-  | '1792x1024'
-  | '1024x1792'
-  | '256x256'
-  | '512x512';
+  'auto' | '1024x1024' | '1536x1024' | '1024x1536' | '1792x1024' | '1024x1792' | '256x256' | '512x512';
 export type ImageQuality = 'auto' | 'low' | 'medium' | 'high' | 'standard' | 'hd';
 export type ImageOutputFormat = 'png' | 'jpeg' | 'webp';
 export type ImageBackground = 'transparent' | 'opaque' | 'auto';
@@ -121,15 +119,24 @@ export class Images {
 
   /** Generate images from a prompt. */
   async generate(request: ImageGenerateRequest, options: ImageCallOptions = {}): Promise<ImagesResult> {
-    const model = preflight(this.client, request.model, 'images.generate', (m) => validateImageGenerate(request, m));
+    const model = preflight(this.client, request.model, 'images.generate', (m) =>
+      validateImageGenerate(request, m),
+    );
     const { model: deployment, ...fields } = request;
     const body = this.client.usesV1() ? defined({ model: deployment, ...fields }) : defined(fields);
-    return this.send('images/generations', deployment, body, request.output_format ?? defaultFormat(model), options);
+    return this.send(
+      'images/generations',
+      deployment,
+      body,
+      request.output_format ?? defaultFormat(model),
+      options,
+    );
   }
 
   /** Edit one or more images with a prompt (and optionally a mask), sent as multipart. */
   async edit(request: ImageEditRequest, options: ImageCallOptions = {}): Promise<ImagesResult> {
-    const list = request.image === undefined ? [] : Array.isArray(request.image) ? request.image : [request.image];
+    const list =
+      request.image === undefined ? [] : Array.isArray(request.image) ? request.image : [request.image];
     let model: ModelSpec | undefined;
     if (this.client.validation === 'strict') {
       // Blobs are read ahead (first bytes only) so their type and PNG size can be checked.
@@ -137,7 +144,9 @@ export class Images {
         image: await Promise.all(list.map((f) => inspectFile(f).catch(() => undefined))).then((all) =>
           all.every((f) => f !== undefined) ? all : undefined,
         ),
-        ...(request.mask !== undefined ? { mask: await inspectFile(request.mask).catch(() => undefined) } : {}),
+        ...(request.mask !== undefined
+          ? { mask: await inspectFile(request.mask).catch(() => undefined) }
+          : {}),
       };
       model = preflight(this.client, request.model, 'images.edit', (m) =>
         validateImageEdit(request, m, defined(files) as Parameters<typeof validateImageEdit>[2]),
@@ -150,7 +159,9 @@ export class Images {
     const { model: deployment, prompt, image: _image, mask, ...rest } = request;
     if (this.client.usesV1()) form.append('model', deployment);
     form.append('prompt', prompt);
-    const uploads = await Promise.all(list.map((f, i) => toUpload(f, list.length > 1 ? `image-${i + 1}` : 'image')));
+    const uploads = await Promise.all(
+      list.map((f, i) => toUpload(f, list.length > 1 ? `image-${i + 1}` : 'image')),
+    );
     // One image goes as `image`; several as `image[]`, the form Azure and OpenAI accept for arrays.
     const imageField = Array.isArray(request.image) && list.length > 1 ? 'image[]' : 'image';
     for (const upload of uploads) form.append(imageField, upload.blob, upload.filename);
@@ -159,7 +170,13 @@ export class Images {
       form.append('mask', upload.blob, upload.filename);
     }
     for (const [key, value] of Object.entries(defined(rest))) form.append(key, String(value));
-    return this.send('images/edits', deployment, form, request.output_format ?? defaultFormat(model), options);
+    return this.send(
+      'images/edits',
+      deployment,
+      form,
+      request.output_format ?? defaultFormat(model),
+      options,
+    );
   }
 
   /** Stream a generation through the Responses API image tool: progress, partial images, then the final image. */
@@ -216,7 +233,11 @@ function defaultFormat(model: ModelSpec | undefined): string | undefined {
 }
 
 function callOptions(options: CallOptions): CallOptions {
-  return defined({ signal: options.signal, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries }) as CallOptions;
+  return defined({
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+  }) as CallOptions;
 }
 
 /** Normalise Azure's image answer. Exported for consumers that receive the JSON another way. */

@@ -66,7 +66,13 @@ function imageModelIssue(model: ModelSpec, operation: string): Issue {
 }
 
 /** Value rules shared by generate and edit, for the fields the model accepts. */
-function checkValues(out: Issue[], record: Record<string, unknown>, bad: Set<string>, model: ImageModel, fields: readonly string[]): void {
+function checkValues(
+  out: Issue[],
+  record: Record<string, unknown>,
+  bad: Set<string>,
+  model: ImageModel,
+  fields: readonly string[],
+): void {
   const subject = model.name;
   for (const key of Object.keys(record)) {
     if (record[key] === undefined || bad.has(key) || ALWAYS_ALLOWED.has(key)) continue;
@@ -84,14 +90,20 @@ function checkValues(out: Issue[], record: Record<string, unknown>, bad: Set<str
   if (ok('size')) checkOneOf(out, 'size', record.size, model.sizes, subject);
   if (ok('quality')) checkOneOf(out, 'quality', record.quality, model.qualities, subject);
   if (ok('style')) checkOneOf(out, 'style', record.style, model.styles, subject);
-  if (ok('response_format')) checkOneOf(out, 'response_format', record.response_format, model.responseFormats, subject);
+  if (ok('response_format'))
+    checkOneOf(out, 'response_format', record.response_format, model.responseFormats, subject);
   if (ok('moderation')) checkOneOf(out, 'moderation', record.moderation, model.moderations, subject);
   if (ok('background')) checkOneOf(out, 'background', record.background, model.backgrounds, subject);
-  if (ok('output_format')) checkOneOf(out, 'output_format', record.output_format, model.outputFormats, subject);
+  if (ok('output_format'))
+    checkOneOf(out, 'output_format', record.output_format, model.outputFormats, subject);
 
   const format =
-    ok('output_format') && typeof record.output_format === 'string' ? record.output_format : model.defaultOutputFormat;
-  const formatText = ok('output_format') ? `output_format ${JSON.stringify(format)}` : `the default output_format ${JSON.stringify(format)}`;
+    ok('output_format') && typeof record.output_format === 'string'
+      ? record.output_format
+      : model.defaultOutputFormat;
+  const formatText = ok('output_format')
+    ? `output_format ${JSON.stringify(format)}`
+    : `the default output_format ${JSON.stringify(format)}`;
   if (ok('output_compression')) {
     checkRange(out, 'output_compression', record.output_compression, model.outputCompression, subject);
     const formats = model.compressionFormats ?? [];
@@ -156,17 +168,21 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
   if (model && model.kind !== 'image') return [...out, imageModelIssue(model, 'images.edit')];
 
   const single = record.image !== undefined && !Array.isArray(record.image);
-  const images: unknown[] = record.image === undefined ? [] : single ? [record.image] : (record.image as unknown[]);
+  const images: unknown[] =
+    record.image === undefined ? [] : single ? [record.image] : (record.image as unknown[]);
   const imageFacts: (FileFacts | undefined)[] = images.map((input, i) => {
     if (!isFileInput(input)) {
-      out.push(issues.type(filePath(i, single), input, 'a Uint8Array, a Blob or { data, filename?, contentType? }'));
+      out.push(
+        issues.type(filePath(i, single), input, 'a Uint8Array, a Blob or { data, filename?, contentType? }'),
+      );
       return undefined;
     }
     return files?.image?.[i] ?? inspectFileSync(input);
   });
   let maskFacts: FileFacts | undefined;
   if (record.mask !== undefined) {
-    if (!isFileInput(record.mask)) out.push(issues.type('mask', record.mask, 'a Uint8Array, a Blob or { data, filename?, contentType? }'));
+    if (!isFileInput(record.mask))
+      out.push(issues.type('mask', record.mask, 'a Uint8Array, a Blob or { data, filename?, contentType? }'));
     else maskFacts = files?.mask ?? inspectFileSync(record.mask);
   }
   if (!single && record.image !== undefined && images.length === 0) out.push(issues.empty('image'));
@@ -175,7 +191,9 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
   const edit = model.edit;
   if (!edit) {
     const able = modelNames('image').filter((name) => name !== model.name);
-    out.push(issues.custom('model', 'unsupported_operation', `${model.name} does not support image edits`, able));
+    out.push(
+      issues.custom('model', 'unsupported_operation', `${model.name} does not support image edits`, able),
+    );
     return out;
   }
   const subject = model.name;
@@ -183,7 +201,12 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
 
   if (images.length > edit.maxImages) {
     out.push(
-      issues.custom('image', 'too_many', `image has ${images.length} files; ${subject} accepts at most ${edit.maxImages}`, [edit.maxImages]),
+      issues.custom(
+        'image',
+        'too_many',
+        `image has ${images.length} files; ${subject} accepts at most ${edit.maxImages}`,
+        [edit.maxImages],
+      ),
     );
   }
   imageFacts.forEach((f, i) => {
@@ -192,19 +215,42 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
     const type = typeOf(f);
     if (type === undefined) {
       out.push(
-        issues.custom(path, 'unknown_type', `${path} is not a recognisable image; ${subject} accepts ${listWords(edit.imageTypes)}`, edit.imageTypes),
+        issues.custom(
+          path,
+          'unknown_type',
+          `${path} is not a recognisable image; ${subject} accepts ${listWords(edit.imageTypes)}`,
+          edit.imageTypes,
+        ),
       );
     } else if (!edit.imageTypes.includes(type)) {
-      out.push(issues.custom(path, 'not_allowed', `${path} is ${type}; ${subject} accepts ${listWords(edit.imageTypes)}`, edit.imageTypes));
+      out.push(
+        issues.custom(
+          path,
+          'not_allowed',
+          `${path} is ${type}; ${subject} accepts ${listWords(edit.imageTypes)}`,
+          edit.imageTypes,
+        ),
+      );
     }
     if (f.size > edit.maxImageBytes) {
       out.push(
-        issues.custom(path, 'too_large', `${path} is ${formatBytes(f.size)}; ${subject} accepts images up to ${formatBytes(edit.maxImageBytes)}`, [edit.maxImageBytes]),
+        issues.custom(
+          path,
+          'too_large',
+          `${path} is ${formatBytes(f.size)}; ${subject} accepts images up to ${formatBytes(edit.maxImageBytes)}`,
+          [edit.maxImageBytes],
+        ),
       );
     }
     if (f.size === 0) out.push(issues.empty(path));
     if (edit.squareOnly && f.width !== undefined && f.height !== undefined && f.width !== f.height) {
-      out.push(issues.custom(path, 'not_square', `${path} is ${f.width}x${f.height}; ${subject} needs a square image`));
+      out.push(
+        issues.custom(
+          path,
+          'not_square',
+          `${path} is ${f.width}x${f.height}; ${subject} needs a square image`,
+        ),
+      );
     }
   });
 
@@ -212,12 +258,22 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
     const type = typeOf(maskFacts);
     if (type === undefined || !edit.maskTypes.includes(type)) {
       out.push(
-        issues.custom('mask', 'not_allowed', `mask is ${type ?? 'not a recognisable image'}; ${subject} needs a ${listWords(edit.maskTypes)} mask`, edit.maskTypes),
+        issues.custom(
+          'mask',
+          'not_allowed',
+          `mask is ${type ?? 'not a recognisable image'}; ${subject} needs a ${listWords(edit.maskTypes)} mask`,
+          edit.maskTypes,
+        ),
       );
     }
     if (maskFacts.size > edit.maxMaskBytes) {
       out.push(
-        issues.custom('mask', 'too_large', `mask is ${formatBytes(maskFacts.size)}; ${subject} accepts masks up to ${formatBytes(edit.maxMaskBytes)}`, [edit.maxMaskBytes]),
+        issues.custom(
+          'mask',
+          'too_large',
+          `mask is ${formatBytes(maskFacts.size)}; ${subject} accepts masks up to ${formatBytes(edit.maxMaskBytes)}`,
+          [edit.maxMaskBytes],
+        ),
       );
     }
     const first = imageFacts[0];

@@ -16,7 +16,8 @@ export function listWords(values: readonly (string | number)[]): string {
 
 /** A value as it appears in a message: strings quoted, others as JSON-ish text. */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -49,14 +50,32 @@ export const issues = {
   range: (path: string, value: number, range: IntRange, subject?: string): Issue => {
     const by = subject ? ` for ${subject}` : '';
     const allowed = range.min === range.max ? `use ${range.min}` : `use ${range.min} to ${range.max}`;
-    return make(path, 'out_of_range', `${path} ${value} is out of range${by}; ${allowed}`, [range.min, range.max]);
+    return make(path, 'out_of_range', `${path} ${value} is out of range${by}; ${allowed}`, [
+      range.min,
+      range.max,
+    ]);
   },
   notAllowed: (path: string, value: unknown, allowed: readonly string[], subject: string): Issue =>
-    make(path, 'not_allowed', `${path} ${show(value)} is not supported by ${subject}; use ${listWords(allowed)}`, allowed),
+    make(
+      path,
+      'not_allowed',
+      `${path} ${show(value)} is not supported by ${subject}; use ${listWords(allowed)}`,
+      allowed,
+    ),
   unsupportedField: (path: string, subject: string, supported: readonly string[]): Issue =>
-    make(path, 'unsupported_field', `${path} is not supported by ${subject}; it accepts ${listWords(supported)}`, supported),
+    make(
+      path,
+      'unsupported_field',
+      `${path} is not supported by ${subject}; it accepts ${listWords(supported)}`,
+      supported,
+    ),
   unknownField: (path: string, known: readonly string[]): Issue =>
-    make(path, 'unknown_field', `unknown field ${JSON.stringify(path)}; known fields are ${listWords(known)}`, known),
+    make(
+      path,
+      'unknown_field',
+      `unknown field ${JSON.stringify(path)}; known fields are ${listWords(known)}`,
+      known,
+    ),
   tooLong: (path: string, length: number, max: number, subject: string): Issue =>
     make(path, 'too_long', `${path} is ${length} characters; ${subject} accepts at most ${max}`, [max]),
 };
@@ -72,7 +91,9 @@ export function checkType(path: string, value: unknown, type: FieldType): Issue 
       if (typeof value !== 'number' || Number.isNaN(value)) return issues.type(path, value, 'an integer');
       return Number.isInteger(value) ? undefined : issues.integer(path, value);
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : issues.type(path, value, 'a number');
+      return typeof value === 'number' && Number.isFinite(value)
+        ? undefined
+        : issues.type(path, value, 'a number');
     case 'boolean':
       return typeof value === 'boolean' ? undefined : issues.type(path, value, 'true or false');
     case 'string[]':
@@ -143,7 +164,13 @@ export function checkOneOf(
 }
 
 /** Checks an integer value against a range. */
-export function checkRange(out: Issue[], path: string, value: unknown, range: IntRange | undefined, subject?: string): void {
+export function checkRange(
+  out: Issue[],
+  path: string,
+  value: unknown,
+  range: IntRange | undefined,
+  subject?: string,
+): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || !range) return;
   if (value < range.min || value > range.max) out.push(issues.range(path, value, range, subject));
 }

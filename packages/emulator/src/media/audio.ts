@@ -11,7 +11,8 @@ import { sha256 } from '../util.js';
 /** Duration in seconds of a RIFF/WAVE file, or undefined when the bytes are not one. */
 export function wavDuration(bytes: Uint8Array): number | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < 12 || b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') return undefined;
+  if (b.length < 12 || b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE')
+    return undefined;
   let byteRate: number | undefined;
   let offset = 12;
   while (offset + 8 <= b.length) {
@@ -32,13 +33,19 @@ export function wavDuration(bytes: Uint8Array): number | undefined {
 }
 
 /** Duration via `ffmpeg -i` (its banner prints `Duration: HH:MM:SS.cc`). */
-export async function probeDuration(ffmpegPath: string, bytes: Uint8Array, extension: string): Promise<number | undefined> {
+export async function probeDuration(
+  ffmpegPath: string,
+  bytes: Uint8Array,
+  extension: string,
+): Promise<number | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'aoai-emulator-audio-'));
   const file = join(dir, `input.${extension.replace(/[^a-z0-9]/gi, '') || 'bin'}`);
   try {
     await writeFile(file, bytes);
     const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-i', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-i', file], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let text = '';
       child.stderr.on('data', (c: Buffer) => (text += c.toString()));
       child.on('error', reject);
@@ -100,7 +107,11 @@ export function makeTranscript(bytes: Uint8Array, duration: number, temperature:
       const pick = WORDS[((seed[(s * 7 + w) % 32] ?? 0) + w + s) % WORDS.length] ?? 'word';
       const ws = start + ((end - start) * w) / count;
       const we = start + ((end - start) * (w + 1)) / count;
-      segWords.push({ word: w === 0 ? pick[0]!.toUpperCase() + pick.slice(1) : pick, start: round(ws), end: round(we) });
+      segWords.push({
+        word: w === 0 ? pick[0]!.toUpperCase() + pick.slice(1) : pick,
+        start: round(ws),
+        end: round(we),
+      });
     }
     // Exact boundaries so the timings cover the whole file.
     segWords[segWords.length - 1]!.end = round(end);
@@ -112,7 +123,7 @@ export function makeTranscript(bytes: Uint8Array, duration: number, temperature:
       start: round(start),
       end: round(end),
       text: ` ${text}`,
-      tokens: segWords.map((_, i) => 50364 + ((seed[i % 32] ?? 0) * 13 + i) % 1000),
+      tokens: segWords.map((_, i) => 50364 + (((seed[i % 32] ?? 0) * 13 + i) % 1000)),
       temperature,
       avg_logprob: -0.25,
       compression_ratio: 1.2,

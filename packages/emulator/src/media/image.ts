@@ -44,14 +44,23 @@ function grid(seed: string, transparent: boolean): Buffer {
  * The pattern as raw RGBA pixels at the exact size. Lossless output uses flat tiles (small, fast
  * PNGs); lossy output uses smooth gradients so that `output_compression` visibly changes the size.
  */
-export function patternRaw(seed: string, width: number, height: number, transparent: boolean, smooth = false): Promise<Buffer> {
+export function patternRaw(
+  seed: string,
+  width: number,
+  height: number,
+  transparent: boolean,
+  smooth = false,
+): Promise<Buffer> {
   return sharp(grid(seed, transparent), { raw: { width: GRID, height: GRID, channels: 4 } })
     .resize(width, height, { kernel: smooth ? 'cubic' : 'nearest', fit: 'fill' })
     .raw()
     .toBuffer();
 }
 
-export function encode(pipeline: Sharp, spec: Pick<ImageSpec, 'format' | 'compression' | 'transparent'>): Promise<Buffer> {
+export function encode(
+  pipeline: Sharp,
+  spec: Pick<ImageSpec, 'format' | 'compression' | 'transparent'>,
+): Promise<Buffer> {
   const p = spec.transparent ? pipeline.ensureAlpha() : pipeline.removeAlpha();
   const quality = Math.max(1, Math.min(100, Math.round(spec.compression)));
   switch (spec.format) {
@@ -73,7 +82,10 @@ export async function renderImage(spec: ImageSpec): Promise<Buffer> {
 export async function renderPartial(spec: ImageSpec, index: number, total: number): Promise<Buffer> {
   const raw = await patternRaw(spec.seed, spec.width, spec.height, spec.transparent, spec.format !== 'png');
   const sigma = 4 * (total - index) + 0.3;
-  return encode(sharp(raw, { raw: { width: spec.width, height: spec.height, channels: 4 } }).blur(sigma), spec);
+  return encode(
+    sharp(raw, { raw: { width: spec.width, height: spec.height, channels: 4 } }).blur(sigma),
+    spec,
+  );
 }
 
 /**
@@ -81,14 +93,23 @@ export async function renderPartial(spec: ImageSpec, index: number, total: numbe
  * pattern pixels where it is transparent. Without a mask the whole image is repainted, blended
  * half-and-half with the input so the input still shows through.
  */
-export async function renderEdit(images: Uint8Array[], mask: Uint8Array | undefined, spec: ImageSpec): Promise<Buffer> {
+export async function renderEdit(
+  images: Uint8Array[],
+  mask: Uint8Array | undefined,
+  spec: ImageSpec,
+): Promise<Buffer> {
   const { width, height } = spec;
   const first = images[0];
   if (!first) throw new Error('renderEdit needs at least one image');
   const base = await sharp(first).resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer();
   const pattern = await patternRaw(spec.seed, width, height, spec.transparent, spec.format !== 'png');
   const keep = mask
-    ? await sharp(mask).resize(width, height, { fit: 'fill', kernel: 'nearest' }).ensureAlpha().extractChannel(3).raw().toBuffer()
+    ? await sharp(mask)
+        .resize(width, height, { fit: 'fill', kernel: 'nearest' })
+        .ensureAlpha()
+        .extractChannel(3)
+        .raw()
+        .toBuffer()
     : undefined;
   const out = Buffer.alloc(width * height * 4);
   for (let p = 0; p < width * height; p++) {
@@ -102,7 +123,9 @@ export async function renderEdit(images: Uint8Array[], mask: Uint8Array | undefi
 }
 
 /** Width and height of an uploaded image, or undefined when sharp cannot read it. */
-export async function probeImage(bytes: Uint8Array): Promise<{ width: number; height: number; format: string; hasAlpha: boolean } | undefined> {
+export async function probeImage(
+  bytes: Uint8Array,
+): Promise<{ width: number; height: number; format: string; hasAlpha: boolean } | undefined> {
   try {
     const m = await sharp(bytes).metadata();
     if (!m.width || !m.height || !m.format) return undefined;

@@ -43,12 +43,17 @@ export function resolveFfmpeg(configured?: string): string {
     const require = createRequire(import.meta.url);
     return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
   } catch {
-    throw new Error('No ffmpeg found: put ffmpeg on PATH, install @ffmpeg-installer/ffmpeg, or set ffmpegPath');
+    throw new Error(
+      'No ffmpeg found: put ffmpeg on PATH, install @ffmpeg-installer/ffmpeg, or set ffmpegPath',
+    );
   }
 }
 
 /** Output dimensions: the low variant is half size (even numbers, as H.264 with 4:2:0 needs). */
-export function variantSize(spec: Pick<VideoSpec, 'width' | 'height' | 'quality'>): { width: number; height: number } {
+export function variantSize(spec: Pick<VideoSpec, 'width' | 'height' | 'quality'>): {
+  width: number;
+  height: number;
+} {
   if (spec.quality === 'high') return { width: spec.width, height: spec.height };
   const even = (n: number) => Math.max(2, Math.floor(n / 4) * 2);
   return { width: even(spec.width), height: even(spec.height) };
@@ -91,12 +96,30 @@ export class VideoRenderer {
     const out = join(dir, 'video.mp4');
     try {
       await this.run([
-        '-hide_banner', '-loglevel', 'error', '-nostdin',
-        '-f', 'lavfi', '-i', `color=c=${COLOUR}:s=${width}x${height}:r=${spec.fps}:d=${d}`,
-        '-f', 'lavfi', '-i', `color=c=white:s=${box}:r=${spec.fps}:d=${d}`,
-        '-filter_complex', `[0][1]overlay=x='mod(t*W/4,W)':y=H/3:shortest=1,format=yuv420p`,
-        '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', spec.quality === 'high' ? '23' : '35',
-        '-movflags', '+faststart', '-y', out,
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-f',
+        'lavfi',
+        '-i',
+        `color=c=${COLOUR}:s=${width}x${height}:r=${spec.fps}:d=${d}`,
+        '-f',
+        'lavfi',
+        '-i',
+        `color=c=white:s=${box}:r=${spec.fps}:d=${d}`,
+        '-filter_complex',
+        `[0][1]overlay=x='mod(t*W/4,W)':y=H/3:shortest=1,format=yuv420p`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-crf',
+        spec.quality === 'high' ? '23' : '35',
+        '-movflags',
+        '+faststart',
+        '-y',
+        out,
       ]);
       return await readFile(out);
     } finally {
@@ -130,10 +153,16 @@ export class VideoRenderer {
 }
 
 /** The first frame as an image: the background with the box at the left edge. */
-export async function renderThumbnail(width: number, height: number, format: 'jpeg' | 'webp' = 'jpeg'): Promise<Buffer> {
+export async function renderThumbnail(
+  width: number,
+  height: number,
+  format: 'jpeg' | 'webp' = 'jpeg',
+): Promise<Buffer> {
   const boxW = Math.max(2, Math.round(width / 8));
   const boxH = Math.max(2, Math.round(height / 8));
-  const box = await sharp({ create: { width: boxW, height: boxH, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const box = await sharp({ create: { width: boxW, height: boxH, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
   const img = sharp({ create: { width, height, channels: 3, background: `#${COLOUR.slice(2)}` } }).composite([
     { input: box, left: 0, top: Math.floor(height / 3) },
   ]);
@@ -146,13 +175,17 @@ export async function renderSpritesheet(width: number, height: number, frames = 
   const tileH = Math.max(2, Math.round(height / 4));
   const boxW = Math.max(1, Math.round(tileW / 8));
   const boxH = Math.max(1, Math.round(tileH / 8));
-  const box = await sharp({ create: { width: boxW, height: boxH, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const box = await sharp({ create: { width: boxW, height: boxH, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
   const composites = Array.from({ length: frames }, (_, i) => ({
     input: box,
     left: i * tileW + Math.min(tileW - boxW, Math.floor((i / frames) * tileW)),
     top: Math.floor(tileH / 3),
   }));
-  return sharp({ create: { width: tileW * frames, height: tileH, channels: 3, background: `#${COLOUR.slice(2)}` } })
+  return sharp({
+    create: { width: tileW * frames, height: tileH, channels: 3, background: `#${COLOUR.slice(2)}` },
+  })
     .composite(composites)
     .jpeg({ quality: 80 })
     .toBuffer();

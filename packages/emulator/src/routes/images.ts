@@ -9,7 +9,11 @@ import { seconds, sha256 } from '../util.js';
 import { intIn, modelOfKind, oneOf, onlyFields, optionalString, requireString } from '../validate.js';
 
 /** Image tokens per output image (OpenAI's published gpt-image figures), by quality and square/not. */
-const OUTPUT_TOKENS: Record<string, [number, number]> = { low: [272, 408], medium: [1056, 1584], high: [4160, 6240] };
+const OUTPUT_TOKENS: Record<string, [number, number]> = {
+  low: [272, 408],
+  medium: [1056, 1584],
+  high: [4160, 6240],
+};
 
 interface Common {
   model: ImageModel;
@@ -24,7 +28,12 @@ interface Common {
   style: string | undefined;
 }
 
-function readCommon(ctx: Ctx, model: ImageModel, allowedFields: readonly string[], extraFields: readonly string[]): Common {
+function readCommon(
+  ctx: Ctx,
+  model: ImageModel,
+  allowedFields: readonly string[],
+  extraFields: readonly string[],
+): Common {
   const f = ctx.body.fields;
   onlyFields(f, ['model', 'prompt', ...extraFields, ...allowedFields], model.name);
   const prompt = requireString('prompt', f.prompt, model.promptMaxLength);
@@ -39,7 +48,11 @@ function readCommon(ctx: Ctx, model: ImageModel, allowedFields: readonly string[
   const responseFormat = oneOf('response_format', f.response_format, model.responseFormats, model.name);
   optionalString('user', f.user);
   if (background === 'transparent' && outputFormat === 'jpeg') {
-    throw invalidValue('background', 'transparent', "Transparent background needs output_format 'png' or 'webp'.");
+    throw invalidValue(
+      'background',
+      'transparent',
+      "Transparent background needs output_format 'png' or 'webp'.",
+    );
   }
   return {
     model,
@@ -50,7 +63,8 @@ function readCommon(ctx: Ctx, model: ImageModel, allowedFields: readonly string[
     format: outputFormat as ImageFormat,
     compression,
     transparent: background === 'transparent',
-    responseFormat: (responseFormat ?? (model.family === 'gpt-image' ? 'b64_json' : 'url')) as Common['responseFormat'],
+    responseFormat: (responseFormat ??
+      (model.family === 'gpt-image' ? 'b64_json' : 'url')) as Common['responseFormat'],
     style,
   };
 }
@@ -61,7 +75,11 @@ function parseSize(size: string): { width: number; height: number } {
 }
 
 /** `auto` picks the table size closest to the input's shape (or square for generations). */
-function chooseSize(model: ImageModel, requested: string | undefined, input?: { width: number; height: number }): string {
+function chooseSize(
+  model: ImageModel,
+  requested: string | undefined,
+  input?: { width: number; height: number },
+): string {
   if (requested && requested !== 'auto') return requested;
   const fixed = model.sizes.filter((s) => s !== 'auto');
   if (!input) return fixed.includes('1024x1024') ? '1024x1024' : (fixed[0] ?? '1024x1024');
@@ -105,7 +123,13 @@ const CLEAN_FILTERS = `"content_filter_results":${JSON.stringify(contentFilterRe
  * serialising large image strings and the constant filter results per request dominated the cost
  * of the small-image fast path.
  */
-function respond(ctx: Ctx, emu: EmulatorState, c: Common, sizeUsed: string, images: Buffer[] | { bytes: Buffer; base64: string }[]): Reply {
+function respond(
+  ctx: Ctx,
+  emu: EmulatorState,
+  c: Common,
+  sizeUsed: string,
+  images: Buffer[] | { bytes: Buffer; base64: string }[],
+): Reply {
   const created = seconds(emu.clock.now());
   const items = images.map((img) => {
     const bytes = Buffer.isBuffer(img) ? img : img.bytes;
@@ -116,7 +140,8 @@ function respond(ctx: Ctx, emu: EmulatorState, c: Common, sizeUsed: string, imag
     } else {
       head = `"b64_json":"${Buffer.isBuffer(img) ? img.toString('base64') : img.base64}",`;
     }
-    if (c.model.family === 'dall-e-3') head += `"revised_prompt":${JSON.stringify(revisedPrompt(c.prompt, c.style))},`;
+    if (c.model.family === 'dall-e-3')
+      head += `"revised_prompt":${JSON.stringify(revisedPrompt(c.prompt, c.style))},`;
     return `{${head}${CLEAN_FILTERS}}`;
   });
   emu.count('imagesGenerated', ctx.deployment ?? c.model.name, images.length);
@@ -146,22 +171,37 @@ function respond(ctx: Ctx, emu: EmulatorState, c: Common, sizeUsed: string, imag
   };
 }
 
-export function imageSpec(model: ImageModel, c: Pick<Common, 'format' | 'compression' | 'transparent'>, size: string, seed: string): ImageSpec {
+export function imageSpec(
+  model: ImageModel,
+  c: Pick<Common, 'format' | 'compression' | 'transparent'>,
+  size: string,
+  seed: string,
+): ImageSpec {
   const { width, height } = parseSize(size);
   // DALL-E answers PNG whatever was asked; only the gpt-image family has output_format.
   const format = model.family === 'gpt-image' ? c.format : 'png';
-  return { width, height, format, compression: c.compression, transparent: c.transparent && format !== 'jpeg', seed };
+  return {
+    width,
+    height,
+    format,
+    compression: c.compression,
+    transparent: c.transparent && format !== 'jpeg',
+    seed,
+  };
 }
 
 export async function generate(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Promise<Reply> {
   const model = modelOfKind(spec, 'image', 'imagesGenerate');
-  if (ctx.body.kind !== 'json') throw badRequest('images/generations takes a JSON body (content-type: application/json).');
+  if (ctx.body.kind !== 'json')
+    throw badRequest('images/generations takes a JSON body (content-type: application/json).');
   const c = readCommon(ctx, model, model.generateFields, []);
   rejectIfBlocked(emu, ctx, c.prompt, model);
   const size = chooseSize(model, c.size);
   const images = await Promise.all(
     Array.from({ length: c.n }, (_, i) =>
-      emu.imageCache.get(imageSpec(model, c, size, `${model.name}|${c.prompt}|${c.quality ?? ''}|${c.style ?? ''}|${i}`)),
+      emu.imageCache.get(
+        imageSpec(model, c, size, `${model.name}|${c.prompt}|${c.quality ?? ''}|${c.style ?? ''}|${i}`),
+      ),
     ),
   );
   return respond(ctx, emu, c, size, images);
@@ -169,7 +209,11 @@ export async function generate(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): P
 
 const FORMAT_MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
-async function checkUpload(model: ImageModel, file: Upload, param: string): Promise<{ width: number; height: number }> {
+async function checkUpload(
+  model: ImageModel,
+  file: Upload,
+  param: string,
+): Promise<{ width: number; height: number }> {
   const edit = model.edit!;
   if (file.bytes.byteLength > edit.maxImageBytes) {
     throw badRequest(
@@ -188,26 +232,40 @@ async function checkUpload(model: ImageModel, file: Upload, param: string): Prom
     );
   }
   if (edit.squareOnly && info.width !== info.height) {
-    throw badRequest(`Invalid '${param}': ${model.name} needs a square image, got ${info.width}x${info.height}.`, param, 'invalid_image');
+    throw badRequest(
+      `Invalid '${param}': ${model.name} needs a square image, got ${info.width}x${info.height}.`,
+      param,
+      'invalid_image',
+    );
   }
   return info;
 }
 
 export async function edit(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Promise<Reply> {
   const model = modelOfKind(spec, 'image', 'imagesEdit');
-  if (!model.edit) throw new HttpError(400, {
-    code: 'OperationNotSupported',
-    message: `The imagesEdit operation does not work with the specified model, ${model.name}. Please choose different model and try again.`,
-  });
+  if (!model.edit)
+    throw new HttpError(400, {
+      code: 'OperationNotSupported',
+      message: `The imagesEdit operation does not work with the specified model, ${model.name}. Please choose different model and try again.`,
+    });
   if (ctx.body.kind !== 'multipart') throw badRequest('images/edits takes a multipart/form-data body.');
   const images = ctx.body.files.filter((f) => f.field === 'image' || f.field === 'image[]');
   const masks = ctx.body.files.filter((f) => f.field === 'mask');
   const others = ctx.body.files.filter((f) => !images.includes(f) && !masks.includes(f));
-  if (others[0]) throw badRequest(`Unknown file field '${others[0].field}'. Send images as 'image' (or 'image[]') and the mask as 'mask'.`, others[0].field, 'unknown_parameter');
+  if (others[0])
+    throw badRequest(
+      `Unknown file field '${others[0].field}'. Send images as 'image' (or 'image[]') and the mask as 'mask'.`,
+      others[0].field,
+      'unknown_parameter',
+    );
   const c = readCommon(ctx, model, model.edit.fields, ['image', 'image[]', 'mask']);
   if (images.length === 0) throw missingParameter('image');
   if (images.length > model.edit.maxImages) {
-    throw badRequest(`Too many images: ${images.length}. ${model.name} accepts at most ${model.edit.maxImages}.`, 'image', 'invalid_value');
+    throw badRequest(
+      `Too many images: ${images.length}. ${model.name} accepts at most ${model.edit.maxImages}.`,
+      'image',
+      'invalid_value',
+    );
   }
   if (masks.length > 1) throw badRequest('Only one mask may be sent.', 'mask', 'invalid_value');
   const dims = [];
@@ -215,7 +273,12 @@ export async function edit(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Promi
   const mask = masks[0];
   if (mask) {
     const m = await probeImage(mask.bytes);
-    if (!m || m.format !== 'png') throw badRequest(`Invalid 'mask': file '${mask.filename}' must be a PNG with an alpha channel.`, 'mask', 'invalid_image_format');
+    if (!m || m.format !== 'png')
+      throw badRequest(
+        `Invalid 'mask': file '${mask.filename}' must be a PNG with an alpha channel.`,
+        'mask',
+        'invalid_image_format',
+      );
     const first = dims[0]!;
     if (m.width !== first.width || m.height !== first.height) {
       throw badRequest(

@@ -13,7 +13,18 @@ import { isRecord, newId, seconds } from '../util.js';
 import { intIn, oneOf } from '../validate.js';
 import { imageSpec, rejectIfBlocked } from './images.js';
 
-const TOOL_FIELDS = ['type', 'model', 'quality', 'size', 'output_format', 'output_compression', 'moderation', 'background', 'input_image_mask', 'partial_images'];
+const TOOL_FIELDS = [
+  'type',
+  'model',
+  'quality',
+  'size',
+  'output_format',
+  'output_compression',
+  'moderation',
+  'background',
+  'input_image_mask',
+  'partial_images',
+];
 
 /** The prompt: `input` as a string, or the text parts of its messages. */
 function promptOf(input: unknown): string {
@@ -41,28 +52,56 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec | und
     );
   }
   if (spec.kind !== 'image' || !spec.streaming) {
-    throw invalidValue('x-ms-oai-image-generation-deployment', ctx.deployment, 'The deployment must be a gpt-image model that supports the image_generation tool.');
+    throw invalidValue(
+      'x-ms-oai-image-generation-deployment',
+      ctx.deployment,
+      'The deployment must be a gpt-image model that supports the image_generation tool.',
+    );
   }
   const model: ImageModel = spec;
-  if (typeof f.model !== 'string' || f.model === '') throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
+  if (typeof f.model !== 'string' || f.model === '')
+    throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
   const tools = Array.isArray(f.tools) ? f.tools : [];
-  const tool = tools.find((t) => isRecord(t) && t.type === 'image_generation') as Record<string, unknown> | undefined;
-  if (!tool) throw invalidValue('tools', f.tools ?? null, "This endpoint emulates the 'image_generation' tool; include { type: 'image_generation' } in tools.");
+  const tool = tools.find((t) => isRecord(t) && t.type === 'image_generation') as
+    Record<string, unknown> | undefined;
+  if (!tool)
+    throw invalidValue(
+      'tools',
+      f.tools ?? null,
+      "This endpoint emulates the 'image_generation' tool; include { type: 'image_generation' } in tools.",
+    );
   for (const key of Object.keys(tool)) {
-    if (!TOOL_FIELDS.includes(key)) throw new HttpError(400, { code: 'unknown_parameter', message: `Unknown parameter: 'tools[].${key}'.`, param: `tools[].${key}`, type: 'invalid_request_error' });
+    if (!TOOL_FIELDS.includes(key))
+      throw new HttpError(400, {
+        code: 'unknown_parameter',
+        message: `Unknown parameter: 'tools[].${key}'.`,
+        param: `tools[].${key}`,
+        type: 'invalid_request_error',
+      });
   }
   const size = oneOf('tools[].size', tool.size, model.sizes, model.name) ?? 'auto';
   const quality = oneOf('tools[].quality', tool.quality, model.qualities, model.name) ?? 'auto';
-  const format = (oneOf('tools[].output_format', tool.output_format, model.outputFormats, model.name) ?? 'png') as ImageFormat;
-  const compression = intIn('tools[].output_compression', tool.output_compression, { min: 0, max: 100 }) ?? 100;
+  const format = (oneOf('tools[].output_format', tool.output_format, model.outputFormats, model.name) ??
+    'png') as ImageFormat;
+  const compression =
+    intIn('tools[].output_compression', tool.output_compression, { min: 0, max: 100 }) ?? 100;
   const background = oneOf('tools[].background', tool.background, model.backgrounds, model.name) ?? 'auto';
   oneOf('tools[].moderation', tool.moderation, model.moderations, model.name);
   const partials = intIn('tools[].partial_images', tool.partial_images, { min: 0, max: 3 }) ?? 0;
   if (background === 'transparent' && format === 'jpeg') {
-    throw invalidValue('tools[].background', 'transparent', "Transparent background needs output_format 'png' or 'webp'.");
+    throw invalidValue(
+      'tools[].background',
+      'transparent',
+      "Transparent background needs output_format 'png' or 'webp'.",
+    );
   }
   const prompt = promptOf(f.input);
-  if (!prompt.trim()) throw badRequest("Invalid 'input': expected a prompt (a string or messages with text).", 'input', 'invalid_value');
+  if (!prompt.trim())
+    throw badRequest(
+      "Invalid 'input': expected a prompt (a string or messages with text).",
+      'input',
+      'invalid_value',
+    );
   const stream = f.stream === true;
 
   const usedSize = size === 'auto' ? '1024x1024' : size;
@@ -70,7 +109,17 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec | und
   const responseId = newId('resp');
   const itemId = newId('ig');
   const createdAt = seconds(emu.clock.now());
-  const toolEcho = { type: 'image_generation', model: model.name, quality, size, output_format: format, output_compression: compression, moderation: tool.moderation ?? 'auto', background, partial_images: partials };
+  const toolEcho = {
+    type: 'image_generation',
+    model: model.name,
+    quality,
+    size,
+    output_format: format,
+    output_compression: compression,
+    moderation: tool.moderation ?? 'auto',
+    background,
+    partial_images: partials,
+  };
   const responseBase = (status: string, output: unknown[], usage?: unknown) => {
     const r: Record<string, unknown> = {
       id: responseId,
@@ -160,11 +209,17 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec | und
     emu.count('imagesGenerated', deployment);
     yield event('response.image_generation_call.completed', { output_index: 0, item_id: itemId });
     yield event('response.output_item.done', { output_index: 0, item: item('completed', image.base64) });
-    yield event('response.completed', { response: responseBase('completed', [item('completed', image.base64)], usage) });
+    yield event('response.completed', {
+      response: responseBase('completed', [item('completed', image.base64)], usage),
+    });
   }
   return {
     status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' },
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    },
     body: events(),
   };
 }

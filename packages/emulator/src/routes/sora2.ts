@@ -11,12 +11,21 @@ import { intIn, onlyFields, requireString } from '../validate.js';
 import { checkRunningLimit, ranged } from './videos.js';
 
 function notFound(id: string): HttpError {
-  return new HttpError(404, { code: 'not_found', message: `Video '${id}' was not found.`, param: 'video_id', type: 'invalid_request_error' });
+  return new HttpError(404, {
+    code: 'not_found',
+    message: `Video '${id}' was not found.`,
+    param: 'video_id',
+    type: 'invalid_request_error',
+  });
 }
 
 function videoModel(spec: ModelSpec, deployment: string | undefined): VideoModel {
   if (spec.kind !== 'video' || spec.api !== 'videos') {
-    throw badRequest(`Deployment '${deployment}' (model ${spec.name}) does not support the videos API; use a Sora 2 deployment.`, 'model', 'OperationNotSupported');
+    throw badRequest(
+      `Deployment '${deployment}' (model ${spec.name}) does not support the videos API; use a Sora 2 deployment.`,
+      'model',
+      'OperationNotSupported',
+    );
   }
   return spec;
 }
@@ -42,7 +51,11 @@ function videoJson(emu: EmulatorState, v: VideoRecord): Record<string, unknown> 
 }
 
 /** Reject (or mark for failure) a blocked prompt, check the running limit, then store the video. */
-function start(ctx: Ctx, emu: EmulatorState, v: Omit<VideoRecord, 'id' | 'createdMs' | 'timings' | 'retentionMs'>): Reply {
+function start(
+  ctx: Ctx,
+  emu: EmulatorState,
+  v: Omit<VideoRecord, 'id' | 'createdMs' | 'timings' | 'retentionMs'>,
+): Reply {
   const hit = emu.blockedBy(v.prompt);
   if (hit) {
     emu.count('contentFiltered', v.deployment);
@@ -52,7 +65,11 @@ function start(ctx: Ctx, emu: EmulatorState, v: Omit<VideoRecord, 'id' | 'create
         message: POLICY_MESSAGE,
         param: 'prompt',
         type: 'invalid_request_error',
-        inner_error: { code: 'ResponsibleAIPolicyViolation', revised_prompt: v.prompt, content_filter_results: promptFilterResults(hit) },
+        inner_error: {
+          code: 'ResponsibleAIPolicyViolation',
+          revised_prompt: v.prompt,
+          content_filter_results: promptFilterResults(hit),
+        },
       });
     }
   }
@@ -86,16 +103,25 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Pro
   const allowedSeconds = model.seconds as readonly string[];
   const secs = f.seconds ?? String(model.defaultSeconds);
   if (typeof secs !== 'string' || !allowedSeconds.includes(secs)) {
-    throw invalidValue('seconds', secs, `Supported values are: ${allowedSeconds.map((s) => `'${s}'`).join(', ')} (sent as strings).`);
+    throw invalidValue(
+      'seconds',
+      secs,
+      `Supported values are: ${allowedSeconds.map((s) => `'${s}'`).join(', ')} (sent as strings).`,
+    );
   }
   const size = f.size ?? model.sizes[0];
   if (typeof size !== 'string' || !model.sizes.includes(size)) throw invalidValue('size', size, model.sizes);
   const others = ctx.body.files.filter((x) => x.field !== 'input_reference');
-  if (others[0]) throw badRequest(`Unknown file field '${others[0].field}'.`, others[0].field, 'unknown_parameter');
+  if (others[0])
+    throw badRequest(`Unknown file field '${others[0].field}'.`, others[0].field, 'unknown_parameter');
   const ref = ctx.body.files.find((x) => x.field === 'input_reference');
   if (ref) {
     if (ref.bytes.byteLength > model.maxMediaBytes) {
-      throw badRequest(`Invalid 'input_reference': ${ref.bytes.byteLength} bytes; the limit is ${model.maxMediaBytes}.`, 'input_reference', 'invalid_value');
+      throw badRequest(
+        `Invalid 'input_reference': ${ref.bytes.byteLength} bytes; the limit is ${model.maxMediaBytes}.`,
+        'input_reference',
+        'invalid_value',
+      );
     }
     const type = ref.contentType.split(';')[0]!.trim();
     if (type === 'video/mp4' && model.mediaTypes.includes(type)) {
@@ -103,9 +129,14 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Pro
     } else {
       const info = await probeImage(ref.bytes);
       const mime = info ? `image/${info.format}` : type;
-      if (!info || !model.mediaTypes.includes(mime)) throw invalidValue('input_reference', `${ref.filename} (${mime})`, model.mediaTypes);
+      if (!info || !model.mediaTypes.includes(mime))
+        throw invalidValue('input_reference', `${ref.filename} (${mime})`, model.mediaTypes);
       if (`${info.width}x${info.height}` !== size) {
-        throw invalidValue('input_reference', `${ref.filename} (${info.width}x${info.height})`, `The reference image must match size ${size}.`);
+        throw invalidValue(
+          'input_reference',
+          `${ref.filename} (${info.width}x${info.height})`,
+          `The reference image must match size ${size}.`,
+        );
       }
     }
   }
@@ -117,7 +148,9 @@ export function list(ctx: Ctx, emu: EmulatorState): Reply {
   const limit = intIn('limit', q.get('limit') ?? undefined, { min: 1, max: 100 }) ?? 20;
   const order = q.get('order') ?? 'desc';
   if (order !== 'asc' && order !== 'desc') throw invalidValue('order', order, ['asc', 'desc']);
-  let all = [...emu.videos.keys()].map((id) => emu.videoRecord(id)).filter((v): v is VideoRecord => v !== undefined);
+  let all = [...emu.videos.keys()]
+    .map((id) => emu.videoRecord(id))
+    .filter((v): v is VideoRecord => v !== undefined);
   all = order === 'asc' ? all : all.reverse();
   const after = q.get('after');
   let startAt = 0;
@@ -166,29 +199,61 @@ function completed(emu: EmulatorState, id: string): VideoRecord {
 
 export async function content(ctx: Ctx, emu: EmulatorState): Promise<Reply> {
   const variant = ctx.url.searchParams.get('variant') ?? 'video';
-  if (!['video', 'thumbnail', 'spritesheet'].includes(variant)) throw invalidValue('variant', variant, ['video', 'thumbnail', 'spritesheet']);
+  if (!['video', 'thumbnail', 'spritesheet'].includes(variant))
+    throw invalidValue('variant', variant, ['video', 'thumbnail', 'spritesheet']);
   const v = completed(emu, ctx.params.id!);
   const [width, height] = v.size.split('x').map(Number) as [number, number];
   const lastModified = new Date(emu.videoView(v).completedMs!).toUTCString();
   if (variant === 'thumbnail') {
     const bytes = await renderThumbnail(width, height, 'webp');
-    return { status: 200, headers: { 'content-type': 'image/webp', 'content-length': bytes.length, 'last-modified': lastModified }, body: bytes };
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'image/webp',
+        'content-length': bytes.length,
+        'last-modified': lastModified,
+      },
+      body: bytes,
+    };
   }
   if (variant === 'spritesheet') {
     const bytes = await renderSpritesheet(width, height);
-    return { status: 200, headers: { 'content-type': 'image/jpeg', 'content-length': bytes.length, 'last-modified': lastModified }, body: bytes };
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'image/jpeg',
+        'content-length': bytes.length,
+        'last-modified': lastModified,
+      },
+      body: bytes,
+    };
   }
   const model = emu.model(v.deployment);
   const fps = model?.kind === 'video' ? model.framesPerSecond : 30;
   const bytes = await emu.video.render({ width, height, seconds: Number(v.seconds), fps, quality: 'high' });
-  return ranged(ctx, bytes, { 'content-type': 'video/mp4', 'last-modified': lastModified, 'accept-ranges': 'bytes' });
+  return ranged(ctx, bytes, {
+    'content-type': 'video/mp4',
+    'last-modified': lastModified,
+    'accept-ranges': 'bytes',
+  });
 }
 
 export function remix(ctx: Ctx, emu: EmulatorState): Reply {
   const source = completed(emu, ctx.params.id!);
   const model = emu.model(source.deployment);
-  if (ctx.body.kind === 'empty') throw badRequest("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
+  if (ctx.body.kind === 'empty')
+    throw badRequest("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
   onlyFields(ctx.body.fields, ['prompt'], model?.name ?? source.deployment);
-  const prompt = requireString('prompt', ctx.body.fields.prompt, model?.kind === 'video' ? model.promptMaxLength : undefined);
-  return start(ctx, emu, { deployment: source.deployment, prompt, size: source.size, seconds: source.seconds, remixedFrom: source.id });
+  const prompt = requireString(
+    'prompt',
+    ctx.body.fields.prompt,
+    model?.kind === 'video' ? model.promptMaxLength : undefined,
+  );
+  return start(ctx, emu, {
+    deployment: source.deployment,
+    prompt,
+    size: source.size,
+    seconds: source.seconds,
+    remixedFrom: source.id,
+  });
 }

@@ -8,14 +8,25 @@ import type { EmulatorState, InpaintItemRecord, JobRecord, JobStatus } from '../
 import { isRecord, newId, seconds } from '../util.js';
 import { intIn, onlyFields, requireString } from '../validate.js';
 
-const JOB_STATUSES: readonly string[] = ['preprocessing', 'queued', 'running', 'processing', 'cancelled', 'succeeded', 'failed'];
+const JOB_STATUSES: readonly string[] = [
+  'preprocessing',
+  'queued',
+  'running',
+  'processing',
+  'cancelled',
+  'succeeded',
+  'failed',
+];
 
 export function jobNotFound(id: string): HttpError {
   return new HttpError(404, { code: 'NotFound', message: `The video generation job '${id}' was not found.` });
 }
 
 function generationNotFound(id: string): HttpError {
-  return new HttpError(404, { code: 'NotFound', message: `The video generation '${id}' was not found or is not ready.` });
+  return new HttpError(404, {
+    code: 'NotFound',
+    message: `The video generation '${id}' was not found or is not ready.`,
+  });
 }
 
 export function jobJson(emu: EmulatorState, job: JobRecord): Record<string, unknown> {
@@ -28,7 +39,8 @@ export function jobJson(emu: EmulatorState, job: JobRecord): Record<string, unkn
   };
   if (view.finishedMs !== undefined) out.finished_at = seconds(view.finishedMs);
   if (view.expiresMs !== undefined) out.expires_at = seconds(view.expiresMs);
-  out.generations = view.status === 'succeeded' ? job.generationIds.map((g) => generationJson(job, g, view.finishedMs!)) : [];
+  out.generations =
+    view.status === 'succeeded' ? job.generationIds.map((g) => generationJson(job, g, view.finishedMs!)) : [];
   out.prompt = job.prompt;
   out.model = job.deployment;
   out.n_variants = job.nVariants;
@@ -54,9 +66,20 @@ function generationJson(job: JobRecord, id: string, finishedMs: number): Record<
 }
 
 function mediaType(file: { contentType: string; filename: string }): string {
-  if (file.contentType && file.contentType !== 'application/octet-stream') return file.contentType.split(';')[0]!.trim();
+  if (file.contentType && file.contentType !== 'application/octet-stream')
+    return file.contentType.split(';')[0]!.trim();
   const ext = file.filename.split('.').pop()?.toLowerCase();
-  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4' } as Record<string, string>)[ext ?? ''] ?? 'application/octet-stream';
+  return (
+    (
+      {
+        png: 'image/png',
+        jpg: 'image/jpeg',
+        jpeg: 'image/jpeg',
+        webp: 'image/webp',
+        mp4: 'video/mp4',
+      } as Record<string, string>
+    )[ext ?? ''] ?? 'application/octet-stream'
+  );
 }
 
 function parseInpaintItems(raw: unknown, fileNames: string[], frames: number): InpaintItemRecord[] {
@@ -68,30 +91,53 @@ function parseInpaintItems(raw: unknown, fileNames: string[], frames: number): I
       throw badRequest(`Invalid 'inpaint_items': not valid JSON.`, 'inpaint_items', 'invalid_value');
     }
   }
-  if (!Array.isArray(items)) throw badRequest(`Invalid 'inpaint_items': expected an array.`, 'inpaint_items', 'invalid_value');
+  if (!Array.isArray(items))
+    throw badRequest(`Invalid 'inpaint_items': expected an array.`, 'inpaint_items', 'invalid_value');
   return items.map((item, i) => {
     const p = `inpaint_items[${i}]`;
     if (!isRecord(item)) throw badRequest(`Invalid '${p}': expected an object.`, p, 'invalid_value');
     const frame = item.frame_index ?? 0;
     if (typeof frame !== 'number' || !Number.isInteger(frame) || frame < 0 || frame >= frames) {
-      throw invalidValue(`${p}.frame_index`, frame, `Expected an integer from 0 to ${frames - 1} (the video's frames).`);
+      throw invalidValue(
+        `${p}.frame_index`,
+        frame,
+        `Expected an integer from 0 to ${frames - 1} (the video's frames).`,
+      );
     }
-    if (item.type !== 'image' && item.type !== 'video') throw invalidValue(`${p}.type`, item.type, ['image', 'video']);
+    if (item.type !== 'image' && item.type !== 'video')
+      throw invalidValue(`${p}.type`, item.type, ['image', 'video']);
     if (typeof item.file_name !== 'string' || !fileNames.includes(item.file_name)) {
-      throw invalidValue(`${p}.file_name`, item.file_name, fileNames.length ? fileNames : 'No files were attached.');
+      throw invalidValue(
+        `${p}.file_name`,
+        item.file_name,
+        fileNames.length ? fileNames : 'No files were attached.',
+      );
     }
     const out: InpaintItemRecord = { frame_index: frame, type: item.type, file_name: item.file_name };
     if (item.crop_bounds !== undefined) {
-      if (!isRecord(item.crop_bounds)) throw badRequest(`Invalid '${p}.crop_bounds': expected an object.`, `${p}.crop_bounds`, 'invalid_value');
-      const b = { left_fraction: 0, top_fraction: 0, right_fraction: 1, bottom_fraction: 1 } as Record<string, number>;
+      if (!isRecord(item.crop_bounds))
+        throw badRequest(
+          `Invalid '${p}.crop_bounds': expected an object.`,
+          `${p}.crop_bounds`,
+          'invalid_value',
+        );
+      const b = { left_fraction: 0, top_fraction: 0, right_fraction: 1, bottom_fraction: 1 } as Record<
+        string,
+        number
+      >;
       for (const key of Object.keys(b)) {
         const v = item.crop_bounds[key];
         if (v === undefined) continue;
-        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidValue(`${p}.crop_bounds.${key}`, v, 'Expected a number from 0 to 1.');
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+          throw invalidValue(`${p}.crop_bounds.${key}`, v, 'Expected a number from 0 to 1.');
         b[key] = v;
       }
       if (!(b.left_fraction! < b.right_fraction!) || !(b.top_fraction! < b.bottom_fraction!)) {
-        throw badRequest(`Invalid '${p}.crop_bounds': left must be below right and top below bottom.`, `${p}.crop_bounds`, 'invalid_value');
+        throw badRequest(
+          `Invalid '${p}.crop_bounds': left must be below right and top below bottom.`,
+          `${p}.crop_bounds`,
+          'invalid_value',
+        );
       }
       out.crop_bounds = b;
     }
@@ -126,12 +172,28 @@ export function checkRunningLimit(emu: EmulatorState, deployment: string): void 
 
 export async function createJob(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Promise<Reply> {
   if (spec.kind !== 'video' || spec.api !== 'jobs') {
-    throw badRequest(`Deployment '${ctx.deployment}' (model ${spec.name}) does not support video generation jobs.`, 'model', 'OperationNotSupported');
+    throw badRequest(
+      `Deployment '${ctx.deployment}' (model ${spec.name}) does not support video generation jobs.`,
+      'model',
+      'OperationNotSupported',
+    );
   }
   const model: VideoModel = spec;
   const f = ctx.body.fields;
   const multipart = ctx.body.kind === 'multipart';
-  onlyFields(f, ['model', 'prompt', 'width', 'height', 'n_seconds', 'n_variants', ...(multipart ? ['inpaint_items'] : [])], model.name);
+  onlyFields(
+    f,
+    [
+      'model',
+      'prompt',
+      'width',
+      'height',
+      'n_seconds',
+      'n_variants',
+      ...(multipart ? ['inpaint_items'] : []),
+    ],
+    model.name,
+  );
   const prompt = requireString('prompt', f.prompt, model.promptMaxLength);
   if (f.width === undefined || f.width === null) throw missingParameter('width');
   if (f.height === undefined || f.height === null) throw missingParameter('height');
@@ -143,24 +205,46 @@ export async function createJob(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): 
   }
   const limit = videoSizeLimit(model, size);
   const range = model.seconds as IntRange;
-  const nSeconds = intIn('n_seconds', f.n_seconds, { min: range.min, max: Math.min(range.max, limit?.maxSeconds ?? range.max) }) ?? model.defaultSeconds;
-  const nVariants = intIn('n_variants', f.n_variants, { min: model.variants.min, max: Math.min(model.variants.max, limit?.maxVariants ?? model.variants.max) }) ?? 1;
+  const nSeconds =
+    intIn('n_seconds', f.n_seconds, {
+      min: range.min,
+      max: Math.min(range.max, limit?.maxSeconds ?? range.max),
+    }) ?? model.defaultSeconds;
+  const nVariants =
+    intIn('n_variants', f.n_variants, {
+      min: model.variants.min,
+      max: Math.min(model.variants.max, limit?.maxVariants ?? model.variants.max),
+    }) ?? 1;
 
   let inpaintItems: InpaintItemRecord[] | undefined;
   if (multipart) {
     const files = ctx.body.files;
     const others = files.filter((x) => x.field !== 'files' && x.field !== 'files[]');
-    if (others[0]) throw badRequest(`Unknown file field '${others[0].field}'; attach media as 'files'.`, others[0].field, 'unknown_parameter');
+    if (others[0])
+      throw badRequest(
+        `Unknown file field '${others[0].field}'; attach media as 'files'.`,
+        others[0].field,
+        'unknown_parameter',
+      );
     if (files.length === 0) throw missingParameter('files');
     for (const file of files) {
       const type = mediaType(file);
-      if (!model.mediaTypes.includes(type)) throw invalidValue('files', `${file.filename} (${type})`, model.mediaTypes);
+      if (!model.mediaTypes.includes(type))
+        throw invalidValue('files', `${file.filename} (${type})`, model.mediaTypes);
       if (file.bytes.byteLength > model.maxMediaBytes) {
-        throw badRequest(`File '${file.filename}' is ${file.bytes.byteLength} bytes; the limit is ${model.maxMediaBytes}.`, 'files', 'invalid_value');
+        throw badRequest(
+          `File '${file.filename}' is ${file.bytes.byteLength} bytes; the limit is ${model.maxMediaBytes}.`,
+          'files',
+          'invalid_value',
+        );
       }
     }
     if (f.inpaint_items !== undefined) {
-      inpaintItems = parseInpaintItems(f.inpaint_items, files.map((x) => x.filename), nSeconds * model.framesPerSecond);
+      inpaintItems = parseInpaintItems(
+        f.inpaint_items,
+        files.map((x) => x.filename),
+        nSeconds * model.framesPerSecond,
+      );
     }
   }
 
@@ -173,7 +257,11 @@ export async function createJob(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): 
       message: POLICY_MESSAGE,
       param: 'prompt',
       type: 'invalid_request_error',
-      inner_error: { code: 'ResponsibleAIPolicyViolation', revised_prompt: prompt, error_details: promptFilterResults(hit) },
+      inner_error: {
+        code: 'ResponsibleAIPolicyViolation',
+        revised_prompt: prompt,
+        error_details: promptFilterResults(hit),
+      },
     });
   }
   checkRunningLimit(emu, deployment);
@@ -211,7 +299,11 @@ export async function createJob(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): 
 }
 
 function statusesParam(url: URL): string[] | undefined {
-  const raw = url.searchParams.getAll('statuses').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const raw = url.searchParams
+    .getAll('statuses')
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (raw.length === 0) return undefined;
   for (const s of raw) if (!JOB_STATUSES.includes(s)) throw invalidValue('statuses', s, JOB_STATUSES);
   return raw;
@@ -222,7 +314,10 @@ export function listJobs(ctx: Ctx, emu: EmulatorState): Reply {
   const limit = intIn('limit', q.get('limit') ?? undefined, { min: 1, max: 100 }) ?? 10;
   const statuses = statusesParam(ctx.url);
   // Newest first; ties keep creation order.
-  let jobs = emu.liveJobs().reverse().sort((a, b) => b.createdMs - a.createdMs);
+  let jobs = emu
+    .liveJobs()
+    .reverse()
+    .sort((a, b) => b.createdMs - a.createdMs);
   if (statuses) jobs = jobs.filter((j) => statuses.includes(emu.jobView(j).status));
   const after = q.get('after');
   const before = q.get('before');
@@ -315,7 +410,11 @@ export function ranged(ctx: Ctx, bytes: Buffer, headers: Record<string, string |
   const part = bytes.subarray(start, end + 1);
   return {
     status: 206,
-    headers: { ...headers, 'content-length': part.length, 'content-range': `bytes ${start}-${end}/${bytes.length}` },
+    headers: {
+      ...headers,
+      'content-length': part.length,
+      'content-range': `bytes ${start}-${end}/${bytes.length}`,
+    },
     body: part,
   };
 }
@@ -326,7 +425,13 @@ export async function videoContent(ctx: Ctx, emu: EmulatorState): Promise<Reply>
   const { job, finishedMs } = readyGeneration(emu, ctx.params.id!);
   const model = emu.model(job.deployment);
   const fps = model?.kind === 'video' ? model.framesPerSecond : 30;
-  const bytes = await emu.video.render({ width: job.width, height: job.height, seconds: job.nSeconds, fps, quality });
+  const bytes = await emu.video.render({
+    width: job.width,
+    height: job.height,
+    seconds: job.nSeconds,
+    fps,
+    quality,
+  });
   if (ctx.method === 'HEAD') return { status: 200, headers: { 'content-length': bytes.length } };
   return ranged(ctx, bytes, {
     'content-type': 'video/mp4',

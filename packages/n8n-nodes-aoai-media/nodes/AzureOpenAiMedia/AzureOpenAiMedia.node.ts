@@ -16,7 +16,8 @@ export class AzureOpenAiMedia implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Generate and edit images, generate Sora videos and transcribe audio with Azure OpenAI',
+		description:
+			'Generate and edit images, generate Sora videos and transcribe audio with Azure OpenAI',
 		defaults: { name: 'Azure OpenAI Media' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

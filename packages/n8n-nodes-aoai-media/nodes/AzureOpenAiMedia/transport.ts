@@ -3,7 +3,12 @@
  * credential handling apply. This file turns one into the other.
  */
 import { AzureOpenAIMedia, type Sleep } from '@aoai-media/core';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import * as workflow from 'n8n-workflow';
 
 export const CREDENTIAL_TYPE = 'azureOpenAiMediaApi';
@@ -31,7 +36,11 @@ function toResponse(raw: FullResponse): Response {
 		else if (typeof raw.body === 'string') body = new TextEncoder().encode(raw.body);
 		else body = new TextEncoder().encode(JSON.stringify(raw.body));
 	}
-	return new Response(body as BodyInit | null, { status: raw.statusCode, statusText: raw.statusMessage ?? '', headers });
+	return new Response(body as BodyInit | null, {
+		status: raw.statusCode,
+		statusText: raw.statusMessage ?? '',
+		headers,
+	});
 }
 
 /**
@@ -42,7 +51,8 @@ function toResponse(raw: FullResponse): Response {
 export function n8nFetch(ctx: IExecuteFunctions, endpoint: string): typeof fetch {
 	return async (input, init = {}) => {
 		const origin = new URL(endpoint).origin;
-		const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+		const url =
+			typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
 		const headers: IDataObject = {};
 		new Headers(init.headers).forEach((value, name) => {
 			if (name !== 'api-key' && name !== 'authorization') headers[name] = value;
@@ -86,7 +96,10 @@ type AbortableSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
  * into `sleep(ms, signal)` in later ones. Looked up when called, so either kind of instance works.
  */
 function abortableSleep(): AbortableSleep {
-	const fromWorkflow = workflow as unknown as { sleepWithAbort?: AbortableSleep; sleep: AbortableSleep };
+	const fromWorkflow = workflow as unknown as {
+		sleepWithAbort?: AbortableSleep;
+		sleep: AbortableSleep;
+	};
 	return fromWorkflow.sleepWithAbort ?? fromWorkflow.sleep;
 }
 
@@ -106,7 +119,10 @@ export interface ClientTarget {
 }
 
 /** A core client for one deployment, configured from the node's credential. */
-export async function createClient(ctx: IExecuteFunctions, target: ClientTarget): Promise<AzureOpenAIMedia> {
+export async function createClient(
+	ctx: IExecuteFunctions,
+	target: ClientTarget,
+): Promise<AzureOpenAIMedia> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const endpoint = String(credentials.endpoint ?? '').trim();
 	const apiVersion = String(credentials.apiVersion ?? '').trim() || 'preview';

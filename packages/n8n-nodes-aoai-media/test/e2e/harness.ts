@@ -38,12 +38,21 @@ export interface RunResult {
 	stderr: string;
 }
 
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
 		execFile(
 			command,
 			args,
-			{ cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 512 * 1024 * 1024 },
+			{
+				cwd: options.cwd,
+				env: options.env ?? process.env,
+				timeout: options.timeoutMs ?? 180_000,
+				maxBuffer: 512 * 1024 * 1024,
+			},
 			(error, stdout, stderr) => {
 				if (error && typeof error.code !== 'number') {
 					reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
@@ -55,9 +64,16 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 	});
 }
 
-async function mustRun(command: string, args: string[], options: Parameters<typeof run>[2] = {}): Promise<RunResult> {
+async function mustRun(
+	command: string,
+	args: string[],
+	options: Parameters<typeof run>[2] = {},
+): Promise<RunResult> {
 	const result = await run(command, args, options);
-	if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+	if (result.code !== 0)
+		throw new Error(
+			`${command} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
+		);
 	return result;
 }
 
@@ -77,7 +93,9 @@ export interface N8nInstance {
 	env: NodeJS.ProcessEnv;
 	installedPackage: string;
 	importWorkflows(workflows: object[]): Promise<void>;
-	execute(workflowId: string): Promise<{ code: number; output: any; stdout: string; stderr: string }>;
+	execute(
+		workflowId: string,
+	): Promise<{ code: number; output: any; stdout: string; stderr: string }>;
 	cleanup(): Promise<void>;
 }
 
@@ -96,8 +114,15 @@ export async function setUpN8n(endpoint: string, apiKey: string): Promise<N8nIns
 
 	// As a user installs a community package by hand. n8n provides n8n-workflow, so the peer is not
 	// installed (n8n's own installer drops peerDependencies for the same reason).
-	await writeFile(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-	await mustRun('npm', ['install', join(dir, tarball), '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: nodesDir });
+	await writeFile(
+		join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true }),
+	);
+	await mustRun(
+		'npm',
+		['install', join(dir, tarball), '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'],
+		{ cwd: nodesDir },
+	);
 	const installedPackage = join(nodesDir, 'node_modules', 'n8n-nodes-aoai-media');
 
 	const env: NodeJS.ProcessEnv = {
@@ -133,7 +158,8 @@ export async function setUpN8n(endpoint: string, apiKey: string): Promise<N8nIns
 		async importWorkflows(workflows) {
 			const folder = join(dir, 'workflows');
 			await mkdir(folder, { recursive: true });
-			for (const [i, workflow] of workflows.entries()) await writeFile(join(folder, `${i}.json`), JSON.stringify(workflow));
+			for (const [i, workflow] of workflows.entries())
+				await writeFile(join(folder, `${i}.json`), JSON.stringify(workflow));
 			await mustRun(n8n, ['import:workflow', '--separate', `--input=${folder}`], { env });
 		},
 		async execute(workflowId) {
@@ -166,7 +192,10 @@ export function parseOutput(stdout: string): any {
 /** The items a node produced in the first run of an execution. */
 export function nodeItems(output: any, nodeName: string): any[] {
 	const runs = output?.data?.resultData?.runData?.[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run; output: ${JSON.stringify(output)?.slice(0, 2000)}`);
+	if (!runs)
+		throw new Error(
+			`node "${nodeName}" did not run; output: ${JSON.stringify(output)?.slice(0, 2000)}`,
+		);
 	return runs[0].data.main[0];
 }
 
@@ -181,7 +210,11 @@ export interface WorkflowNode {
 	onError?: string;
 }
 
-export function mediaNode(name: string, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function mediaNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
 	return {
 		name,
 		type: NODE_TYPE,
@@ -198,7 +231,10 @@ export function codeNode(name: string, jsCode: string): WorkflowNode {
 
 /** A workflow whose nodes run one after the other, after a manual trigger. */
 export function chain(id: string, nodes: WorkflowNode[]): object {
-	const all: WorkflowNode[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes];
+	const all: WorkflowNode[] = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		...nodes,
+	];
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < all.length - 1; i++) {
 		connections[all[i]!.name] = { main: [[{ node: all[i + 1]!.name, type: 'main', index: 0 }]] };
@@ -214,7 +250,12 @@ export function chain(id: string, nodes: WorkflowNode[]): object {
 }
 
 /** Code node source that adds a binary field to every incoming item, keeping what it had. */
-export function addBinaryCode(field: string, bytes: Uint8Array, fileName: string, mimeType: string): string {
+export function addBinaryCode(
+	field: string,
+	bytes: Uint8Array,
+	fileName: string,
+	mimeType: string,
+): string {
 	return [
 		`const file = { data: '${Buffer.from(bytes).toString('base64')}', mimeType: '${mimeType}', fileName: '${fileName}', fileExtension: '${fileName.split('.').pop()}' };`,
 		`return $input.all().map((item) => ({ json: item.json, binary: { ...(item.binary ?? {}), '${field}': file } }));`,

@@ -46,7 +46,10 @@ const workflows = [
 			outputFormat: 'png',
 		}),
 		// A fully transparent mask: the whole image may be repainted.
-		codeNode('Add Mask', addBinaryCode('mask', samplePng(1024, 1024, { rgba: [0, 0, 0, 0] }), 'mask.png', 'image/png')),
+		codeNode(
+			'Add Mask',
+			addBinaryCode('mask', samplePng(1024, 1024, { rgba: [0, 0, 0, 0] }), 'mask.png', 'image/png'),
+		),
 		mediaNode('Edit', {
 			resource: 'image',
 			operation: 'edit',
@@ -160,7 +163,10 @@ const imageRequests = () => emulator.admin.requests().filter((r) => r.path.inclu
 describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 	beforeAll(async () => {
 		try {
-			emulator = await startEmulator({ port: 0, blockedTerms: [{ term: BLOCKED, category: 'violence' }] });
+			emulator = await startEmulator({
+				port: 0,
+				blockedTerms: [{ term: BLOCKED, category: 'violence' }],
+			});
 			n8n = await setUpN8n(emulator.url, emulator.apiKey);
 			await n8n.importWorkflows(workflows);
 		} catch (error) {
@@ -193,8 +199,15 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		const [item] = nodeItems(output, 'Generate');
 		expect(item.binary.data.mimeType).toBe('image/png');
 		expect(item.binary.data.fileExtension).toBe('png');
-		expect(pngDimensions(Buffer.from(item.binary.data.data, 'base64'))).toEqual({ width: 1024, height: 1536 });
-		expect(item.json).toMatchObject({ deployment: 'gpt-image-1', model: 'gpt-image-1', prompt: 'a lighthouse at dawn' });
+		expect(pngDimensions(Buffer.from(item.binary.data.data, 'base64'))).toEqual({
+			width: 1024,
+			height: 1536,
+		});
+		expect(item.json).toMatchObject({
+			deployment: 'gpt-image-1',
+			model: 'gpt-image-1',
+			prompt: 'a lighthouse at dawn',
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
@@ -204,8 +217,13 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		expect(code, stderr).toBe(0);
 		const [item] = nodeItems(output, 'Edit');
 		expect(item.binary.edited.mimeType).toBe('image/png');
-		expect(pngDimensions(Buffer.from(item.binary.edited.data, 'base64'))).toEqual({ width: 1024, height: 1024 });
-		const edits = imageRequests().slice(before).filter((r) => r.path.endsWith('/images/edits'));
+		expect(pngDimensions(Buffer.from(item.binary.edited.data, 'base64'))).toEqual({
+			width: 1024,
+			height: 1024,
+		});
+		const edits = imageRequests()
+			.slice(before)
+			.filter((r) => r.path.endsWith('/images/edits'));
 		expect(edits).toHaveLength(1);
 		expect(edits[0]!.status).toBe(200);
 	});
@@ -221,10 +239,22 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		expect(video.subarray(4, 8).toString('ascii')).toBe('ftyp');
 		const file = join(n8n.dir, 'generated.mp4');
 		await writeFile(file, video);
-		const probe = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', file]);
+		const probe = await promisify(execFile)('ffprobe', [
+			'-v',
+			'error',
+			'-select_streams',
+			'v:0',
+			'-show_entries',
+			'stream=width,height',
+			'-of',
+			'json',
+			file,
+		]);
 		expect(JSON.parse(probe.stdout).streams[0]).toEqual({ width: 480, height: 480 });
 		expect(item.binary.thumbnail.mimeType).toBe('image/jpeg');
-		expect(Buffer.from(item.binary.thumbnail.data, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+		expect(Buffer.from(item.binary.thumbnail.data, 'base64').subarray(0, 2)).toEqual(
+			Buffer.from([0xff, 0xd8]),
+		);
 		expect(item.json).toMatchObject({ width: 480, height: 480, n_seconds: 2, status: 'succeeded' });
 	});
 
@@ -235,8 +265,15 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		const [got] = nodeItems(output, 'Get Job');
 		expect(created.json.id).toMatch(/\S/);
 		expect(got.json.id).toBe(created.json.id);
-		expect(got.json).toMatchObject({ object: 'video.generation.job', width: 854, height: 480, n_seconds: 1 });
-		expect(['preprocessing', 'queued', 'running', 'processing', 'succeeded']).toContain(got.json.status);
+		expect(got.json).toMatchObject({
+			object: 'video.generation.job',
+			width: 854,
+			height: 480,
+			n_seconds: 1,
+		});
+		expect(['preprocessing', 'queued', 'running', 'processing', 'succeeded']).toContain(
+			got.json.status,
+		);
 		expect(got.pairedItem).toEqual({ item: 0 });
 	});
 
@@ -251,19 +288,44 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		expect(item.binary.data.fileName).toBe(`${item.json.videoId}.mp4`);
 		const file = join(n8n.dir, 'sora2.mp4');
 		await writeFile(file, Buffer.from(item.binary.data.data, 'base64'));
-		const probe = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', file]);
+		const probe = await promisify(execFile)('ffprobe', [
+			'-v',
+			'error',
+			'-select_streams',
+			'v:0',
+			'-show_entries',
+			'stream=width,height',
+			'-of',
+			'json',
+			file,
+		]);
 		expect(JSON.parse(probe.stdout).streams[0]).toEqual({ width: 720, height: 1280 });
 		expect(item.binary.thumbnail.mimeType).toBe('image/webp');
-		expect(Buffer.from(item.binary.thumbnail.data, 'base64').subarray(8, 12).toString('ascii')).toBe('WEBP');
+		expect(
+			Buffer.from(item.binary.thumbnail.data, 'base64').subarray(8, 12).toString('ascii'),
+		).toBe('WEBP');
 
 		// The first frame went up as the input reference, with the form fields as strings.
-		const create = emulator.admin.requests().filter((r) => r.method === 'POST' && r.path === '/openai/v1/videos').at(-1)!;
+		const create = emulator.admin
+			.requests()
+			.filter((r) => r.method === 'POST' && r.path === '/openai/v1/videos')
+			.at(-1)!;
 		expect(create.status).toBe(200);
 		expect(create.fields).toMatchObject({ model: 'sora-2', seconds: '4', size: '720x1280' });
-		expect(create.files).toEqual([expect.objectContaining({ field: 'input_reference', filename: 'frame.png', contentType: 'image/png' })]);
+		expect(create.files).toEqual([
+			expect.objectContaining({
+				field: 'input_reference',
+				filename: 'frame.png',
+				contentType: 'image/png',
+			}),
+		]);
 
 		const [remix] = nodeItems(output, 'Remix');
-		expect(remix.json).toMatchObject({ object: 'video', remixed_from_video_id: item.json.videoId, prompt: 'the same boat at night' });
+		expect(remix.json).toMatchObject({
+			object: 'video',
+			remixed_from_video_id: item.json.videoId,
+			prompt: 'the same boat at night',
+		});
 		expect(remix.json.id).not.toBe(item.json.videoId);
 		expect(remix.pairedItem).toEqual({ item: 0 });
 	});
@@ -277,7 +339,9 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 		expect(item.json.text.length).toBeGreaterThan(0);
 		expect(Array.isArray(item.json.segments)).toBe(true);
 		expect(item.json.duration).toBeCloseTo(1.5, 1);
-		const transcriptions = emulator.admin.requests().filter((r) => r.path.endsWith('/audio/transcriptions'));
+		const transcriptions = emulator.admin
+			.requests()
+			.filter((r) => r.path.endsWith('/audio/transcriptions'));
 		expect(transcriptions.at(-1)?.status).toBe(200);
 	});
 
@@ -302,7 +366,11 @@ describe('n8n-nodes-aoai-media inside n8n 2.8.4', () => {
 			httpCode: '400',
 			message: expect.stringContaining('violence'),
 			context: { itemIndex: 0 },
-			errorResponse: { code: 'content_policy_violation', categories: ['violence'], requestId: expect.any(String) },
+			errorResponse: {
+				code: 'content_policy_violation',
+				categories: ['violence'],
+				requestId: expect.any(String),
+			},
 		});
 		expect(error.description).toContain('Revised prompt:');
 		expect(`${stdout}${stderr}`).not.toContain(emulator.apiKey);

@@ -6,8 +6,11 @@ import { node } from './fake-context';
 
 const properties = node.description.properties;
 const forOperation = (operation: string, name: string) =>
-	properties.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes(operation));
-const values = (p: INodeProperties | undefined) => (p?.options as { value: string }[] | undefined)?.map((o) => o.value) ?? [];
+	properties.filter(
+		(p) => p.name === name && p.displayOptions?.show?.operation?.includes(operation),
+	);
+const values = (p: INodeProperties | undefined) =>
+	(p?.options as { value: string }[] | undefined)?.map((o) => o.value) ?? [];
 
 describe('node description', () => {
 	it('is usable as a tool and needs the credential', () => {
@@ -18,7 +21,20 @@ describe('node description', () => {
 	it('offers every operation of the three resources, each with deployment and model', () => {
 		const operations = properties.filter((p) => p.name === 'operation').flatMap((p) => values(p));
 		expect(operations.sort()).toEqual(
-			['generate', 'edit', 'generate', 'createJob', 'getJob', 'listJobs', 'deleteJob', 'download', 'generateFromMedia', 'remix', 'transcribe', 'translate'].sort(),
+			[
+				'generate',
+				'edit',
+				'generate',
+				'createJob',
+				'getJob',
+				'listJobs',
+				'deleteJob',
+				'download',
+				'generateFromMedia',
+				'remix',
+				'transcribe',
+				'translate',
+			].sort(),
 		);
 		for (const operation of new Set(operations)) {
 			expect(forOperation(operation, 'deployment').length, operation).toBeGreaterThan(0);
@@ -28,14 +44,36 @@ describe('node description', () => {
 
 	it('takes model lists from the model table', () => {
 		const imageNames = MODELS.filter((m) => m.kind === 'image').map((m) => m.name);
-		expect(values(forOperation('generate', 'model').find((p) => p.displayOptions?.show?.resource?.includes('image')))).toEqual(imageNames);
-		expect(values(forOperation('edit', 'model')[0])).toEqual(MODELS.filter((m) => m.kind === 'image' && m.edit).map((m) => m.name));
-		expect(values(forOperation('translate', 'model')[0])).toEqual(
-			MODELS.filter((m) => m.kind === 'audio' && m.operations.includes('translate')).map((m) => m.name),
+		expect(
+			values(
+				forOperation('generate', 'model').find((p) =>
+					p.displayOptions?.show?.resource?.includes('image'),
+				),
+			),
+		).toEqual(imageNames);
+		expect(values(forOperation('edit', 'model')[0])).toEqual(
+			MODELS.filter((m) => m.kind === 'image' && m.edit).map((m) => m.name),
 		);
-		const video = (api?: string) => MODELS.filter((m) => m.kind === 'video' && (api === undefined || m.api === api)).map((m) => m.name);
-		for (const operation of ['generate', 'createJob', 'getJob', 'listJobs', 'deleteJob', 'download']) {
-			const model = forOperation(operation, 'model').find((p) => p.displayOptions?.show?.resource?.includes('video'));
+		expect(values(forOperation('translate', 'model')[0])).toEqual(
+			MODELS.filter((m) => m.kind === 'audio' && m.operations.includes('translate')).map(
+				(m) => m.name,
+			),
+		);
+		const video = (api?: string) =>
+			MODELS.filter((m) => m.kind === 'video' && (api === undefined || m.api === api)).map(
+				(m) => m.name,
+			);
+		for (const operation of [
+			'generate',
+			'createJob',
+			'getJob',
+			'listJobs',
+			'deleteJob',
+			'download',
+		]) {
+			const model = forOperation(operation, 'model').find((p) =>
+				p.displayOptions?.show?.resource?.includes('video'),
+			);
 			expect(values(model), operation).toEqual(video());
 		}
 		expect(values(forOperation('generateFromMedia', 'model')[0])).toEqual(video('jobs'));
@@ -45,17 +83,23 @@ describe('node description', () => {
 
 	it('shows each model exactly its own sizes and qualities', () => {
 		for (const model of MODELS.filter((m): m is ImageModel => m.kind === 'image')) {
-			const shown = forOperation('generate', 'size').filter((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
+			const shown = forOperation('generate', 'size').filter((p) =>
+				(p.displayOptions?.show?.model as string[]).includes(model.name),
+			);
 			expect(shown, model.name).toHaveLength(1);
 			expect(values(shown[0])).toEqual(model.sizes);
 			expect(model.sizes).toContain(shown[0]!.default);
-			const quality = forOperation('generate', 'quality').filter((p) => (p.displayOptions?.show?.model as string[]).includes(model.name));
+			const quality = forOperation('generate', 'quality').filter((p) =>
+				(p.displayOptions?.show?.model as string[]).includes(model.name),
+			);
 			if (model.qualities.length > 1) expect(values(quality[0])).toEqual(model.qualities);
 			else expect(quality).toHaveLength(0);
 		}
 		for (const model of MODELS.filter((m): m is VideoModel => m.kind === 'video')) {
 			const forModel = (name: string) =>
-				forOperation('generate', name).filter((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(model.name));
+				forOperation('generate', name).filter((p) =>
+					(p.displayOptions?.show?.model as string[] | undefined)?.includes(model.name),
+				);
 			const size = forModel('size');
 			expect(size, model.name).toHaveLength(1);
 			expect(values(size[0])).toEqual(model.sizes);
@@ -80,9 +124,14 @@ describe('node description', () => {
 		for (const model of MODELS.filter((m): m is VideoModel => m.kind === 'video')) {
 			for (const operation of ['getJob', 'deleteJob', 'download']) {
 				const shown = (name: string) =>
-					forOperation(operation, name).some((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(model.name));
+					forOperation(operation, name).some((p) =>
+						(p.displayOptions?.show?.model as string[] | undefined)?.includes(model.name),
+					);
 				expect(shown('videoId'), `${operation} ${model.name}`).toBe(model.api === 'videos');
-				expect(shown(operation === 'download' ? 'generationId' : 'jobId'), `${operation} ${model.name}`).toBe(model.api === 'jobs');
+				expect(
+					shown(operation === 'download' ? 'generationId' : 'jobId'),
+					`${operation} ${model.name}`,
+				).toBe(model.api === 'jobs');
 			}
 		}
 		const variant = forOperation('download', 'variant')[0];
@@ -91,7 +140,9 @@ describe('node description', () => {
 		const quality = forOperation('generate', 'options')
 			.flatMap((p) => p.options as INodeProperties[])
 			.find((o) => o.name === 'quality');
-		expect(quality?.displayOptions?.show?.['/model']).toEqual(MODELS.filter((m) => m.kind === 'video' && m.api === 'jobs').map((m) => m.name));
+		expect(quality?.displayOptions?.show?.['/model']).toEqual(
+			MODELS.filter((m) => m.kind === 'video' && m.api === 'jobs').map((m) => m.name),
+		);
 	});
 
 	it('gives every parameter a default', () => {
@@ -115,9 +166,15 @@ describe('credential', () => {
 	});
 
 	it('sends the key as api-key, or the Entra ID token as a bearer token', async () => {
-		const withKey = await credential.authenticate({ authType: 'apiKey', apiKey: 'k1' }, { url: 'x', headers: { accept: 'a' } });
+		const withKey = await credential.authenticate(
+			{ authType: 'apiKey', apiKey: 'k1' },
+			{ url: 'x', headers: { accept: 'a' } },
+		);
 		expect(withKey.headers).toEqual({ accept: 'a', 'api-key': 'k1' });
-		const withToken = await credential.authenticate({ authType: 'entraToken', bearerToken: 't1' }, { url: 'x' });
+		const withToken = await credential.authenticate(
+			{ authType: 'entraToken', bearerToken: 't1' },
+			{ url: 'x' },
+		);
 		expect(withToken.headers).toEqual({ Authorization: 'Bearer t1' });
 	});
 

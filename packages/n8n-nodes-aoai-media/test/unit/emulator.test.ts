@@ -25,7 +25,12 @@ const overHttp: Respond = async (request) => {
 	};
 };
 
-const credentials = () => ({ endpoint: emulator.url, authType: 'apiKey', apiKey: emulator.apiKey, apiVersion: 'preview' });
+const credentials = () => ({
+	endpoint: emulator.url,
+	authType: 'apiKey',
+	apiKey: emulator.apiKey,
+	apiVersion: 'preview',
+});
 
 beforeAll(async () => {
 	emulator = await startEmulator({ port: 0 });
@@ -41,7 +46,10 @@ describe('against the emulator', () => {
 		const target = new URL(`${emulator.url}${url}`);
 		for (const [k, v] of Object.entries(qs ?? {})) target.searchParams.set(k, String(v));
 		const send = async (apiKey: string) => {
-			const options = await credential.authenticate({ authType: 'apiKey', apiKey }, { url: target.toString() });
+			const options = await credential.authenticate(
+				{ authType: 'apiKey', apiKey },
+				{ url: target.toString() },
+			);
 			return (await fetch(target, { headers: options.headers as Record<string, string> })).status;
 		};
 		expect(await send(emulator.apiKey)).toBe(200);
@@ -49,10 +57,22 @@ describe('against the emulator', () => {
 	});
 
 	it('generates an image, retrying a 429 after the wait the emulator asks for', async () => {
-		emulator.admin.fault({ match: { operation: 'images.generate' }, kind: 'status', status: 429, headers: { 'retry-after-ms': '20' } });
+		emulator.admin.fault({
+			match: { operation: 'images.generate' },
+			kind: 'status',
+			status: 429,
+			headers: { 'retry-after-ms': '20' },
+		});
 		const before = emulator.admin.requests().length;
 		const { output } = await run({
-			params: { resource: 'image', operation: 'generate', deployment: 'gpt-image-1', model: 'gpt-image-1', prompt: 'a kite', size: '1024x1024' },
+			params: {
+				resource: 'image',
+				operation: 'generate',
+				deployment: 'gpt-image-1',
+				model: 'gpt-image-1',
+				prompt: 'a kite',
+				size: '1024x1024',
+			},
 			credentials: credentials(),
 			respond: overHttp,
 		});
@@ -63,7 +83,13 @@ describe('against the emulator', () => {
 
 	it('maps a wrong key to NodeApiError 401', async () => {
 		const error = await run({
-			params: { resource: 'video', operation: 'listJobs', deployment: 'sora', model: 'sora', limit: 1 },
+			params: {
+				resource: 'video',
+				operation: 'listJobs',
+				deployment: 'sora',
+				model: 'sora',
+				limit: 1,
+			},
 			credentials: { ...credentials(), apiKey: 'wrong-key' },
 			respond: overHttp,
 		}).catch((e: unknown) => e);

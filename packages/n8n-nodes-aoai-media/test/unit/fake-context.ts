@@ -55,7 +55,9 @@ const credential = new AzureOpenAiMediaApi();
 
 function isShown(property: INodeProperties, values: Record<string, unknown>): boolean {
 	const show = property.displayOptions?.show ?? {};
-	return Object.entries(show).every(([key, allowed]) => (allowed as unknown[]).includes(resolve(key, values)));
+	return Object.entries(show).every(([key, allowed]) =>
+		(allowed as unknown[]).includes(resolve(key, values)),
+	);
 }
 
 /** The value n8n would give: set by the user, else the displayed property's default. */
@@ -66,7 +68,10 @@ function resolve(name: string, values: Record<string, unknown>): unknown {
 }
 
 function getPath(value: unknown, path: string[]): unknown {
-	return path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as IDataObject)[key] : undefined), value);
+	return path.reduce<unknown>(
+		(v, key) => (v && typeof v === 'object' ? (v as IDataObject)[key] : undefined),
+		value,
+	);
 }
 
 async function parseBody(headers: Record<string, string>, body: Buffer | undefined) {
@@ -74,12 +79,19 @@ async function parseBody(headers: Record<string, string>, body: Buffer | undefin
 	if (!body) return {};
 	if (type.includes('application/json')) return { json: JSON.parse(body.toString('utf8')) };
 	if (type.includes('multipart/form-data')) {
-		return { form: await new Response(body as unknown as BodyInit, { headers: { 'content-type': type } }).formData() };
+		return {
+			form: await new Response(body as unknown as BodyInit, {
+				headers: { 'content-type': type },
+			}).formData(),
+		};
 	}
 	return {};
 }
 
-export function binaryItem(fields: Record<string, { bytes: Uint8Array; fileName: string; mimeType: string }>, json: IDataObject = {}): INodeExecutionData {
+export function binaryItem(
+	fields: Record<string, { bytes: Uint8Array; fileName: string; mimeType: string }>,
+	json: IDataObject = {},
+): INodeExecutionData {
 	const binary: Record<string, IBinaryData> = {};
 	for (const [name, file] of Object.entries(fields)) {
 		binary[name] = {
@@ -101,7 +113,8 @@ export function fakeContext(options: FakeOptions) {
 		apiKey: API_KEY,
 		apiVersion: 'preview',
 	};
-	const paramsFor = (i: number) => (typeof options.params === 'function' ? options.params(i) : options.params);
+	const paramsFor = (i: number) =>
+		typeof options.params === 'function' ? options.params(i) : options.params;
 	const nodeInfo: INode = {
 		id: 'unit-node',
 		name: 'Azure OpenAI Media',
@@ -111,9 +124,16 @@ export function fakeContext(options: FakeOptions) {
 		parameters: {},
 	};
 
-	async function send(requestOptions: IHttpRequestOptions, authenticated: boolean): Promise<unknown> {
+	async function send(
+		requestOptions: IHttpRequestOptions,
+		authenticated: boolean,
+	): Promise<unknown> {
 		let finalOptions = requestOptions;
-		if (authenticated) finalOptions = await credential.authenticate(credentials as ICredentialDataDecryptedObject, requestOptions);
+		if (authenticated)
+			finalOptions = await credential.authenticate(
+				credentials as ICredentialDataDecryptedObject,
+				requestOptions,
+			);
 		const headers = Object.fromEntries(
 			Object.entries(finalOptions.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
 		);
@@ -128,7 +148,10 @@ export function fakeContext(options: FakeOptions) {
 		};
 		requests.push(request);
 		if (finalOptions.abortSignal?.aborted) throw new Error('aborted');
-		const notFound: Respond = () => ({ status: 404, body: { error: { code: 'NotFound', message: 'no route' } } });
+		const notFound: Respond = () => ({
+			status: 404,
+			body: { error: { code: 'NotFound', message: 'no route' } },
+		});
 		const reply = await (options.respond ?? notFound)(request);
 		const replyBody =
 			reply.body === undefined
@@ -137,7 +160,11 @@ export function fakeContext(options: FakeOptions) {
 					? Buffer.from(reply.body)
 					: Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
 		const contentType =
-			reply.body instanceof Uint8Array ? 'application/octet-stream' : typeof reply.body === 'string' ? 'text/plain' : 'application/json';
+			reply.body instanceof Uint8Array
+				? 'application/octet-stream'
+				: typeof reply.body === 'string'
+					? 'text/plain'
+					: 'application/json';
 		return {
 			body: replyBody,
 			headers: { 'content-type': contentType, ...(reply.headers ?? {}) },
@@ -170,13 +197,21 @@ export function fakeContext(options: FakeOptions) {
 			assertBinaryData(itemIndex: number, property: string): IBinaryData {
 				const data = items[itemIndex]?.binary?.[property];
 				if (!data) {
-					throw new NodeOperationError(nodeInfo, `This operation expects the node's input data to contain a binary file '${property}', but none was found [item ${itemIndex}]`, { itemIndex });
+					throw new NodeOperationError(
+						nodeInfo,
+						`This operation expects the node's input data to contain a binary file '${property}', but none was found [item ${itemIndex}]`,
+						{ itemIndex },
+					);
 				}
 				return data;
 			},
 			getBinaryDataBuffer: async (itemIndex: number, property: string) =>
 				Buffer.from(items[itemIndex]!.binary![property]!.data, 'base64'),
-			prepareBinaryData: async (buffer: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => ({
+			prepareBinaryData: async (
+				buffer: Buffer,
+				fileName?: string,
+				mimeType?: string,
+			): Promise<IBinaryData> => ({
 				data: buffer.toString('base64'),
 				fileName,
 				mimeType: mimeType ?? 'application/octet-stream',

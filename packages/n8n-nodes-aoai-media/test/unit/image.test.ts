@@ -42,7 +42,15 @@ describe('image generate', () => {
 		expect(request!.url.searchParams.get('api-version')).toBe('preview');
 		expect(request!.authenticated).toBe(true);
 		expect(request!.headers['api-key']).toBe(API_KEY);
-		expect(request!.json).toMatchObject({ model: 'img-prod', prompt: 'a lighthouse', n: 2, size: '1536x1024', quality: 'high', output_format: 'png', background: 'auto' });
+		expect(request!.json).toMatchObject({
+			model: 'img-prod',
+			prompt: 'a lighthouse',
+			n: 2,
+			size: '1536x1024',
+			quality: 'high',
+			output_format: 'png',
+			background: 'auto',
+		});
 		// Fields the model table does not list for gpt-image-1 are never sent.
 		expect(request!.json).not.toHaveProperty('style');
 		expect(request!.json).not.toHaveProperty('response_format');
@@ -53,8 +61,16 @@ describe('image generate', () => {
 		expect(first.binary?.picture?.mimeType).toBe('image/png');
 		expect(first.binary?.picture?.fileName).toMatch(/\.png$/);
 		expect(Buffer.from(first.binary!.picture!.data, 'base64').equals(PNG_1X1)).toBe(true);
-		expect(first.json).toMatchObject({ deployment: 'img-prod', model: 'gpt-image-1', revisedPrompt: 'a revised lighthouse', requestId: 'req-123', usage: { total_tokens: 30 } });
-		expect(first.json.contentFilterResults).toEqual({ violence: { filtered: false, severity: 'safe' } });
+		expect(first.json).toMatchObject({
+			deployment: 'img-prod',
+			model: 'gpt-image-1',
+			revisedPrompt: 'a revised lighthouse',
+			requestId: 'req-123',
+			usage: { total_tokens: 30 },
+		});
+		expect(first.json.contentFilterResults).toEqual({
+			violence: { filtered: false, severity: 'safe' },
+		});
 	});
 
 	it('uses the defaults the model table gives when the user changed nothing', async () => {
@@ -71,11 +87,26 @@ describe('image generate', () => {
 
 	it('asks DALL-E 3 for base64 with its style, and offers no n or output format', async () => {
 		const { requests } = await run({
-			params: { resource: 'image', operation: 'generate', deployment: 'd3', model: 'dall-e-3', prompt: 'x', size: '1792x1024', quality: 'hd', options: { style: 'natural', outputCompression: 50 } },
+			params: {
+				resource: 'image',
+				operation: 'generate',
+				deployment: 'd3',
+				model: 'dall-e-3',
+				prompt: 'x',
+				size: '1792x1024',
+				quality: 'hd',
+				options: { style: 'natural', outputCompression: 50 },
+			},
 			respond: () => imagesAnswer(),
 		});
 		const body = requests[0]!.json;
-		expect(body).toMatchObject({ model: 'd3', size: '1792x1024', quality: 'hd', style: 'natural', response_format: 'b64_json' });
+		expect(body).toMatchObject({
+			model: 'd3',
+			size: '1792x1024',
+			quality: 'hd',
+			style: 'natural',
+			response_format: 'b64_json',
+		});
 		expect(body).not.toHaveProperty('n');
 		expect(body).not.toHaveProperty('output_format');
 		expect(body).not.toHaveProperty('output_compression');
@@ -83,16 +114,43 @@ describe('image generate', () => {
 
 	it('sends output compression only for lossy formats', async () => {
 		const { requests } = await run({
-			params: { resource: 'image', operation: 'generate', deployment: 'img', model: 'gpt-image-1', prompt: 'x', outputFormat: 'webp', options: { outputCompression: 40, user: 'u-1', moderation: 'low' } },
-			respond: () => ({ ...imagesAnswer(), body: { ...imagesAnswer().body, output_format: 'webp' } }),
+			params: {
+				resource: 'image',
+				operation: 'generate',
+				deployment: 'img',
+				model: 'gpt-image-1',
+				prompt: 'x',
+				outputFormat: 'webp',
+				options: { outputCompression: 40, user: 'u-1', moderation: 'low' },
+			},
+			respond: () => ({
+				...imagesAnswer(),
+				body: { ...imagesAnswer().body, output_format: 'webp' },
+			}),
 		});
-		expect(requests[0]!.json).toMatchObject({ output_format: 'webp', output_compression: 40, user: 'u-1', moderation: 'low' });
+		expect(requests[0]!.json).toMatchObject({
+			output_format: 'webp',
+			output_compression: 40,
+			user: 'u-1',
+			moderation: 'low',
+		});
 	});
 
 	it('uses the deployment path for a dated API version', async () => {
 		const { requests } = await run({
-			params: { resource: 'image', operation: 'generate', deployment: 'img', model: 'gpt-image-1', prompt: 'x' },
-			credentials: { endpoint: 'https://unit.openai.azure.com/', authType: 'entraToken', bearerToken: 'tok-1', apiVersion: '2025-04-01-preview' },
+			params: {
+				resource: 'image',
+				operation: 'generate',
+				deployment: 'img',
+				model: 'gpt-image-1',
+				prompt: 'x',
+			},
+			credentials: {
+				endpoint: 'https://unit.openai.azure.com/',
+				authType: 'entraToken',
+				bearerToken: 'tok-1',
+				apiVersion: '2025-04-01-preview',
+			},
 			respond: () => imagesAnswer(),
 		});
 		expect(requests[0]!.url.pathname).toBe('/openai/deployments/img/images/generations');
@@ -104,7 +162,14 @@ describe('image generate', () => {
 	it('rejects bad input before sending, listing every issue', async () => {
 		const { ctx } = await import('./fake-context').then((m) =>
 			m.fakeContext({
-				params: { resource: 'image', operation: 'generate', deployment: 'd3', model: 'dall-e-3', prompt: 'p'.repeat(5000), size: '512x512' },
+				params: {
+					resource: 'image',
+					operation: 'generate',
+					deployment: 'd3',
+					model: 'dall-e-3',
+					prompt: 'p'.repeat(5000),
+					size: '512x512',
+				},
 			}),
 		);
 		const { AzureOpenAiMedia } = await import('../../nodes/AzureOpenAiMedia/AzureOpenAiMedia.node');
@@ -119,7 +184,13 @@ describe('image generate', () => {
 
 	it('maps a content-filter answer to NodeApiError with categories, revised prompt and request id', async () => {
 		const error = await run({
-			params: { resource: 'image', operation: 'generate', deployment: 'img', model: 'gpt-image-1', prompt: 'forbidden' },
+			params: {
+				resource: 'image',
+				operation: 'generate',
+				deployment: 'img',
+				model: 'gpt-image-1',
+				prompt: 'forbidden',
+			},
 			respond: () => ({
 				status: 400,
 				headers: { 'apim-request-id': 'req-filter' },
@@ -130,7 +201,10 @@ describe('image generate', () => {
 						inner_error: {
 							code: 'ResponsibleAIPolicyViolation',
 							revised_prompt: 'a safer prompt',
-							content_filter_results: { violence: { filtered: true, severity: 'high' }, hate: { filtered: false, severity: 'safe' } },
+							content_filter_results: {
+								violence: { filtered: true, severity: 'high' },
+								hate: { filtered: false, severity: 'safe' },
+							},
 						},
 					},
 				},
@@ -148,12 +222,23 @@ describe('image generate', () => {
 
 	it('maps a wrong key to NodeApiError 401 without echoing the key', async () => {
 		const error = await run({
-			params: { resource: 'image', operation: 'generate', deployment: 'img', model: 'gpt-image-1', prompt: 'x' },
-			respond: () => ({ status: 401, body: { error: { code: '401', message: 'Access denied due to invalid subscription key.' } } }),
+			params: {
+				resource: 'image',
+				operation: 'generate',
+				deployment: 'img',
+				model: 'gpt-image-1',
+				prompt: 'x',
+			},
+			respond: () => ({
+				status: 401,
+				body: { error: { code: '401', message: 'Access denied due to invalid subscription key.' } },
+			}),
 		}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).httpCode).toBe('401');
-		expect(JSON.stringify({ m: (error as Error).message, d: (error as NodeApiError).description })).not.toContain(API_KEY);
+		expect(
+			JSON.stringify({ m: (error as Error).message, d: (error as NodeApiError).description }),
+		).not.toContain(API_KEY);
 	});
 });
 
@@ -167,7 +252,17 @@ describe('image edit', () => {
 
 	it('uploads the images and mask from binary fields as multipart', async () => {
 		const { output, requests } = await run({
-			params: { resource: 'image', operation: 'edit', deployment: 'img', model: 'gpt-image-1', prompt: 'add a hat', imageProperties: 'data, extra', maskProperty: 'mask', outputFormat: 'png', background: 'transparent' },
+			params: {
+				resource: 'image',
+				operation: 'edit',
+				deployment: 'img',
+				model: 'gpt-image-1',
+				prompt: 'add a hat',
+				imageProperties: 'data, extra',
+				maskProperty: 'mask',
+				outputFormat: 'png',
+				background: 'transparent',
+			},
 			items: [input()],
 			respond: () => imagesAnswer(),
 		});
@@ -187,7 +282,14 @@ describe('image edit', () => {
 
 	it('names the missing binary field and item', async () => {
 		const error = await run({
-			params: { resource: 'image', operation: 'edit', deployment: 'img', model: 'gpt-image-1', prompt: 'x', imageProperties: 'nothere' },
+			params: {
+				resource: 'image',
+				operation: 'edit',
+				deployment: 'img',
+				model: 'gpt-image-1',
+				prompt: 'x',
+				imageProperties: 'nothere',
+			},
 			items: [input()],
 			respond: () => imagesAnswer(),
 		}).catch((e: unknown) => e);
@@ -197,7 +299,9 @@ describe('image edit', () => {
 
 	it('offers only models that can edit', async () => {
 		const { node } = await import('./fake-context');
-		const model = node.description.properties.find((p) => p.name === 'model' && p.displayOptions?.show?.operation?.includes('edit'));
+		const model = node.description.properties.find(
+			(p) => p.name === 'model' && p.displayOptions?.show?.operation?.includes('edit'),
+		);
 		const names = (model!.options as { value: string }[]).map((o) => o.value);
 		expect(names).toContain('gpt-image-1');
 		expect(names).toContain('dall-e-2');

@@ -6,18 +6,28 @@ import { node } from './fake-context';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const examples = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!));
-const ours = examples.flatMap((wf) => wf.nodes.filter((n: { type: string }) => n.type === 'n8n-nodes-aoai-media.azureOpenAiMedia'));
+const ours = examples.flatMap((wf) =>
+	wf.nodes.filter((n: { type: string }) => n.type === 'n8n-nodes-aoai-media.azureOpenAiMedia'),
+);
 
 function isShown(property: INodeProperties, values: Record<string, unknown>): boolean {
-	return Object.entries(property.displayOptions?.show ?? {}).every(([key, allowed]) => (allowed as unknown[]).includes(values[key]));
+	return Object.entries(property.displayOptions?.show ?? {}).every(([key, allowed]) =>
+		(allowed as unknown[]).includes(values[key]),
+	);
 }
 
 describe('README examples', () => {
 	it('cover every operation', () => {
-		const operations = new Set(ours.map((n: any) => `${n.parameters.resource}:${n.parameters.operation}`));
+		const operations = new Set(
+			ours.map((n: any) => `${n.parameters.resource}:${n.parameters.operation}`),
+		);
 		const expected = node.description.properties
 			.filter((p) => p.name === 'operation')
-			.flatMap((p) => (p.options as { value: string }[]).map((o) => `${p.displayOptions!.show!.resource![0]}:${o.value}`));
+			.flatMap((p) =>
+				(p.options as { value: string }[]).map(
+					(o) => `${p.displayOptions!.show!.resource![0]}:${o.value}`,
+				),
+			);
 		expect([...operations].sort()).toEqual(expected.sort());
 	});
 
@@ -32,15 +42,21 @@ describe('README examples', () => {
 		for (const example of ours) {
 			const values = { model: undefined, ...example.parameters };
 			for (const [name, value] of Object.entries(example.parameters)) {
-				const shown = node.description.properties.filter((p) => p.name === name && isShown(p, values));
+				const shown = node.description.properties.filter(
+					(p) => p.name === name && isShown(p, values),
+				);
 				expect(shown.length, `${example.name}: ${name}`).toBeGreaterThan(0);
 				const property = shown[0]!;
 				if (property.type === 'options' && typeof value === 'string' && !value.startsWith('=')) {
-					expect((property.options as { value: string }[]).map((o) => o.value), `${example.name}: ${name}`).toContain(value);
+					expect(
+						(property.options as { value: string }[]).map((o) => o.value),
+						`${example.name}: ${name}`,
+					).toContain(value);
 				}
 				if (property.type === 'collection') {
 					const allowed = (property.options as INodeProperties[]).map((o) => o.name);
-					for (const key of Object.keys(value as object)) expect(allowed, `${example.name}: options.${key}`).toContain(key);
+					for (const key of Object.keys(value as object))
+						expect(allowed, `${example.name}: options.${key}`).toContain(key);
 				}
 			}
 		}

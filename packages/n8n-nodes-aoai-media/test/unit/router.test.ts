@@ -26,7 +26,8 @@ function slowFirst(total: number) {
 		stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
 		const index = Number(String(request.json.prompt).split(' ')[1]);
 		// Yield (total - index) turns of the event loop: no timers, no timing assumptions.
-		for (let i = 0; i < (total - index) * 5; i++) await new Promise((resolve) => setImmediate(resolve));
+		for (let i = 0; i < (total - index) * 5; i++)
+			await new Promise((resolve) => setImmediate(resolve));
 		inFlight--;
 		return answer(request.json.prompt);
 	};
@@ -45,7 +46,11 @@ describe('router', () => {
 
 	it('runs up to the chosen number in parallel and keeps the input order', async () => {
 		const { respond, stats } = slowFirst(items.length);
-		const { output } = await run({ params: (i) => generate(i, { options: { concurrency: 3 } }), items, respond });
+		const { output } = await run({
+			params: (i) => generate(i, { options: { concurrency: 3 } }),
+			items,
+			respond,
+		});
 		expect(stats.maxInFlight).toBe(3);
 		expect(output.map((o) => o.json.revisedPrompt)).toEqual(items.map((_, i) => `prompt ${i}`));
 		expect(output.map((o) => o.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
@@ -71,16 +76,27 @@ describe('router', () => {
 		const { output } = await run({
 			params: (i) => generate(i),
 			continueOnFail: true,
-			respond: () => ({ status: 400, headers: { 'apim-request-id': 'req-9' }, body: { error: { code: 'invalid_value', message: 'bad value', param: 'size' } } }),
+			respond: () => ({
+				status: 400,
+				headers: { 'apim-request-id': 'req-9' },
+				body: { error: { code: 'invalid_value', message: 'bad value', param: 'size' } },
+			}),
 		});
-		expect(output[0]!.json).toMatchObject({ httpCode: '400', code: 'invalid_value', requestId: 'req-9' });
+		expect(output[0]!.json).toMatchObject({
+			httpCode: '400',
+			code: 'invalid_value',
+			requestId: 'req-9',
+		});
 	});
 
 	it('without Continue On Fail, the first failing item stops the run', async () => {
 		const error = await run({
 			params: (i) => generate(i),
 			items: items.slice(0, 2),
-			respond: (r) => (r.json.prompt === 'prompt 0' ? { status: 500, body: { error: { code: 'server_error', message: 'boom' } } } : answer(r.json.prompt)),
+			respond: (r) =>
+				r.json.prompt === 'prompt 0'
+					? { status: 500, body: { error: { code: 'server_error', message: 'boom' } } }
+					: answer(r.json.prompt),
 		}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).context.itemIndex).toBe(0);
@@ -90,7 +106,14 @@ describe('router', () => {
 		let calls = 0;
 		const { output } = await run({
 			params: (i) => generate(i),
-			respond: (r) => (++calls === 1 ? { status: 429, headers: { 'retry-after-ms': '10' }, body: { error: { code: '429', message: 'slow down' } } } : answer(r.json.prompt)),
+			respond: (r) =>
+				++calls === 1
+					? {
+							status: 429,
+							headers: { 'retry-after-ms': '10' },
+							body: { error: { code: '429', message: 'slow down' } },
+						}
+					: answer(r.json.prompt),
 		});
 		expect(calls).toBe(2);
 		expect(output).toHaveLength(1);
@@ -103,7 +126,14 @@ describe('router', () => {
 			respond: (r) => answer(r.json.prompt),
 		});
 		expect(output[0]!.binary).toBeUndefined();
-		expect(output[0]!.json.files).toEqual([{ field: 'data', fileName: expect.stringMatching(/\.png$/), mimeType: 'image/png', fileSize: `${PNG_1X1.length} B` }]);
+		expect(output[0]!.json.files).toEqual([
+			{
+				field: 'data',
+				fileName: expect.stringMatching(/\.png$/),
+				mimeType: 'image/png',
+				fileSize: `${PNG_1X1.length} B`,
+			},
+		]);
 		expect(output[0]!.pairedItem).toEqual({ item: 0 });
 	});
 

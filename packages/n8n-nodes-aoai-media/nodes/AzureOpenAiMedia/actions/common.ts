@@ -18,7 +18,11 @@ export async function clientFor<K extends ModelSpec['kind']>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	kind: K,
-): Promise<{ client: AzureOpenAIMedia; deployment: string; model: Extract<ModelSpec, { kind: K }> }> {
+): Promise<{
+	client: AzureOpenAIMedia;
+	deployment: string;
+	model: Extract<ModelSpec, { kind: K }>;
+}> {
 	const deployment = String(ctx.getNodeParameter('deployment', itemIndex, '')).trim();
 	const modelName = String(ctx.getNodeParameter('model', itemIndex, ''));
 	const model = getModel(modelName);
@@ -28,10 +32,14 @@ export async function clientFor<K extends ModelSpec['kind']>(
 		problems.push(`- model: "${modelName}" is not a known ${kind} model`);
 	}
 	if (problems.length > 0 || !model) {
-		throw new NodeOperationError(ctx.getNode(), `${problems.length} problem(s) with the parameters`, {
-			itemIndex,
-			description: problems.join('\n'),
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${problems.length} problem(s) with the parameters`,
+			{
+				itemIndex,
+				description: problems.join('\n'),
+			},
+		);
 	}
 	const client = await createClient(ctx, { deployment, model: model.name });
 	return { client, deployment, model: model as Extract<ModelSpec, { kind: K }> };
@@ -46,7 +54,11 @@ export function names(value: unknown): string[] {
 }
 
 /** A file for core from an item's binary property (n8n names the field and item when it is missing). */
-export async function readBinary(ctx: IExecuteFunctions, itemIndex: number, property: string): Promise<FileInput> {
+export async function readBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+): Promise<FileInput> {
 	const meta = ctx.helpers.assertBinaryData(itemIndex, property);
 	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	const extension = meta.fileExtension ?? meta.mimeType.split('/')[1] ?? 'bin';
@@ -63,7 +75,11 @@ export function toBinary(
 	fileName: string,
 	mimeType: string,
 ): Promise<IBinaryData> {
-	return ctx.helpers.prepareBinaryData(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName, mimeType);
+	return ctx.helpers.prepareBinaryData(
+		Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+		fileName,
+		mimeType,
+	);
 }
 
 export async function readStream(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
@@ -71,7 +87,11 @@ export async function readStream(stream: ReadableStream<Uint8Array>): Promise<Ui
 }
 
 /** The parameter's value, or undefined when it is not shown for this model (or left empty). */
-export function optional<T>(ctx: IExecuteFunctions, name: string, itemIndex: number): T | undefined {
+export function optional<T>(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): T | undefined {
 	const value = ctx.getNodeParameter(name, itemIndex, undefined) as T | undefined;
 	if (value === '' || value === null) return undefined;
 	return value;

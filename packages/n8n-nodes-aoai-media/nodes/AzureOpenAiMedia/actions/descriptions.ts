@@ -2,7 +2,14 @@
  * Parameter builders that read core's model table, so the node only offers what a model accepts:
  * the model list per operation, and per-model option lists shown only for the models they fit.
  */
-import { MODELS, type AudioModel, type ImageModel, type ModelSpec, type VideoApi, type VideoModel } from '@aoai-media/core';
+import {
+	MODELS,
+	type AudioModel,
+	type ImageModel,
+	type ModelSpec,
+	type VideoApi,
+	type VideoModel,
+} from '@aoai-media/core';
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 export type Show = { resource: string[]; operation: string[] };
@@ -44,14 +51,20 @@ export function modelProperty(models: readonly ModelSpec[], show: Show): INodePr
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		default: preferred(models.map((m) => m.name), ''),
+		default: preferred(
+			models.map((m) => m.name),
+			'',
+		),
 		options: models.map((m) => ({ name: m.name, value: m.name })),
 		description: 'The model the deployment runs; it decides which options below are offered',
 		displayOptions: { show },
 	};
 }
 
-function groupByValue<M extends ModelSpec, V>(models: readonly M[], pick: (model: M) => V | undefined) {
+function groupByValue<M extends ModelSpec, V>(
+	models: readonly M[],
+	pick: (model: M) => V | undefined,
+) {
 	const groups = new Map<string, { value: V; models: M[] }>();
 	for (const model of models) {
 		const value = pick(model);
@@ -122,7 +135,9 @@ export function optionsCollection(show: Show, extra: INodeProperties[] = []): IN
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [...extra, concurrencyOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...extra, concurrencyOption].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 		displayOptions: { show },
 	};
 }

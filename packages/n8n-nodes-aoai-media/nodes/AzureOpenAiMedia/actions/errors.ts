@@ -59,7 +59,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 			revisedPrompt: error.revisedPrompt ?? null,
 		};
 		const description = [
-			categories.length ? `Filtered categories: ${categories.join(', ')}` : 'Filtered categories: not stated',
+			categories.length
+				? `Filtered categories: ${categories.join(', ')}`
+				: 'Filtered categories: not stated',
 			error.revisedPrompt ? `Revised prompt: ${error.revisedPrompt}` : undefined,
 			...apiDetails(error),
 		].filter(Boolean);
@@ -103,14 +105,16 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
 			message: error.message,
-			description: 'Azure could not be reached; check the endpoint in the credential and the network.',
+			description:
+				'Azure could not be reached; check the endpoint in the credential and the network.',
 		});
 	}
 
 	if (error instanceof TimeoutError) {
 		return new NodeOperationError(node, error.message, {
 			itemIndex,
-			description: 'Raise the time limit in the options, or use Create Job and collect the result later with Get Job.',
+			description:
+				'Raise the time limit in the options, or use Create Job and collect the result later with Get Job.',
 		});
 	}
 
@@ -125,7 +129,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		});
 	}
 
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
 }
 
 /** The JSON an item carries when "Continue On Fail" keeps the run going. */
@@ -136,7 +142,14 @@ export function errorJson(error: NodeFailure): JsonObject {
 		const api = error as NodeApiError;
 		if (api.httpCode) json.httpCode = api.httpCode;
 		const response = api.errorResponse as JsonObject | undefined;
-		for (const key of ['code', 'requestId', 'categories', 'revisedPrompt', 'jobId', 'failureReason']) {
+		for (const key of [
+			'code',
+			'requestId',
+			'categories',
+			'revisedPrompt',
+			'jobId',
+			'failureReason',
+		]) {
 			const value = response?.[key];
 			if (value !== undefined && value !== null) json[key] = value;
 		}

@@ -55,10 +55,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = operations[resource]?.[operation];
 	if (!op) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const requested = Number(this.getNodeParameter('options.concurrency', 0, 1));
-	const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Number.isFinite(requested) ? Math.floor(requested) : 1));
+	const concurrency = Math.max(
+		1,
+		Math.min(MAX_CONCURRENCY, Number.isFinite(requested) ? Math.floor(requested) : 1),
+	);
 	const tool = isToolCall(this);
 	const cancel = this.getExecutionCancelSignal();
 
@@ -75,7 +81,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			});
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (this.continueOnFail()) return [{ json: errorJson(nodeError), pairedItem: { item: itemIndex } }];
+			if (this.continueOnFail())
+				return [{ json: errorJson(nodeError), pairedItem: { item: itemIndex } }];
 			throw nodeError;
 		}
 	};

@@ -12,8 +12,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['audio'] } },
 		options: [
-			{ name: 'Transcribe', value: 'transcribe', action: 'Transcribe audio', description: 'Turn speech into text in its own language' },
-			{ name: 'Translate', value: 'translate', action: 'Translate audio', description: 'Turn speech into English text' },
+			{
+				name: 'Transcribe',
+				value: 'transcribe',
+				action: 'Transcribe audio',
+				description: 'Turn speech into text in its own language',
+			},
+			{
+				name: 'Translate',
+				value: 'translate',
+				action: 'Translate audio',
+				description: 'Turn speech into English text',
+			},
 		],
 		default: 'transcribe',
 	},

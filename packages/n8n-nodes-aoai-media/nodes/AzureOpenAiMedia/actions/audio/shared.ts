@@ -1,7 +1,20 @@
 /** Transcribe and Translate take the same inputs (Translate has no language) and give the same output. */
 import type { AudioModel, TranscriptionRequest, TranscriptionResult } from '@aoai-media/core';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { audioModels, deploymentProperty, modelProperty, optionsCollection, perModel, perModelOption, type Show } from '../descriptions';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import {
+	audioModels,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	perModel,
+	perModelOption,
+	type Show,
+} from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../common';
 
 type Operation = 'transcribe' | 'translate';
@@ -23,7 +36,8 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 			name: 'prompt',
 			type: 'string',
 			default: '',
-			description: 'Text that guides the style or continues a previous segment; it should be in the audio language',
+			description:
+				'Text that guides the style or continues a previous segment; it should be in the audio language',
 		},
 		...perModelOption(
 			models,
@@ -58,7 +72,8 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. en',
-			description: 'The language of the audio as an ISO-639-1 code; knowing it improves accuracy and speed',
+			description:
+				'The language of the audio as an ISO-639-1 code; knowing it improves accuracy and speed',
 		});
 	}
 	return [
@@ -95,7 +110,11 @@ export async function executeAudio(
 	operation: Operation,
 ): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(ctx, itemIndex, 'audio');
-	const file = await readBinary(ctx, itemIndex, String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')));
+	const file = await readBinary(
+		ctx,
+		itemIndex,
+		String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')),
+	);
 	const responseFormat = String(ctx.getNodeParameter('responseFormat', itemIndex, 'json'));
 	const opts = getOptions(ctx, itemIndex);
 	const granularities = (opts.timestampGranularities as string[] | undefined) ?? [];
@@ -115,7 +134,10 @@ export async function executeAudio(
 	return [{ json: transcriptionJson(result, { deployment, model }) }];
 }
 
-function transcriptionJson(result: TranscriptionResult, context: { deployment: string; model: AudioModel }): IDataObject {
+function transcriptionJson(
+	result: TranscriptionResult,
+	context: { deployment: string; model: AudioModel },
+): IDataObject {
 	const json: IDataObject = {
 		text: result.text,
 		format: result.format,

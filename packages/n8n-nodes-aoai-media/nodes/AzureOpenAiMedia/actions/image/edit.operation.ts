@@ -1,5 +1,10 @@
 import type { ImageEditRequest } from '@aoai-media/core';
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import {
 	binaryOutputProperty,
 	deploymentProperty,
@@ -10,7 +15,12 @@ import {
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, compact, names, optional, readBinary } from '../common';
-import { imageItems, imageOutputOptions, imageOutputProperties, readImageOutputParameters } from './shared';
+import {
+	imageItems,
+	imageOutputOptions,
+	imageOutputProperties,
+	readImageOutputParameters,
+} from './shared';
 
 const show: Show = { resource: ['image'], operation: ['edit'] };
 const models = imageModels((m) => m.edit !== undefined);
@@ -62,7 +72,10 @@ export const description: INodeProperties[] = [
 	optionsCollection(show, imageOutputOptions(models, editFields)),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'image');
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
 	const imageProperties = names(this.getNodeParameter('imageProperties', itemIndex, 'data'));

@@ -9,7 +9,12 @@ import {
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions } from '../common';
-import { imageItems, imageOutputProperties, imageOutputOptions, readImageOutputParameters } from './shared';
+import {
+	imageItems,
+	imageOutputProperties,
+	imageOutputOptions,
+	readImageOutputParameters,
+} from './shared';
 
 const show: Show = { resource: ['image'], operation: ['generate'] };
 const models = imageModels();
@@ -30,10 +35,16 @@ export const description: INodeProperties[] = [
 	},
 	...imageOutputProperties(models, show, (m) => m.generateFields),
 	binaryOutputProperty(show),
-	optionsCollection(show, imageOutputOptions(models, (m) => m.generateFields)),
+	optionsCollection(
+		show,
+		imageOutputOptions(models, (m) => m.generateFields),
+	),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'image');
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
 	const fields = readImageOutputParameters(this, itemIndex, model, model.generateFields);
@@ -42,9 +53,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		model: deployment,
 		prompt,
 		...fields,
-		style: model.generateFields.includes('style') ? (options.style as string | undefined) : undefined,
-		moderation: model.generateFields.includes('moderation') ? (options.moderation as string | undefined) : undefined,
+		style: model.generateFields.includes('style')
+			? (options.style as string | undefined)
+			: undefined,
+		moderation: model.generateFields.includes('moderation')
+			? (options.moderation as string | undefined)
+			: undefined,
 	}) as ImageGenerateRequest;
-	const result = await client.images.generate(request, { ...cancelSignal(this), downloadUrls: true });
+	const result = await client.images.generate(request, {
+		...cancelSignal(this),
+		downloadUrls: true,
+	});
 	return imageItems(this, itemIndex, result, { deployment, model: model.name, prompt });
 }

@@ -12,8 +12,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['image'] } },
 		options: [
-			{ name: 'Edit', value: 'edit', action: 'Edit images', description: 'Change images from binary fields, optionally inside a mask' },
-			{ name: 'Generate', value: 'generate', action: 'Generate images', description: 'Create images from a prompt' },
+			{
+				name: 'Edit',
+				value: 'edit',
+				action: 'Edit images',
+				description: 'Change images from binary fields, optionally inside a mask',
+			},
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate images',
+				description: 'Create images from a prompt',
+			},
 		],
 		default: 'generate',
 	},

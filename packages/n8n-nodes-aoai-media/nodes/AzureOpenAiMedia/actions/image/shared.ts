@@ -1,12 +1,21 @@
 /** Output parameters and result items shared by Image Generate and Image Edit. */
 import type { ImageModel, ImagesResult } from '@aoai-media/core';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { options, perModel, perModelOption, preferred, type Show } from '../descriptions';
 import { getOptions, optional, toBinary } from '../common';
 
 type Fields = (model: ImageModel) => readonly string[];
 
-export function imageOutputProperties(models: ImageModel[], show: Show, fieldsOf: Fields): INodeProperties[] {
+export function imageOutputProperties(
+	models: ImageModel[],
+	show: Show,
+	fieldsOf: Fields,
+): INodeProperties[] {
 	const has = (m: ImageModel, field: string) => fieldsOf(m).includes(field);
 	return [
 		...perModel(
@@ -133,22 +142,33 @@ export function readImageOutputParameters(
 ): Record<string, unknown> {
 	const has = (field: string) => fields.includes(field);
 	const opts = getOptions(ctx, itemIndex);
-	const outputFormat = has('output_format') ? optional<string>(ctx, 'outputFormat', itemIndex) : undefined;
+	const outputFormat = has('output_format')
+		? optional<string>(ctx, 'outputFormat', itemIndex)
+		: undefined;
 	const compression = opts.outputCompression as number | undefined;
 	return {
 		n: has('n') && model.n.max > 1 ? optional<number>(ctx, 'n', itemIndex) : undefined,
 		size: has('size') ? optional<string>(ctx, 'size', itemIndex) : undefined,
-		quality: has('quality') && model.qualities.length > 1 ? optional<string>(ctx, 'quality', itemIndex) : undefined,
+		quality:
+			has('quality') && model.qualities.length > 1
+				? optional<string>(ctx, 'quality', itemIndex)
+				: undefined,
 		output_format: outputFormat,
 		background: has('background') ? optional<string>(ctx, 'background', itemIndex) : undefined,
 		// Compression only means something for the lossy formats.
 		output_compression:
-			has('output_compression') && compression !== undefined && outputFormat !== undefined && outputFormat !== 'png'
+			has('output_compression') &&
+			compression !== undefined &&
+			outputFormat !== undefined &&
+			outputFormat !== 'png'
 				? compression
 				: undefined,
 		user: has('user') && opts.user ? String(opts.user) : undefined,
 		// Ask for the bytes where the model could answer with a URL.
-		response_format: has('response_format') && model.responseFormats?.includes('b64_json') ? 'b64_json' : undefined,
+		response_format:
+			has('response_format') && model.responseFormats?.includes('b64_json')
+				? 'b64_json'
+				: undefined,
 	};
 }
 
@@ -159,7 +179,8 @@ export async function imageItems(
 	result: ImagesResult,
 	context: { deployment: string; model: string; prompt: string },
 ): Promise<INodeExecutionData[]> {
-	const property = String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
+	const property =
+		String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
 	const items: INodeExecutionData[] = [];
 	for (const image of result.images) {
 		const json: IDataObject = {
@@ -171,8 +192,10 @@ export async function imageItems(
 			mimeType: image.mimeType,
 		};
 		if (image.revisedPrompt !== undefined) json.revisedPrompt = image.revisedPrompt;
-		if (image.contentFilterResults !== undefined) json.contentFilterResults = image.contentFilterResults as IDataObject;
-		if (result.promptFilterResults !== undefined) json.promptFilterResults = result.promptFilterResults as IDataObject[];
+		if (image.contentFilterResults !== undefined)
+			json.contentFilterResults = image.contentFilterResults as IDataObject;
+		if (result.promptFilterResults !== undefined)
+			json.promptFilterResults = result.promptFilterResults as IDataObject[];
 		if (result.usage !== undefined) json.usage = result.usage as unknown as IDataObject;
 		if (result.requestId !== undefined) json.requestId = result.requestId;
 		if (image.url !== undefined) json.url = image.url;

@@ -13,7 +13,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** Submit now, collect later: returns the queued job (Sora 1) or video (Sora 2) at once. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
 	return [{ json: jobJson(await startVideo(this, itemIndex, client, deployment, model)) }];
 }

@@ -13,7 +13,10 @@ export const description: INodeProperties[] = [
 	optionsCollection(show),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const id = readId(this, itemIndex, model);
 	if (model.api === 'videos') {

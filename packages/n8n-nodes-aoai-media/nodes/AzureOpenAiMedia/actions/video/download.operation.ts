@@ -1,8 +1,21 @@
 import type { VideoVariant } from '@aoai-media/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import {
+	binaryOutputProperty,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
 import { cancelSignal, clientFor, readStream, toBinary } from '../common';
-import { downloadVariant, jobModels, mimeTypeOf, sora2Models, videoIdProperty, videoModels } from './shared';
+import {
+	downloadVariant,
+	jobModels,
+	mimeTypeOf,
+	sora2Models,
+	videoIdProperty,
+	videoModels,
+} from './shared';
 
 const show: Show = { resource: ['video'], operation: ['download'] };
 const sora1: Show & { model: string[] } = { ...show, model: jobModels.map((m) => m.name) };
@@ -55,7 +68,11 @@ export const description: INodeProperties[] = [
 		displayName: 'Variant',
 		name: 'variant',
 		type: 'options',
-		options: Object.entries(VARIANTS).map(([value, { name, description }]) => ({ name, value, description })),
+		options: Object.entries(VARIANTS).map(([value, { name, description }]) => ({
+			name,
+			value,
+			description,
+		})),
 		default: 'video',
 		displayOptions: { show: sora2 },
 	},
@@ -63,14 +80,23 @@ export const description: INodeProperties[] = [
 	optionsCollection(show),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
-	const property = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
+	const property =
+		String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
 	if (model.api === 'videos') {
 		const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
 		const variant = this.getNodeParameter('variant', itemIndex, 'video') as VideoVariant;
 		const { binary, bytes } = await downloadVariant(this, client, videoId, variant);
-		return [{ json: { videoId, variant, mimeType: binary.mimeType, bytes }, binary: { [property]: binary } }];
+		return [
+			{
+				json: { videoId, variant, mimeType: binary.mimeType, bytes },
+				binary: { [property]: binary },
+			},
+		];
 	}
 	const generationId = String(this.getNodeParameter('generationId', itemIndex, '')).trim();
 	const content = this.getNodeParameter('content', itemIndex, 'video') as 'video' | 'thumbnail';
@@ -80,17 +106,40 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return [
 			{
 				json: { generationId, content, mimeType, bytes: thumbnail.bytes.byteLength },
-				binary: { [property]: await toBinary(this, thumbnail.bytes, `${generationId}.${mimeType.split('/')[1]}`, mimeType) },
+				binary: {
+					[property]: await toBinary(
+						this,
+						thumbnail.bytes,
+						`${generationId}.${mimeType.split('/')[1]}`,
+						mimeType,
+					),
+				},
 			},
 		];
 	}
 	const quality = this.getNodeParameter('quality', itemIndex, 'high') as 'high' | 'low';
-	const video = await client.videos.generations.content(generationId, { quality, ...cancelSignal(this) });
+	const video = await client.videos.generations.content(generationId, {
+		quality,
+		...cancelSignal(this),
+	});
 	const bytes = await readStream(video.stream);
 	return [
 		{
-			json: { generationId, content, quality, mimeType: video.contentType || 'video/mp4', bytes: bytes.byteLength },
-			binary: { [property]: await toBinary(this, bytes, `${generationId}.mp4`, video.contentType || 'video/mp4') },
+			json: {
+				generationId,
+				content,
+				quality,
+				mimeType: video.contentType || 'video/mp4',
+				bytes: bytes.byteLength,
+			},
+			binary: {
+				[property]: await toBinary(
+					this,
+					bytes,
+					`${generationId}.mp4`,
+					video.contentType || 'video/mp4',
+				),
+			},
 		},
 	];
 }

@@ -1,5 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import {
+	binaryOutputProperty,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
 import { clientFor } from '../common';
 import { jobProperties, startVideo, videoModels, waitAndDownload, waitOptions } from './shared';
 
@@ -14,7 +20,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** Start the job (Sora 1) or video (Sora 2), wait for it, and return the videos with their thumbnails. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
 	const started = await startVideo(this, itemIndex, client, deployment, model);
 	return waitAndDownload(this, itemIndex, client, model, started.id);

@@ -1,7 +1,34 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
-import { cancelSignal, clientFor, compact, getOptions, names, readBinary, type FileInput } from '../common';
-import { jobJson, jobModels, jobProperties, readJobRequest, waitAndDownload, waitOptions } from './shared';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+import {
+	binaryOutputProperty,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
+import {
+	cancelSignal,
+	clientFor,
+	compact,
+	getOptions,
+	names,
+	readBinary,
+	type FileInput,
+} from '../common';
+import {
+	jobJson,
+	jobModels,
+	jobProperties,
+	readJobRequest,
+	waitAndDownload,
+	waitOptions,
+} from './shared';
 
 const show: Show = { resource: ['video'], operation: ['generateFromMedia'] };
 
@@ -17,7 +44,8 @@ export const description: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		placeholder: 'e.g. data, ending',
-		description: 'Binary fields of the input item holding the images or videos to start from, separated by commas',
+		description:
+			'Binary fields of the input item holding the images or videos to start from, separated by commas',
 		displayOptions: { show },
 	},
 	{
@@ -89,7 +117,8 @@ export const description: INodeProperties[] = [
 			name: 'wait',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to wait and download the videos; when off, the queued job is returned at once',
+			description:
+				'Whether to wait and download the videos; when off, the queued job is returned at once',
 		},
 	]),
 ];
@@ -103,14 +132,29 @@ interface InpaintParameter {
 	bottom: number;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
 	const properties = names(this.getNodeParameter('mediaProperties', itemIndex, 'data'));
 	const files = new Map<string, FileInput>();
-	for (const property of properties) files.set(property, await readBinary(this, itemIndex, property));
+	for (const property of properties)
+		files.set(property, await readBinary(this, itemIndex, property));
 
-	const entries = ((this.getNodeParameter('inpaintItems', itemIndex, {}) as IDataObject).item ?? []) as InpaintParameter[];
-	const chosen = entries.length > 0 ? entries : properties.map((property) => ({ property, frameIndex: 0, left: 0, top: 0, right: 1, bottom: 1 }));
+	const entries = ((this.getNodeParameter('inpaintItems', itemIndex, {}) as IDataObject).item ??
+		[]) as InpaintParameter[];
+	const chosen =
+		entries.length > 0
+			? entries
+			: properties.map((property) => ({
+					property,
+					frameIndex: 0,
+					left: 0,
+					top: 0,
+					right: 1,
+					bottom: 1,
+				}));
 	const problems: string[] = [];
 	const inpaintItems = chosen.flatMap((entry, index) => {
 		const file = files.get(entry.property);
@@ -135,10 +179,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		];
 	});
 	if (problems.length > 0) {
-		throw new NodeOperationError(this.getNode(), `${problems.length} problem(s) with the inpaint items`, {
-			itemIndex,
-			description: problems.join('\n'),
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`${problems.length} problem(s) with the inpaint items`,
+			{
+				itemIndex,
+				description: problems.join('\n'),
+			},
+		);
 	}
 
 	const job = await client.videos.jobs.createWithMedia(

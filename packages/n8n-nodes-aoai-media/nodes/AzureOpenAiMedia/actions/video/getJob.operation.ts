@@ -13,9 +13,15 @@ export const description: INodeProperties[] = [
 	optionsCollection(show),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const id = readId(this, itemIndex, model);
-	const job = model.api === 'videos' ? await client.videos.get(id, cancelSignal(this)) : await client.videos.jobs.get(id, cancelSignal(this));
+	const job =
+		model.api === 'videos'
+			? await client.videos.get(id, cancelSignal(this))
+			: await client.videos.jobs.get(id, cancelSignal(this));
 	return [{ json: jobJson(job) }];
 }

@@ -7,7 +7,15 @@ import { jobJson, jobModels, videoModels } from './shared';
 const show: Show = { resource: ['video'], operation: ['listJobs'] };
 
 /** Azure's Sora 1 job statuses, for the filter (the Sora 2 list has none). */
-const STATUSES = ['preprocessing', 'queued', 'running', 'processing', 'cancelled', 'succeeded', 'failed'];
+const STATUSES = [
+	'preprocessing',
+	'queued',
+	'running',
+	'processing',
+	'cancelled',
+	'succeeded',
+	'failed',
+];
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
@@ -43,7 +51,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** One item per job (Sora 1) or video (Sora 2), newest first, following Azure's pages. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
@@ -52,7 +63,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const all: AsyncIterable<VideoJob | Video> =
 		model.api === 'videos'
 			? client.videos.listAll({ limit: pageSize }, cancelSignal(this))
-			: client.videos.jobs.listAll({ limit: pageSize, ...(statuses.length > 0 ? { statuses } : {}) }, cancelSignal(this));
+			: client.videos.jobs.listAll(
+					{ limit: pageSize, ...(statuses.length > 0 ? { statuses } : {}) },
+					cancelSignal(this),
+				);
 	const items: INodeExecutionData[] = [];
 	for await (const job of all) {
 		items.push({ json: jobJson(job) });

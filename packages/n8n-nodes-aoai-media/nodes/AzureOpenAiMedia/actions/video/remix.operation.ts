@@ -1,5 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { binaryOutputProperty, deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import {
+	binaryOutputProperty,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
 import { jobJson, sora2Models, videoIdProperty, waitAndDownload, waitOptions } from './shared';
 
@@ -28,13 +34,17 @@ export const description: INodeProperties[] = [
 			name: 'wait',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to wait and download the new video; when off, the queued video is returned at once',
+			description:
+				'Whether to wait and download the new video; when off, the queued video is returned at once',
 		},
 	]),
 ];
 
 /** A new Sora 2 video from a finished one with a changed prompt; size and duration stay those of the original. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));

@@ -2,10 +2,32 @@
  * Parameters, waiting and downloading shared by the video operations. The model table entry's `api`
  * decides the API: Sora 1 jobs (`/video/generations/jobs`) or Sora 2 videos (`/videos`).
  */
-import type { AzureOpenAIMedia, CreateVideoRequest, IntRange, Video, VideoJob, VideoModel, VideoVariant } from '@aoai-media/core';
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	AzureOpenAIMedia,
+	CreateVideoRequest,
+	IntRange,
+	Video,
+	VideoJob,
+	VideoModel,
+	VideoVariant,
+} from '@aoai-media/core';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { options, perModel, preferred, videoModelsFor, type Show } from '../descriptions';
-import { cancelSignal, compact, getOptions, optional, readBinary, readStream, toBinary } from '../common';
+import {
+	cancelSignal,
+	compact,
+	getOptions,
+	optional,
+	readBinary,
+	readStream,
+	toBinary,
+} from '../common';
 
 /** Every video model: the operations that both APIs have offer them all. */
 export const videoModels = videoModelsFor();
@@ -17,7 +39,10 @@ export const sora2Models = videoModelsFor('videos');
 const modelNames = (models: readonly VideoModel[]) => models.map((m) => m.name);
 
 /** Prompt, size, duration and variants for the given models; Sora 2 adds an optional input reference. */
-export function jobProperties(show: Show, models: readonly VideoModel[] = videoModels): INodeProperties[] {
+export function jobProperties(
+	show: Show,
+	models: readonly VideoModel[] = videoModels,
+): INodeProperties[] {
 	return [
 		{
 			displayName: 'Prompt',
@@ -40,13 +65,17 @@ export function jobProperties(show: Show, models: readonly VideoModel[] = videoM
 				type: 'options',
 				options: options(sizes),
 				default: preferred(sizes, '1280x720'),
-				description: 'Width x height in pixels. Larger sizes allow shorter videos and fewer variants.',
+				description:
+					'Width x height in pixels. Larger sizes allow shorter videos and fewer variants.',
 			}),
 		),
 		...perModel(
 			models,
 			show,
-			(m) => (Array.isArray(m.seconds) ? undefined : { range: m.seconds as IntRange, fallback: m.defaultSeconds }),
+			(m) =>
+				Array.isArray(m.seconds)
+					? undefined
+					: { range: m.seconds as IntRange, fallback: m.defaultSeconds },
 			({ range, fallback }) => ({
 				displayName: 'Duration (Seconds)',
 				name: 'seconds',
@@ -59,7 +88,10 @@ export function jobProperties(show: Show, models: readonly VideoModel[] = videoM
 		...perModel(
 			models,
 			show,
-			(m) => (Array.isArray(m.seconds) ? { list: m.seconds as readonly string[], fallback: String(m.defaultSeconds) } : undefined),
+			(m) =>
+				Array.isArray(m.seconds)
+					? { list: m.seconds as readonly string[], fallback: String(m.defaultSeconds) }
+					: undefined,
 			({ list, fallback }) => ({
 				displayName: 'Duration (Seconds)',
 				name: 'seconds',
@@ -99,7 +131,12 @@ export function jobProperties(show: Show, models: readonly VideoModel[] = videoM
 }
 
 /** The Sora 1 job request. */
-export function readJobRequest(ctx: IExecuteFunctions, itemIndex: number, deployment: string, model: VideoModel) {
+export function readJobRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	deployment: string,
+	model: VideoModel,
+) {
 	const size = String(ctx.getNodeParameter('size', itemIndex, model.sizes[0] ?? ''));
 	const [width, height] = size.split('x').map(Number);
 	return {
@@ -108,7 +145,8 @@ export function readJobRequest(ctx: IExecuteFunctions, itemIndex: number, deploy
 		width: width ?? 0,
 		height: height ?? 0,
 		n_seconds: Number(ctx.getNodeParameter('seconds', itemIndex, model.defaultSeconds)),
-		n_variants: model.variants.max > 1 ? Number(ctx.getNodeParameter('variants', itemIndex, 1)) : undefined,
+		n_variants:
+			model.variants.max > 1 ? Number(ctx.getNodeParameter('variants', itemIndex, 1)) : undefined,
 	};
 }
 
@@ -138,9 +176,15 @@ export async function startVideo(
 	model: VideoModel,
 ): Promise<VideoJob | Video> {
 	if (model.api === 'videos') {
-		return client.videos.create(await readVideoRequest(ctx, itemIndex, deployment, model), cancelSignal(ctx));
+		return client.videos.create(
+			await readVideoRequest(ctx, itemIndex, deployment, model),
+			cancelSignal(ctx),
+		);
 	}
-	return client.videos.jobs.create(compact(readJobRequest(ctx, itemIndex, deployment, model)), cancelSignal(ctx));
+	return client.videos.jobs.create(
+		compact(readJobRequest(ctx, itemIndex, deployment, model)),
+		cancelSignal(ctx),
+	);
 }
 
 /** Options of the operations that wait for the job and download the result. */
@@ -226,7 +270,10 @@ async function waitAndDownloadJob(
 	const done = await client.videos.jobs.wait(jobId, wait);
 	const items: INodeExecutionData[] = [];
 	for (const [index, generation] of done.generations.entries()) {
-		const content = await client.videos.generations.content(generation.id, { quality, ...cancelSignal(ctx) });
+		const content = await client.videos.generations.content(generation.id, {
+			quality,
+			...cancelSignal(ctx),
+		});
 		const video = await readStream(content.stream);
 		const item: INodeExecutionData = {
 			json: {
@@ -242,13 +289,23 @@ async function waitAndDownloadJob(
 				expires_at: done.expires_at ?? null,
 			},
 			binary: {
-				[property]: await toBinary(ctx, video, `${generation.id}.mp4`, content.contentType || 'video/mp4'),
+				[property]: await toBinary(
+					ctx,
+					video,
+					`${generation.id}.mp4`,
+					content.contentType || 'video/mp4',
+				),
 			},
 		};
 		if (withThumbnail) {
 			const thumbnail = await client.videos.generations.thumbnail(generation.id, cancelSignal(ctx));
 			const mimeType = mimeTypeOf(thumbnail.contentType);
-			item.binary!.thumbnail = await toBinary(ctx, thumbnail.bytes, `${generation.id}.${mimeType.split('/')[1]}`, mimeType);
+			item.binary!.thumbnail = await toBinary(
+				ctx,
+				thumbnail.bytes,
+				`${generation.id}.${mimeType.split('/')[1]}`,
+				mimeType,
+			);
 		}
 		items.push(item);
 	}
@@ -280,7 +337,8 @@ async function waitAndDownloadVideo(
 		},
 		binary: { [property]: (await downloadVariant(ctx, client, done.id, 'video')).binary },
 	};
-	if (withThumbnail) item.binary!.thumbnail = (await downloadVariant(ctx, client, done.id, 'thumbnail')).binary;
+	if (withThumbnail)
+		item.binary!.thumbnail = (await downloadVariant(ctx, client, done.id, 'thumbnail')).binary;
 	return item;
 }
 
@@ -296,7 +354,12 @@ export async function downloadVariant(
 	// Whole in memory: see "Large videos" in the README for why n8n gets a buffer, not the stream.
 	const bytes = await readStream(download.stream);
 	const suffix = variant === 'video' ? '' : `-${variant}`;
-	const binary = await toBinary(ctx, bytes, `${videoId}${suffix}.${extensionOf(mimeType)}`, mimeType);
+	const binary = await toBinary(
+		ctx,
+		bytes,
+		`${videoId}${suffix}.${extensionOf(mimeType)}`,
+		mimeType,
+	);
 	return { binary, bytes: bytes.byteLength };
 }
 
@@ -337,5 +400,7 @@ export const videoIdProperty = (show: Show): INodeProperties => ({
 
 /** The job ID (Sora 1) or video ID (Sora 2) the user entered. */
 export function readId(ctx: IExecuteFunctions, itemIndex: number, model: VideoModel): string {
-	return String(ctx.getNodeParameter(model.api === 'videos' ? 'videoId' : 'jobId', itemIndex, '')).trim();
+	return String(
+		ctx.getNodeParameter(model.api === 'videos' ? 'videoId' : 'jobId', itemIndex, ''),
+	).trim();
 }
