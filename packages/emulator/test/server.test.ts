@@ -212,6 +212,21 @@ describe('faults', () => {
     expect(h.emu.admin.requests({ deployment: 'dall-e-2' })[0]!.fault).toBe('delay');
   });
 
+  it('delay: many delayed answers leave no listeners behind (no MaxListeners warning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      h.emu.admin.fault({ kind: 'delay', delayMs: 1, count: 25, match: { deployment: 'dall-e-2' } });
+      for (let i = 0; i < 25; i++) expect((await h.post(GEN, small)).status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    expect(h.emu.admin.requests({ deployment: 'dall-e-2' }).filter((r) => r.fault === 'delay')).toHaveLength(25);
+  });
+
   it('slow: the body trickles out, so a client can abort mid-download', async () => {
     h.emu.admin.fault({ kind: 'slow', bytesPerSecond: 200, match: { deployment: 'dall-e-2' } });
     const controller = new AbortController();
