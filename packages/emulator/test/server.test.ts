@@ -224,7 +224,9 @@ describe('faults', () => {
       process.off('warning', onWarning);
     }
     expect(warnings).not.toContain('MaxListenersExceededWarning');
-    expect(h.emu.admin.requests({ deployment: 'dall-e-2' }).filter((r) => r.fault === 'delay')).toHaveLength(25);
+    expect(h.emu.admin.requests({ deployment: 'dall-e-2' }).filter((r) => r.fault === 'delay')).toHaveLength(
+      25,
+    );
   });
 
   it('slow: the body trickles out, so a client can abort mid-download', async () => {
