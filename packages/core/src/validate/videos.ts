@@ -146,38 +146,21 @@ export function videoJob(request: unknown, model?: ModelSpec, media?: MediaFacts
       : { min: 1, max: Number.MAX_SAFE_INTEGER };
   const variantsRange: IntRange = video?.variants ?? { min: 1, max: Number.MAX_SAFE_INTEGER };
   const subject = video?.name ?? 'video jobs';
-  if (
-    !shape.bad.has('n_seconds') &&
-    !rangeIssue(out, 'n_seconds', record.n_seconds, secondsRange, subject) &&
-    limit
-  ) {
-    const n = record.n_seconds;
-    if (typeof n === 'number' && n > limit.maxSeconds) {
-      out.push(
-        issues.range(
-          'n_seconds',
-          n,
-          { min: secondsRange.min, max: limit.maxSeconds },
-          `${subject} at ${size}`,
-        ),
-      );
-    }
-  }
-  if (
-    !shape.bad.has('n_variants') &&
-    !rangeIssue(out, 'n_variants', record.n_variants, variantsRange, subject) &&
-    limit
-  ) {
-    const n = record.n_variants;
-    if (typeof n === 'number' && n > limit.maxVariants) {
-      out.push(
-        issues.range(
-          'n_variants',
-          n,
-          { min: variantsRange.min, max: limit.maxVariants },
-          `${subject} at ${size}`,
-        ),
-      );
+  // Both fields have a model-wide range and, at some sizes, a lower ceiling.
+  const ceilings = [
+    ['n_seconds', secondsRange, limit?.maxSeconds],
+    ['n_variants', variantsRange, limit?.maxVariants],
+  ] as const;
+  for (const [field, range, ceiling] of ceilings) {
+    if (
+      shape.bad.has(field) ||
+      rangeIssue(out, field, record[field], range, subject) ||
+      ceiling === undefined
+    )
+      continue;
+    const n = record[field];
+    if (typeof n === 'number' && n > ceiling) {
+      out.push(issues.range(field, n, { min: range.min, max: ceiling }, `${subject} at ${size}`));
     }
   }
 
