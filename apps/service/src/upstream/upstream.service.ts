@@ -26,8 +26,6 @@ const RELAYED_HEADERS = [
 export class UpstreamService implements OnApplicationShutdown {
   readonly client: AzureOpenAIMedia;
   private readonly transport: Transport;
-  /** What the model table says about each deployment name seen (names are few; recognising one is not free). */
-  private readonly models = new Map<string, ModelSpec | undefined>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -58,13 +56,9 @@ export class UpstreamService implements OnApplicationShutdown {
     this.transport.close();
   }
 
-  /** The model-table entry for a deployment (configured, else recognised from its name). */
+  /** The model-table entry for a deployment (configured, else recognised from its name; core remembers it). */
   modelFor(deployment: string): ModelSpec | undefined {
-    if (this.models.has(deployment)) return this.models.get(deployment);
-    const model = this.client.modelFor(deployment);
-    // Bounded: callers can send any number of made-up names.
-    if (this.models.size < 1000) this.models.set(deployment, model);
-    return model;
+    return this.client.modelFor(deployment);
   }
 
   /** The configured deployments, for docs and option lists. */
