@@ -5,6 +5,7 @@ export * from './retry.js';
 export * from './base64.js';
 export * from './uploads.js';
 export * from './sse.js';
+export { normaliseType } from './download.js';
 export * from './validate/index.js';
 export * from './resources/images.js';
 export * from './resources/videos.js';

@@ -11,6 +11,7 @@ import type {
 	VideoModel,
 	VideoVariant,
 } from '@aoai-media/core';
+import { normaliseType } from '@aoai-media/core';
 import type {
 	IBinaryData,
 	IDataObject,
@@ -369,10 +370,9 @@ function extensionOf(mimeType: string): string {
 	return (kind === 'video' || kind === 'image') && sub ? sub : 'bin';
 }
 
-/** The type without parameters; Azure declares thumbnails as `image/jpg`, the registered name is `image/jpeg`. */
+/** The type without parameters (core maps Azure's `image/jpg` to `image/jpeg`); untyped answers are thumbnails. */
 export function mimeTypeOf(contentType: string | undefined): string {
-	const type = (contentType ?? 'image/jpeg').split(';')[0]!.trim().toLowerCase();
-	return type === 'image/jpg' ? 'image/jpeg' : type;
+	return normaliseType(contentType ?? null) ?? 'image/jpeg';
 }
 
 export const jobIdProperty = (show: Show): INodeProperties => ({
