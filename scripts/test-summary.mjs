@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 const log = readFileSync(process.argv[2], 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const line of log.split('\n')) {
-  const match = /^\S*:test:\s+Tests\s+(.*)\(\d+\)\s*$/.exec(line) ?? /^\s+Tests\s+(.*)\(\d+\)\s*$/.exec(line);
+  const match =
+    /^\S*:test(?::node24)?:\s+Tests\s+(.*)\(\d+\)\s*$/.exec(line) ?? /^\s+Tests\s+(.*)\(\d+\)\s*$/.exec(line);
   if (!match) continue;
   for (const part of match[1].split('|')) {
     const [count, kind] = part.trim().split(/\s+/);

@@ -1,7 +1,7 @@
 /**
  * Azure's OpenAPI specs as JSON Schema validators, for conformance tests. The specs are read from
- * `../shared/azure-openai-spec/` beside the repository and never copied into it; tests skip with
- * SPEC_SKIP_REASON when that folder is absent.
+ * `../shared/azure-openai-spec/` beside the repository (or AOAI_SPEC_DIR) and never copied into it;
+ * tests skip with SPEC_SKIP_REASON when that folder is absent, and fail when CI=true.
  *
  *   const spec = openSpec('v1-preview.json');
  *   spec.checkRequest('/images/generations', 'post', body)        // -> string[] of problems
@@ -12,10 +12,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 
-export const SPEC_DIR = fileURLToPath(new URL('../../../../shared/azure-openai-spec/', import.meta.url));
+export const SPEC_DIR = specDir();
 export const specAvailable = existsSync(SPEC_DIR);
 export const SPEC_SKIP_REASON =
   'skipped: Azure OpenAPI specs not found in ../shared/azure-openai-spec/ beside the repository (conformance needs them)';
+// In CI a missing spec is a failure: a conformance suite that silently skips checks nothing.
+if (!specAvailable && process.env.CI === 'true') {
+  throw new Error(
+    `CI=true and Azure's OpenAPI specs are missing from ${SPEC_DIR}; conformance tests cannot be skipped in CI`,
+  );
+}
+
+/** `../shared/azure-openai-spec/` beside the repository, or AOAI_SPEC_DIR. */
+function specDir(): string {
+  const fromEnv = process.env.AOAI_SPEC_DIR;
+  if (fromEnv) return fromEnv.endsWith('/') ? fromEnv : `${fromEnv}/`;
+  return fileURLToPath(new URL('../../../../shared/azure-openai-spec/', import.meta.url));
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Doc = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Json> } };
