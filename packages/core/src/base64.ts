@@ -1,16 +1,8 @@
 /**
- * Base64 decoding for image payloads. Uses the runtime's native decoder when there is one
- * (Node's Buffer) and a table-driven decoder otherwise, so core still runs in any fetch runtime.
+ * Base64 decoding for image payloads. Uses the runtime's native decoder when there is one and a
+ * table-driven decoder otherwise, so core still runs in any fetch runtime.
  */
-
-interface BufferLike {
-  from(input: string, encoding: 'base64'): Uint8Array;
-}
-
-function nativeBuffer(): BufferLike | undefined {
-  const candidate = (globalThis as { Buffer?: BufferLike }).Buffer;
-  return typeof candidate?.from === 'function' ? candidate : undefined;
-}
+import { nativeDecodeBase64 } from './platform.js';
 
 const INVALID = 255;
 const PAD = 254;
@@ -54,13 +46,8 @@ export function decodeBase64Portable(input: string): Uint8Array {
 
 /**
  * Decode base64 (standard or URL-safe) to bytes. The result is a plain Uint8Array view, never a
- * Buffer, so callers see one type whatever the runtime.
+ * runtime-specific subclass, so callers see one type whatever the runtime.
  */
 export function decodeBase64(input: string): Uint8Array {
-  const native = nativeBuffer();
-  if (native) {
-    const buf = native.from(input, 'base64');
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  return decodeBase64Portable(input);
+  return nativeDecodeBase64(input) ?? decodeBase64Portable(input);
 }

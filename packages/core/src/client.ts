@@ -12,6 +12,9 @@ import { getModel, recogniseModel, type ModelSpec } from './models.js';
 import { Images } from './resources/images.js';
 import { Videos } from './resources/videos.js';
 import { Audio } from './resources/audio.js';
+import { defaultFetch, defaultNow, defaultRandom, defaultSleep, type Sleep } from './platform.js';
+
+export { defaultFetch, defaultNow, defaultRandom, defaultSleep, type Sleep } from './platform.js';
 
 export type Auth = { apiKey: string } | { bearerToken: string } | { tokenProvider: () => Promise<string> };
 
@@ -21,9 +24,6 @@ export interface Logger {
   warn?(message: string, fields?: Record<string, unknown>): void;
   error?(message: string, fields?: Record<string, unknown>): void;
 }
-
-/** Waits `ms`, rejecting when `signal` aborts. Injected so tests control time. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface ClientOptions {
   /** `https://<resource>.openai.azure.com` (or the emulator's URL). A trailing `/openai` is accepted. */
@@ -82,21 +82,6 @@ export const DEFAULT_DEPLOYMENT_API_VERSION = '2024-10-21';
 const V1_VERSIONS = new Set(['v1', 'preview', 'latest']);
 const MAX_REDIRECTS = 5;
 
-export const defaultSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Is this api-version one of the `/openai/v1` family? */
 export function isV1ApiVersion(apiVersion: string): boolean {
   return V1_VERSIONS.has(apiVersion);
@@ -135,10 +120,10 @@ export class AzureOpenAIMedia {
     this.validation = options.validation ?? 'strict';
     this.logger = options.logger;
     this.sleep = options.sleep ?? defaultSleep;
-    this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
+    this.now = options.now ?? defaultNow;
+    this.random = options.random ?? defaultRandom;
     this.#auth = options.auth;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#fetch = options.fetch ?? defaultFetch;
     this.#deployments = { ...(options.deployments ?? {}) };
     this.#defaultHeaders = { ...(options.defaultHeaders ?? {}) };
     this.images = new Images(this);
@@ -360,19 +345,28 @@ export class AzureOpenAIMedia {
 
 /**
  * One signal per call that fires on the caller's abort or on the call's timeout, and a translation
- * from whatever the platform threw into AbortError / TimeoutError. Built on AbortSignal.any and
- * AbortSignal.timeout, so nothing is left listening on the caller's signal after the call.
+ * from whatever the platform threw into AbortError / TimeoutError. The timeout is a `sleep` on a
+ * private controller (aborted to clear it), so core's only timer is the platform's sleep; it is
+ * the platform's real timer rather than the client's injected `sleep`, because an injected sleep
+ * that returns at once (a test's virtual clock) would otherwise time every call out at once.
+ * Nothing is left listening on the caller's signal, and no timer is left pending, after the call.
  */
 export class CallSignal {
   readonly signal: AbortSignal;
   readonly #controller = new AbortController();
+  /** Aborted to stop the timeout's sleep. */
+  readonly #timer = new AbortController();
   readonly #outer: AbortSignal | undefined;
   readonly #timeoutMs: number;
   readonly #what: string;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #timedOut = false;
 
-  constructor(outer: AbortSignal | undefined, timeoutMs: number, what = 'the request') {
+  constructor(
+    outer: AbortSignal | undefined,
+    timeoutMs: number,
+    what = 'the request',
+    sleep: Sleep = defaultSleep,
+  ) {
     this.signal = this.#controller.signal;
     this.#outer = outer;
     this.#timeoutMs = timeoutMs;
@@ -383,16 +377,18 @@ export class CallSignal {
     }
     outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
     if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
-      this.#timer = setTimeout(this.#onTimeout, Math.ceil(timeoutMs));
+      sleep(Math.ceil(timeoutMs), this.#timer.signal).then(this.#onTimeout, ignore);
     }
   }
 
   readonly #onOuterAbort = (): void => {
-    clearTimeout(this.#timer);
+    this.#timer.abort();
     this.#controller.abort(this.abortError());
   };
 
   readonly #onTimeout = (): void => {
+    // A sleep that resolves after being stopped must not end a call that is already over.
+    if (this.#timer.signal.aborted || this.signal.aborted) return;
     this.#timedOut = true;
     this.#outer?.removeEventListener('abort', this.#onOuterAbort);
     this.#controller.abort(this.timeoutError());
@@ -403,12 +399,12 @@ export class CallSignal {
    * it (so its listener stays until the caller's signal is gone or fires).
    */
   release(): void {
-    clearTimeout(this.#timer);
+    this.#timer.abort();
   }
 
   /** The call is over: stop the timer and leave nothing listening on the caller's signal. */
   dispose(): void {
-    clearTimeout(this.#timer);
+    this.#timer.abort();
     this.#outer?.removeEventListener('abort', this.#onOuterAbort);
   }
 
@@ -427,6 +423,8 @@ export class CallSignal {
     return new ConnectionError(`connection failed: ${describeCause(error)}`, { cause: error });
   }
 }
+
+function ignore(): void {}
 
 /** A token provider that hangs must not hold the call past its timeout or abort. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
