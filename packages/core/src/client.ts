@@ -2,12 +2,23 @@ import {
   AbortError,
   ConfigurationError,
   ConnectionError,
+  InvalidResponseError,
+  MaybeProcessedError,
+  ServerError,
   TimeoutError,
+  TokenProviderError,
   errorFromResponse,
   requestIdOf,
   AzureOpenAIMediaError,
 } from './errors.js';
-import { isRetryable, retryDelayMs, serverRetryAfterMs } from './retry.js';
+import { isBeforeSendFailure, isRetryable, retryDelayMs, serverRetryAfterMs } from './retry.js';
+import {
+  operationKind,
+  type HttpMethod,
+  type OperationId,
+  type OperationKind,
+  type Route,
+} from './operations.js';
 import { getModel, recogniseModel, type ModelSpec } from './models.js';
 import { Images } from './resources/images.js';
 import { Videos } from './resources/videos.js';
@@ -46,6 +57,13 @@ export interface ClientOptions {
   validation?: 'strict' | 'off';
   /** Extra headers on every request (never logged). */
   defaultHeaders?: Record<string, string>;
+  /**
+   * Resend paid image and audio requests after a failure that leaves it unknown whether Azure
+   * processed (and billed) them: a reset after sending, a 500/502/504, a timeout after sending, an
+   * unreadable answer. Default false: such failures throw MaybeProcessedError instead. Video creates
+   * never need it: they look for the task they made before deciding to resend.
+   */
+  retryAmbiguous?: boolean;
 }
 
 export interface CallOptions {
@@ -53,13 +71,19 @@ export interface CallOptions {
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number;
   maxRetries?: number;
+  /** Overrides the client's `retryAmbiguous` for this call. */
+  retryAmbiguous?: boolean;
 }
 
-/** Which URL family an operation lives in. `either` follows the client's `apiVersion`. */
-export type Route = 'either' | 'v1' | 'deployment';
+export type { Route } from './operations.js';
 
 export interface RequestSpec extends CallOptions {
-  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  /**
+   * The operation-table entry this request performs; it decides the retry rules. Without it, a
+   * POST is treated as a paid create and anything else as a read.
+   */
+  operation?: OperationId;
+  method: HttpMethod;
   /** Path below `/openai/v1/` or `/openai/deployments/{deployment}/`, e.g. `images/generations`. */
   path: string;
   route?: Route;
@@ -92,6 +116,7 @@ export class AzureOpenAIMedia {
   readonly apiVersion: string;
   readonly maxRetries: number;
   readonly timeoutMs: number;
+  readonly retryAmbiguous: boolean;
   readonly validation: 'strict' | 'off';
   readonly logger: Logger | undefined;
   readonly sleep: Sleep;
@@ -117,6 +142,7 @@ export class AzureOpenAIMedia {
     this.apiVersion = options.apiVersion ?? DEFAULT_V1_API_VERSION;
     this.maxRetries = options.maxRetries ?? 2;
     this.timeoutMs = options.timeoutMs ?? 600_000;
+    this.retryAmbiguous = options.retryAmbiguous ?? false;
     this.validation = options.validation ?? 'strict';
     this.logger = options.logger;
     this.sleep = options.sleep ?? defaultSleep;
@@ -176,80 +202,122 @@ export class AzureOpenAIMedia {
   /**
    * Send one API request with retries, timeout and cancellation. Without `parse` it resolves with
    * the successful Response, body unread, for streaming. With `parse` the body is read inside the
-   * retry loop, so a body cut short is retried like any connection failure.
+   * retry loop, so a body cut short is handled like a failure of the request itself.
+   *
+   * What is retried depends on the operation's kind (see operations.ts): reads and deletes on any
+   * transient failure; paid creates only on answers that prove nothing was processed (408, 429,
+   * 503, and failures before the request was written), unless `retryAmbiguous` is set. A paid
+   * create that fails ambiguously throws MaybeProcessedError.
    */
   request(spec: RequestSpec): Promise<Response>;
   request<T>(spec: RequestSpec, parse: (response: Response) => Promise<T>): Promise<T>;
   async request<T>(spec: RequestSpec, parse?: (response: Response) => Promise<T>): Promise<T | Response> {
     const url = spec.url ?? this.buildUrl(spec);
     const maxRetries = spec.maxRetries ?? this.maxRetries;
-    const call = new CallSignal(spec.signal, spec.timeoutMs ?? this.timeoutMs);
+    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    const kind = operationKind(spec.operation, spec.method);
+    const policy: RetryPolicy = {
+      kind,
+      operation: spec.operation ?? `${spec.method} ${spec.path}`,
+      resendAmbiguous: kind !== 'paid-create' || (spec.retryAmbiguous ?? this.retryAmbiguous),
+    };
+    const deadline = Number.isFinite(timeoutMs) && timeoutMs > 0 ? this.now() + timeoutMs : Infinity;
+    const call = new CallSignal(spec.signal, timeoutMs);
+    // Set once any attempt failed in a way that may have been processed, so the final error says so.
+    let uncertain = false;
     try {
       for (let attempt = 0; ; attempt++) {
-        const started = this.now();
-        let response: Response;
-        try {
-          response = await this.#send(url, spec, call.signal);
-        } catch (error) {
-          const failure = call.translate(error);
-          this.#log('warn', spec, { attempt, durationMs: this.now() - started, error: failure.message });
-          if (failure instanceof ConnectionError && attempt < maxRetries) {
-            await this.#wait(retryDelayMs(attempt, undefined, this.now(), this.random), call);
-            continue;
-          }
-          throw failure;
-        }
-        const requestId = requestIdOf(response.headers);
-        this.#log(response.ok ? 'debug' : 'warn', spec, {
-          status: response.status,
-          attempt,
-          durationMs: this.now() - started,
-          requestId,
-        });
-        if (response.ok) {
-          if (!parse) {
-            call.release();
-            return response;
-          }
-          try {
-            const value = await parse(response);
-            call.dispose();
-            return value;
-          } catch (error) {
-            const failure = call.translate(bodyError(error));
-            if (failure instanceof ConnectionError && attempt < maxRetries) {
-              this.#log('warn', spec, { attempt, requestId, error: failure.message });
-              await this.#wait(retryDelayMs(attempt, undefined, this.now(), this.random), call);
-              continue;
-            }
-            throw failure;
-          }
-        }
-        const text = await response.text().catch(() => '');
-        if (attempt < maxRetries && isRetryable(response.status, response.headers)) {
-          await this.#wait(retryDelayMs(attempt, response.headers, this.now(), this.random), call);
-          continue;
-        }
-        throw errorFromResponse(response.status, response.headers, text, {
-          retryAfterMs: serverRetryAfterMs(response.headers, this.now()),
-        });
+        const outcome = await this.#attempt(url, spec, call, attempt, policy, parse);
+        if ('value' in outcome) return outcome.value;
+        const { failure, ambiguous, retryable, headers } = outcome;
+        uncertain ||= ambiguous;
+        const retry = retryable && (!ambiguous || policy.resendAmbiguous) && attempt < maxRetries;
+        const delayMs = retry ? retryDelayMs(attempt, headers, this.now(), this.random) : 0;
+        // A wait longer than the call has left would only end in a TimeoutError: say what happened now.
+        if (!retry || delayMs >= deadline - this.now()) throw finalError(failure, policy, uncertain);
+        await this.#wait(delayMs, call);
       }
     } catch (error) {
       call.dispose();
-      throw call.translate(error);
+      const translated = call.translate(error);
+      throw finalError(translated, policy, uncertain);
+    }
+  }
+
+  /** One try: the value, or the failure with what the retry rules need to know about it. */
+  async #attempt<T>(
+    url: string,
+    spec: RequestSpec,
+    call: CallSignal,
+    attempt: number,
+    policy: RetryPolicy,
+    parse: ((response: Response) => Promise<T>) | undefined,
+  ): Promise<{ value: T | Response } | AttemptFailure> {
+    const started = this.now();
+    const paid = policy.kind === 'paid-create';
+    let sent = false;
+    let response: Response;
+    try {
+      response = await this.#send(url, spec, call.signal, () => (sent = true));
+    } catch (error) {
+      const failure = call.translate(error);
+      this.#log('warn', spec, { attempt, durationMs: this.now() - started, error: failure.message });
+      return {
+        failure,
+        ambiguous: sent && isAmbiguousFailure(failure),
+        retryable: failure instanceof ConnectionError,
+      };
+    }
+    const requestId = requestIdOf(response.headers);
+    this.#log(response.ok ? 'debug' : 'warn', spec, {
+      status: response.status,
+      attempt,
+      durationMs: this.now() - started,
+      requestId,
+    });
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      const failure = errorFromResponse(response.status, response.headers, text, {
+        retryAfterMs: serverRetryAfterMs(response.headers, this.now()),
+      });
+      // A paid create not opted into resending ambiguous failures is retried on the answers that
+      // prove nothing was processed (and, if opted in later, the ambiguous ones); others as ever.
+      const eligible =
+        policy.resendAmbiguous ||
+        PROOF_NOTHING_PROCESSED.has(response.status) ||
+        isAmbiguousStatus(response.status);
+      return {
+        failure,
+        ambiguous: isAmbiguousStatus(response.status),
+        // x-should-retry is the server's word, for or against.
+        retryable: eligible && isRetryable(response.status, response.headers),
+        headers: response.headers,
+      };
+    }
+    if (!parse) {
+      call.release();
+      return { value: response };
+    }
+    try {
+      const value = await parse(response);
+      call.dispose();
+      return { value };
+    } catch (error) {
+      const failure = call.translate(bodyError(error));
+      this.#log('warn', spec, { attempt, requestId, error: failure.message });
+      return {
+        failure,
+        // Azure answered 200: the request was processed, whatever became of the answer.
+        ambiguous: isAmbiguousFailure(failure),
+        // A read that got an unreadable answer would read the same thing again.
+        retryable: failure instanceof ConnectionError || (failure instanceof InvalidResponseError && paid),
+      };
     }
   }
 
   /** Request and parse a JSON answer. */
   requestJson<T>(spec: RequestSpec): Promise<T> {
-    return this.request(spec, async (response) => {
-      const text = await response.text();
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new ConnectionError(`expected JSON from ${spec.path}, got: ${text.slice(0, 120)}`);
-      }
-    });
+    return this.request(spec, (response) => readJson<T>(response));
   }
 
   /** Request and read the answer as text (srt, vtt, plain text). */
@@ -265,7 +333,7 @@ export class AzureOpenAIMedia {
     }));
   }
 
-  async #send(url: string, spec: RequestSpec, signal: AbortSignal): Promise<Response> {
+  async #send(url: string, spec: RequestSpec, signal: AbortSignal, sending: () => void): Promise<Response> {
     signal.throwIfAborted();
     const external = spec.url !== undefined;
     const headers = new Headers(external ? {} : this.#defaultHeaders);
@@ -282,6 +350,7 @@ export class AzureOpenAIMedia {
 
     let target = url;
     for (let hop = 0; ; hop++) {
+      sending();
       const response = await this.#fetch(target, {
         method: spec.method,
         headers,
@@ -307,7 +376,24 @@ export class AzureOpenAIMedia {
     const auth = this.#auth;
     if ('apiKey' in auth) headers.set('api-key', auth.apiKey);
     else if ('bearerToken' in auth) headers.set('authorization', `Bearer ${auth.bearerToken}`);
-    else headers.set('authorization', `Bearer ${await untilAborted(auth.tokenProvider(), signal)}`);
+    else headers.set('authorization', `Bearer ${await this.#token(auth.tokenProvider, signal)}`);
+  }
+
+  /** A token from the provider; its failure is an authentication error, thrown at once. */
+  async #token(provider: () => Promise<string>, signal: AbortSignal): Promise<string> {
+    let token: unknown;
+    try {
+      token = await untilAborted(Promise.resolve().then(provider), signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new TokenProviderError(error);
+    }
+    if (typeof token !== 'string' || token === '') {
+      throw new TokenProviderError(
+        new Error(`it returned ${token === '' ? 'an empty string' : typeof token}, not a token`),
+      );
+    }
+    return token;
   }
 
   async #wait(ms: number, call: CallSignal): Promise<void> {
@@ -327,7 +413,8 @@ export class AzureOpenAIMedia {
         : spec.route === 'deployment' || (spec.route !== 'v1' && !this.usesV1(spec.route))
           ? `deployments/${spec.deployment ?? ''}/${spec.path}`
           : spec.path;
-    fn.call(this.logger, `${spec.method} ${path}`, { method: spec.method, path, ...fields });
+    const operation = spec.operation ? { operation: spec.operation } : {};
+    fn.call(this.logger, `${spec.method} ${path}`, { method: spec.method, path, ...operation, ...fields });
   }
 
   /** Options with secrets removed, for debugging output. */
@@ -339,6 +426,7 @@ export class AzureOpenAIMedia {
       deployments: { ...this.#deployments },
       maxRetries: this.maxRetries,
       timeoutMs: this.timeoutMs,
+      retryAmbiguous: this.retryAmbiguous,
     };
   }
 }
@@ -420,7 +508,10 @@ export class CallSignal {
     if (error instanceof AzureOpenAIMediaError) return error;
     if (this.#timedOut) return this.timeoutError(error);
     if (this.signal.aborted) return this.abortError(error);
-    return new ConnectionError(`connection failed: ${describeCause(error)}`, { cause: error });
+    return new ConnectionError(`connection failed: ${describeCause(error)}`, {
+      cause: error,
+      beforeSend: isBeforeSendFailure(error),
+    });
   }
 }
 
@@ -451,6 +542,70 @@ function bodyError(error: unknown): Error {
   if (name === 'AbortError') return new AbortError('the request was aborted', { cause: error });
   if (name === 'TimeoutError') return new TimeoutError('the request timed out', { cause: error });
   return new ConnectionError(`the response body ended early: ${describeCause(error)}`, { cause: error });
+}
+
+interface RetryPolicy {
+  kind: OperationKind;
+  operation: string;
+  /** Whether a failure that may have been processed can be sent again. */
+  resendAmbiguous: boolean;
+}
+
+interface AttemptFailure {
+  failure: Error;
+  /** It may have been processed: resent only when the policy allows. */
+  ambiguous: boolean;
+  /** The kind of failure a retry can cure. */
+  retryable: boolean;
+  /** The answer's headers, for the server's requested wait. */
+  headers?: Headers;
+}
+
+/** Answers that prove a paid create was not processed, so it can be sent again. */
+const PROOF_NOTHING_PROCESSED = new Set([408, 429, 503]);
+
+/** 5xx answers other than 503 (Service Unavailable) do not say whether the request was processed. */
+function isAmbiguousStatus(status: number): boolean {
+  return status >= 500 && status !== 503;
+}
+
+/** A failure after the request went out that does not prove it was not processed. */
+function isAmbiguousFailure(failure: Error): boolean {
+  if (failure instanceof ConnectionError) return !failure.beforeSend;
+  if (failure instanceof ServerError) return isAmbiguousStatus(failure.status);
+  return failure instanceof TimeoutError || failure instanceof InvalidResponseError;
+}
+
+/** The error a call ends with: for a paid create that may have been processed, MaybeProcessedError. */
+function finalError(failure: Error, policy: RetryPolicy, uncertain: boolean): Error {
+  if (!uncertain || policy.kind !== 'paid-create') return failure;
+  // The caller's own abort stays an AbortError: they chose to stop.
+  if (failure instanceof MaybeProcessedError || failure instanceof AbortError) return failure;
+  return new MaybeProcessedError(policy.operation, failure);
+}
+
+/** Read a JSON answer: a body cut short is a ConnectionError, a body that is not JSON an InvalidResponseError. */
+export async function readJson<T>(response: Response): Promise<T> {
+  const text = await readText(response);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new InvalidResponseError({
+      status: response.status,
+      requestId: requestIdOf(response.headers),
+      body: text,
+      expected: 'a JSON body',
+    });
+  }
+}
+
+/** Read a text answer; a body cut short is a ConnectionError (or the call's abort/timeout). */
+export async function readText(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw bodyError(error);
+  }
 }
 
 function describeCause(error: unknown): string {

@@ -93,22 +93,113 @@ export type FilterResults = Record<string, unknown>;
 /** The prompt or the output was refused by Azure's content filtering, in any of its shapes. */
 export class ContentFilterError extends AzureOpenAIError {
   readonly revisedPrompt: string | undefined;
-  /** `content_filter_results` (or `prompt_filter_results`) as Azure sent them. */
+  /** `content_filter_results` (or `prompt_filter_results`, or a video's `error_details`) as Azure sent them. */
   readonly filterResults: FilterResults | undefined;
   /** Names of the categories that were filtered, e.g. `['violence']`. */
   readonly categories: readonly string[];
+  /** Azure's `inner_error` (or `innererror`) object, unchanged, when it sent one. */
+  readonly innerError: unknown;
   constructor(
-    init: ApiErrorInit & { revisedPrompt?: string | undefined; filterResults?: FilterResults | undefined },
+    init: ApiErrorInit & {
+      revisedPrompt?: string | undefined;
+      filterResults?: FilterResults | undefined;
+      innerError?: unknown;
+    },
   ) {
     super(init);
     this.revisedPrompt = init.revisedPrompt;
     this.filterResults = init.filterResults;
     this.categories = filteredCategories(init.filterResults);
+    this.innerError = init.innerError;
+  }
+}
+
+/**
+ * The `tokenProvider` given in `auth` failed (or returned no token). Nothing was sent, and the
+ * call is not retried: a credential that fails once (an expired secret, a missing login) fails
+ * again, and some providers take seconds per try. `status` is 401 because the request could not
+ * be authenticated; `cause` is what the provider threw.
+ */
+export class TokenProviderError extends AuthenticationError {
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super({ status: 401, code: 'token_provider_failed', message: `the token provider failed: ${reason}` });
+    Object.defineProperty(this, 'cause', { value: cause, configurable: true, writable: true });
   }
 }
 
 /** No answer: DNS, refused connection, reset, or a body that ended early. */
-export class ConnectionError extends AzureOpenAIMediaError {}
+export class ConnectionError extends AzureOpenAIMediaError {
+  /**
+   * True when the failure happened before any of the request was written (refused, DNS, TLS), so
+   * Azure cannot have seen it; false when it may have (a reset, a body cut short).
+   */
+  readonly beforeSend: boolean;
+  constructor(message: string, options?: { cause?: unknown; beforeSend?: boolean }) {
+    super(message, options);
+    this.beforeSend = options?.beforeSend ?? false;
+  }
+}
+
+/**
+ * Azure answered, but the body is not what the operation returns (not JSON, or JSON of the wrong
+ * shape). Never retried by itself: the request reached Azure, and for a paid call it may have been
+ * billed.
+ */
+export class InvalidResponseError extends AzureOpenAIMediaError {
+  readonly status: number;
+  readonly requestId: string | undefined;
+  /** The start of the body, for diagnosis (at most 200 characters). */
+  readonly snippet: string;
+  constructor(init: { status: number; requestId?: string | undefined; body: string; expected: string }) {
+    const snippet = init.body.length > 200 ? `${init.body.slice(0, 200)}…` : init.body;
+    const id = init.requestId ? ` (request id ${init.requestId})` : '';
+    super(`HTTP ${init.status}: expected ${init.expected}, got: ${JSON.stringify(snippet)}${id}`);
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.snippet = snippet;
+  }
+}
+
+/**
+ * A paid request failed in a way that leaves it unknown whether Azure processed (and billed) it:
+ * a connection reset after the request was sent, a 500/502/504, a timeout after sending, or an
+ * answer that could not be read. It was not sent again. `cause` is the failure itself; `status`
+ * and `requestId` are Azure's when it answered. Pass `retryAmbiguous: true` (client or call) to
+ * resend image and audio requests on such failures anyway.
+ */
+export class MaybeProcessedError extends AzureOpenAIMediaError {
+  /** The operation id from the operation table, e.g. `images.generate`. */
+  readonly operation: string;
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  constructor(operation: string, cause: Error | undefined, message?: string) {
+    const fields = (cause ?? {}) as { status?: unknown; requestId?: unknown };
+    super(
+      message ??
+        `${operation}: the request may have been processed (and billed) by Azure, so it was not sent again: ${cause?.message ?? 'unknown failure'}`,
+      cause ? { cause } : undefined,
+    );
+    this.operation = operation;
+    this.status = typeof fields.status === 'number' ? fields.status : undefined;
+    this.requestId = typeof fields.requestId === 'string' ? fields.requestId : undefined;
+  }
+}
+
+/**
+ * Which task a video create made is unknown: more than one recent task matches it, or a task that
+ * might match cannot be compared, or the recent tasks could not all be checked. Nothing was sent
+ * again. `candidateIds` are the tasks to look at (and delete if unwanted); `cause` is the create's
+ * own failure, when this comes from a create.
+ */
+export class AmbiguousVideoMatchError extends MaybeProcessedError {
+  readonly candidateIds: readonly string[];
+  constructor(operation: string, candidateIds: readonly string[], message: string, cause?: Error) {
+    super(operation, cause, message);
+    this.candidateIds = candidateIds;
+  }
+}
+
 /** The call's `timeoutMs` ran out (including waits between retries or polls). */
 export class TimeoutError extends AzureOpenAIMediaError {}
 /** The caller's `AbortSignal` fired. */
@@ -219,9 +310,17 @@ export function errorFromResponse(
     (code !== undefined && CONTENT_FILTER_CODES.has(code)) ||
     (innerCode !== undefined && CONTENT_FILTER_CODES.has(innerCode));
   if (isFilter && status !== 403) {
+    // Images put the results in content_filter_results; video errors in inner_error.error_details.
+    const details = inner?.error_details;
     const filterResults = (inner?.content_filter_results ??
-      (fields as { content_filter_results?: unknown }).content_filter_results) as FilterResults | undefined;
-    return new ContentFilterError({ ...init, revisedPrompt: str(inner?.revised_prompt), filterResults });
+      (fields as { content_filter_results?: unknown }).content_filter_results ??
+      (details && typeof details === 'object' ? details : undefined)) as FilterResults | undefined;
+    return new ContentFilterError({
+      ...init,
+      revisedPrompt: str(inner?.revised_prompt),
+      filterResults,
+      innerError: inner,
+    });
   }
   switch (status) {
     case 400:

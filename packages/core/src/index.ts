@@ -2,6 +2,7 @@ export * from './client.js';
 export * from './errors.js';
 export * from './models.js';
 export * from './retry.js';
+export * from './operations.js';
 export * from './base64.js';
 export * from './uploads.js';
 export * from './sse.js';

@@ -8,7 +8,14 @@
  * client's injected `sleep` and clock.
  */
 import { CallSignal, type AzureOpenAIMedia, type CallOptions } from './client.js';
-import { ConnectionError, RateLimitError, ServerError, ValidationError, type Issue } from './errors.js';
+import {
+  ConnectionError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  type Issue,
+} from './errors.js';
 import { backoffMs, serverRetryAfterMs } from './retry.js';
 
 export interface WaitOptions<J> {
@@ -53,7 +60,7 @@ export async function pollJob<J>(
   const maxInterval = Math.max(options.maxPollIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS, firstInterval);
   const deadline = client.now() + timeoutMs;
   const call = new CallSignal(options.signal, timeoutMs, 'waiting for the video job');
-  const timedOut = () => call.timeoutError();
+  const timedOut = (cause?: unknown) => call.timeoutError(cause);
   const signal = call.signal;
 
   let lastKey: string | undefined;
@@ -80,9 +87,14 @@ export async function pollJob<J>(
         interval = Math.min(interval * POLL_GROWTH, maxInterval);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
+        // Each poll gets only the time the wait has left, so a poll that timed out means the wait
+        // did: report the wait's own limit, not the poll's share of it.
+        if (error instanceof TimeoutError) throw timedOut(error);
         if (!isTransient(error)) throw error;
         // The job keeps running while Azure sheds load: wait as asked (or back off) and poll again.
         const asked = error instanceof RateLimitError ? error.retryAfterMs : undefined;
+        // Azure asked for longer than the wait has left: say so now rather than time out later.
+        if (asked !== undefined && asked >= deadline - client.now()) throw error;
         wait = Math.max(asked ?? backoffMs(transientFailures, client.random), interval);
         transientFailures++;
       }

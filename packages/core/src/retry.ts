@@ -52,3 +52,47 @@ export function retryDelayMs(
   const fromServer = headers ? serverRetryAfterMs(headers, now) : undefined;
   return fromServer ?? backoffMs(retry, random);
 }
+
+/**
+ * Error codes that mean the connection never carried the request: nothing was written, so Azure
+ * cannot have seen it. Anything else (a reset, a closed socket, a read timeout, an unknown code) may
+ * have happened after the request was written, and counts as ambiguous.
+ */
+const BEFORE_SEND_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EAI_NODATA',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** TLS handshake failures (certificate and protocol errors) happen before any request byte. */
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_(GET|VERIFY)_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/;
+
+/**
+ * Whether a transport failure certainly happened before the request was written. It reads the
+ * error codes Node's fetch (undici) and most transports attach, through `cause` chains and
+ * AggregateErrors (several addresses tried); every code found must be a before-send code.
+ */
+export function isBeforeSendFailure(error: unknown): boolean {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number): void => {
+    if (!value || typeof value !== 'object' || seen.has(value) || depth > 6) return;
+    seen.add(value);
+    const code = (value as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    visit((value as { cause?: unknown }).cause, depth + 1);
+    const errors = (value as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
+  };
+  visit(error, 0);
+  return codes.length > 0 && codes.every((code) => BEFORE_SEND_CODES.has(code) || TLS_CODE.test(code));
+}

@@ -173,8 +173,16 @@ export async function inspectFile(input: FileInput): Promise<FileFacts> {
  * copied; a Blob is re-labelled only when its type is missing or different.
  */
 export async function toUpload(input: FileInput, stem = 'file'): Promise<Upload> {
+  return uploadWith(input, await inspectFile(input), stem);
+}
+
+/**
+ * The same without reading anything: the content type comes from `facts` (read ahead with
+ * inspectFile), else from what is known synchronously.
+ */
+export function uploadWith(input: FileInput, facts: FileFacts | undefined, stem = 'file'): Upload {
   const p = parts(input);
-  const f = await inspectFile(input);
+  const f = facts ?? inspectFileSync(input);
   const contentType = f.contentType ?? 'application/octet-stream';
   const blob =
     p.data instanceof Uint8Array

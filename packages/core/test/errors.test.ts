@@ -91,7 +91,7 @@ describe('errorFromResponse', () => {
     ],
     ['top-level content_filter', IMAGE_CONTENT_FILTER_ERROR, 'content_filter', undefined, []],
     ['inner code only', IMAGE_INNER_ONLY_ERROR, 'BadRequest', undefined, ['sexual']],
-    ['unwrapped video filter', VIDEO_UNWRAPPED_ERROR, 'contentFilter', 'a calmer prompt', []],
+    ['unwrapped video filter', VIDEO_UNWRAPPED_ERROR, 'contentFilter', 'a calmer prompt', ['violence']],
   ])('content filter: %s', (_label, body, code, revised, categories) => {
     const error = errorFromResponse(400, h(), JSON.stringify(body)) as ContentFilterError;
     expect(error).toBeInstanceOf(ContentFilterError);
@@ -99,6 +99,12 @@ describe('errorFromResponse', () => {
     expect(error.code).toBe(code);
     expect(error.revisedPrompt).toBe(revised);
     expect(error.categories).toEqual(categories);
+  });
+
+  it("a video content-filter error carries Azure's inner_error and its error_details", () => {
+    const error = errorFromResponse(400, h(), JSON.stringify(VIDEO_UNWRAPPED_ERROR)) as ContentFilterError;
+    expect(error.innerError).toEqual(VIDEO_UNWRAPPED_ERROR.inner_error);
+    expect(error.filterResults).toEqual(VIDEO_UNWRAPPED_ERROR.inner_error.error_details);
   });
 
   it('keeps the filter results of an image policy violation', () => {

@@ -3,6 +3,7 @@ import {
   AbortError,
   AzureOpenAIMedia,
   ConnectionError,
+  MaybeProcessedError,
   RateLimitError,
   ServerError,
   TimeoutError,
@@ -33,6 +34,8 @@ function harness(answers: Answer[], options: { random?: number; maxRetries?: num
     now: () => NOW,
     random: () => options.random ?? 0,
     maxRetries: options.maxRetries ?? 2,
+    // The schedule itself: a paid call opted into resending ambiguous failures retries like a read.
+    retryAmbiguous: true,
   });
   const run = () => client.images.generate({ model: 'gpt-image-1', prompt: 'p' });
   return { waits, calls, run };
@@ -118,7 +121,7 @@ describe('retry schedule', () => {
 
   it('per-call maxRetries overrides the client', async () => {
     const waits: number[] = [];
-    const { fetch, calls } = capturingFetch([fail(500), ok()]);
+    const { fetch, calls } = capturingFetch([fail(503), ok()]);
     const client = new AzureOpenAIMedia({
       endpoint: 'https://r.openai.azure.com',
       auth: { apiKey: 'k' },
@@ -203,12 +206,22 @@ describe('abort and timeout during a retry wait', () => {
   });
 
   it('timeoutMs ends the wait with TimeoutError', async () => {
-    const { fetch, calls } = capturingFetch([fail(503, { 'retry-after': '30' }), ok()]);
+    const { fetch, calls } = capturingFetch([fail(503, { 'retry-after-ms': '5' }), ok()]);
     const error = await client(fetch, { timeoutMs: 30 })
       .images.generate({ model: 'gpt-image-1', prompt: 'p' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain('30 ms');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a wait longer than the call has left ends the call at once with the answer it waited on', async () => {
+    const { fetch, calls } = capturingFetch([fail(503, { 'retry-after': '30' }), ok()]);
+    const error = await client(fetch, { timeoutMs: 10_000 })
+      .images.generate({ model: 'gpt-image-1', prompt: 'p' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 503 });
     expect(calls).toHaveLength(1);
   });
 
@@ -224,7 +237,10 @@ describe('abort and timeout during a retry wait', () => {
     const error = await client(hanging)
       .images.generate({ model: 'gpt-image-1', prompt: 'p' }, { timeoutMs: 20 })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TimeoutError);
+    // The request was out when time ran out: a paid call says it may have been billed, with the cause.
+    expect(error).toBeInstanceOf(MaybeProcessedError);
+    expect((error as Error).cause).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toContain('timed out after 20 ms');
   });
 
   it('an already aborted signal fails before sending', async () => {

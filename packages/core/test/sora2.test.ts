@@ -118,7 +118,7 @@ describe('Sora 2 videos', () => {
   it('creates with multipart, seconds as a string and an input reference', async () => {
     const { client: c } = client();
     const png = makePng(16, 16);
-    const v = await c.videos.create({
+    const v = await c.videos.sora2.create({
       model: 'sora-2',
       prompt: 'a lighthouse',
       seconds: 8,
@@ -138,23 +138,25 @@ describe('Sora 2 videos', () => {
 
   it('validates seconds and size from the table, and the family', async () => {
     const { client: c } = client();
-    const error = (await c.videos
+    const error = (await c.videos.sora2
       .create({ model: 'sora-2', prompt: 'x', seconds: '5', size: '1920x1080' })
       .catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((i) => i.message)).toEqual([
       'seconds "5" is not supported by sora-2; use 4, 8 or 12',
       'size "1920x1080" is not supported by sora-2; use 720x1280, 1280x720, 1024x1792 or 1792x1024',
     ]);
-    const wrong = (await c.videos
+    const wrong = (await c.videos.sora2
       .create({ model: 'sora', prompt: 'x' })
       .catch((e: unknown) => e)) as ValidationError;
     expect(wrong.issues[0]!.message).toBe(
-      'sora uses the video jobs API; call client.videos.jobs.create for it',
+      'sora uses the video jobs API; call client.videos.create (any video model) or client.videos.jobs.create for it',
     );
     const back = (await c.videos.jobs
       .create({ model: 'sora-2', prompt: 'x', width: 1280, height: 720 })
       .catch((e: unknown) => e)) as ValidationError;
-    expect(back.issues[0]!.message).toBe('sora-2 uses the /videos API; call client.videos.create for it');
+    expect(back.issues[0]!.message).toBe(
+      'sora-2 uses the /videos API; call client.videos.create (any video model) or client.videos.sora2.create for it',
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -171,7 +173,7 @@ describe('Sora 2 videos', () => {
       polls: 0,
     });
     const seen: string[] = [];
-    const done = await c.videos.wait('v9', {
+    const done = await c.videos.sora2.wait('v9', {
       pollIntervalMs: 100,
       onProgress: (v) => seen.push(`${v.status}:${v.progress}`),
     });
@@ -190,40 +192,40 @@ describe('Sora 2 videos', () => {
       steps: [{ status: 'failed', error: { code: 'moderation_blocked', message: 'blocked' } }],
       polls: 0,
     });
-    const failed = (await c.videos.wait('bad').catch((e: unknown) => e)) as JobFailedError;
+    const failed = (await c.videos.sora2.wait('bad').catch((e: unknown) => e)) as JobFailedError;
     expect(failed).toBeInstanceOf(JobFailedError);
     expect(failed.failureReason).toBe('internal_error');
-    await expect(c.videos.wait('mod')).rejects.toBeInstanceOf(ContentFilterError);
+    await expect(c.videos.sora2.wait('mod')).rejects.toBeInstanceOf(ContentFilterError);
   });
 
   it('downloads each variant as a stream of the right type', async () => {
     const { client: c } = client();
     for (const variant of ['video', 'thumbnail', 'spritesheet'] as const) {
-      const d = await c.videos.content('v1', { variant });
+      const d = await c.videos.sora2.content('v1', { variant });
       const bytes = new Uint8Array(await new Response(d.stream).arrayBuffer());
       expect(bytes).toEqual(new Uint8Array(content[variant]));
       expect(d.contentLength).toBe(content[variant].length);
       expect(d.contentType).toBe(variant === 'video' ? 'video/mp4' : 'image/png');
       expect(server.requests.at(-1)!.query.get('variant')).toBe(variant);
     }
-    await expect(c.videos.content('v1', { variant: 'gif' as never })).rejects.toThrow(
+    await expect(c.videos.sora2.content('v1', { variant: 'gif' as never })).rejects.toThrow(
       'variant "gif" is not supported',
     );
   });
 
   it('remixes, lists across pages, gets and deletes', async () => {
     const { client: c } = client();
-    const remix = await c.videos.remix('video_1', { prompt: 'now at night' });
+    const remix = await c.videos.sora2.remix('video_1', { prompt: 'now at night' });
     expect(remix.remixed_from_video_id).toBe('video_1');
     expect(JSON.parse(server.requests[0]!.body.toString())).toEqual({ prompt: 'now at night' });
-    await expect(c.videos.remix('video_1', { prompt: '' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(c.videos.sora2.remix('video_1', { prompt: '' })).rejects.toBeInstanceOf(ValidationError);
 
     const ids: string[] = [];
-    for await (const v of c.videos.listAll({ limit: 3 })) ids.push(v.id);
+    for await (const v of c.videos.sora2.listAll({ limit: 3 })) ids.push(v.id);
     expect(ids).toEqual(['v4', 'v3', 'v2', 'v1']);
 
     scripts.set('v1', { steps: [{ status: 'completed' }], polls: 0 });
-    expect((await c.videos.get('v1')).status).toBe('completed');
-    expect(await c.videos.delete('v1')).toEqual({ id: 'v1', object: 'video.deleted', deleted: true });
+    expect((await c.videos.sora2.get('v1')).status).toBe('completed');
+    expect(await c.videos.sora2.delete('v1')).toEqual({ id: 'v1', object: 'video.deleted', deleted: true });
   });
 });

@@ -3,7 +3,8 @@
  * (`/openai/deployments/{deployment}/audio/...`), which exist only on dated api-versions; a client
  * set to `preview`/`v1` sends these to the default dated version.
  */
-import type { AzureOpenAIMedia, CallOptions } from '../client.js';
+import { readText, type AzureOpenAIMedia, type CallOptions } from '../client.js';
+import { InvalidResponseError, requestIdOf } from '../errors.js';
 import { preflight } from '../preflight.js';
 import { inspectFile, isFileInput, toUpload, type FileInput } from '../uploads.js';
 import { transcription, translation } from '../validate/audio.js';
@@ -117,6 +118,7 @@ export class Audio {
     return this.client.request(
       {
         ...options,
+        operation: operation === 'transcribe' ? 'audio.transcribe' : 'audio.translate',
         method: 'POST',
         route: 'deployment',
         deployment: request.model,
@@ -124,7 +126,20 @@ export class Audio {
         body: form,
         headers: { accept: asText ? 'text/plain, application/json' : 'application/json' },
       },
-      async (response) => toTranscriptionResult(format, await response.text()),
+      async (response) => {
+        const body = await readText(response);
+        try {
+          return toTranscriptionResult(format, body);
+        } catch (error) {
+          if (!(error instanceof SyntaxError)) throw error;
+          throw new InvalidResponseError({
+            status: response.status,
+            requestId: requestIdOf(response.headers),
+            body,
+            expected: `a ${format} transcript`,
+          });
+        }
+      },
     );
   }
 }

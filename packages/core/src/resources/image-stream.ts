@@ -3,7 +3,7 @@
  * streamed as server-sent events with partial images, or as one answer. Azure takes the image
  * deployment in the `x-ms-oai-image-generation-deployment` header.
  */
-import type { AzureOpenAIMedia, CallOptions } from '../client.js';
+import { readJson, type AzureOpenAIMedia, type CallOptions } from '../client.js';
 import { AbortError, AzureOpenAIMediaError, ConnectionError, errorFromResponse } from '../errors.js';
 import { decodeBase64 } from '../base64.js';
 import { preflight } from '../preflight.js';
@@ -137,6 +137,7 @@ export async function* streamImage(
     const response = await client.request({
       ...options,
       signal: controller.signal,
+      operation: 'images.stream',
       method: 'POST',
       route: 'v1',
       path: 'responses',
@@ -230,13 +231,14 @@ export async function generateWithResponses(
   const { raw, headers } = await client.request(
     {
       ...options,
+      operation: 'images.stream',
       method: 'POST',
       route: 'v1',
       path: 'responses',
       headers: { [DEPLOYMENT_HEADER]: request.model },
       body: body(request, false),
     },
-    async (response) => ({ raw: (await response.json()) as RawResponse, headers: response.headers }),
+    async (response) => ({ raw: await readJson<RawResponse>(response), headers: response.headers }),
   );
   checkResponse(raw, headers);
   const item = findImage(raw.output);

@@ -2,7 +2,9 @@
  * Images: `images/generations` and `images/edits`, in both URL styles. Results come back with the
  * bytes decoded and typed, whatever form Azure answered in.
  */
-import type { AzureOpenAIMedia, CallOptions, RequestSpec } from '../client.js';
+import { readJson, type AzureOpenAIMedia, type CallOptions, type RequestSpec } from '../client.js';
+import { ContentFilterError, InvalidResponseError, requestIdOf } from '../errors.js';
+import type { OperationId } from '../operations.js';
 import { preflight } from '../preflight.js';
 import type { ModelSpec } from '../models.js';
 import { decodeBase64 } from '../base64.js';
@@ -69,8 +71,17 @@ export interface ImageUsage {
 
 export interface GeneratedImage {
   index: number;
-  /** Decoded image bytes: always for base64 answers, for URL answers when downloaded. */
+  /**
+   * Decoded image bytes: always for base64 answers, for URL answers when downloaded. Absent when
+   * `filtered` is true.
+   */
   bytes?: Uint8Array;
+  /**
+   * True when Azure's content filter withheld this image (the answer carried no image for it);
+   * `contentFilterResults` says why. Only some images of an answer can be filtered: when all are,
+   * the call throws ContentFilterError instead.
+   */
+  filtered?: true;
   mimeType: string;
   /** File extension without a dot, e.g. `png`. */
   extension: string;
@@ -125,6 +136,7 @@ export class Images {
     const { model: deployment, ...fields } = request;
     const body = this.client.usesV1() ? defined({ model: deployment, ...fields }) : defined(fields);
     return this.send(
+      'images.generate',
       'images/generations',
       deployment,
       body,
@@ -171,6 +183,7 @@ export class Images {
     }
     for (const [key, value] of Object.entries(defined(rest))) form.append(key, String(value));
     return this.send(
+      'images.edit',
       'images/edits',
       deployment,
       form,
@@ -191,18 +204,18 @@ export class Images {
 
   /** POST an image request and turn the answer into an ImagesResult. */
   protected async send(
+    operation: OperationId,
     path: string,
     deployment: string,
     body: unknown,
     expectedFormat: string | undefined,
     options: ImageCallOptions,
   ): Promise<ImagesResult> {
-    const spec: RequestSpec = { method: 'POST', path, deployment, body, ...callOptions(options) };
-    const { raw, requestId } = await this.client.request(spec, async (response) => ({
-      raw: (await response.json()) as RawImagesResponse,
-      requestId: response.headers.get('apim-request-id') ?? response.headers.get('x-request-id') ?? undefined,
-    }));
-    const result = toImagesResult(raw, expectedFormat, requestId);
+    const spec: RequestSpec = { operation, method: 'POST', path, deployment, body, ...callOptions(options) };
+    // Parsed inside the call, so an answer that holds no usable image is handled like any bad answer.
+    const result = await this.client.request(spec, async (response) =>
+      toImagesResult(await readJson(response), expectedFormat, requestIdOf(response.headers)),
+    );
     if (options.downloadUrls) await this.downloadAll(result, options);
     return result;
   }
@@ -213,6 +226,7 @@ export class Images {
       result.images.map(async (image) => {
         if (image.bytes || !image.url) return;
         const { bytes, contentType } = await this.client.requestBytes({
+          operation: 'images.download',
           method: 'GET',
           path: 'image download',
           url: image.url,
@@ -237,17 +251,25 @@ function callOptions(options: CallOptions): CallOptions {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    retryAmbiguous: options.retryAmbiguous,
   }) as CallOptions;
 }
 
-/** Normalise Azure's image answer. Exported for consumers that receive the JSON another way. */
+/**
+ * Normalise Azure's image answer. Exported for consumers that receive the JSON another way.
+ *
+ * Images the content filter withheld are marked `filtered`; when every image was withheld (or the
+ * answer holds none and its prompt was filtered) this throws ContentFilterError with the revised
+ * prompt and the categories. An image with neither data nor a link, and no filter verdict, is an
+ * InvalidResponseError: an empty image is never returned as a success.
+ */
 export function toImagesResult(raw: unknown, expectedFormat?: string, requestId?: string): ImagesResult {
   const body = (raw && typeof raw === 'object' ? raw : {}) as RawImagesResponse;
   const fallbackMime = MIME_BY_FORMAT[body.output_format ?? expectedFormat ?? 'png'] ?? 'image/png';
   const promptFilters: unknown[] = [];
   const images = (Array.isArray(body.data) ? body.data : []).map((item, index): GeneratedImage => {
     const image: GeneratedImage = { index, mimeType: fallbackMime, extension: extensionFor(fallbackMime) };
-    if (typeof item.b64_json === 'string') {
+    if (typeof item?.b64_json === 'string' && item.b64_json !== '') {
       image.bytes = decodeBase64(item.b64_json);
       const detected = detectContentType(image.bytes);
       if (detected) {
@@ -255,12 +277,23 @@ export function toImagesResult(raw: unknown, expectedFormat?: string, requestId?
         image.extension = extensionFor(detected);
       }
     }
-    if (typeof item.url === 'string') image.url = item.url;
-    if (typeof item.revised_prompt === 'string') image.revisedPrompt = item.revised_prompt;
-    if (item.content_filter_results && typeof item.content_filter_results === 'object') {
+    if (typeof item?.url === 'string' && item.url !== '') image.url = item.url;
+    if (typeof item?.revised_prompt === 'string') image.revisedPrompt = item.revised_prompt;
+    if (item?.content_filter_results && typeof item.content_filter_results === 'object') {
       image.contentFilterResults = item.content_filter_results;
     }
-    if (item.prompt_filter_results !== undefined) promptFilters.push(item.prompt_filter_results);
+    if (item?.prompt_filter_results !== undefined) promptFilters.push(item.prompt_filter_results);
+    if (!image.bytes && !image.url) {
+      if (!anyFiltered(image.contentFilterResults)) {
+        throw new InvalidResponseError({
+          status: 200,
+          requestId,
+          body: JSON.stringify(item ?? null),
+          expected: `image ${index} to carry b64_json or url (or a content filter verdict)`,
+        });
+      }
+      image.filtered = true;
+    }
     return image;
   });
   const result: ImagesResult = { created: typeof body.created === 'number' ? body.created : 0, images, raw };
@@ -268,5 +301,45 @@ export function toImagesResult(raw: unknown, expectedFormat?: string, requestId?
   if (Array.isArray(body.prompt_filter_results)) result.promptFilterResults = body.prompt_filter_results;
   else if (promptFilters.length > 0) result.promptFilterResults = promptFilters;
   if (requestId !== undefined) result.requestId = requestId;
+
+  const promptFiltered = (result.promptFilterResults ?? []).some((p) => {
+    const entry = p as { content_filter_results?: Record<string, unknown> } | undefined;
+    return anyFiltered(entry?.content_filter_results ?? (p as Record<string, unknown> | undefined));
+  });
+  if (images.length === 0 && !promptFiltered) {
+    throw new InvalidResponseError({
+      status: 200,
+      requestId,
+      body: JSON.stringify(raw ?? null),
+      expected: 'at least one image in data',
+    });
+  }
+  if (images.length > 0 ? images.every((i) => i.filtered) : promptFiltered) {
+    const first = images[0];
+    const filterResults =
+      first?.contentFilterResults ??
+      ((result.promptFilterResults?.[0] as { content_filter_results?: Record<string, unknown> })
+        ?.content_filter_results as Record<string, unknown> | undefined);
+    throw new ContentFilterError({
+      status: 200,
+      code: 'content_filter',
+      message:
+        images.length > 1
+          ? `all ${images.length} images were withheld by Azure's content filter`
+          : "the image was withheld by Azure's content filter",
+      requestId,
+      body: raw,
+      revisedPrompt: first?.revisedPrompt,
+      filterResults,
+    });
+  }
   return result;
+}
+
+/** Whether any category in filter results says `filtered: true`. */
+function anyFiltered(results: Record<string, unknown> | undefined): boolean {
+  if (!results || typeof results !== 'object') return false;
+  return Object.values(results).some(
+    (v) => !!v && typeof v === 'object' && (v as { filtered?: unknown }).filtered === true,
+  );
 }

@@ -1,8 +1,12 @@
 /**
- * Sora 2: Azure's `/openai/v1/videos`, the OpenAI-shaped video API. One video per request;
- * `seconds` travels as a string. These methods live on `client.videos` itself.
+ * Sora 2 (raw API): Azure's `/openai/v1/videos`, the OpenAI-shaped video API, at
+ * `client.videos.sora2`. One video per request; `seconds` travels as a string. The unified
+ * `client.videos` calls cover both video APIs; use this for Azure's own shapes.
  */
-import type { AzureOpenAIMedia, CallOptions } from '../client.js';
+import { readJson, type AzureOpenAIMedia, type CallOptions } from '../client.js';
+import type { VideoModel } from '../models.js';
+import { operationPath } from '../operations.js';
+import { sendVideoCreate } from '../video/reconcile.js';
 import { ValidationError } from '../errors.js';
 import { downloadFrom, type Download } from '../download.js';
 import { pollJob, type WaitOptions } from '../polling.js';
@@ -67,7 +71,8 @@ export interface VideoContentOptions extends CallOptions {
   variant?: VideoVariant;
 }
 
-const PATH = 'videos';
+const PATH = operationPath('videos.create', 'videos')!;
+const videoPath = (videoId: string) => operationPath('videos.retrieve', 'videos', { id: videoId })!;
 
 export class Sora2Videos {
   constructor(protected readonly client: AzureOpenAIMedia) {}
@@ -76,9 +81,10 @@ export class Sora2Videos {
   async create(request: CreateVideoRequest, options: CallOptions = {}): Promise<Video> {
     const reference = request?.input_reference;
     const referenceFacts = isFileInput(reference) ? await inspectFile(reference) : undefined;
-    preflight(this.client, request?.model, 'video', (model) =>
+    const model = preflight(this.client, request?.model, 'video', (model) =>
       videoCreate(request, model, referenceFacts ? { input_reference: referenceFacts } : undefined),
     );
+    const video = model?.kind === 'video' ? (model as VideoModel) : undefined;
     const form = new FormData();
     form.append('model', request.model);
     form.append('prompt', request.prompt);
@@ -88,13 +94,19 @@ export class Sora2Videos {
       const upload = await toUpload(reference, 'input_reference');
       form.append('input_reference', upload.blob, upload.filename);
     }
-    return this.client.requestJson<Video>({
-      ...options,
-      method: 'POST',
-      route: 'v1',
-      path: PATH,
-      body: form,
-    });
+    const seconds = request.seconds !== undefined ? Number(request.seconds) : video?.defaultSeconds;
+    return (await sendVideoCreate(
+      this.client,
+      { operation: 'videos.create', method: 'POST', route: 'v1', path: PATH, body: form },
+      {
+        api: 'videos',
+        models: video ? [request.model, video.name] : [request.model],
+        prompt: request.prompt,
+        size: request.size,
+        seconds,
+      },
+      options,
+    )) as Video;
   }
 
   async get(videoId: string, options: CallOptions = {}): Promise<Video> {
@@ -105,6 +117,7 @@ export class Sora2Videos {
     checkVideoListParams(params);
     return this.client.requestJson<VideoList>({
       ...options,
+      operation: 'videos.list',
       method: 'GET',
       route: 'v1',
       path: PATH,
@@ -132,12 +145,12 @@ export class Sora2Videos {
   ): Promise<{ id: string; object: 'video.deleted'; deleted: boolean }> {
     checkId('videoId', videoId);
     return this.client.request(
-      { ...options, method: 'DELETE', route: 'v1', path: `${PATH}/${encodeURIComponent(videoId)}` },
-      async (response) => {
-        const text = await response.text();
+      { ...options, operation: 'videos.delete', method: 'DELETE', route: 'v1', path: videoPath(videoId) },
+      async (response) =>
         // Some deployments answer 204 with no body.
-        return text ? JSON.parse(text) : { id: videoId, object: 'video.deleted' as const, deleted: true };
-      },
+        response.status === 204 || response.headers.get('content-length') === '0'
+          ? { id: videoId, object: 'video.deleted' as const, deleted: true }
+          : readJson(response),
     );
   }
 
@@ -157,9 +170,10 @@ export class Sora2Videos {
     }
     const response = await this.client.request({
       ...call,
+      operation: 'videos.downloadContent',
       method: 'GET',
       route: 'v1',
-      path: `${PATH}/${encodeURIComponent(videoId)}/content`,
+      path: operationPath('videos.downloadContent', 'videos', { id: videoId })!,
       query: { variant },
       headers: { accept: '*/*' },
     });
@@ -173,13 +187,18 @@ export class Sora2Videos {
       const found = videoRemix(request);
       if (found.length > 0) throw new ValidationError(found, 'video remix');
     }
-    return this.client.requestJson<Video>({
-      ...options,
-      method: 'POST',
-      route: 'v1',
-      path: `${PATH}/${encodeURIComponent(videoId)}/remix`,
-      body: { prompt: request.prompt },
-    });
+    return (await sendVideoCreate(
+      this.client,
+      {
+        operation: 'videos.remix',
+        method: 'POST',
+        route: 'v1',
+        path: operationPath('videos.remix', 'videos', { id: videoId })!,
+        body: { prompt: request.prompt },
+      },
+      { api: 'videos', models: [], prompt: request.prompt, remixedFrom: videoId },
+      options,
+    )) as Video;
   }
 
   /** Poll until the video is completed; a failed video throws JobFailedError (ContentFilterError for moderation). */
@@ -201,8 +220,8 @@ export class Sora2Videos {
   #get(videoId: string, options: CallOptions): Promise<{ job: Video; headers: Headers }> {
     checkId('videoId', videoId);
     return this.client.request(
-      { ...options, method: 'GET', route: 'v1', path: `${PATH}/${encodeURIComponent(videoId)}` },
-      async (response) => ({ job: (await response.json()) as Video, headers: response.headers }),
+      { ...options, operation: 'videos.retrieve', method: 'GET', route: 'v1', path: videoPath(videoId) },
+      async (response) => ({ job: await readJson<Video>(response), headers: response.headers }),
     );
   }
 }

@@ -1,15 +1,15 @@
 /**
- * Sora 1 generations: the videos a job produced, `/openai/v1/video/generations/{id}` and its content.
+ * Sora 1 generations (raw API): the videos a job produced, `/openai/v1/video/generations/{id}` and its content.
  * Content is streamed: a 1080p video is tens of megabytes and should go straight to a file or upload.
  */
 import type { AzureOpenAIMedia, CallOptions } from '../client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { downloadFrom, normaliseType, type Download } from '../download.js';
 import { checkId } from './video-common.js';
+import { VIDEO_APIS, type VideoQuality } from '../video/capabilities.js';
 import type { VideoGeneration } from './video-jobs.js';
 
-export type VideoQuality = 'high' | 'low';
-const QUALITIES: readonly VideoQuality[] = ['high', 'low'];
+const QUALITIES: readonly VideoQuality[] = VIDEO_APIS.jobs.qualities;
 
 export interface ContentOptions extends CallOptions {
   /** `high` (default) or `low`, a smaller rendition. */
@@ -25,6 +25,7 @@ export class VideoGenerations {
     checkId('generationId', generationId);
     return this.client.requestJson<VideoGeneration>({
       ...options,
+      operation: 'videos.generations.retrieve',
       method: 'GET',
       route: 'v1',
       path: `${PATH}/${encodeURIComponent(generationId)}`,
@@ -39,6 +40,7 @@ export class VideoGenerations {
     checkId('generationId', generationId);
     const { bytes, contentType } = await this.client.requestBytes({
       ...options,
+      operation: 'videos.downloadContent',
       method: 'GET',
       route: 'v1',
       path: `${PATH}/${encodeURIComponent(generationId)}/content/thumbnail`,
@@ -57,6 +59,7 @@ export class VideoGenerations {
     checkQuality(quality);
     const response = await this.client.request({
       ...call,
+      operation: 'videos.downloadContent',
       method: 'GET',
       route: 'v1',
       path: `${PATH}/${encodeURIComponent(generationId)}/content/video`,
@@ -77,6 +80,7 @@ export class VideoGenerations {
     try {
       const response = await this.client.request({
         ...call,
+        operation: 'videos.contentHead',
         method: 'HEAD',
         route: 'v1',
         path: `${PATH}/${encodeURIComponent(generationId)}/content/video`,

@@ -2,12 +2,15 @@
  * Sora 1 video generation jobs: Azure's `/openai/v1/video/generations/jobs`.
  * Jobs exist only on the v1 paths, whatever api-version the client uses for other calls.
  */
-import type { AzureOpenAIMedia, CallOptions } from '../client.js';
+import { readJson, type AzureOpenAIMedia, type CallOptions } from '../client.js';
 import { ValidationError, type Issue } from '../errors.js';
+import type { VideoModel } from '../models.js';
+import { operationPath } from '../operations.js';
 import { pollJob, type WaitOptions } from '../polling.js';
 import { preflight } from '../preflight.js';
 import { inspectFile, isFileInput, toUpload, type FileInput } from '../uploads.js';
 import { videoFileName, videoJob } from '../validate/videos.js';
+import { sendVideoCreate, type CreatedTaskExpectation } from '../video/reconcile.js';
 import { MAX_LIST_PAGES, checkId, defined, jobFailure } from './video-common.js';
 
 export type VideoJobStatus =
@@ -98,14 +101,19 @@ export interface ListVideoJobsParams {
   statuses?: VideoJobStatus[];
 }
 
-const JOB_PATH = 'video/generations/jobs';
+const JOB_PATH = operationPath('videos.create', 'jobs')!;
+const jobPath = (jobId: string) => operationPath('videos.retrieve', 'jobs', { id: jobId })!;
 
+/** The Sora 1 raw API. The unified `client.videos` calls cover both video APIs; this is the raw form. */
 export class VideoJobs {
   constructor(protected readonly client: AzureOpenAIMedia) {}
 
-  /** Start a text-to-video job. */
+  /**
+   * Start a text-to-video job. A create that fails ambiguously is reconciled (the recent jobs are
+   * searched for the one it made) before it is ever sent again; see the README.
+   */
   async create(request: CreateVideoJobRequest, options: CallOptions = {}): Promise<VideoJob> {
-    preflight(this.client, request?.model, 'video job', (model) => {
+    const model = preflight(this.client, request?.model, 'video job', (model) => {
       const found = videoJob(request, model);
       if ((request as { files?: unknown })?.files !== undefined) {
         found.push({
@@ -116,14 +124,19 @@ export class VideoJobs {
       }
       return found;
     });
-    const { model, prompt, width, height, n_seconds, n_variants } = request;
-    return this.client.requestJson<VideoJob>({
-      ...options,
-      method: 'POST',
-      route: 'v1',
-      path: JOB_PATH,
-      body: defined({ model, prompt, width, height, n_seconds, n_variants }),
-    });
+    const { model: deployment, prompt, width, height, n_seconds, n_variants } = request;
+    return (await sendVideoCreate(
+      this.client,
+      {
+        operation: 'videos.create',
+        method: 'POST',
+        route: 'v1',
+        path: JOB_PATH,
+        body: defined({ model: deployment, prompt, width, height, n_seconds, n_variants }),
+      },
+      expectJob(request, model),
+      options,
+    )) as VideoJob;
   }
 
   /** Start a job from images or video (multipart `files`), optionally placed with `inpaint_items`. */
@@ -134,7 +147,7 @@ export class VideoJobs {
     const files = Array.isArray(request?.files) ? request.files : [];
     // A Blob's first bytes need an await, so its type is known before the rules run.
     const facts = await Promise.all(files.map((f) => (isFileInput(f) ? inspectFile(f) : undefined)));
-    preflight(this.client, request?.model, 'video job', (model) => {
+    const model = preflight(this.client, request?.model, 'video job', (model) => {
       const found = videoJob(request, model, { files: facts });
       if (request?.files === undefined)
         found.push({
@@ -145,9 +158,9 @@ export class VideoJobs {
       return found;
     });
     const form = new FormData();
-    const { model, prompt, width, height, n_seconds, n_variants, inpaint_items } = request;
+    const { model: deployment, prompt, width, height, n_seconds, n_variants, inpaint_items } = request;
     for (const [key, value] of Object.entries(
-      defined({ model, prompt, width, height, n_seconds, n_variants }),
+      defined({ model: deployment, prompt, width, height, n_seconds, n_variants }),
     )) {
       form.append(key, String(value));
     }
@@ -158,13 +171,12 @@ export class VideoJobs {
       const name = facts[i] ? videoFileName(facts[i], i) : upload.filename;
       form.append('files', upload.blob, name);
     }
-    return this.client.requestJson<VideoJob>({
-      ...options,
-      method: 'POST',
-      route: 'v1',
-      path: JOB_PATH,
-      body: form,
-    });
+    return (await sendVideoCreate(
+      this.client,
+      { operation: 'videos.create', method: 'POST', route: 'v1', path: JOB_PATH, body: form },
+      expectJob(request, model),
+      options,
+    )) as VideoJob;
   }
 
   /** One page of jobs, newest first. */
@@ -172,6 +184,7 @@ export class VideoJobs {
     checkListParams(params);
     return this.client.requestJson<VideoJobList>({
       ...options,
+      operation: 'videos.list',
       method: 'GET',
       route: 'v1',
       path: JOB_PATH,
@@ -210,7 +223,7 @@ export class VideoJobs {
   async delete(jobId: string, options: CallOptions = {}): Promise<void> {
     checkId('jobId', jobId);
     await this.client.request(
-      { ...options, method: 'DELETE', route: 'v1', path: `${JOB_PATH}/${encodeURIComponent(jobId)}` },
+      { ...options, operation: 'videos.delete', method: 'DELETE', route: 'v1', path: jobPath(jobId) },
       async (response) => {
         await response.body?.cancel();
       },
@@ -243,10 +256,22 @@ export class VideoJobs {
   #get(jobId: string, options: CallOptions): Promise<{ job: VideoJob; headers: Headers }> {
     checkId('jobId', jobId);
     return this.client.request(
-      { ...options, method: 'GET', route: 'v1', path: `${JOB_PATH}/${encodeURIComponent(jobId)}` },
-      async (response) => ({ job: (await response.json()) as VideoJob, headers: response.headers }),
+      { ...options, operation: 'videos.retrieve', method: 'GET', route: 'v1', path: jobPath(jobId) },
+      async (response) => ({ job: await readJson<VideoJob>(response), headers: response.headers }),
     );
   }
+}
+
+function expectJob(request: CreateVideoJobRequest, model: unknown): CreatedTaskExpectation {
+  const video = (model as VideoModel | undefined)?.kind === 'video' ? (model as VideoModel) : undefined;
+  return {
+    api: 'jobs',
+    models: video ? [request.model, video.name] : [request.model],
+    prompt: request.prompt,
+    size: `${request.width}x${request.height}`,
+    seconds: request.n_seconds ?? video?.defaultSeconds,
+    variants: request.n_variants ?? 1,
+  };
 }
 
 function checkListParams(params: ListVideoJobsParams): void {

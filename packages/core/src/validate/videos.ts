@@ -69,8 +69,8 @@ function checkFamily(
   if (model.api !== api) {
     const use =
       model.api === 'jobs'
-        ? 'the video jobs API; call client.videos.jobs.create'
-        : 'the /videos API; call client.videos.create';
+        ? 'the video jobs API; call client.videos.create (any video model) or client.videos.jobs.create'
+        : 'the /videos API; call client.videos.create (any video model) or client.videos.sora2.create';
     out.push(issues.custom('model', 'wrong_api', `${model.name} uses ${use} for it`));
     return undefined;
   }
