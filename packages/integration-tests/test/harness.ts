@@ -70,3 +70,36 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
 export function isMp4(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.subarray(4, 8)).toString('ascii') === 'ftyp';
 }
+
+/** Width, height and duration of an MP4, read by ffprobe (which must be installed). */
+export async function probeVideo(
+  bytes: Uint8Array,
+): Promise<{ width: number; height: number; duration: number }> {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFile } = await import('node:child_process');
+  const dir = await mkdtemp(join(tmpdir(), 'video-probe-'));
+  try {
+    const file = join(dir, 'v.mp4');
+    await writeFile(file, bytes);
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file],
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
+    );
+    const info = JSON.parse(out) as {
+      streams: { width: number; height: number }[];
+      format: { duration: string };
+    };
+    return {
+      width: info.streams[0]!.width,
+      height: info.streams[0]!.height,
+      duration: Number(info.format.duration),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -209,10 +209,10 @@ describe('Sora 1 jobs against the emulator', () => {
   });
 });
 
-describe('Sora 2 videos against the emulator', () => {
+describe('Sora 2 videos (raw API) against the emulator', () => {
   it('create (seconds as a string), wait, download every variant, remix, list, delete', async () => {
     const client = h.client();
-    const video = await client.videos.create({
+    const video = await client.videos.sora2.create({
       model: 'sora-2',
       prompt: 'a lighthouse at dusk',
       seconds: '4',
@@ -222,7 +222,7 @@ describe('Sora 2 videos against the emulator', () => {
     const [logged] = h.emu.admin.requests({ operation: 'videos.create' });
     expect(logged!.fields?.seconds).toBe('4');
     const seen: string[] = [];
-    const done = await client.videos.wait(video.id, {
+    const done = await client.videos.sora2.wait(video.id, {
       pollIntervalMs: 200,
       onProgress: (v) => seen.push(v.status),
     });
@@ -230,32 +230,32 @@ describe('Sora 2 videos against the emulator', () => {
     expect(seen[0]).toBe('queued');
     expect(seen.at(-1)).toBe('completed');
 
-    const mp4 = await client.videos.content(video.id);
+    const mp4 = await client.videos.sora2.content(video.id);
     expect(mp4.contentType).toBe('video/mp4');
     expect(isMp4(await readAll(mp4.stream))).toBe(true);
     for (const variant of ['thumbnail', 'spritesheet'] as const) {
-      const d = await client.videos.content(video.id, { variant });
+      const d = await client.videos.sora2.content(video.id, { variant });
       expect(d.contentType).toMatch(/^image\//);
       expect((await readAll(d.stream)).byteLength).toBeGreaterThan(0);
     }
 
-    const remix = await client.videos.remix(video.id, { prompt: 'the same lighthouse in fog' });
+    const remix = await client.videos.sora2.remix(video.id, { prompt: 'the same lighthouse in fog' });
     expect(remix.remixed_from_video_id).toBe(video.id);
 
     const listed: string[] = [];
-    for await (const v of client.videos.listAll({ limit: 1 })) listed.push(v.id);
+    for await (const v of client.videos.sora2.listAll({ limit: 1 })) listed.push(v.id);
     expect(listed.sort()).toEqual([video.id, remix.id].sort());
 
-    expect((await client.videos.delete(video.id)).deleted).toBe(true);
-    await expect(client.videos.get(video.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await client.videos.sora2.delete(video.id)).deleted).toBe(true);
+    await expect(client.videos.sora2.get(video.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('moderation ends a Sora 2 video as a ContentFilterError', async () => {
     h.emu.admin.setBlockedTerms(['explosion'], { videoModeration: 'fail' });
     const client = h.client();
-    const outcome = await client.videos
+    const outcome = await client.videos.sora2
       .create({ model: 'sora-2', prompt: 'an explosion' })
-      .then((v) => client.videos.wait(v.id, { pollIntervalMs: 200 }))
+      .then((v) => client.videos.sora2.wait(v.id, { pollIntervalMs: 200 }))
       .catch((e: unknown) => e);
     expect(outcome).toBeInstanceOf(ContentFilterError);
   });
