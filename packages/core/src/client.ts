@@ -668,6 +668,9 @@ function checkOptions(options: ClientOptions): string[] {
       problems.push(`${key} must be a non-negative integer (got ${String(value)})`);
     }
   }
+  if (options.retryAmbiguous !== undefined && typeof options.retryAmbiguous !== 'boolean') {
+    problems.push(`retryAmbiguous must be true or false (got ${JSON.stringify(options.retryAmbiguous)})`);
+  }
   if (options.validation !== undefined && options.validation !== 'strict' && options.validation !== 'off') {
     problems.push(`validation "${String(options.validation)}" is not valid; use "strict" or "off"`);
   }
