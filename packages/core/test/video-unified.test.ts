@@ -403,6 +403,58 @@ describe('the operation table', () => {
     }
   });
 
+  it('the raw resources and audio name theirs too', async () => {
+    const server = await startServer((req, res) => {
+      if (req.path.includes('/content')) {
+        res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 4 });
+        return void res.end(req.method === 'HEAD' ? undefined : 'ftyp');
+      }
+      if (req.path.includes('/audio/')) return json(res, 200, { text: 'hello' });
+      if (req.method === 'GET' && /\/(jobs|videos)$/.test(req.path))
+        return json(res, 200, { object: 'list', data: [], has_more: false });
+      if (req.method === 'DELETE' && req.path.includes('/jobs/')) {
+        res.writeHead(204);
+        return void res.end();
+      }
+      return json(res, 200, { id: 'x_1', status: 'succeeded', created_at: 1, generations: [] });
+    });
+    try {
+      const seen: unknown[] = [];
+      const logger: Logger = { debug: (_m, fields) => seen.push(fields?.operation) };
+      const c = new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'k' }, logger });
+      await c.videos.jobs.create({ model: 'sora', prompt: 'p', width: 480, height: 480 });
+      await c.videos.jobs.get('x_1');
+      await c.videos.jobs.list();
+      await c.videos.jobs.delete('x_1');
+      await c.videos.generations.get('g_1');
+      await c.videos.generations.head('g_1');
+      await (await c.videos.generations.content('g_1')).stream.cancel();
+      await c.videos.sora2.create({ model: 'sora-2', prompt: 'p' });
+      await c.videos.sora2.get('x_1');
+      await c.videos.sora2.list();
+      await c.videos.sora2.remix('x_1', { prompt: 'q' });
+      await c.videos.sora2.delete('x_1');
+      await c.audio.transcribe({ model: 'whisper', file: { data: new Uint8Array([1]), filename: 'a.wav' } });
+      expect(seen).toEqual([
+        'videos.create',
+        'videos.retrieve',
+        'videos.list',
+        'videos.delete',
+        'videos.generations.retrieve',
+        'videos.contentHead',
+        'videos.downloadContent',
+        'videos.create',
+        'videos.retrieve',
+        'videos.list',
+        'videos.remix',
+        'videos.delete',
+        'audio.transcribe',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it.skipIf(!specAvailable)(
     `its Sora 1 and image paths are in Azure's v1 spec with their methods${specAvailable ? '' : ` (${SPEC_SKIP_REASON})`}`,
     () => {
