@@ -280,12 +280,8 @@ export class AzureOpenAIMedia {
       const failure = errorFromResponse(response.status, response.headers, text, {
         retryAfterMs: serverRetryAfterMs(response.headers, this.now()),
       });
-      // A paid create not opted into resending ambiguous failures is retried on the answers that
-      // prove nothing was processed (and, if opted in later, the ambiguous ones); others as ever.
-      const eligible =
-        policy.resendAmbiguous ||
-        PROOF_NOTHING_PROCESSED.has(response.status) ||
-        isAmbiguousStatus(response.status);
+      // A paid create (not opted in) is retried only on answers that prove nothing was processed.
+      const eligible = policy.resendAmbiguous || PROOF_NOTHING_PROCESSED.has(response.status);
       return {
         failure,
         ambiguous: isAmbiguousStatus(response.status),
