@@ -18,6 +18,7 @@ import {
   expectCreated,
   findCreatedTask,
   sendVideoCreate,
+  tasksMadeBy,
   type FindCreatedOptions,
 } from '../video/reconcile.js';
 import {
@@ -262,7 +263,8 @@ export class Videos {
    * The task a create made, looked for among the recent tasks (created after `since` less a
    * clock-skew allowance, with the same model, prompt, size, seconds and variants): for a process
    * that sent a create and lost the answer (a crash, a lost connection). Undefined when no recent
-   * task matches; AmbiguousVideoMatchError when more than one could be it.
+   * task matches; AmbiguousVideoMatchError when more than one could be it. Tasks this client
+   * created or adopted are left out, with any ids in `exclude`.
    */
   async findCreated(
     request: VideoCreateRequest,
@@ -273,7 +275,7 @@ export class Videos {
       this.client,
       'videos.create',
       expectCreated(api, request, asVideoModel(this.client.modelFor(request.model))),
-      options,
+      this.#excluding(options),
     );
   }
 
@@ -288,8 +290,13 @@ export class Videos {
       this.client,
       'videos.remix',
       { api, models: [], prompt: request.prompt, remixedFrom: source.id },
-      options,
+      this.#excluding(options),
     );
+  }
+
+  /** Tasks this client made answered other calls: they are never the one looked for. */
+  #excluding(options: FindCreatedOptions): FindCreatedOptions {
+    return { ...options, exclude: [...tasksMadeBy(this.client), ...(options.exclude ?? [])] };
   }
 
   async #retrieve(task: VideoTaskRef, options: CallOptions): Promise<{ task: VideoTask; headers: Headers }> {
