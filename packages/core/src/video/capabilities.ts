@@ -68,7 +68,13 @@ export function videoApiOf(model: ModelSpec | undefined): VideoApi | undefined {
  * (its requests are then refused by validation with a message naming the model).
  */
 export function videoApiFor(client: AzureOpenAIMedia, deployment: string): VideoApi {
-  return videoApiOf(client.modelFor(deployment)) ?? FALLBACK_VIDEO_API;
+  const api = videoApiOf(client.modelFor(deployment));
+  if (api) return api;
+  client.logger?.info?.(
+    `deployment "${deployment}" has no known video model; using the ${FALLBACK_VIDEO_API} API`,
+    { deployment, api: FALLBACK_VIDEO_API },
+  );
+  return FALLBACK_VIDEO_API;
 }
 
 export interface VideoCapabilities {
