@@ -4,7 +4,7 @@
  */
 import { readJson, type AzureOpenAIMedia, type CallOptions } from '../client.js';
 import { ValidationError, type Issue } from '../errors.js';
-import type { VideoModel } from '../models.js';
+import type { ModelSpec } from '../models.js';
 import { operationPath } from '../operations.js';
 import { pollJob, type WaitOptions } from '../polling.js';
 import { preflight } from '../preflight.js';
@@ -262,8 +262,8 @@ export class VideoJobs {
   }
 }
 
-function expectJob(request: CreateVideoJobRequest, model: unknown): CreatedTaskExpectation {
-  const video = (model as VideoModel | undefined)?.kind === 'video' ? (model as VideoModel) : undefined;
+function expectJob(request: CreateVideoJobRequest, model: ModelSpec | undefined): CreatedTaskExpectation {
+  const video = model?.kind === 'video' ? model : undefined;
   return {
     api: 'jobs',
     models: video ? [request.model, video.name] : [request.model],
