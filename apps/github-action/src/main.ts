@@ -8,6 +8,7 @@ import {
   ConnectionError,
   ContentFilterError,
   JobFailedError,
+  MaybeProcessedError,
   TimeoutError,
   ValidationError,
   type ModelSpec,
@@ -237,6 +238,11 @@ function describeFailure(
       `Content filtered${categories}; no files were written (fail-on-content-filter is false).`,
     );
     return undefined;
+  }
+  if (error instanceof MaybeProcessedError) {
+    const cause = error.cause instanceof AzureOpenAIError ? error.cause : undefined;
+    const detail = cause ? apiMessage(cause) : ((error.cause as Error | undefined)?.message ?? error.message);
+    return `Azure OpenAI request failed with status ${error.status ?? 'none'}, code ${cause?.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${detail}. Azure may have processed (and billed) it, so it was not sent again.`;
   }
   if (error instanceof AzureOpenAIError) {
     return `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`;

@@ -175,16 +175,16 @@ describe('core client through the service', () => {
 
   it('runs Sora 2 videos (multipart create) through the queue and downloads every variant', async () => {
     const c = client();
-    const created = await c.videos.create({
+    const created = await c.videos.sora2.create({
       model: 'sora-2',
       prompt: 'a paper plane',
       seconds: '4',
       size: '1280x720',
     });
-    const done = await c.videos.wait(created.id, { pollIntervalMs: 50 });
+    const done = await c.videos.sora2.wait(created.id, { pollIntervalMs: 50 });
     expect(done.status).toBe('completed');
     for (const variant of ['video', 'thumbnail', 'spritesheet'] as const) {
-      const d = await c.videos.content(created.id, { variant });
+      const d = await c.videos.sora2.content(created.id, { variant });
       const bytes = Buffer.from(await new Response(d.stream).arrayBuffer());
       expect(bytes.length, variant).toBeGreaterThan(100);
     }
@@ -193,7 +193,7 @@ describe('core client through the service', () => {
   it('creates a Sora 2 video from an input_reference and remixes it (client.videos.create / remix / wait / content)', async () => {
     const c = client();
     const png = samplePng(1280, 720);
-    const created = await c.videos.create({
+    const created = await c.videos.sora2.create({
       model: 'sora-2',
       prompt: 'a lighthouse wakes up',
       seconds: '4',
@@ -201,7 +201,7 @@ describe('core client through the service', () => {
       input_reference: { data: png, filename: 'lighthouse.png', contentType: 'image/png' },
     });
     expect(created).toMatchObject({ object: 'video', status: 'queued', size: '1280x720', seconds: '4' });
-    const done = await c.videos.wait(created.id, { pollIntervalMs: 50 });
+    const done = await c.videos.sora2.wait(created.id, { pollIntervalMs: 50 });
     expect(done.status).toBe('completed');
     const sent = stack.emu.admin
       .requests({ operation: 'videos.create' })
@@ -212,23 +212,23 @@ describe('core client through the service', () => {
       size: png.length,
     });
 
-    const remix = await c.videos.remix(created.id, { prompt: 'the lighthouse in a storm' });
+    const remix = await c.videos.sora2.remix(created.id, { prompt: 'the lighthouse in a storm' });
     expect(remix.id).not.toBe(created.id);
     expect(remix.remixed_from_video_id).toBe(created.id);
-    const remixed = await c.videos.wait(remix.id, { pollIntervalMs: 50 });
+    const remixed = await c.videos.sora2.wait(remix.id, { pollIntervalMs: 50 });
     expect(remixed).toMatchObject({
       status: 'completed',
       prompt: 'the lighthouse in a storm',
       size: '1280x720',
       remixed_from_video_id: created.id,
     });
-    const d = await c.videos.content(remix.id);
+    const d = await c.videos.sora2.content(remix.id);
     const bytes = Buffer.from(await new Response(d.stream).arrayBuffer());
     expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
     expect(bytes.length).toBe(d.contentLength);
 
     // A reference of the wrong size is refused by the service (the client's own checks pass it).
-    const wrong = await c.videos
+    const wrong = await c.videos.sora2
       .create({
         model: 'sora-2',
         prompt: 'x',

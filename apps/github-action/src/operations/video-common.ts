@@ -31,7 +31,7 @@ export async function createVideo(ctx: OperationContext): Promise<AnyJob> {
         },
       ]);
     }
-    const video = await ctx.client.videos.create(
+    const video = await ctx.client.videos.sora2.create(
       {
         model: inputs.deployment,
         prompt: ctx.prompt,
@@ -64,7 +64,7 @@ export async function getVideo(ctx: OperationContext, id: string): Promise<AnyJo
   const api = videoApiOf(ctx, id);
   const found: AnyJob =
     api === 'videos'
-      ? { api, job: await ctx.client.videos.get(id, { signal: ctx.signal }) }
+      ? { api, job: await ctx.client.videos.sora2.get(id, { signal: ctx.signal }) }
       : { api, job: await ctx.client.videos.jobs.get(id, { signal: ctx.signal }) };
   recordJob(ctx, found);
   return found;
@@ -86,7 +86,10 @@ export async function waitForVideo(ctx: OperationContext, created: AnyJob): Prom
       created.api === 'videos'
         ? {
             api: 'videos',
-            job: await ctx.client.videos.wait(created.job.id, { ...options, onProgress: progress.video }),
+            job: await ctx.client.videos.sora2.wait(created.job.id, {
+              ...options,
+              onProgress: progress.video,
+            }),
           }
         : {
             api: 'jobs',
@@ -123,7 +126,7 @@ export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promi
     const name = safeName(id);
     const content =
       done.api === 'videos'
-        ? await ctx.client.videos.content(id, { variant: 'video', signal: ctx.signal })
+        ? await ctx.client.videos.sora2.content(id, { variant: 'video', signal: ctx.signal })
         : await ctx.client.videos.generations.content(id, { quality: 'high', signal: ctx.signal });
     const video = await streamToNewFile(ctx.outDir, `${name}.mp4`, content.stream);
     addFile(ctx, video);
@@ -131,7 +134,7 @@ export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promi
     const thumbBytes =
       done.api === 'videos'
         ? await readAll(
-            (await ctx.client.videos.content(id, { variant: 'thumbnail', signal: ctx.signal })).stream,
+            (await ctx.client.videos.sora2.content(id, { variant: 'thumbnail', signal: ctx.signal })).stream,
           )
         : (await ctx.client.videos.generations.thumbnail(id, { signal: ctx.signal })).bytes;
     const thumbnail = await writeNewFile(

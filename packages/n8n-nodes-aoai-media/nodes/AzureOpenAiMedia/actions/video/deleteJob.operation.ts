@@ -20,7 +20,7 @@ export async function execute(
 	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const id = readId(this, itemIndex, model);
 	if (model.api === 'videos') {
-		const result = await client.videos.delete(id, cancelSignal(this));
+		const result = await client.videos.sora2.delete(id, cancelSignal(this));
 		return [{ json: { id, deleted: result.deleted } }];
 	}
 	await client.videos.jobs.delete(id, cancelSignal(this));

@@ -21,7 +21,7 @@ export async function execute(
 	const id = readId(this, itemIndex, model);
 	const job =
 		model.api === 'videos'
-			? await client.videos.get(id, cancelSignal(this))
+			? await client.videos.sora2.get(id, cancelSignal(this))
 			: await client.videos.jobs.get(id, cancelSignal(this));
 	return [{ json: jobJson(job) }];
 }

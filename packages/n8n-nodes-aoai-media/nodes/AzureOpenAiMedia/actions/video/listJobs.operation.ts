@@ -62,7 +62,7 @@ export async function execute(
 	const statuses = (getOptions(this, itemIndex).statuses as VideoJobStatus[] | undefined) ?? [];
 	const all: AsyncIterable<VideoJob | Video> =
 		model.api === 'videos'
-			? client.videos.listAll({ limit: pageSize }, cancelSignal(this))
+			? client.videos.sora2.listAll({ limit: pageSize }, cancelSignal(this))
 			: client.videos.jobs.listAll(
 					{ limit: pageSize, ...(statuses.length > 0 ? { statuses } : {}) },
 					cancelSignal(this),

@@ -48,7 +48,7 @@ export async function execute(
 	const { client, model } = await clientFor(this, itemIndex, 'video');
 	const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
-	const video = await client.videos.remix(videoId, { prompt }, cancelSignal(this));
+	const video = await client.videos.sora2.remix(videoId, { prompt }, cancelSignal(this));
 	if (getOptions(this, itemIndex).wait === false) return [{ json: jobJson(video) }];
 	return waitAndDownload(this, itemIndex, client, model, video.id);
 }

@@ -177,7 +177,7 @@ export async function startVideo(
 	model: VideoModel,
 ): Promise<VideoJob | Video> {
 	if (model.api === 'videos') {
-		return client.videos.create(
+		return client.videos.sora2.create(
 			await readVideoRequest(ctx, itemIndex, deployment, model),
 			cancelSignal(ctx),
 		);
@@ -320,7 +320,7 @@ async function waitAndDownloadVideo(
 	videoId: string,
 ): Promise<INodeExecutionData> {
 	const { wait, withThumbnail, property } = waitSettings(ctx, itemIndex);
-	const done = await client.videos.wait(videoId, wait);
+	const done = await client.videos.sora2.wait(videoId, wait);
 	const [width, height] = done.size.split('x').map(Number);
 	const item: INodeExecutionData = {
 		json: {
@@ -350,7 +350,7 @@ export async function downloadVariant(
 	videoId: string,
 	variant: VideoVariant,
 ): Promise<{ binary: IBinaryData; bytes: number }> {
-	const download = await client.videos.content(videoId, { variant, ...cancelSignal(ctx) });
+	const download = await client.videos.sora2.content(videoId, { variant, ...cancelSignal(ctx) });
 	const mimeType = mimeTypeOf(download.contentType);
 	// Whole in memory: see "Large videos" in the README for why n8n gets a buffer, not the stream.
 	const bytes = await readStream(download.stream);
