@@ -10,6 +10,7 @@ import {
 	ConnectionError,
 	ContentFilterError,
 	JobFailedError,
+	MaybeProcessedError,
 	TimeoutError,
 	ValidationError,
 	type Issue,
@@ -85,6 +86,26 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 			httpCode: String(error.status),
 			message: error.message,
 			description: apiDetails(error).join('\n'),
+		});
+	}
+
+	// Azure answered badly after the request went out: it may have been billed, so it was not resent.
+	if (error instanceof MaybeProcessedError && error.cause instanceof AzureOpenAIError) {
+		const cause = error.cause;
+		const response: JsonObject = {
+			status: cause.status,
+			code: cause.code ?? null,
+			message: error.message,
+			requestId: cause.requestId ?? null,
+		};
+		return new NodeApiError(node, response, {
+			itemIndex,
+			httpCode: String(cause.status),
+			message: error.message,
+			description: [
+				...apiDetails(cause),
+				'Azure may have processed (and billed) this request, so it was not sent again.',
+			].join('\n'),
 		});
 	}
 
