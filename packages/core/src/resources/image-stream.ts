@@ -4,19 +4,31 @@
  * deployment in the `x-ms-oai-image-generation-deployment` header.
  */
 import { readJson, type AzureOpenAIMedia, type CallOptions } from '../client.js';
-import { AbortError, AzureOpenAIMediaError, ConnectionError, errorFromResponse } from '../errors.js';
+import {
+  AbortError,
+  AzureOpenAIMediaError,
+  ConnectionError,
+  errorFromResponse,
+  type Issue,
+} from '../errors.js';
 import { decodeBase64 } from '../base64.js';
-import { preflight } from '../preflight.js';
+import { preflightChecked } from '../preflight.js';
 import { readServerSentEvents } from '../sse.js';
 import { detectContentType, extensionFor } from '../uploads.js';
-import { imageStream } from '../validate/image-stream.js';
-import type { GeneratedImage, ImageBackground, ImageOutputFormat, ImageQuality } from './images.js';
+import { imageStreamIssues } from '../validate/image-stream.js';
+import type {
+  GeneratedImage,
+  ImageBackground,
+  ImageOutputFormat,
+  ImageQuality,
+  ImageSize,
+} from './images.js';
 
 export interface ImageStreamRequest {
   /** The image deployment (a gpt-image model). */
   model: string;
   prompt: string;
-  size?: 'auto' | '1024x1024' | '1536x1024' | '1024x1536';
+  size?: ImageSize;
   quality?: ImageQuality;
   background?: ImageBackground;
   output_format?: ImageOutputFormat;
@@ -32,6 +44,8 @@ export interface ImageStreamRequest {
 }
 
 export type ImageStreamEvent =
+  /** First, when the request carried something Azure accepts but ignores (see `ImagesResult.warnings`). */
+  | { type: 'warnings'; warnings: Issue[] }
   | { type: 'in_progress' }
   | { type: 'generating' }
   | { type: 'partial_image'; index: number; bytes: Uint8Array; mimeType: string }
@@ -126,7 +140,10 @@ export async function* streamImage(
   request: ImageStreamRequest,
   options: CallOptions = {},
 ): AsyncGenerator<ImageStreamEvent> {
-  preflight(client, request?.model, 'image stream', (model) => imageStream(request, model));
+  const { warnings } = preflightChecked(client, request?.model, 'image stream', (model) =>
+    imageStreamIssues(request, model),
+  );
+  if (warnings.length > 0) yield { type: 'warnings', warnings };
   const controller = new AbortController();
   const outer = options.signal;
   const onAbort = () => controller.abort(outer?.reason);
@@ -226,8 +243,10 @@ export async function generateWithResponses(
   client: AzureOpenAIMedia,
   request: ImageStreamRequest,
   options: CallOptions = {},
-): Promise<GeneratedImage> {
-  preflight(client, request?.model, 'image generation (responses)', (model) => imageStream(request, model));
+): Promise<GeneratedImage & { warnings: Issue[] }> {
+  const { warnings } = preflightChecked(client, request?.model, 'image generation (responses)', (model) =>
+    imageStreamIssues(request, model),
+  );
   const { raw, headers } = await client.request(
     {
       ...options,
@@ -243,5 +262,5 @@ export async function generateWithResponses(
   checkResponse(raw, headers);
   const item = findImage(raw.output);
   if (!item) throw new AzureOpenAIMediaError('the response held no generated image');
-  return toImage(item, request.output_format);
+  return { ...toImage(item, request.output_format), warnings };
 }
