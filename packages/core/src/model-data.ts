@@ -87,11 +87,6 @@ export const SOURCES = {
     title: 'Azure: Whisper quickstart (25 MB file limit)',
     url: 'https://learn.microsoft.com/en-ca/azure/ai-services/openai/whisper-quickstart',
   },
-  'az-v1-api': {
-    title: 'Azure docs: API version lifecycle (v1 GA needs no api-version)',
-    url: 'https://github.com/MicrosoftDocs/azure-ai-docs/blob/59bb01b/articles/foundry/openai/includes/api-version-lifecycle-content.md',
-    date: '2026-03-19',
-  },
   'az-responses-image-tool': {
     title: 'Image models accepted by the Responses image_generation tool on Azure (third party)',
     url: 'https://reference.langchain.com/python/langchain-azure-ai/tools/builtin/_tools/ImageGenerationTool',
@@ -149,6 +144,9 @@ export const OPTION_LABELS = {
   seconds: { '4': '4 seconds', '8': '8 seconds', '12': '12 seconds' },
   size: { auto: 'Auto' },
 } as const satisfies OptionLabels;
+
+/** When the table was last checked against its sources; MODELS.md shows statuses as of this day. */
+export const TABLE_REVIEWED = '2026-12-06';
 
 /** Azure's "at least 60 days' notice" for GA models: a model this close to retirement warns. */
 export const RETIREMENT_WARNING_DAYS = 60;

@@ -12,9 +12,10 @@ import {
   RETIREMENT_WARNING_DAYS,
   RETIREMENT_WARNING_SOURCES,
   SOURCES,
+  TABLE_REVIEWED,
 } from './model-data.js';
 
-export { SOURCES, OPTION_LABELS, RETIREMENT_WARNING_DAYS };
+export { SOURCES, OPTION_LABELS, RETIREMENT_WARNING_DAYS, TABLE_REVIEWED };
 
 export type ImageFamily = 'gpt-image' | 'dall-e-3' | 'dall-e-2';
 export type VideoApi = 'jobs' | 'videos';

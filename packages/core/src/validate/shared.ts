@@ -142,7 +142,8 @@ export function checkShape(
   const record = withoutNulls(request as Record<string, unknown>, nullable);
   const known = Object.keys(fields);
   for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue;
+    // A required field set to null is reported once, as missing, below.
+    if (value === undefined || (value === null && required.includes(key))) continue;
     const type = fields[key];
     if (!type) {
       found.push(issues.unknownField(key, known));
