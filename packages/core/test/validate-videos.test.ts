@@ -222,4 +222,35 @@ describe('validate.videoCreate (Sora 2)', () => {
       'input_reference.contentType:not_allowed',
     ]);
   });
+
+  it('takes only the sizes Azure documents: 720x1280 and 1280x720 (OpenAI also had 1024x1792 and 1792x1024)', () => {
+    expect(sora2.sizes).toEqual(['720x1280', '1280x720']);
+    for (const size of ['1024x1792', '1792x1024', '1920x1080']) {
+      expect(validate.videoCreate({ ...ok, size }, sora2).map((i) => i.message)).toEqual([
+        `size "${size}" is not supported by sora-2; use 720x1280 or 1280x720`,
+      ]);
+    }
+  });
+
+  it('one input_reference image that matches the size (the default size when none is given)', () => {
+    expect(
+      validate.videoCreate({ ...ok, size: '1280x720', input_reference: makePng(1280, 720) }, sora2),
+    ).toEqual([]);
+    expect(validate.videoCreate({ ...ok, input_reference: makePng(720, 1280) }, sora2)).toEqual([]);
+    expect(
+      validate
+        .videoCreate({ ...ok, size: '1280x720', input_reference: makePng(720, 1280) }, sora2)
+        .map((i) => i.message),
+    ).toEqual([
+      "input_reference is 720x1280 but the video is 1280x720; sora-2 needs a reference image of exactly the video's size",
+    ]);
+    expect(validate.videoCreate({ ...ok, input_reference: makePng(1280, 720) }, sora2)[0]!.message).toContain(
+      'the video is 720x1280 (the default size)',
+    );
+    // A video reference is Sora 1's; Sora 2 on Azure takes one image.
+    const mp4 = { data: new Uint8Array(16), contentType: 'video/mp4' };
+    expect(validate.videoCreate({ ...ok, input_reference: mp4 }, sora2).map((i) => i.code)).toEqual([
+      'not_allowed',
+    ]);
+  });
 });

@@ -164,7 +164,7 @@ function checkChunking(out: Issue[], value: unknown, model: AudioModel): void {
     out.push({
       ...issue,
       path: `chunking_strategy.${issue.path}`,
-      message: `chunking_strategy.${issue.message}`,
+      message: `chunking_strategy: ${issue.message}`,
     });
   const record = shape.record;
   const objectTypes = strategies.filter((s) => s !== 'auto');
