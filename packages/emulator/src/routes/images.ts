@@ -113,7 +113,7 @@ function parseSize(size: string): { width: number; height: number } {
 }
 
 /** `auto` picks the table size closest to the input's shape (or square for generations). */
-function chooseSize(
+export function chooseSize(
   model: ImageModel,
   requested: string | undefined,
   input?: { width: number; height: number },
@@ -216,8 +216,8 @@ export function imageSpec(
   seed: string,
 ): ImageSpec {
   const { width, height } = parseSize(size);
-  // DALL-E answers PNG whatever was asked; only the gpt-image family has output_format.
-  const format = model.family === 'gpt-image' ? c.format : 'png';
+  // Models without output formats in the table (DALL-E) answer PNG.
+  const format = model.outputFormats ? c.format : 'png';
   return {
     width,
     height,

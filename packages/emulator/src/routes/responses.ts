@@ -11,7 +11,7 @@ import { renderPartial, type ImageFormat } from '../media/image.js';
 import type { EmulatorState } from '../state.js';
 import { isRecord, newId, seconds } from '../util.js';
 import { intIn, oneOf } from '../validate.js';
-import { checkTransparency, imageSize, imageSpec, rejectIfBlocked } from './images.js';
+import { checkTransparency, chooseSize, imageSize, imageSpec, rejectIfBlocked } from './images.js';
 
 const TOOL_FIELDS = [
   'type',
@@ -100,7 +100,7 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec | und
     );
   const stream = f.stream === true;
 
-  const usedSize = size === 'auto' ? '1024x1024' : size;
+  const usedSize = chooseSize(model, size);
   const usedQuality = quality === 'auto' ? 'medium' : quality;
   const responseId = newId('resp');
   const itemId = newId('ig');
