@@ -44,12 +44,11 @@ export interface ImageStreamRequest {
 }
 
 export type ImageStreamEvent =
-  /** First, when the request carried something Azure accepts but ignores (see `ImagesResult.warnings`). */
-  | { type: 'warnings'; warnings: Issue[] }
   | { type: 'in_progress' }
   | { type: 'generating' }
   | { type: 'partial_image'; index: number; bytes: Uint8Array; mimeType: string }
-  | { type: 'completed'; image: GeneratedImage };
+  /** The final image, with what the request carried that Azure accepts but ignores (see `ImagesResult.warnings`). */
+  | { type: 'completed'; image: GeneratedImage; warnings: Issue[] };
 
 const DEPLOYMENT_HEADER = 'x-ms-oai-image-generation-deployment';
 const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
@@ -143,7 +142,6 @@ export async function* streamImage(
   const { warnings } = preflightChecked(client, request?.model, 'image stream', (model) =>
     imageStreamIssues(request, model),
   );
-  if (warnings.length > 0) yield { type: 'warnings', warnings };
   const controller = new AbortController();
   const outer = options.signal;
   const onAbort = () => controller.abort(outer?.reason);
@@ -193,7 +191,7 @@ export async function* streamImage(
             const item = event.item as ImageCallItem | undefined;
             if (!completed && item && findImage([item])) {
               completed = true;
-              yield { type: 'completed', image: toImage(item, request.output_format) };
+              yield { type: 'completed', image: toImage(item, request.output_format), warnings };
             }
             break;
           }
@@ -205,7 +203,7 @@ export async function* streamImage(
             const item = findImage(raw.output);
             if (!completed && item) {
               completed = true;
-              yield { type: 'completed', image: toImage(item, request.output_format) };
+              yield { type: 'completed', image: toImage(item, request.output_format), warnings };
             }
             break;
           }
