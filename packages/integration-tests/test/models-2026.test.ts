@@ -133,14 +133,26 @@ describe('Sora 2 as Azure has it', () => {
   });
 
   it('a matching reference image is accepted', async () => {
-    const video = await h.client().videos.create({
+    const task = await h.client().videos.create({
       model: 'sora-2',
       prompt: 'waves',
       size: '1280x720',
-      seconds: '8',
-      input_reference: samplePng(1280, 720),
+      seconds: 8,
+      media: [{ file: samplePng(1280, 720) }],
     });
-    expect(video).toMatchObject({ size: '1280x720', seconds: '8' });
+    expect(task).toMatchObject({ api: 'videos', size: '1280x720', seconds: 8 });
+    const [logged] = h.emu.admin.requests({ operation: 'videos.create' });
+    expect(logged!.files?.map((f) => f.field)).toEqual(['input_reference']);
+    // A reference of another size is refused before sending.
+    await expect(
+      h.client().videos.create({
+        model: 'sora-2',
+        prompt: 'x',
+        size: '1280x720',
+        media: [{ file: samplePng(720, 1280) }],
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(h.emu.admin.requests({ operation: 'videos.create' })).toHaveLength(1);
   });
 });
 
