@@ -41,10 +41,16 @@ export interface ClientOptions {
   endpoint: string;
   auth: Auth;
   /**
-   * `preview` or `v1` selects `/openai/v1/...` paths; a dated version (`2024-10-21`,
-   * `2025-04-01-preview`) selects `/openai/deployments/{deployment}/...` paths. Default `preview`.
+   * `v1` (the default: Azure's GA v1 API, sent without `api-version`) or `preview` selects
+   * `/openai/v1/...` paths; a dated version (`2024-10-21`, `2025-04-01-preview`) selects
+   * `/openai/deployments/{deployment}/...` paths.
    */
   apiVersion?: string;
+  /**
+   * Retired models to call anyway, for deployments Azure has extended: `true` for all, or model
+   * names. Without it a request to a retired model throws ValidationError (`model_retired`).
+   */
+  allowRetiredModels?: boolean | readonly string[];
   /** Deployment name -> model name, so requests are validated against the right model. */
   deployments?: Record<string, string>;
   maxRetries?: number;
@@ -99,6 +105,8 @@ export interface RequestSpec extends CallOptions {
   url?: string;
 }
 
+/** The client's default: Azure's v1 GA API, whose paths need no `api-version`. */
+export const DEFAULT_API_VERSION = 'v1';
 /** The api-version used for an operation that exists in only one URL family. */
 export const DEFAULT_V1_API_VERSION = 'preview';
 export const DEFAULT_DEPLOYMENT_API_VERSION = '2024-10-21';
@@ -118,6 +126,7 @@ export class AzureOpenAIMedia {
   readonly timeoutMs: number;
   readonly retryAmbiguous: boolean;
   readonly validation: 'strict' | 'off';
+  readonly allowRetiredModels: boolean | readonly string[];
   readonly logger: Logger | undefined;
   readonly sleep: Sleep;
   readonly now: () => number;
@@ -139,11 +148,12 @@ export class AzureOpenAIMedia {
     const url = new URL(options.endpoint);
     this.endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/openai$/, '')}`;
     this.#origin = url.origin;
-    this.apiVersion = options.apiVersion ?? DEFAULT_V1_API_VERSION;
+    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.maxRetries = options.maxRetries ?? 2;
     this.timeoutMs = options.timeoutMs ?? 600_000;
     this.retryAmbiguous = options.retryAmbiguous ?? false;
     this.validation = options.validation ?? 'strict';
+    this.allowRetiredModels = options.allowRetiredModels ?? false;
     this.logger = options.logger;
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? defaultNow;
@@ -190,8 +200,10 @@ export class AzureOpenAIMedia {
       if (Array.isArray(value)) params.set(key, value.join(','));
       else params.set(key, String(value));
     }
-    params.set('api-version', apiVersion);
-    return `${base}?${params.toString()}`;
+    // Azure's v1 GA paths take no api-version; `preview` (and dated versions) are sent.
+    if (!(useV1 && apiVersion === DEFAULT_API_VERSION)) params.set('api-version', apiVersion);
+    const query = params.toString();
+    return query ? `${base}?${query}` : base;
   }
 
   /** Whether an operation with this route goes to `/openai/v1` (and so names the deployment in `model`). */
@@ -672,6 +684,14 @@ function checkOptions(options: ClientOptions): string[] {
   }
   if (options.validation !== undefined && options.validation !== 'strict' && options.validation !== 'off') {
     problems.push(`validation "${String(options.validation)}" is not valid; use "strict" or "off"`);
+  }
+  const allow = options.allowRetiredModels;
+  if (
+    allow !== undefined &&
+    typeof allow !== 'boolean' &&
+    !(Array.isArray(allow) && allow.every((m) => typeof m === 'string'))
+  ) {
+    problems.push('allowRetiredModels must be true, false or a list of model names');
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function')
     problems.push('fetch must be a function');

@@ -9,6 +9,8 @@ export interface Issue {
   readonly code: string;
   readonly message: string;
   readonly allowed?: readonly (string | number)[];
+  /** `warning`: Azure accepts the request (it may ignore the field); absent means an error. */
+  readonly severity?: 'warning';
 }
 
 /** Base of everything this library throws. */

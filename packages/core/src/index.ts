@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './errors.js';
 export * from './models.js';
+export * from './schema.js';
 export * from './retry.js';
 export * from './operations.js';
 export * from './base64.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AzureOpenAIMedia, ValidationError, validate, getModel } from '../src/index.js';
-import { makeWav } from './fixtures.js';
+import { makeWav, TEST_NOW } from './fixtures.js';
 import { startServer, json, type TestServer } from './server.js';
 
 const VERBOSE = {
@@ -57,6 +57,7 @@ const client = (apiVersion?: string) =>
   new AzureOpenAIMedia({
     endpoint: server.url,
     auth: { apiKey: 'audio-key' },
+    now: () => TEST_NOW,
     ...(apiVersion ? { apiVersion } : {}),
   });
 
@@ -76,7 +77,12 @@ describe('audio.transcribe', () => {
       language: 'en',
       temperature: 0.2,
     });
-    expect(result).toEqual({ format: 'json', text: 'Hello there.', raw: { text: 'Hello there.' } });
+    expect(result).toEqual({
+      format: 'json',
+      text: 'Hello there.',
+      warnings: [],
+      raw: { text: 'Hello there.' },
+    });
     expect(server.requests[0]!.url).toBe(
       '/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21',
     );
@@ -124,14 +130,14 @@ describe('audio.transcribe', () => {
       file: makeWav(1),
       response_format: format,
     });
-    expect(result).toEqual({ format, text: expected, raw: expected });
+    expect(result).toEqual({ format, text: expected, warnings: [], raw: expected });
   });
 
   it('rejects every problem at once before sending', async () => {
     const error = (await client()
       .audio.transcribe({
         model: 'whisper',
-        file: { data: new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 0, 0, 0]) },
+        file: { data: new Uint8Array(Buffer.from('GIF89a\x01\x00\x01\x00')) },
         response_format: 'xml' as never,
         temperature: 1.5,
         timestamp_granularities: ['word'],
@@ -142,7 +148,7 @@ describe('audio.transcribe', () => {
       'response_format "xml" is not supported by whisper; use json, text, srt, vtt or verbose_json',
       'temperature 1.5 is out of range for whisper; use 0 to 1',
       'timestamp_granularities needs response_format "verbose_json" (got "xml")',
-      'file is audio/ogg content; whisper accepts mp3, mp4, mpeg, mpga, m4a, wav or webm',
+      'file is image/gif content; whisper accepts flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav or webm',
     ]);
     expect(server.requests).toHaveLength(0);
   });
@@ -160,7 +166,7 @@ describe('audio.transcribe', () => {
         { model: 'whisper', file: { data: makeWav(1), filename: 'notes.txt' } },
         whisper,
       )[0]!.message,
-    ).toBe('file is a .txt file; whisper accepts mp3, mp4, mpeg, mpga, m4a, wav or webm');
+    ).toBe('file is a .txt file; whisper accepts flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav or webm');
     expect(
       validate.transcription(
         { model: 'whisper', file: { data: new Uint8Array([1]), filename: 'clip.M4A' } },
@@ -187,10 +193,10 @@ describe('audio.translate', () => {
 
   it('knows which models cannot translate', async () => {
     const error = (await client()
-      .audio.translate({ model: 'gpt-4o-transcribe', file: makeWav(1) })
+      .audio.translate({ model: 'gpt-4o-mini-transcribe', file: makeWav(1) })
       .catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((i) => i.message)).toEqual([
-      'gpt-4o-transcribe cannot translate; it supports transcribe',
+      'gpt-4o-mini-transcribe cannot translate; it supports transcribe',
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AzureOpenAIMedia, ConfigurationError, type Auth } from '../src/index.js';
 import { capturingFetch, jsonResponse } from './capture.js';
-import { gptImageResponse, SMALL_PNG } from './fixtures.js';
+import { gptImageResponse, SMALL_PNG, TEST_NOW } from './fixtures.js';
 
 const ENDPOINT = 'https://res.openai.azure.com';
 
@@ -27,15 +27,21 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
   ];
   const styles: [string, string | undefined, string, (body: unknown) => unknown][] = [
     [
-      'v1 (default)',
+      'v1 (default, GA without api-version)',
       undefined,
-      `${ENDPOINT}/openai/v1/images/generations?api-version=preview`,
+      `${ENDPOINT}/openai/v1/images/generations`,
       (b) => ({ model: 'img-prod', ...(b as object) }),
     ],
     [
       'v1',
       'v1',
-      `${ENDPOINT}/openai/v1/images/generations?api-version=v1`,
+      `${ENDPOINT}/openai/v1/images/generations`,
+      (b) => ({ model: 'img-prod', ...(b as object) }),
+    ],
+    [
+      'preview',
+      'preview',
+      `${ENDPOINT}/openai/v1/images/generations?api-version=preview`,
       (b) => ({ model: 'img-prod', ...(b as object) }),
     ],
     [
@@ -59,7 +65,8 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
           endpoint: `${ENDPOINT}/openai/`,
           auth: makeAuth(),
           ...(apiVersion ? { apiVersion } : {}),
-          deployments: { 'img-prod': 'gpt-image-1' },
+          deployments: { 'img-prod': 'gpt-image-1.5' },
+          now: () => TEST_NOW,
           fetch,
           defaultHeaders: { 'x-team': 'media' },
         });
@@ -185,8 +192,17 @@ describe('results', () => {
     const { fetch } = capturingFetch([
       jsonResponse(200, { ...gptImageResponse(1, jpeg), output_format: 'jpeg' }),
     ]);
-    const client = new AzureOpenAIMedia({ endpoint: ENDPOINT, auth: { apiKey: 'k' }, fetch });
-    const result = await client.images.generate({ model: 'gpt-image-1', prompt: 'p', output_format: 'jpeg' });
+    const client = new AzureOpenAIMedia({
+      endpoint: ENDPOINT,
+      auth: { apiKey: 'k' },
+      now: () => TEST_NOW,
+      fetch,
+    });
+    const result = await client.images.generate({
+      model: 'gpt-image-1.5',
+      prompt: 'p',
+      output_format: 'jpeg',
+    });
     expect(result.images[0]).toMatchObject({ mimeType: 'image/jpeg', extension: 'jpg' });
     expect(result.raw).toMatchObject({ output_format: 'jpeg' });
   });
@@ -194,8 +210,13 @@ describe('results', () => {
   it('keeps raw and decodes every image', async () => {
     const body = gptImageResponse(3);
     const { fetch } = capturingFetch([jsonResponse(200, body, { 'x-request-id': 'xr-9' })]);
-    const client = new AzureOpenAIMedia({ endpoint: ENDPOINT, auth: { apiKey: 'k' }, fetch });
-    const result = await client.images.generate({ model: 'gpt-image-1', prompt: 'p', n: 3 });
+    const client = new AzureOpenAIMedia({
+      endpoint: ENDPOINT,
+      auth: { apiKey: 'k' },
+      now: () => TEST_NOW,
+      fetch,
+    });
+    const result = await client.images.generate({ model: 'gpt-image-1.5', prompt: 'p', n: 3 });
     expect(result.raw).toEqual(body);
     expect(result.requestId).toBe('xr-9');
     expect(result.created).toBe(body.created);

@@ -43,6 +43,8 @@ async function capture(
       endpoint: 'https://r.openai.azure.com',
       auth: { apiKey: 'k' },
       apiVersion,
+      // The specs describe these older models; the lifecycle check is not under test here.
+      allowRetiredModels: true,
       fetch,
     }),
   );

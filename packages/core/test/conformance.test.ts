@@ -114,6 +114,8 @@ async function capture(apiVersion: string, send: (c: AzureOpenAIMedia) => Promis
       endpoint: 'https://r.openai.azure.com',
       auth: { apiKey: 'k' },
       apiVersion,
+      // The specs describe these older models; the lifecycle check is not under test here.
+      allowRetiredModels: true,
       fetch,
     }),
   );

@@ -37,6 +37,7 @@ function client(extra: Partial<ClientOptions> = {}): AzureOpenAIMedia {
   return new AzureOpenAIMedia({
     endpoint: server.url,
     auth: { apiKey: 'k' },
+    allowRetiredModels: true,
     sleep: async () => undefined,
     ...extra,
   });

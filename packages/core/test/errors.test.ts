@@ -154,6 +154,7 @@ describe('errorFromResponse', () => {
     const client = new AzureOpenAIMedia({
       endpoint: 'https://r.openai.azure.com',
       auth: { apiKey: 'k' },
+      allowRetiredModels: true,
       fetch,
       maxRetries: 0,
     });

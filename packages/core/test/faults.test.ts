@@ -216,6 +216,8 @@ function client(extra: Partial<ClientOptions> = {}): AzureOpenAIMedia {
   return new AzureOpenAIMedia({
     endpoint: azure.url,
     auth: { apiKey: 'k' },
+    // The faults, not the models' lifecycles, are under test here.
+    allowRetiredModels: true,
     now: () => NOW,
     random: () => 0,
     // Waits between retries return at once and are recorded; the call timeout is a real timer.

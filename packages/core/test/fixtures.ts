@@ -220,3 +220,9 @@ export const NOT_FOUND_ERROR = {
     message: 'The API deployment for this resource does not exist.',
   },
 };
+
+/**
+ * A fixed clock for tests that call models through the client: 2026-09-01, when whisper,
+ * gpt-image-1.5 and gpt-image-2 are current. Lifecycle tests set their own dates.
+ */
+export const TEST_NOW = Date.parse('2026-09-01T00:00:00Z');

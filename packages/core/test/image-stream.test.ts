@@ -7,7 +7,7 @@ import {
   type ImageStreamEvent,
 } from '../src/index.js';
 import { startServer, json, type Recorded, type TestServer } from './server.js';
-import { makePng } from './fixtures.js';
+import { makePng, TEST_NOW } from './fixtures.js';
 
 const partial = Buffer.from(makePng(2, 2)).toString('base64');
 const final = Buffer.from(makePng(16, 16)).toString('base64');
@@ -115,13 +115,14 @@ beforeEach(() => {
   closedByClient = false;
 });
 
-const client = () => new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'k-stream' } });
+const client = () =>
+  new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'k-stream' }, now: () => TEST_NOW });
 
 describe('images.stream', () => {
   it('posts the image_generation tool with the deployment header and yields typed events', async () => {
     const events: ImageStreamEvent[] = [];
     for await (const e of client().images.stream({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'a red square',
       size: '1024x1024',
       partial_images: 2,
@@ -145,11 +146,11 @@ describe('images.stream', () => {
     expect(done.image.revisedPrompt).toBe('a red square, centred');
 
     const [req] = server.requests;
-    expect(req!.url).toBe('/openai/v1/responses?api-version=preview');
-    expect(req!.headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1');
+    expect(req!.url).toBe('/openai/v1/responses');
+    expect(req!.headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1.5');
     expect(req!.headers.accept).toBe('text/event-stream');
     expect(JSON.parse(req!.body.toString())).toEqual({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       input: 'a red square',
       tools: [{ type: 'image_generation', size: '1024x1024', output_format: 'png', partial_images: 2 }],
       tool_choice: { type: 'image_generation' },
@@ -161,7 +162,8 @@ describe('images.stream', () => {
     mode = 'error-event';
     const seen: string[] = [];
     const error = await (async () => {
-      for await (const e of client().images.stream({ model: 'gpt-image-1', prompt: 'x' })) seen.push(e.type);
+      for await (const e of client().images.stream({ model: 'gpt-image-1.5', prompt: 'x' }))
+        seen.push(e.type);
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContentFilterError);
     expect((error as ContentFilterError).code).toBe('content_policy_violation');
@@ -171,7 +173,7 @@ describe('images.stream', () => {
   it('aborts the request when the loop is left early', async () => {
     mode = 'endless';
     let count = 0;
-    for await (const e of client().images.stream({ model: 'gpt-image-1', prompt: 'x' })) {
+    for await (const e of client().images.stream({ model: 'gpt-image-1.5', prompt: 'x' })) {
       expect(e.type).toBe('generating');
       if (++count === 3) break;
     }
@@ -189,7 +191,7 @@ describe('images.stream', () => {
     expect(paths).toContain('model');
     const gpt = await (async () => {
       for await (const _ of client().images.stream({
-        model: 'gpt-image-1',
+        model: 'gpt-image-1.5',
         prompt: 'x',
         partial_images: 4,
         n: 2,
@@ -198,7 +200,7 @@ describe('images.stream', () => {
     })().catch((e: unknown) => e);
     expect((gpt as ValidationError).issues.map((i) => i.message)).toEqual([
       'unknown field "n"; known fields are model, prompt, size, quality, background, output_format, output_compression, moderation, partial_images or responses_model',
-      'partial_images 4 is out of range for gpt-image-1; use 0 to 3',
+      'partial_images 4 is out of range for gpt-image-1.5; use 0 to 3',
     ]);
     expect(server.requests).toHaveLength(0);
   });
@@ -207,7 +209,7 @@ describe('images.stream', () => {
 describe('images.generateWithResponses', () => {
   it('returns the final image from one non-streamed call, with a separate responses deployment', async () => {
     const image = await client().images.generateWithResponses({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'a red square',
       responses_model: 'gpt-4.1',
     });
@@ -216,13 +218,13 @@ describe('images.generateWithResponses', () => {
     const body = JSON.parse(server.requests[0]!.body.toString());
     expect(body.model).toBe('gpt-4.1');
     expect(body.stream).toBe(false);
-    expect(server.requests[0]!.headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1');
+    expect(server.requests[0]!.headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1.5');
   });
 
   it('a failed response is a typed error', async () => {
     mode = 'failed';
     await expect(
-      client().images.generateWithResponses({ model: 'gpt-image-1', prompt: 'x' }),
+      client().images.generateWithResponses({ model: 'gpt-image-1.5', prompt: 'x' }),
     ).rejects.toBeInstanceOf(ContentFilterError);
   });
 });

@@ -8,6 +8,7 @@ import {
   makePng,
   SMALL_PNG,
   JPEG_HEAD,
+  TEST_NOW,
 } from './fixtures.js';
 
 interface LogLine {
@@ -53,15 +54,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+// DALL-E 3 is retired on Azure; these tests cover its request rules, so the client accepts it.
 function client(extra: Partial<ConstructorParameters<typeof AzureOpenAIMedia>[0]> = {}) {
-  return new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'test-key-123' }, ...extra });
+  return new AzureOpenAIMedia({
+    endpoint: server.url,
+    auth: { apiKey: 'test-key-123' },
+    allowRetiredModels: ['dall-e-3'],
+    now: () => TEST_NOW,
+    ...extra,
+  });
 }
 
 describe('images.generate over HTTP', () => {
   it('sends a v1 request and decodes the base64 images', async () => {
     server.requests.length = 0;
     const result = await client().images.generate({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'a red square',
       n: 2,
       size: '1024x1024',
@@ -76,9 +84,10 @@ describe('images.generate over HTTP', () => {
     expect(result.images[1]!.contentFilterResults).toMatchObject({ violence: { filtered: false } });
     const req = server.requests[0]!;
     expect(req.path).toBe('/openai/v1/images/generations');
-    expect(req.query.get('api-version')).toBe('preview');
+    // The default is Azure's v1 GA API, which takes no api-version.
+    expect(req.query.get('api-version')).toBeNull();
     expect(JSON.parse(req.body.toString())).toEqual({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'a red square',
       n: 2,
       size: '1024x1024',
@@ -127,7 +136,7 @@ describe('images.generate over HTTP', () => {
   it("sends invalid requests as they are with validation: 'off'", async () => {
     server.requests.length = 0;
     await client({ validation: 'off' }).images.generate({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'x',
       size: '512x512',
     });
@@ -148,7 +157,7 @@ describe('images.generate over HTTP', () => {
 
   it('maps a content policy answer to ContentFilterError with the revised prompt', async () => {
     const error = await client()
-      .images.generate({ model: 'gpt-image-1', prompt: 'a battle' })
+      .images.generate({ model: 'gpt-image-1.5', prompt: 'a battle' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContentFilterError);
     expect((error as ContentFilterError).revisedPrompt).toBe('A dramatic scene of a battle.');
@@ -161,7 +170,7 @@ describe('images.edit over HTTP', () => {
     server.requests.length = 0;
     const png = makePng(8, 8);
     const result = await client().images.edit({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'add a hat',
       image: new Blob([png]),
       mask: { data: makePng(8, 8, [0, 0, 0, 0]), filename: 'mask.png' },
@@ -172,7 +181,7 @@ describe('images.edit over HTTP', () => {
     const req = server.requests[0]!;
     expect(req.path).toBe('/openai/v1/images/edits');
     const form = await parseForm(req.body, req.headers['content-type']!);
-    expect(form.get('model')).toBe('gpt-image-1');
+    expect(form.get('model')).toBe('gpt-image-1.5');
     expect(form.get('prompt')).toBe('add a hat');
     expect(form.get('n')).toBe('1');
     expect(form.get('quality')).toBe('low');
@@ -186,12 +195,12 @@ describe('images.edit over HTTP', () => {
   it('sends several images as image[] on deployment paths without model', async () => {
     server.requests.length = 0;
     await client({ apiVersion: '2025-04-01-preview' }).images.edit({
-      model: 'gpt-image-1',
+      model: 'gpt-image-1.5',
       prompt: 'combine',
       image: [makePng(4, 4), new Uint8Array([...JPEG_HEAD, 0, 0])],
     });
     const req = server.requests[0]!;
-    expect(req.path).toBe('/openai/deployments/gpt-image-1/images/edits');
+    expect(req.path).toBe('/openai/deployments/gpt-image-1.5/images/edits');
     expect(req.query.get('api-version')).toBe('2025-04-01-preview');
     const form = await parseForm(req.body, req.headers['content-type']!);
     expect(form.has('model')).toBe(false);
@@ -206,7 +215,7 @@ describe('images.edit over HTTP', () => {
     server.requests.length = 0;
     const error = await client()
       .images.edit({
-        model: 'gpt-image-1',
+        model: 'gpt-image-1.5',
         prompt: 'x',
         image: new Blob([makePng(8, 8)]),
         mask: new Blob([makePng(4, 8)]),

@@ -204,7 +204,7 @@ describe('event loop semantics in a real process', () => {
       script,
       [
         `import { AzureOpenAIMedia } from ${JSON.stringify(pathToFileURL(join(outDir, 'index.js')).href)};`,
-        `const client = new AzureOpenAIMedia({ endpoint: ${JSON.stringify(server.url)}, auth: { apiKey: 'k' }, timeoutMs: 600000 });`,
+        `const client = new AzureOpenAIMedia({ endpoint: ${JSON.stringify(server.url)}, auth: { apiKey: 'k' }, allowRetiredModels: true, timeoutMs: 600000 });`,
         `const result = await client.images.generate({ model: 'gpt-image-1', prompt: 'p' });`,
         `console.log('images', result.images.length);`,
       ].join('\n'),

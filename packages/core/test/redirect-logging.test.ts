@@ -47,6 +47,7 @@ function make(
   return new AzureOpenAIMedia({
     endpoint: api.url,
     auth,
+    allowRetiredModels: true,
     defaultHeaders: { 'x-target': target },
     ...(logger ? { logger } : {}),
   });

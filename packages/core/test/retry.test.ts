@@ -29,6 +29,7 @@ function harness(answers: Answer[], options: { random?: number; maxRetries?: num
   const client = new AzureOpenAIMedia({
     endpoint: 'https://r.openai.azure.com',
     auth: { apiKey: 'k' },
+    allowRetiredModels: true,
     fetch,
     sleep,
     now: () => NOW,
@@ -125,6 +126,7 @@ describe('retry schedule', () => {
     const client = new AzureOpenAIMedia({
       endpoint: 'https://r.openai.azure.com',
       auth: { apiKey: 'k' },
+      allowRetiredModels: true,
       fetch,
       sleep: async (ms) => void waits.push(ms),
     });
@@ -183,6 +185,7 @@ describe('abort and timeout during a retry wait', () => {
     return new AzureOpenAIMedia({
       endpoint: 'https://r.openai.azure.com',
       auth: { apiKey: 'k' },
+      allowRetiredModels: true,
       fetch,
       sleep: hangingSleep,
       ...extra,

@@ -100,6 +100,7 @@ function client() {
   const c = new AzureOpenAIMedia({
     endpoint: server.url,
     auth: { apiKey: 'k2' },
+    allowRetiredModels: true,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -117,7 +118,7 @@ async function form(index = 0): Promise<FormData> {
 describe('Sora 2 videos', () => {
   it('creates with multipart, seconds as a string and an input reference', async () => {
     const { client: c } = client();
-    const png = makePng(16, 16);
+    const png = makePng(1280, 720);
     const v = await c.videos.sora2.create({
       model: 'sora-2',
       prompt: 'a lighthouse',
@@ -126,7 +127,7 @@ describe('Sora 2 videos', () => {
       input_reference: png,
     });
     expect(v.seconds).toBe('8');
-    expect(server.requests[0]!.url).toBe('/openai/v1/videos?api-version=preview');
+    expect(server.requests[0]!.url).toBe('/openai/v1/videos');
     const f = await form();
     expect(f.get('seconds')).toBe('8');
     expect(f.get('model')).toBe('sora-2');
@@ -143,7 +144,7 @@ describe('Sora 2 videos', () => {
       .catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((i) => i.message)).toEqual([
       'seconds "5" is not supported by sora-2; use 4, 8 or 12',
-      'size "1920x1080" is not supported by sora-2; use 720x1280, 1280x720, 1024x1792 or 1792x1024',
+      'size "1920x1080" is not supported by sora-2; use 720x1280 or 1280x720',
     ]);
     const wrong = (await c.videos.sora2
       .create({ model: 'sora', prompt: 'x' })

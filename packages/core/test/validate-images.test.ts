@@ -65,18 +65,6 @@ const gptRejected: Rejected[] = [
     'must be an integer',
   ],
   [
-    'compression with png',
-    { output_format: 'png', output_compression: 50 },
-    'output_compression',
-    'applies only to output_format jpeg or webp; output_format "png"',
-  ],
-  [
-    'compression default png',
-    { output_compression: 50 },
-    'output_compression',
-    'the default output_format "png"',
-  ],
-  [
     'moderation high',
     { moderation: 'high' },
     'moderation',
@@ -363,6 +351,8 @@ describe('validate.imageEdit', () => {
       ['square png', { image: png(16, 16) }],
       ['with mask', { image: png(16, 16), mask: png(16, 16) }],
       ['fields', { n: 3, size: '512x512', response_format: 'b64_json', user: 'u' }],
+      // Azure's edit request takes `quality`, and standard is DALL-E 2's one quality.
+      ['quality standard', { quality: 'standard' }],
       ['just under 4 MB', { image: big(4 * 1024 * 1024 - 1, png(4, 4)) }],
     ])('accepts %s', (_label, fields) => {
       expect(validate.imageEdit({ model: 'dep', prompt: 'edit', image: png(4, 4), ...fields }, m())).toEqual(
@@ -384,7 +374,7 @@ describe('validate.imageEdit', () => {
         'image',
         'image is 4 MB; dall-e-2 accepts images up to 4 MB',
       ],
-      ['quality', { quality: 'standard' }, 'quality', 'quality is not supported by dall-e-2'],
+      ['quality hd', { quality: 'hd' }, 'quality', 'quality "hd" is not supported by dall-e-2; use standard'],
       [
         'output_format',
         { output_format: 'png' },

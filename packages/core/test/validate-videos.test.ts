@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getModel, validate, videoSizeLimit, type VideoModel } from '../src/index.js';
+import { checkRequest, getModel, validate, videoSizeLimit, type VideoModel } from '../src/index.js';
 import { makePng, JPEG_HEAD } from './fixtures.js';
 
 const sora = getModel('sora') as VideoModel;
@@ -123,10 +123,6 @@ describe('validate.videoJob (Sora 1)', () => {
         { frame_index: 1.5, type: 'image', file_name: 'file-0.png' },
         'inpaint_items[0].frame_index:invalid_frame',
       ],
-      [
-        { frame_index: 150, type: 'image', file_name: 'file-0.png' },
-        'inpaint_items[0].frame_index:out_of_range',
-      ],
       [{ frame_index: 0, type: 'audio', file_name: 'file-0.png' }, 'inpaint_items[0].type:not_allowed'],
       [{ frame_index: 0, type: 'video', file_name: 'file-0.png' }, 'inpaint_items[0].type:type_mismatch'],
       [{ frame_index: 0, type: 'image', file_name: 'x.png' }, 'inpaint_items[0].file_name:no_such_file'],
@@ -160,22 +156,26 @@ describe('validate.videoJob (Sora 1)', () => {
       expect(codes(withMedia({ inpaint_items: [item] }))).toEqual([expected]);
     });
 
-    it('frame limits follow n_seconds', () => {
+    it('frame limits follow n_seconds, as a warning (the frame rate is an assumption, not an Azure fact)', () => {
       const frames = 2 * sora.framesPerSecond;
-      expect(
-        codes(
-          withMedia({
-            n_seconds: 2,
-            inpaint_items: [{ frame_index: frames, type: 'image', file_name: 'file-0.png' }],
-          }),
-        ),
-      ).toEqual(['inpaint_items[0].frame_index:out_of_range']);
+      const late = withMedia({
+        n_seconds: 2,
+        inpaint_items: [{ frame_index: frames, type: 'image', file_name: 'file-0.png' }],
+      });
+      expect(codes(late)).toEqual([]);
+      const { errors, warnings } = checkRequest('videos.create', late, sora);
+      expect(errors).toEqual([]);
+      expect(warnings.map((i) => `${i.path}:${i.code}:${i.severity}`)).toEqual([
+        'inpaint_items[0].frame_index:out_of_range:warning',
+      ]);
+      expect(warnings[0]!.message).toContain(`use 0 to ${frames - 1}`);
+      expect(sora.sources.framesPerSecond).toEqual(['project-assumption']);
     });
 
     it('checks media types and sizes from the table, and duplicate names', () => {
       const gif = new Uint8Array(Buffer.from('GIF89a\x01\x00\x01\x00'));
       expect(codes(withMedia({ files: [gif] }))).toEqual(['files[0].contentType:not_allowed']);
-      const huge = new Blob([new Uint8Array(sora.maxMediaBytes + 1)], { type: 'video/mp4' });
+      const huge = new Blob([new Uint8Array(sora.maxMediaBytes! + 1)], { type: 'video/mp4' });
       expect(codes(withMedia({ files: [huge] }))).toEqual(['files[0]:too_large']);
       expect(codes(withMedia({ files: [new Blob([new Uint8Array(3)])] }))).toEqual(['files[0]:unknown_type']);
       expect(
@@ -220,6 +220,37 @@ describe('validate.videoCreate (Sora 2)', () => {
       'seconds:not_allowed',
       'size:not_allowed',
       'input_reference.contentType:not_allowed',
+    ]);
+  });
+
+  it('takes only the sizes Azure documents: 720x1280 and 1280x720 (OpenAI also had 1024x1792 and 1792x1024)', () => {
+    expect(sora2.sizes).toEqual(['720x1280', '1280x720']);
+    for (const size of ['1024x1792', '1792x1024', '1920x1080']) {
+      expect(validate.videoCreate({ ...ok, size }, sora2).map((i) => i.message)).toEqual([
+        `size "${size}" is not supported by sora-2; use 720x1280 or 1280x720`,
+      ]);
+    }
+  });
+
+  it('one input_reference image that matches the size (the default size when none is given)', () => {
+    expect(
+      validate.videoCreate({ ...ok, size: '1280x720', input_reference: makePng(1280, 720) }, sora2),
+    ).toEqual([]);
+    expect(validate.videoCreate({ ...ok, input_reference: makePng(720, 1280) }, sora2)).toEqual([]);
+    expect(
+      validate
+        .videoCreate({ ...ok, size: '1280x720', input_reference: makePng(720, 1280) }, sora2)
+        .map((i) => i.message),
+    ).toEqual([
+      "input_reference is 720x1280 but the video is 1280x720; sora-2 needs a reference image of exactly the video's size",
+    ]);
+    expect(validate.videoCreate({ ...ok, input_reference: makePng(1280, 720) }, sora2)[0]!.message).toContain(
+      'the video is 720x1280 (the default size)',
+    );
+    // A video reference is Sora 1's; Sora 2 on Azure takes one image.
+    const mp4 = { data: new Uint8Array(16), contentType: 'video/mp4' };
+    expect(validate.videoCreate({ ...ok, input_reference: mp4 }, sora2).map((i) => i.code)).toEqual([
+      'not_allowed',
     ]);
   });
 });

@@ -286,7 +286,7 @@ describe('unified validation names the unified fields', () => {
   it('Sora 2 rules, in unified names, and what it does not do', () => {
     expect(paths('videos', { model: 'v', prompt: 'p', size: '1920x1080', seconds: 5 })).toEqual([
       'seconds: seconds 5 is not supported by sora-2; use 4, 8 or 12',
-      'size: size "1920x1080" is not supported by sora-2; use 720x1280, 1280x720, 1024x1792 or 1792x1024',
+      'size: size "1920x1080" is not supported by sora-2; use 720x1280 or 1280x720',
     ]);
     const file = { data: png };
     expect(
@@ -380,7 +380,12 @@ describe('the operation table', () => {
       const logger: Logger = {
         debug: (message, fields) => seen.push({ message, operation: fields?.operation }),
       };
-      const c = new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'k' }, logger });
+      const c = new AzureOpenAIMedia({
+        endpoint: server.url,
+        auth: { apiKey: 'k' },
+        allowRetiredModels: true,
+        logger,
+      });
       await c.images.generate({ model: 'gpt-image-1', prompt: 'p' });
       const task = await c.videos.create({ model: 'sora-2', prompt: 'p' });
       await c.videos.retrieve(task);
@@ -421,7 +426,12 @@ describe('the operation table', () => {
     try {
       const seen: unknown[] = [];
       const logger: Logger = { debug: (_m, fields) => seen.push(fields?.operation) };
-      const c = new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: 'k' }, logger });
+      const c = new AzureOpenAIMedia({
+        endpoint: server.url,
+        auth: { apiKey: 'k' },
+        allowRetiredModels: true,
+        logger,
+      });
       await c.videos.jobs.create({ model: 'sora', prompt: 'p', width: 480, height: 480 });
       await c.videos.jobs.get('x_1');
       await c.videos.jobs.list();

@@ -1,4 +1,4 @@
-import { getModel } from '@aoai-media/core';
+import { getModel, MODELS } from '@aoai-media/core';
 import type { ClockMode } from './clock.js';
 
 /** Content-filter categories a blocked term can be reported under. */
@@ -78,18 +78,8 @@ export interface EmulatorOptions {
 
 export const DEFAULT_API_KEY = 'emulator-key';
 
-/** Deployment name = model name; every model the table knows is deployed. */
-export const DEFAULT_DEPLOYMENTS: readonly string[] = [
-  'gpt-image-1',
-  'gpt-image-1-mini',
-  'gpt-image-1.5',
-  'dall-e-3',
-  'dall-e-2',
-  'sora',
-  'sora-2',
-  'whisper',
-  'gpt-4o-transcribe',
-];
+/** Deployment name = model name; every model core's table knows is deployed, retired ones included. */
+export const DEFAULT_DEPLOYMENTS: readonly string[] = MODELS.map((m) => m.name);
 
 export const V1_API_VERSIONS: readonly string[] = ['v1', 'preview', 'latest'];
 

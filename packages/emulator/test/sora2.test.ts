@@ -118,8 +118,7 @@ describe('Sora 2 videos', () => {
   });
 
   it('remix makes a new video from a completed one', async () => {
-    const src = (await h.post(VIDEOS, { model: 'sora-2', prompt: 'x', seconds: '8', size: '1792x1024' }))
-      .json;
+    const src = (await h.post(VIDEOS, { model: 'sora-2', prompt: 'x', seconds: '8', size: '1280x720' })).json;
     const early = await h.post(video(src.id, '/remix'), { prompt: 'now at night' });
     expect(early.status).toBe(404);
     h.emu.admin.advance(2000);
@@ -128,7 +127,7 @@ describe('Sora 2 videos', () => {
     expect(r.json).toMatchObject({
       remixed_from_video_id: src.id,
       seconds: '8',
-      size: '1792x1024',
+      size: '1280x720',
       prompt: 'now at night',
       status: 'queued',
     });

@@ -21,6 +21,9 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
         endpoint: emu.url,
         auth: { apiKey: emu.apiKey },
         now: () => emu.admin.now(),
+        // These tests exercise calls to models Azure has since retired (Sora 1, gpt-image-1);
+        // the lifecycle check itself is tested in core and in models-2026.test.ts.
+        allowRetiredModels: true,
         random: () => 0,
         sleep: async (ms, signal) => {
           if (signal?.aborted) throw signal.reason;

@@ -4,19 +4,31 @@
  * deployment in the `x-ms-oai-image-generation-deployment` header.
  */
 import { readJson, type AzureOpenAIMedia, type CallOptions } from '../client.js';
-import { AbortError, AzureOpenAIMediaError, ConnectionError, errorFromResponse } from '../errors.js';
+import {
+  AbortError,
+  AzureOpenAIMediaError,
+  ConnectionError,
+  errorFromResponse,
+  type Issue,
+} from '../errors.js';
 import { decodeBase64 } from '../base64.js';
-import { preflight } from '../preflight.js';
+import { preflightChecked } from '../preflight.js';
 import { readServerSentEvents } from '../sse.js';
 import { detectContentType, extensionFor } from '../uploads.js';
-import { imageStream } from '../validate/image-stream.js';
-import type { GeneratedImage, ImageBackground, ImageOutputFormat, ImageQuality } from './images.js';
+import { imageStreamIssues } from '../validate/image-stream.js';
+import type {
+  GeneratedImage,
+  ImageBackground,
+  ImageOutputFormat,
+  ImageQuality,
+  ImageSize,
+} from './images.js';
 
 export interface ImageStreamRequest {
   /** The image deployment (a gpt-image model). */
   model: string;
   prompt: string;
-  size?: 'auto' | '1024x1024' | '1536x1024' | '1024x1536';
+  size?: ImageSize;
   quality?: ImageQuality;
   background?: ImageBackground;
   output_format?: ImageOutputFormat;
@@ -35,7 +47,8 @@ export type ImageStreamEvent =
   | { type: 'in_progress' }
   | { type: 'generating' }
   | { type: 'partial_image'; index: number; bytes: Uint8Array; mimeType: string }
-  | { type: 'completed'; image: GeneratedImage };
+  /** The final image, with what the request carried that Azure accepts but ignores (see `ImagesResult.warnings`). */
+  | { type: 'completed'; image: GeneratedImage; warnings: Issue[] };
 
 const DEPLOYMENT_HEADER = 'x-ms-oai-image-generation-deployment';
 const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
@@ -126,7 +139,9 @@ export async function* streamImage(
   request: ImageStreamRequest,
   options: CallOptions = {},
 ): AsyncGenerator<ImageStreamEvent> {
-  preflight(client, request?.model, 'image stream', (model) => imageStream(request, model));
+  const { warnings } = preflightChecked(client, request?.model, 'image stream', (model) =>
+    imageStreamIssues(request, model),
+  );
   const controller = new AbortController();
   const outer = options.signal;
   const onAbort = () => controller.abort(outer?.reason);
@@ -176,7 +191,7 @@ export async function* streamImage(
             const item = event.item as ImageCallItem | undefined;
             if (!completed && item && findImage([item])) {
               completed = true;
-              yield { type: 'completed', image: toImage(item, request.output_format) };
+              yield { type: 'completed', image: toImage(item, request.output_format), warnings };
             }
             break;
           }
@@ -188,7 +203,7 @@ export async function* streamImage(
             const item = findImage(raw.output);
             if (!completed && item) {
               completed = true;
-              yield { type: 'completed', image: toImage(item, request.output_format) };
+              yield { type: 'completed', image: toImage(item, request.output_format), warnings };
             }
             break;
           }
@@ -226,8 +241,10 @@ export async function generateWithResponses(
   client: AzureOpenAIMedia,
   request: ImageStreamRequest,
   options: CallOptions = {},
-): Promise<GeneratedImage> {
-  preflight(client, request?.model, 'image generation (responses)', (model) => imageStream(request, model));
+): Promise<GeneratedImage & { warnings: Issue[] }> {
+  const { warnings } = preflightChecked(client, request?.model, 'image generation (responses)', (model) =>
+    imageStreamIssues(request, model),
+  );
   const { raw, headers } = await client.request(
     {
       ...options,
@@ -243,5 +260,5 @@ export async function generateWithResponses(
   checkResponse(raw, headers);
   const item = findImage(raw.output);
   if (!item) throw new AzureOpenAIMediaError('the response held no generated image');
-  return toImage(item, request.output_format);
+  return { ...toImage(item, request.output_format), warnings };
 }

@@ -3,13 +3,13 @@
  * bytes decoded and typed, whatever form Azure answered in.
  */
 import { readJson, type AzureOpenAIMedia, type CallOptions, type RequestSpec } from '../client.js';
-import { ContentFilterError, InvalidResponseError, requestIdOf } from '../errors.js';
+import { ContentFilterError, InvalidResponseError, requestIdOf, type Issue } from '../errors.js';
 import type { OperationId } from '../operations.js';
-import { preflight } from '../preflight.js';
-import type { ModelSpec } from '../models.js';
+import { preflightChecked } from '../preflight.js';
+import type { ImageQualityValue, ImageSizePreset, ModelSpec } from '../models.js';
 import { decodeBase64 } from '../base64.js';
 import { detectContentType, extensionFor, inspectFile, toUpload, type FileInput } from '../uploads.js';
-import { validateImageEdit, validateImageGenerate } from '../validate/images.js';
+import { imageEditIssues, imageGenerateIssues } from '../validate/images.js';
 import {
   generateWithResponses,
   streamImage,
@@ -19,25 +19,26 @@ import {
 
 export type { ImageStreamEvent, ImageStreamRequest } from './image-stream.js';
 
-export type ImageSize =
-  'auto' | '1024x1024' | '1536x1024' | '1024x1536' | '1792x1024' | '1024x1792' | '256x256' | '512x512';
-export type ImageQuality = 'auto' | 'low' | 'medium' | 'high' | 'standard' | 'hd';
+/** A listed size, or (gpt-image-2) any `WIDTHxHEIGHT` that meets the model's size rules. */
+export type ImageSize = ImageSizePreset | `${number}x${number}`;
+export type ImageQuality = ImageQualityValue;
 export type ImageOutputFormat = 'png' | 'jpeg' | 'webp';
 export type ImageBackground = 'transparent' | 'opaque' | 'auto';
 
+/** `null` in an optional field means "not set" (Azure's v1 spec marks these nullable). */
 export interface ImageGenerateRequest {
   /** The deployment name. */
   model: string;
   prompt: string;
-  n?: number;
-  size?: ImageSize;
-  quality?: ImageQuality;
-  output_format?: ImageOutputFormat;
-  output_compression?: number;
-  background?: ImageBackground;
-  moderation?: 'low' | 'auto';
-  style?: 'vivid' | 'natural';
-  response_format?: 'url' | 'b64_json';
+  n?: number | null;
+  size?: ImageSize | null;
+  quality?: ImageQuality | null;
+  output_format?: ImageOutputFormat | null;
+  output_compression?: number | null;
+  background?: ImageBackground | null;
+  moderation?: 'low' | 'auto' | null;
+  style?: 'vivid' | 'natural' | null;
+  response_format?: 'url' | 'b64_json' | null;
   user?: string;
 }
 
@@ -47,13 +48,15 @@ export interface ImageEditRequest {
   prompt: string;
   image: FileInput | FileInput[];
   mask?: FileInput;
-  n?: number;
-  size?: ImageSize;
-  quality?: ImageQuality;
-  output_format?: ImageOutputFormat;
-  output_compression?: number;
-  background?: ImageBackground;
-  response_format?: 'url' | 'b64_json';
+  n?: number | null;
+  size?: ImageSize | null;
+  quality?: ImageQuality | null;
+  output_format?: ImageOutputFormat | null;
+  output_compression?: number | null;
+  background?: ImageBackground | null;
+  /** How closely to keep the input's features (faces); gpt-image models that support it. */
+  input_fidelity?: 'high' | 'low' | null;
+  response_format?: 'url' | 'b64_json' | null;
   user?: string;
 }
 
@@ -96,6 +99,11 @@ export interface ImagesResult {
   usage?: ImageUsage;
   promptFilterResults?: unknown[];
   requestId?: string;
+  /**
+   * What the request carried that Azure accepts but ignores, or that the sources disagree on (and a
+   * model close to retirement). Also logged at `warn`. Empty when there is nothing to say.
+   */
+  warnings: Issue[];
   /** Azure's JSON answer, unchanged. */
   raw: unknown;
 }
@@ -118,10 +126,10 @@ interface RawImage {
 
 const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
-/** Drop undefined fields so the body holds exactly what the caller set. */
+/** Drop unset fields (undefined, or null, which means "not set") so the body holds what the caller set. */
 function defined(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) out[k] = v;
   return out;
 }
 
@@ -130,12 +138,12 @@ export class Images {
 
   /** Generate images from a prompt. */
   async generate(request: ImageGenerateRequest, options: ImageCallOptions = {}): Promise<ImagesResult> {
-    const model = preflight(this.client, request.model, 'images.generate', (m) =>
-      validateImageGenerate(request, m),
+    const { model, warnings } = preflightChecked(this.client, request.model, 'images.generate', (m) =>
+      imageGenerateIssues(request, m),
     );
     const { model: deployment, ...fields } = request;
     const body = this.client.usesV1() ? defined({ model: deployment, ...fields }) : defined(fields);
-    return this.send(
+    const result = await this.send(
       'images.generate',
       'images/generations',
       deployment,
@@ -143,6 +151,8 @@ export class Images {
       request.output_format ?? defaultFormat(model),
       options,
     );
+    result.warnings = warnings;
+    return result;
   }
 
   /** Edit one or more images with a prompt (and optionally a mask), sent as multipart. */
@@ -150,6 +160,7 @@ export class Images {
     const list =
       request.image === undefined ? [] : Array.isArray(request.image) ? request.image : [request.image];
     let model: ModelSpec | undefined;
+    let warnings: Issue[] = [];
     if (this.client.validation === 'strict') {
       // Blobs are read ahead (first bytes only) so their type and PNG size can be checked.
       const files = {
@@ -160,9 +171,9 @@ export class Images {
           ? { mask: await inspectFile(request.mask).catch(() => undefined) }
           : {}),
       };
-      model = preflight(this.client, request.model, 'images.edit', (m) =>
-        validateImageEdit(request, m, defined(files) as Parameters<typeof validateImageEdit>[2]),
-      );
+      ({ model, warnings } = preflightChecked(this.client, request.model, 'images.edit', (m) =>
+        imageEditIssues(request, m, defined(files) as Parameters<typeof imageEditIssues>[2]),
+      ));
     } else {
       model = this.client.modelFor(request.model);
     }
@@ -182,7 +193,7 @@ export class Images {
       form.append('mask', upload.blob, upload.filename);
     }
     for (const [key, value] of Object.entries(defined(rest))) form.append(key, String(value));
-    return this.send(
+    const result = await this.send(
       'images.edit',
       'images/edits',
       deployment,
@@ -190,6 +201,8 @@ export class Images {
       request.output_format ?? defaultFormat(model),
       options,
     );
+    result.warnings = warnings;
+    return result;
   }
 
   /** Stream a generation through the Responses API image tool: progress, partial images, then the final image. */
@@ -197,8 +210,11 @@ export class Images {
     return streamImage(this.client, request, options);
   }
 
-  /** The same Responses API generation without streaming: resolves with the final image. */
-  generateWithResponses(request: ImageStreamRequest, options: CallOptions = {}): Promise<GeneratedImage> {
+  /** The same Responses API generation without streaming: resolves with the final image and any warnings. */
+  generateWithResponses(
+    request: ImageStreamRequest,
+    options: CallOptions = {},
+  ): Promise<GeneratedImage & { warnings: Issue[] }> {
     return generateWithResponses(this.client, request, options);
   }
 
@@ -296,7 +312,12 @@ export function toImagesResult(raw: unknown, expectedFormat?: string, requestId?
     }
     return image;
   });
-  const result: ImagesResult = { created: typeof body.created === 'number' ? body.created : 0, images, raw };
+  const result: ImagesResult = {
+    created: typeof body.created === 'number' ? body.created : 0,
+    images,
+    warnings: [],
+    raw,
+  };
   if (body.usage && typeof body.usage === 'object') result.usage = body.usage;
   if (Array.isArray(body.prompt_filter_results)) result.promptFilterResults = body.prompt_filter_results;
   else if (promptFilters.length > 0) result.promptFilterResults = promptFilters;

@@ -1,17 +1,29 @@
 /**
  * Image request rules. Model facts come only from the model table; this file knows the wire
  * shape of the requests (field names and types) and how to word the issues.
+ *
+ * Severity: an error where Azure refuses the request; a warning where Azure accepts it (and may
+ * ignore a field) or where the sources disagree. Warnings never stop a request.
  */
 import type { Issue } from '../errors.js';
-import { modelNames, type ImageModel, type ModelSpec } from '../models.js';
+import {
+  checkFreeSize,
+  disputesFor,
+  modelNames,
+  type ImageModel,
+  type ModelOperation,
+  type ModelSpec,
+} from '../models.js';
 import { inspectFileSync, isFileInput, type FileFacts } from '../uploads.js';
 import {
+  asWarning,
   checkOneOf,
   checkRange,
   checkShape,
   formatBytes,
   issues,
   listWords,
+  show,
   type FieldType,
 } from './shared.js';
 
@@ -43,9 +55,24 @@ export const IMAGE_EDIT_FIELDS: Readonly<Record<string, FieldType>> = {
   output_format: 'string',
   output_compression: 'integer',
   background: 'string',
+  input_fidelity: 'string',
   response_format: 'string',
   user: 'string',
 };
+
+/** Fields Azure's v1 spec marks nullable: `null` there means "not set". */
+export const NULLABLE_IMAGE_FIELDS: ReadonlySet<string> = new Set([
+  'n',
+  'size',
+  'quality',
+  'output_format',
+  'output_compression',
+  'background',
+  'moderation',
+  'style',
+  'response_format',
+  'input_fidelity',
+]);
 
 /** Facts about the files of an edit, when the caller has read them (Blobs need an async read). */
 export interface ImageEditFiles {
@@ -65,13 +92,74 @@ function imageModelIssue(model: ModelSpec, operation: string): Issue {
   );
 }
 
-/** Value rules shared by generate and edit, for the fields the model accepts. */
-function checkValues(
+/** `size`: a listed size, or for free-size models any size that meets the rule. */
+function checkSize(out: Issue[], size: unknown, model: ImageModel): void {
+  if (typeof size !== 'string') return;
+  const rule = model.freeSize;
+  if (!rule || size === 'auto') {
+    checkOneOf(out, 'size', size, model.sizes, model.name);
+    return;
+  }
+  const { problems, warnings } = checkFreeSize(rule, size);
+  if (problems.length > 0) {
+    out.push(
+      issues.custom(
+        'size',
+        'invalid_size',
+        `size ${show(size)} is not valid for ${model.name}: ${problems.join('; ')}. Use "auto" or WIDTHxHEIGHT with both edges multiples of ${rule.multipleOf}, at most ${rule.maxAspectRatio}:1, ${rule.minPixels} to ${rule.maxPixels} pixels and edges up to ${rule.maxEdge} px (e.g. ${listWords(model.sizes.filter((s) => s !== 'auto').slice(0, 4))})`,
+        model.sizes,
+      ),
+    );
+  }
+  for (const warning of warnings) {
+    const notes = disputesFor(model, 'images.generate', 'size').map((d) => d.note);
+    out.push(
+      asWarning(
+        issues.custom(
+          'size',
+          'disputed_size',
+          `size ${show(size)}: ${warning}${notes.length ? ` (${notes.join('; ')})` : ''}; it is sent as given and Azure decides`,
+        ),
+      ),
+    );
+  }
+}
+
+/** Warnings for values the sources disagree on (the table's `disputes`). */
+function checkDisputes(
+  out: Issue[],
+  record: Record<string, unknown>,
+  bad: Set<string>,
+  model: ImageModel,
+  operation: ModelOperation,
+): void {
+  for (const [field, value] of Object.entries(record)) {
+    if (value === undefined || bad.has(field) || field === 'size' || field === 'model') continue;
+    for (const dispute of disputesFor(model, operation, field, value)) {
+      out.push(
+        asWarning(
+          issues.custom(
+            field,
+            'disputed',
+            `${field} ${show(value)} on ${model.name}: ${dispute.note}; it is sent as given`,
+          ),
+        ),
+      );
+    }
+  }
+  for (const dispute of disputesFor(model, operation, 'model')) {
+    out.push(asWarning(issues.custom('model', 'disputed', `${model.name} in ${operation}: ${dispute.note}`)));
+  }
+}
+
+/** Value rules shared by generate, edit and the stream tool, for the fields the model accepts. */
+export function checkImageValues(
   out: Issue[],
   record: Record<string, unknown>,
   bad: Set<string>,
   model: ImageModel,
   fields: readonly string[],
+  operation: ModelOperation,
 ): void {
   const subject = model.name;
   for (const key of Object.keys(record)) {
@@ -87,7 +175,7 @@ function checkValues(
     out.push(issues.tooLong('prompt', prompt.length, model.promptMaxLength, subject));
   }
   if (ok('n')) checkRange(out, 'n', record.n, model.n, subject);
-  if (ok('size')) checkOneOf(out, 'size', record.size, model.sizes, subject);
+  if (ok('size')) checkSize(out, record.size, model);
   if (ok('quality')) checkOneOf(out, 'quality', record.quality, model.qualities, subject);
   if (ok('style')) checkOneOf(out, 'style', record.style, model.styles, subject);
   if (ok('response_format'))
@@ -96,6 +184,8 @@ function checkValues(
   if (ok('background')) checkOneOf(out, 'background', record.background, model.backgrounds, subject);
   if (ok('output_format'))
     checkOneOf(out, 'output_format', record.output_format, model.outputFormats, subject);
+  if (ok('input_fidelity'))
+    checkOneOf(out, 'input_fidelity', record.input_fidelity, model.edit?.inputFidelities, subject);
 
   const format =
     ok('output_format') && typeof record.output_format === 'string'
@@ -107,13 +197,16 @@ function checkValues(
   if (ok('output_compression')) {
     checkRange(out, 'output_compression', record.output_compression, model.outputCompression, subject);
     const formats = model.compressionFormats ?? [];
+    // Azure accepts it with png (its own REST sample sends it) and ignores it.
     if (format !== undefined && !formats.includes(format)) {
       out.push(
-        issues.custom(
-          'output_compression',
-          'needs_format',
-          `output_compression applies only to output_format ${listWords(formats)}; ${formatText} has no compression level`,
-          formats,
+        asWarning(
+          issues.custom(
+            'output_compression',
+            'ignored',
+            `output_compression applies only to output_format ${listWords(formats)}; with ${formatText} Azure ignores it (it is sent as given)`,
+            formats,
+          ),
         ),
       );
     }
@@ -131,14 +224,20 @@ function checkValues(
       );
     }
   }
+  checkDisputes(out, record, bad, model, operation);
 }
 
 /**
  * Rules for `images/generations`. Without a model (an unknown deployment) only the generic checks
- * run: an object, known fields of the right types, a non-empty prompt and model.
+ * run: an object, known fields of the right types, a non-empty prompt and model. Returns errors and
+ * warnings (`severity: 'warning'`); `validate.imageGenerate` returns the errors only.
  */
-export function validateImageGenerate(request: unknown, model?: ModelSpec): Issue[] {
-  const { issues: out, bad, record } = checkShape(request, IMAGE_GENERATE_FIELDS, ['model', 'prompt']);
+export function imageGenerateIssues(request: unknown, model?: ModelSpec): Issue[] {
+  const {
+    issues: out,
+    bad,
+    record,
+  } = checkShape(request, IMAGE_GENERATE_FIELDS, ['model', 'prompt'], NULLABLE_IMAGE_FIELDS);
   if (!model) {
     if (record.n !== undefined && !bad.has('n') && typeof record.n === 'number' && record.n < 1) {
       out.push(issues.range('n', record.n, { min: 1, max: Number.MAX_SAFE_INTEGER }));
@@ -146,7 +245,7 @@ export function validateImageGenerate(request: unknown, model?: ModelSpec): Issu
     return out;
   }
   if (model.kind !== 'image') return [...out, imageModelIssue(model, 'images.generate')];
-  checkValues(out, record, bad, model, model.generateFields);
+  checkImageValues(out, record, bad, model, model.generateFields, 'images.generate');
   return out;
 }
 
@@ -159,12 +258,82 @@ function typeOf(f: FileFacts): string | undefined {
   return f.detectedType ?? f.contentType;
 }
 
+function checkEditImage(out: Issue[], f: FileFacts, path: string, model: ImageModel): void {
+  const edit = model.edit!;
+  const subject = model.name;
+  const type = typeOf(f);
+  const unconfirmed = edit.imageTypesUnconfirmed ?? [];
+  const accepted = [...edit.imageTypes, ...unconfirmed];
+  if (type === undefined) {
+    out.push(
+      issues.custom(
+        path,
+        'unknown_type',
+        `${path} is not a recognisable image; ${subject} accepts ${listWords(accepted)}`,
+        accepted,
+      ),
+    );
+  } else if (unconfirmed.includes(type)) {
+    out.push(
+      asWarning(
+        issues.custom(
+          path,
+          'unconfirmed_type',
+          `${path} is ${type}: Azure's spec lists ${listWords(edit.imageTypes)} for ${subject} edits, other sources also ${type}; it is sent and Azure decides`,
+          edit.imageTypes,
+        ),
+      ),
+    );
+  } else if (!edit.imageTypes.includes(type)) {
+    out.push(
+      issues.custom(
+        path,
+        'not_allowed',
+        `${path} is ${type}; ${subject} accepts ${listWords(accepted)}`,
+        accepted,
+      ),
+    );
+  }
+  const ceiling = edit.maxImageBytesUnconfirmed ?? edit.maxImageBytes;
+  if (f.size > ceiling) {
+    out.push(
+      issues.custom(
+        path,
+        'too_large',
+        `${path} is ${formatBytes(f.size)}; ${subject} accepts images up to ${formatBytes(ceiling)}`,
+        [ceiling],
+      ),
+    );
+  } else if (f.size > edit.maxImageBytes) {
+    out.push(
+      asWarning(
+        issues.custom(
+          path,
+          'unconfirmed_size',
+          `${path} is ${formatBytes(f.size)}: Azure's spec says under ${formatBytes(edit.maxImageBytes)}, its how-to under ${formatBytes(ceiling)}; it is sent and Azure decides`,
+          [edit.maxImageBytes, ceiling],
+        ),
+      ),
+    );
+  }
+  if (f.size === 0) out.push(issues.empty(path));
+  if (edit.squareOnly && f.width !== undefined && f.height !== undefined && f.width !== f.height) {
+    out.push(
+      issues.custom(path, 'not_square', `${path} is ${f.width}x${f.height}; ${subject} needs a square image`),
+    );
+  }
+}
+
 /**
  * Rules for `images/edits`. `files` carries facts about Blob inputs read ahead by the client;
  * without it, byte inputs are inspected here and Blobs are judged by size and declared type.
  */
-export function validateImageEdit(request: unknown, model?: ModelSpec, files?: ImageEditFiles): Issue[] {
-  const { issues: out, bad, record } = checkShape(request, IMAGE_EDIT_FIELDS, ['model', 'prompt', 'image']);
+export function imageEditIssues(request: unknown, model?: ModelSpec, files?: ImageEditFiles): Issue[] {
+  const {
+    issues: out,
+    bad,
+    record,
+  } = checkShape(request, IMAGE_EDIT_FIELDS, ['model', 'prompt', 'image'], NULLABLE_IMAGE_FIELDS);
   if (model && model.kind !== 'image') return [...out, imageModelIssue(model, 'images.edit')];
 
   const single = record.image !== undefined && !Array.isArray(record.image);
@@ -197,7 +366,7 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
     return out;
   }
   const subject = model.name;
-  checkValues(out, record, bad, model, edit.fields);
+  checkImageValues(out, record, bad, model, edit.fields, 'images.edit');
 
   if (images.length > edit.maxImages) {
     out.push(
@@ -210,48 +379,7 @@ export function validateImageEdit(request: unknown, model?: ModelSpec, files?: I
     );
   }
   imageFacts.forEach((f, i) => {
-    if (!f) return;
-    const path = filePath(i, single);
-    const type = typeOf(f);
-    if (type === undefined) {
-      out.push(
-        issues.custom(
-          path,
-          'unknown_type',
-          `${path} is not a recognisable image; ${subject} accepts ${listWords(edit.imageTypes)}`,
-          edit.imageTypes,
-        ),
-      );
-    } else if (!edit.imageTypes.includes(type)) {
-      out.push(
-        issues.custom(
-          path,
-          'not_allowed',
-          `${path} is ${type}; ${subject} accepts ${listWords(edit.imageTypes)}`,
-          edit.imageTypes,
-        ),
-      );
-    }
-    if (f.size > edit.maxImageBytes) {
-      out.push(
-        issues.custom(
-          path,
-          'too_large',
-          `${path} is ${formatBytes(f.size)}; ${subject} accepts images up to ${formatBytes(edit.maxImageBytes)}`,
-          [edit.maxImageBytes],
-        ),
-      );
-    }
-    if (f.size === 0) out.push(issues.empty(path));
-    if (edit.squareOnly && f.width !== undefined && f.height !== undefined && f.width !== f.height) {
-      out.push(
-        issues.custom(
-          path,
-          'not_square',
-          `${path} is ${f.width}x${f.height}; ${subject} needs a square image`,
-        ),
-      );
-    }
+    if (f) checkEditImage(out, f, filePath(i, single), model);
   });
 
   if (maskFacts) {

@@ -80,7 +80,22 @@ export const issues = {
     make(path, 'too_long', `${path} is ${length} characters; ${subject} accepts at most ${max}`, [max]),
 };
 
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'file' | 'files' | 'string[]';
+/** The same issue as a warning: Azure accepts the request; the message says what happens instead. */
+export function asWarning(issue: Issue): Issue {
+  return { ...issue, severity: 'warning' };
+}
+
+/** Issues that stop a request. */
+export function errorsOf(found: readonly Issue[]): Issue[] {
+  return found.filter((i) => i.severity !== 'warning');
+}
+
+/** Issues that are reported but do not stop a request. */
+export function warningsOf(found: readonly Issue[]): Issue[] {
+  return found.filter((i) => i.severity === 'warning');
+}
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'file' | 'files' | 'string[]' | 'any';
 
 /** Checks that a field has its wire type; returns an issue or undefined. */
 export function checkType(path: string, value: unknown, type: FieldType): Issue | undefined {
@@ -100,9 +115,10 @@ export function checkType(path: string, value: unknown, type: FieldType): Issue 
       return Array.isArray(value) && value.every((v) => typeof v === 'string')
         ? undefined
         : issues.type(path, value, 'an array of strings');
-    // Files are checked by the validator that knows the operation's file rules.
+    // Files, and fields of several shapes, are checked by the validator that knows their rules.
     case 'file':
     case 'files':
+    case 'any':
       return undefined;
   }
 }
@@ -110,21 +126,24 @@ export function checkType(path: string, value: unknown, type: FieldType): Issue 
 /**
  * Generic object checks: the request is an object, every field is known and has its wire type,
  * and required fields are present. Returns the issues; fields with a wrong type are listed in `bad`.
+ * `null` in a `nullable` field means "not set": the field is left out of `record`.
  */
 export function checkShape(
   request: unknown,
   fields: Readonly<Record<string, FieldType>>,
   required: readonly string[],
+  nullable: ReadonlySet<string> = NONE,
 ): { issues: Issue[]; bad: Set<string>; record: Record<string, unknown> } {
   const found: Issue[] = [];
   const bad = new Set<string>();
   if (!request || typeof request !== 'object' || Array.isArray(request)) {
     return { issues: [issues.type('request', request, 'an object')], bad, record: {} };
   }
-  const record = request as Record<string, unknown>;
+  const record = withoutNulls(request as Record<string, unknown>, nullable);
   const known = Object.keys(fields);
   for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue;
+    // A required field set to null is reported once, as missing, below.
+    if (value === undefined || (value === null && required.includes(key))) continue;
     const type = fields[key];
     if (!type) {
       found.push(issues.unknownField(key, known));
@@ -148,6 +167,20 @@ export function checkShape(
     }
   }
   return { issues: found, bad, record };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The request without the nullable fields set to `null` (they mean "not set"). */
+export function withoutNulls(
+  record: Record<string, unknown>,
+  nullable: ReadonlySet<string>,
+): Record<string, unknown> {
+  if (nullable.size === 0 || !Object.entries(record).some(([k, v]) => v === null && nullable.has(k)))
+    return record;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!(v === null && nullable.has(k))) out[k] = v;
+  return out;
 }
 
 /** Checks a string value against a list the model allows. */

@@ -5,7 +5,7 @@
 import type { Issue } from '../errors.js';
 import { videoSizeLimit, type IntRange, type ModelSpec, type VideoModel } from '../models.js';
 import { extensionFor, inspectFileSync, isFileInput, type FileFacts } from '../uploads.js';
-import { checkShape, formatBytes, issues, listWords, show, type FieldType } from './shared.js';
+import { asWarning, checkShape, formatBytes, issues, listWords, show, type FieldType } from './shared.js';
 
 const JOB_FIELDS: Readonly<Record<string, FieldType>> = {
   model: 'string',
@@ -92,13 +92,14 @@ function checkMedia(out: Issue[], path: string, facts: FileFacts, model: VideoMo
   } else if (!model.mediaTypes.includes(type)) {
     out.push(issues.notAllowed(`${path}.contentType`, type, model.mediaTypes, model.name));
   }
-  if (facts.size > model.maxMediaBytes) {
+  const max = model.maxMediaBytes;
+  if (max !== undefined && facts.size > max) {
     out.push(
       issues.custom(
         path,
         'too_large',
-        `${path} is ${overBy(facts.size, model.maxMediaBytes)}; ${model.name} accepts media up to ${formatBytes(model.maxMediaBytes)}`,
-        [model.maxMediaBytes],
+        `${path} is ${overBy(facts.size, max)}; ${model.name} accepts media up to ${formatBytes(max)}`,
+        [max],
       ),
     );
   }
@@ -245,12 +246,15 @@ function checkInpaintItems(
           ),
         );
       } else if (frames !== undefined && frame >= frames) {
+        // The frame rate is this project's assumption, not an Azure fact: warn only.
         out.push(
-          issues.range(
-            `${path}.frame_index`,
-            frame,
-            { min: 0, max: frames - 1 },
-            `a video of ${frames} frames`,
+          asWarning(
+            issues.range(
+              `${path}.frame_index`,
+              frame,
+              { min: 0, max: frames - 1 },
+              `a video of about ${frames} frames (assuming ${model?.framesPerSecond ?? 30} per second)`,
+            ),
           ),
         );
       }
@@ -370,7 +374,8 @@ export function videoCreate(
       out.push(issues.notAllowed('seconds', seconds, video.seconds as readonly string[], video.name));
     }
   }
-  if (video && typeof record.size === 'string' && !video.sizes.includes(record.size)) {
+  const sizeOk = typeof record.size === 'string' && !shape.bad.has('size');
+  if (video && sizeOk && !video.sizes.includes(record.size as string)) {
     out.push(issues.notAllowed('size', record.size, video.sizes, video.name));
   }
   const reference = record.input_reference;
@@ -383,7 +388,26 @@ export function videoCreate(
           'a Uint8Array, a Blob or { data, filename?, contentType? }',
         ),
       );
-    else checkMedia(out, 'input_reference', media?.input_reference ?? inspectFileSync(reference), video);
+    else {
+      const facts = media?.input_reference ?? inspectFileSync(reference);
+      checkMedia(out, 'input_reference', facts, video);
+      const size = sizeOk ? (record.size as string) : video?.defaultSize;
+      if (
+        video?.referenceMatchesSize &&
+        size !== undefined &&
+        facts.width !== undefined &&
+        `${facts.width}x${facts.height}` !== size
+      ) {
+        out.push(
+          issues.custom(
+            'input_reference',
+            'size_mismatch',
+            `input_reference is ${facts.width}x${facts.height} but the video is ${size}${sizeOk ? '' : ' (the default size)'}; ${video.name} needs a reference image of exactly the video's size`,
+            [size],
+          ),
+        );
+      }
+    }
   }
   return out;
 }

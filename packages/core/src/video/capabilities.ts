@@ -87,8 +87,11 @@ export interface VideoCapabilities {
   variants: IntRange;
   /** `remix` (a new prompt on a finished video) is available. */
   remix: boolean;
-  /** Media (images or videos) can be given to a create, of these types, up to this size each. */
-  media: { readonly max: number; readonly types: readonly string[]; readonly maxBytes: number };
+  /**
+   * Media (images or videos) can be given to a create, of these types, up to this size each
+   * (`maxBytes` is absent when no source states a limit, as for Sora 2).
+   */
+  media: { readonly max: number; readonly types: readonly string[]; readonly maxBytes?: number };
   /** Media can be placed at any frame and cropped (inpainting). */
   inpaint: boolean;
   /** What each output can be downloaded as. */
@@ -118,7 +121,11 @@ export function videoCapabilities(model: ModelSpec | string | undefined): VideoC
     defaultSeconds: spec.defaultSeconds,
     variants: spec.variants,
     remix: operationPath('videos.remix', spec.api) !== undefined,
-    media: { max: facts.maxMedia, types: spec.mediaTypes, maxBytes: spec.maxMediaBytes },
+    media: {
+      max: spec.maxReferences ?? facts.maxMedia,
+      types: spec.mediaTypes,
+      ...(spec.maxMediaBytes !== undefined ? { maxBytes: spec.maxMediaBytes } : {}),
+    },
     inpaint: facts.inpaint,
     contents: facts.contents,
     thumbnail: facts.contents.includes('thumbnail'),

@@ -135,6 +135,37 @@ export function makeTranscript(bytes: Uint8Array, duration: number, temperature:
   return { duration: round(duration), text: segments.map((s) => s.text.trim()).join(' '), words, segments };
 }
 
+/**
+ * The `diarized_json` answer: the transcript's segments, each with a speaker. Known speakers'
+ * names are used in turn; otherwise speakers are labelled A, B, ... and two voices alternate.
+ */
+export function diarize(t: Transcript, knownSpeakers: readonly string[]): Record<string, unknown> {
+  const labels = knownSpeakers.length > 0 ? knownSpeakers : ['A', 'B'];
+  return {
+    task: 'transcribe',
+    duration: t.duration,
+    text: t.text,
+    segments: t.segments.map((s, i) => ({
+      type: 'transcript.text.segment',
+      id: `seg_${i}`,
+      start: s.start,
+      end: s.end,
+      text: s.text.trim(),
+      speaker: labels[i % labels.length],
+    })),
+    usage: { type: 'duration', seconds: Math.ceil(t.duration) },
+  };
+}
+
+/** `include: ["logprobs"]`: one entry per word, deterministic. */
+export function logprobsOf(t: Transcript): { token: string; logprob: number; bytes: number[] }[] {
+  return t.words.map((w, i) => ({
+    token: i === 0 ? w.word : ` ${w.word}`,
+    logprob: -0.01 * ((i % 7) + 1),
+    bytes: [...Buffer.from(i === 0 ? w.word : ` ${w.word}`)],
+  }));
+}
+
 function timestamp(seconds: number, separator: ',' | '.'): string {
   const ms = Math.round(seconds * 1000);
   const h = Math.floor(ms / 3_600_000);

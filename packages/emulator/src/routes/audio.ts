@@ -2,7 +2,15 @@
 import type { AudioModel, ModelSpec } from '@aoai-media/core';
 import { badRequest, invalidValue, missingParameter, operationNotSupported } from '../errors.js';
 import { json, text, type Ctx, type Reply } from '../http.js';
-import { makeTranscript, probeDuration, toSrt, toVtt, wavDuration } from '../media/audio.js';
+import {
+  diarize,
+  logprobsOf,
+  makeTranscript,
+  probeDuration,
+  toSrt,
+  toVtt,
+  wavDuration,
+} from '../media/audio.js';
 import type { EmulatorState } from '../state.js';
 import { modelOfKind, numberIn, oneOf, onlyFields, optionalString } from '../validate.js';
 
@@ -37,6 +45,78 @@ function granularities(raw: unknown, model: AudioModel): string[] {
   return list.map((g) => String(g).trim());
 }
 
+/** The multipart fields a model takes for a task, from the table. */
+function fieldsFor(model: AudioModel, task: 'transcribe' | 'translate'): string[] {
+  const fields = ['model', 'file', 'prompt', 'response_format', 'temperature'];
+  if (task === 'transcribe') {
+    fields.push('language', 'timestamp_granularities[]', 'timestamp_granularities');
+    if (model.include) fields.push('include[]', 'include');
+    if (model.chunkingStrategies) {
+      fields.push('chunking_strategy', ...CHUNKING_FIELDS.map((k) => `chunking_strategy[${k}]`));
+    }
+    if (model.diarization) fields.push('known_speaker_names[]', 'known_speaker_references[]');
+  }
+  const unsupported = new Set(model.unsupportedFields ?? []);
+  return fields.filter((f) => !unsupported.has(f.replace(/\[\]$/, '')));
+}
+
+const CHUNKING_FIELDS = ['type', 'prefix_padding_ms', 'silence_duration_ms', 'threshold'];
+
+/** `chunking_strategy` as `auto`, JSON text, or the `chunking_strategy[type]` fields the SDKs send. */
+function chunkingOf(f: Record<string, unknown>, model: AudioModel): string | undefined {
+  const strategies = model.chunkingStrategies ?? [];
+  let value = f.chunking_strategy;
+  if (value === undefined && f['chunking_strategy[type]'] !== undefined) {
+    value = { type: f['chunking_strategy[type]'] };
+  } else if (typeof value === 'string' && value.trim().startsWith('{')) {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      throw invalidValue('chunking_strategy', value, 'Expected "auto" or a JSON object.');
+    }
+  }
+  if (value === undefined || value === null) return undefined;
+  if (value === 'auto' && strategies.includes('auto')) return 'auto';
+  const type = (value as { type?: unknown })?.type;
+  const objectTypes = strategies.filter((t) => t !== 'auto');
+  if (typeof type === 'string' && objectTypes.includes(type)) return type;
+  throw invalidValue('chunking_strategy', typeof value === 'string' ? value : JSON.stringify(value), [
+    'auto',
+    ...objectTypes.map((t) => `{"type":"${t}"}`),
+  ]);
+}
+
+function listOf(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** Known speakers: names with one reference clip each, at most the table's count. */
+function knownSpeakers(f: Record<string, unknown>, model: AudioModel): string[] {
+  const names = listOf(f['known_speaker_names[]']);
+  const references = listOf(f['known_speaker_references[]']);
+  const max = model.diarization?.maxKnownSpeakers ?? 0;
+  if (names.length > max) {
+    throw invalidValue(
+      'known_speaker_names',
+      `${names.length} names`,
+      `At most ${max} known speakers are supported.`,
+    );
+  }
+  if (names.length !== references.length) {
+    throw invalidValue(
+      'known_speaker_references',
+      `${references.length} references`,
+      `Provide one reference clip per known speaker name (${names.length}).`,
+    );
+  }
+  for (const ref of references) {
+    if (!/^data:[^,]*;base64,/.test(ref))
+      throw invalidValue('known_speaker_references', ref.slice(0, 40), 'Expected audio data URLs.');
+  }
+  return names;
+}
+
 async function handle(
   ctx: Ctx,
   emu: EmulatorState,
@@ -49,9 +129,7 @@ async function handle(
   if (ctx.body.kind !== 'multipart')
     throw badRequest('Audio requests take a multipart/form-data body with a `file`.');
   const f = ctx.body.fields;
-  const fields = ['model', 'file', 'prompt', 'response_format', 'temperature'];
-  if (task === 'transcribe') fields.push('language', 'timestamp_granularities[]', 'timestamp_granularities');
-  onlyFields(f, fields, model.name);
+  onlyFields(f, fieldsFor(model, task), model.name);
   const file = ctx.body.files.find((x) => x.field === 'file');
   if (!file) throw missingParameter('file');
   const format = oneOf('response_format', f.response_format, model.responseFormats, model.name) ?? 'json';
@@ -66,6 +144,12 @@ async function handle(
       "Timestamp granularities need response_format 'verbose_json'.",
     );
   }
+  const include = listOf(f['include[]'] ?? f.include);
+  for (const value of include) {
+    if (!model.include?.includes(value)) throw invalidValue('include[]', value, model.include ?? []);
+  }
+  const chunking = chunkingOf(f, model);
+  const speakers = model.diarization ? knownSpeakers(f, model) : [];
   const ext = file.filename.split('.').pop()?.toLowerCase() ?? '';
   if (!model.fileExtensions.includes(ext)) {
     throw invalidValue('file', file.filename, `Supported file types: ${model.fileExtensions.join(', ')}.`);
@@ -83,6 +167,14 @@ async function handle(
       `Invalid 'file': '${file.filename}' could not be decoded as audio. It may be corrupted or of an unsupported type.`,
       'file',
       'invalid_value',
+    );
+  }
+  const limit = model.diarization?.chunkingRequiredOverSeconds;
+  if (limit !== undefined && chunking === undefined && duration > limit) {
+    throw badRequest(
+      `chunking_strategy is required when the audio is longer than ${limit} seconds (this file is ${Math.round(duration * 10) / 10} seconds). Set it to 'auto' or to {"type": "server_vad"}.`,
+      'chunking_strategy',
+      'missing_required_parameter',
     );
   }
   emu.count('transcriptions', ctx.deployment ?? model.name);
@@ -106,8 +198,13 @@ async function handle(
       if (grains.includes('word')) body.words = t.words;
       return json(200, body);
     }
-    default:
-      return json(200, { text: t.text });
+    case 'diarized_json':
+      return json(200, diarize(t, speakers));
+    default: {
+      const body: Record<string, unknown> = { text: t.text };
+      if (include.includes('logprobs')) body.logprobs = logprobsOf(t);
+      return json(200, body);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 /** `images/generations` and `images/edits`, both URL styles. */
-import type { ImageModel, ModelSpec } from '@aoai-media/core';
+import { checkFreeSize, parseSize as parseWxH, type ImageModel, type ModelSpec } from '@aoai-media/core';
 import { badRequest, HttpError, invalidValue, missingParameter } from '../errors.js';
 import { contentFilterResults, POLICY_MESSAGE, promptFilterResults } from '../filter.js';
 import type { Ctx, Reply, Upload } from '../http.js';
@@ -38,44 +38,82 @@ function readCommon(
   onlyFields(f, ['model', 'prompt', ...extraFields, ...allowedFields], model.name);
   const prompt = requireString('prompt', f.prompt, model.promptMaxLength);
   const n = intIn('n', f.n, model.n) ?? 1;
-  const size = oneOf('size', f.size, model.sizes, model.name);
+  const size = imageSize('size', f.size, model);
   const quality = oneOf('quality', f.quality, model.qualities, model.name);
-  const outputFormat = oneOf('output_format', f.output_format, model.outputFormats, model.name) ?? 'png';
-  const compression = intIn('output_compression', f.output_compression, { min: 0, max: 100 }) ?? 100;
+  const outputFormat =
+    oneOf('output_format', f.output_format, model.outputFormats, model.name) ?? model.defaultOutputFormat;
+  // Azure accepts output_compression with png (its own REST sample sends it) and ignores it.
+  const compression =
+    intIn('output_compression', f.output_compression, model.outputCompression ?? FULL_RANGE) ??
+    FULL_RANGE.max;
   const background = oneOf('background', f.background, model.backgrounds, model.name);
   oneOf('moderation', f.moderation, model.moderations, model.name);
+  oneOf('input_fidelity', f.input_fidelity, model.edit?.inputFidelities, model.name);
   const style = oneOf('style', f.style, model.styles, model.name);
   const responseFormat = oneOf('response_format', f.response_format, model.responseFormats, model.name);
   optionalString('user', f.user);
-  if (background === 'transparent' && outputFormat === 'jpeg') {
-    throw invalidValue(
-      'background',
-      'transparent',
-      "Transparent background needs output_format 'png' or 'webp'.",
-    );
-  }
+  checkTransparency('background', background, outputFormat, model);
   return {
     model,
     prompt,
     n,
     size,
     quality,
-    format: outputFormat as ImageFormat,
+    format: (outputFormat ?? 'png') as ImageFormat,
     compression,
     transparent: background === 'transparent',
-    responseFormat: (responseFormat ??
-      (model.family === 'gpt-image' ? 'b64_json' : 'url')) as Common['responseFormat'],
+    responseFormat: (responseFormat ?? model.defaultResponseFormat) as Common['responseFormat'],
     style,
   };
 }
 
+/** Quality for JPEG/WebP encoding when the request names no compression (and the range's top). */
+const FULL_RANGE = { min: 0, max: 100 };
+
+/** Transparent backgrounds need a format that can carry them (the table's `transparentFormats`). */
+export function checkTransparency(
+  param: string,
+  background: string | undefined,
+  format: string | undefined,
+  model: ImageModel,
+): void {
+  const formats = model.transparentFormats ?? [];
+  if (background === 'transparent' && format !== undefined && !formats.includes(format)) {
+    throw invalidValue(
+      param,
+      'transparent',
+      `Transparent background needs output_format ${formats.map((f) => `'${f}'`).join(' or ')}.`,
+    );
+  }
+}
+
+/**
+ * `size`: one of the table's sizes, or for free-size models (gpt-image-2) any size meeting the
+ * rule, refused the way Azure refuses an invalid value.
+ */
+export function imageSize(param: string, value: unknown, model: ImageModel): string | undefined {
+  const rule = model.freeSize;
+  if (!rule || value === undefined || value === null || value === 'auto')
+    return oneOf(param, value, model.sizes, model.name);
+  if (typeof value !== 'string') throw invalidValue(param, value, 'Expected a string such as "1024x1024".');
+  const { problems } = checkFreeSize(rule, value);
+  if (problems.length > 0) {
+    throw new HttpError(400, {
+      code: 'invalid_value',
+      message: `Invalid size '${value}'. Requested resolution is not supported: ${problems.join('; ')}. Sizes must be 'auto' or WIDTHxHEIGHT with both edges multiples of ${rule.multipleOf}, an aspect ratio of at most ${rule.maxAspectRatio}:1, between ${rule.minPixels} and ${rule.maxPixels} total pixels and edges of at most ${rule.maxEdge} pixels.`,
+      param,
+      type: 'invalid_request_error',
+    });
+  }
+  return value;
+}
+
 function parseSize(size: string): { width: number; height: number } {
-  const [w, h] = size.split('x').map(Number);
-  return { width: w ?? 1024, height: h ?? 1024 };
+  return parseWxH(size) ?? { width: 1024, height: 1024 };
 }
 
 /** `auto` picks the table size closest to the input's shape (or square for generations). */
-function chooseSize(
+export function chooseSize(
   model: ImageModel,
   requested: string | undefined,
   input?: { width: number; height: number },
@@ -178,8 +216,8 @@ export function imageSpec(
   seed: string,
 ): ImageSpec {
   const { width, height } = parseSize(size);
-  // DALL-E answers PNG whatever was asked; only the gpt-image family has output_format.
-  const format = model.family === 'gpt-image' ? c.format : 'png';
+  // Models without output formats in the table (DALL-E) answer PNG.
+  const format = model.outputFormats ? c.format : 'png';
   return {
     width,
     height,
@@ -215,18 +253,21 @@ async function checkUpload(
   param: string,
 ): Promise<{ width: number; height: number }> {
   const edit = model.edit!;
-  if (file.bytes.byteLength > edit.maxImageBytes) {
+  // Where the sources disagree (webp inputs, 25 or 50 MB), the emulator takes what Azure might.
+  const maxBytes = edit.maxImageBytesUnconfirmed ?? edit.maxImageBytes;
+  const types = [...edit.imageTypes, ...(edit.imageTypesUnconfirmed ?? [])];
+  if (file.bytes.byteLength > maxBytes) {
     throw badRequest(
-      `Invalid '${param}': file '${file.filename}' is ${file.bytes.byteLength} bytes; the limit for ${model.name} is ${edit.maxImageBytes} bytes.`,
+      `Invalid '${param}': file '${file.filename}' is ${file.bytes.byteLength} bytes; the limit for ${model.name} is ${maxBytes} bytes.`,
       param,
       'invalid_image_size',
     );
   }
   const info = await probeImage(file.bytes);
   const mime = info ? FORMAT_MIME[info.format] : undefined;
-  if (!info || !mime || !edit.imageTypes.includes(mime)) {
+  if (!info || !mime || !types.includes(mime)) {
     throw badRequest(
-      `Invalid '${param}': file '${file.filename}' is ${info ? info.format : 'not a readable image'}. Supported types: ${edit.imageTypes.join(', ')}.`,
+      `Invalid '${param}': file '${file.filename}' is ${info ? info.format : 'not a readable image'}. Supported types: ${types.join(', ')}.`,
       param,
       'invalid_image_format',
     );
@@ -273,12 +314,21 @@ export async function edit(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Promi
   const mask = masks[0];
   if (mask) {
     const m = await probeImage(mask.bytes);
-    if (!m || m.format !== 'png')
+    const maskTypes = model.edit.maskTypes;
+    if (!m || !maskTypes.includes(FORMAT_MIME[m.format] ?? '')) {
       throw badRequest(
-        `Invalid 'mask': file '${mask.filename}' must be a PNG with an alpha channel.`,
+        `Invalid 'mask': file '${mask.filename}' must be ${maskTypes.join(' or ')} with an alpha channel.`,
         'mask',
         'invalid_image_format',
       );
+    }
+    if (mask.bytes.byteLength > model.edit.maxMaskBytes) {
+      throw badRequest(
+        `Invalid 'mask': file '${mask.filename}' is ${mask.bytes.byteLength} bytes; the limit is ${model.edit.maxMaskBytes} bytes.`,
+        'mask',
+        'invalid_image_size',
+      );
+    }
     const first = dims[0]!;
     if (m.width !== first.width || m.height !== first.height) {
       throw badRequest(

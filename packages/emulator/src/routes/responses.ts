@@ -11,7 +11,7 @@ import { renderPartial, type ImageFormat } from '../media/image.js';
 import type { EmulatorState } from '../state.js';
 import { isRecord, newId, seconds } from '../util.js';
 import { intIn, oneOf } from '../validate.js';
-import { imageSpec, rejectIfBlocked } from './images.js';
+import { checkTransparency, chooseSize, imageSize, imageSpec, rejectIfBlocked } from './images.js';
 
 const TOOL_FIELDS = [
   'type',
@@ -79,22 +79,18 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec | und
         type: 'invalid_request_error',
       });
   }
-  const size = oneOf('tools[].size', tool.size, model.sizes, model.name) ?? 'auto';
+  const size = imageSize('tools[].size', tool.size, model) ?? 'auto';
   const quality = oneOf('tools[].quality', tool.quality, model.qualities, model.name) ?? 'auto';
   const format = (oneOf('tools[].output_format', tool.output_format, model.outputFormats, model.name) ??
+    model.defaultOutputFormat ??
     'png') as ImageFormat;
-  const compression =
-    intIn('tools[].output_compression', tool.output_compression, { min: 0, max: 100 }) ?? 100;
+  const range = model.outputCompression ?? { min: 0, max: 100 };
+  const compression = intIn('tools[].output_compression', tool.output_compression, range) ?? range.max;
   const background = oneOf('tools[].background', tool.background, model.backgrounds, model.name) ?? 'auto';
   oneOf('tools[].moderation', tool.moderation, model.moderations, model.name);
-  const partials = intIn('tools[].partial_images', tool.partial_images, { min: 0, max: 3 }) ?? 0;
-  if (background === 'transparent' && format === 'jpeg') {
-    throw invalidValue(
-      'tools[].background',
-      'transparent',
-      "Transparent background needs output_format 'png' or 'webp'.",
-    );
-  }
+  const partials =
+    intIn('tools[].partial_images', tool.partial_images, model.partialImages ?? { min: 0, max: 0 }) ?? 0;
+  checkTransparency('tools[].background', background, format, model);
   const prompt = promptOf(f.input);
   if (!prompt.trim())
     throw badRequest(
@@ -104,7 +100,7 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec | und
     );
   const stream = f.stream === true;
 
-  const usedSize = size === 'auto' ? '1024x1024' : size;
+  const usedSize = chooseSize(model, size);
   const usedQuality = quality === 'auto' ? 'medium' : quality;
   const responseId = newId('resp');
   const itemId = newId('ig');

@@ -109,35 +109,38 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Pro
       `Supported values are: ${allowedSeconds.map((s) => `'${s}'`).join(', ')} (sent as strings).`,
     );
   }
-  const size = f.size ?? model.sizes[0];
+  const size = f.size ?? model.defaultSize ?? model.sizes[0];
   if (typeof size !== 'string' || !model.sizes.includes(size)) throw invalidValue('size', size, model.sizes);
   const others = ctx.body.files.filter((x) => x.field !== 'input_reference');
   if (others[0])
     throw badRequest(`Unknown file field '${others[0].field}'.`, others[0].field, 'unknown_parameter');
-  const ref = ctx.body.files.find((x) => x.field === 'input_reference');
+  const refs = ctx.body.files.filter((x) => x.field === 'input_reference');
+  if (refs.length > (model.maxReferences ?? 1)) {
+    throw badRequest(
+      `Too many input_reference files: ${refs.length}. ${model.name} accepts ${model.maxReferences ?? 1}.`,
+      'input_reference',
+      'invalid_value',
+    );
+  }
+  const ref = refs[0];
   if (ref) {
-    if (ref.bytes.byteLength > model.maxMediaBytes) {
+    if (model.maxMediaBytes !== undefined && ref.bytes.byteLength > model.maxMediaBytes) {
       throw badRequest(
         `Invalid 'input_reference': ${ref.bytes.byteLength} bytes; the limit is ${model.maxMediaBytes}.`,
         'input_reference',
         'invalid_value',
       );
     }
-    const type = ref.contentType.split(';')[0]!.trim();
-    if (type === 'video/mp4' && model.mediaTypes.includes(type)) {
-      // Accepted as is.
-    } else {
-      const info = await probeImage(ref.bytes);
-      const mime = info ? `image/${info.format}` : type;
-      if (!info || !model.mediaTypes.includes(mime))
-        throw invalidValue('input_reference', `${ref.filename} (${mime})`, model.mediaTypes);
-      if (`${info.width}x${info.height}` !== size) {
-        throw invalidValue(
-          'input_reference',
-          `${ref.filename} (${info.width}x${info.height})`,
-          `The reference image must match size ${size}.`,
-        );
-      }
+    const info = await probeImage(ref.bytes);
+    const mime = info ? `image/${info.format}` : ref.contentType.split(';')[0]!.trim();
+    if (!info || !model.mediaTypes.includes(mime))
+      throw invalidValue('input_reference', `${ref.filename} (${mime})`, model.mediaTypes);
+    if (model.referenceMatchesSize && `${info.width}x${info.height}` !== size) {
+      throw invalidValue(
+        'input_reference',
+        `${ref.filename} (${info.width}x${info.height})`,
+        `The reference image must match size ${size}.`,
+      );
     }
   }
   return start(ctx, emu, { deployment: ctx.deployment!, prompt, size, seconds: secs });
@@ -241,6 +244,9 @@ export async function content(ctx: Ctx, emu: EmulatorState): Promise<Reply> {
 export function remix(ctx: Ctx, emu: EmulatorState): Reply {
   const source = completed(emu, ctx.params.id!);
   const model = emu.model(source.deployment);
+  if (model?.kind === 'video' && !model.remix) {
+    throw badRequest(`${model.name} does not support remix.`, 'video_id', 'OperationNotSupported');
+  }
   if (ctx.body.kind === 'empty')
     throw badRequest("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
   onlyFields(ctx.body.fields, ['prompt'], model?.name ?? source.deployment);

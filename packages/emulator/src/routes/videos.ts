@@ -231,7 +231,7 @@ export async function createJob(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): 
       const type = mediaType(file);
       if (!model.mediaTypes.includes(type))
         throw invalidValue('files', `${file.filename} (${type})`, model.mediaTypes);
-      if (file.bytes.byteLength > model.maxMediaBytes) {
+      if (model.maxMediaBytes !== undefined && file.bytes.byteLength > model.maxMediaBytes) {
         throw badRequest(
           `File '${file.filename}' is ${file.bytes.byteLength} bytes; the limit is ${model.maxMediaBytes}.`,
           'files',
