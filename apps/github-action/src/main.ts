@@ -149,6 +149,8 @@ function createClient(inputs: Inputs, io: ActionIO): AzureOpenAIMedia {
       endpoint: inputs.endpoint,
       auth: inputs.apiKey ? { apiKey: inputs.apiKey } : { bearerToken: inputs.bearerToken },
       apiVersion: inputs.apiVersion,
+      // Until the Action has its own input for it, retired models stay callable (core marks them).
+      allowRetiredModels: true,
       deployments: inputs.model ? { [inputs.deployment]: inputs.model } : undefined,
       logger: {
         debug: (message, fields) => io.debug(`${message} ${JSON.stringify(fields ?? {})}`),

@@ -36,6 +36,8 @@ export class UpstreamService implements OnApplicationShutdown {
     this.transport = createTransport({ maxBufferedBytes: 256 * 1024 * 1024 });
     this.client = new AzureOpenAIMedia({
       fetch: this.transport.fetch,
+      // Until the service has its own setting for it, retired models stay callable (core marks them).
+      allowRetiredModels: true,
       endpoint: config.azure.endpoint,
       auth: { apiKey: config.azure.apiKey },
       apiVersion: config.azure.apiVersion,

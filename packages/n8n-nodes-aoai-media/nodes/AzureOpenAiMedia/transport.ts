@@ -134,6 +134,8 @@ export async function createClient(
 		endpoint,
 		auth,
 		apiVersion,
+		// Until the node has its own option for it, retired models stay callable (core marks them).
+		allowRetiredModels: true,
 		deployments: { [target.deployment]: target.model },
 		fetch: n8nFetch(ctx, endpoint),
 		sleep: n8nSleep(ctx),
