@@ -2,6 +2,8 @@
 import { samplePng } from '@aoai-media/emulator';
 
 export const PNG_1X1 = Buffer.from(samplePng(1, 1));
+/** Sora 2 on Azure needs a reference image of exactly the video's size. */
+export const PNG_720X1280 = Buffer.from(samplePng(720, 1280));
 
 /** A JPEG's first bytes are enough for type detection. */
 export const JPEG_HEAD = Buffer.from([

@@ -3,7 +3,7 @@ import { getModel, type VideoModel } from '@aoai-media/core';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { binaryItem, run, type SentRequest } from './fake-context';
-import { JPEG_HEAD, MP4_HEAD, PNG_1X1 } from './media';
+import { JPEG_HEAD, MP4_HEAD, PNG_1X1, PNG_720X1280 } from './media';
 
 const WEBP_HEAD = Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 ', 'latin1');
 
@@ -140,7 +140,7 @@ describe('Sora 2 generate', () => {
 			},
 			items: [
 				binaryItem({
-					start: { bytes: PNG_1X1, fileName: 'first-frame.png', mimeType: 'image/png' },
+					start: { bytes: PNG_720X1280, fileName: 'first-frame.png', mimeType: 'image/png' },
 				}),
 			],
 			respond: videosApi(),
@@ -148,7 +148,7 @@ describe('Sora 2 generate', () => {
 		const file = requests[0]!.form!.get('input_reference') as File;
 		expect(file.name).toBe('first-frame.png');
 		expect(file.type).toBe('image/png');
-		expect(Buffer.from(await file.arrayBuffer()).equals(PNG_1X1)).toBe(true);
+		expect(Buffer.from(await file.arrayBuffer()).equals(PNG_720X1280)).toBe(true);
 	});
 
 	it('names a missing input reference field, before anything is sent', async () => {
@@ -242,11 +242,11 @@ describe('Sora 2 generate', () => {
 describe('Sora 2 jobs', () => {
 	it('Create Job returns the queued video at once', async () => {
 		const { output, requests } = await run({
-			params: { ...base, operation: 'createJob', size: '1792x1024', seconds: '12' },
+			params: { ...base, operation: 'createJob', size: '1280x720', seconds: '12' },
 			respond: videosApi(),
 		});
 		expect(requests).toHaveLength(1);
-		expect(requests[0]!.form!.get('size')).toBe('1792x1024');
+		expect(requests[0]!.form!.get('size')).toBe('1280x720');
 		expect(requests[0]!.form!.get('seconds')).toBe('12');
 		expect(output[0]!.json).toMatchObject({ object: 'video', id: 'video_1', status: 'queued' });
 	});
