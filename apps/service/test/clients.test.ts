@@ -83,7 +83,12 @@ describe('official openai package', () => {
 
 describe('core client through the service', () => {
   const client = () =>
-    new AzureOpenAIMedia({ endpoint: stack.url, auth: { apiKey: KEYS.acme }, maxRetries: 0 });
+    new AzureOpenAIMedia({
+      endpoint: stack.url,
+      auth: { apiKey: KEYS.acme },
+      maxRetries: 0,
+      allowRetiredModels: true,
+    });
 
   it('transcribes and translates audio on deployment paths', async () => {
     const c = client();
@@ -227,8 +232,14 @@ describe('core client through the service', () => {
     expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
     expect(bytes.length).toBe(d.contentLength);
 
-    // A reference of the wrong size is refused by the service (the client's own checks pass it).
-    const wrong = await c.videos.sora2
+    // A reference of the wrong size is refused by the service itself (with the client's checks off).
+    const unchecked = new AzureOpenAIMedia({
+      endpoint: stack.url,
+      auth: { apiKey: KEYS.acme },
+      maxRetries: 0,
+      validation: 'off',
+    });
+    const wrong = await unchecked.videos.sora2
       .create({
         model: 'sora-2',
         prompt: 'x',
