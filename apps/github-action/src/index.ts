@@ -1,7 +1,32 @@
-import { run } from './main.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import { run as runWith } from './main.js';
 
-// The runner cancels a step with SIGINT (then SIGTERM): stop waiting, but still write outputs and summary.
-const cancel = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
+/**
+ * Runs the action with the runner's I/O. The runner cancels a step with SIGINT (then SIGTERM):
+ * the work stops, and outputs and summary are still written.
+ */
+export async function run(): Promise<void> {
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await runWith(undefined, cancel.signal);
+  } catch (error) {
+    // run() reports its own failures; this is the last net for a runner that cannot take outputs.
+    core.setFailed(`Unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
 
-await run(undefined, cancel.signal);
+// The runner starts this file (`node dist/index.js`); tools such as @github/local-action import it
+// and call run() themselves.
+const entry = process.argv[1];
+if (entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
+  process.setSourceMapsEnabled(true);
+  await run();
+}
