@@ -46,7 +46,8 @@ const noHttpClientForCore = {
   name: 'no-http-client-for-actions-core',
   setup(build) {
     build.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) =>
-      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) && !/[\\/]@actions[\\/]artifact[\\/]/.test(args.importer)
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) &&
+      !/[\\/]@actions[\\/]artifact[\\/]/.test(args.importer)
         ? { path: args.path, namespace: 'stand-in' }
         : undefined,
     );
@@ -120,7 +121,9 @@ const generatedReadme = replaceBetween(
 const prettier = await import('prettier');
 async function pretty(file, text) {
   const options = (await prettier.resolveConfig(path.join(root, file))) ?? {};
-  return new TextEncoder().encode(await prettier.format(text, { ...options, filepath: path.join(root, file) }));
+  return new TextEncoder().encode(
+    await prettier.format(text, { ...options, filepath: path.join(root, file) }),
+  );
 }
 
 const files = [
@@ -139,12 +142,15 @@ if (!check) {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), bytes);
   }
-  console.log(`dist/index.js ${kib(entryBytes.length)} KiB (all chunks ${kib(totalBytes)} KiB), licenses.txt, action.yml and README.md written`);
+  console.log(
+    `dist/index.js ${kib(entryBytes.length)} KiB (all chunks ${kib(totalBytes)} KiB), licenses.txt, action.yml and README.md written`,
+  );
 } else {
   const stale = [];
   for (const { file, bytes } of files) {
     const onDisk = await readFile(path.join(root, file)).catch(() => undefined);
-    if (!onDisk || Buffer.compare(onDisk, Buffer.from(bytes)) !== 0) stale.push(`${file} differs from its sources`);
+    if (!onDisk || Buffer.compare(onDisk, Buffer.from(bytes)) !== 0)
+      stale.push(`${file} differs from its sources`);
     const committed = gitShow(file);
     if (committed !== undefined && Buffer.compare(committed, Buffer.from(bytes)) !== 0) {
       stale.push(`${file} differs from the committed version`);
@@ -153,7 +159,9 @@ if (!check) {
   for (const extra of await listFiles(path.join(root, 'dist')))
     if (!distFiles.has(extra)) stale.push(`${extra} is not made by the build`);
   if (stale.length > 0) {
-    console.error(`${stale.join('\n')}\nRun "pnpm --filter @aoai-media/github-action build" and commit the result.`);
+    console.error(
+      `${stale.join('\n')}\nRun "pnpm --filter @aoai-media/github-action build" and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(
@@ -180,7 +188,8 @@ async function collectLicenses(metafile) {
   for (const input of Object.keys(metafile.inputs)) {
     if (input.startsWith('stand-in:')) continue;
     const dir = await packageDir(path.resolve(root, input));
-    if (dir && !packages.has(dir)) packages.set(dir, JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')));
+    if (dir && !packages.has(dir))
+      packages.set(dir, JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')));
   }
   const problems = [];
   const entries = [];
@@ -188,9 +197,12 @@ async function collectLicenses(metafile) {
     if (dir === root) continue;
     const declared = typeof pkgJson.license === 'string' ? pkgJson.license : pkgJson.license?.type;
     const license = LICENSE_ALIASES[declared] ?? declared;
-    const ours = !path.relative(repoRoot, dir).startsWith('..') && !dir.includes(`${path.sep}node_modules${path.sep}`);
+    const ours =
+      !path.relative(repoRoot, dir).startsWith('..') && !dir.includes(`${path.sep}node_modules${path.sep}`);
     if (!license || !allowedExpression(license)) {
-      problems.push(`${pkgJson.name}@${pkgJson.version}: licence ${JSON.stringify(declared ?? null)} is not allowed`);
+      problems.push(
+        `${pkgJson.name}@${pkgJson.version}: licence ${JSON.stringify(declared ?? null)} is not allowed`,
+      );
       continue;
     }
     const names = (await readdir(dir)).filter((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f)).sort();

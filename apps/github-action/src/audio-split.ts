@@ -73,6 +73,7 @@ export async function splitAudio(
   const durationSeconds = Number(probe.stdout.trim());
   if (!(durationSeconds > 0)) throw new Error(`ffprobe could not tell the length of ${path.basename(file)}`);
   const { size } = await stat(file);
+  await mkdir(tempDir, { recursive: true });
   const dir = await mkdtemp(path.join(tempDir, 'audio-parts-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
