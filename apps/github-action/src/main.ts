@@ -388,7 +388,9 @@ function describeFailure(
     );
   }
   if (error instanceof AzureOpenAIError) {
-    return failed(`Azure OpenAI request failed${errorFacts(error)}: ${apiMessage(error)}`);
+    return failed(
+      `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`,
+    );
   }
   if (error instanceof JobFailedError)
     return failed(

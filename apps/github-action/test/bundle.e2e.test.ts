@@ -190,7 +190,8 @@ describe('cancelling the step', () => {
     );
     const r = await started;
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error::Cancelled; video job \S+ may still be running$/m);
+    expect(r.stdout).toMatch(/^::error::Cancelled; video job \S+ was deleted at Azure so it stops$/m);
+    expect(r.outputs.status).toBe('cancelled');
     expect(r.outputs['job-id']).toBeTruthy();
     expect(r.summary).toContain(`| Job id | \`${r.outputs['job-id']}\` |`);
   });
@@ -216,7 +217,19 @@ describe('check-dist', () => {
     expect(bundle.endsWith('dist/index.js')).toBe(true);
   });
 
-  it('the bundle is under 1 MB', async () => {
-    expect((await readFile(bundle)).length).toBeLessThan(1024 * 1024);
+  it('the entry loaded at start-up is under 1 MB; the artifact code is a separate chunk', async () => {
+    const entry = await readFile(bundle, 'utf8');
+    expect(entry.length).toBeLessThan(1024 * 1024);
+    expect(entry).not.toContain('signed_upload_url');
+    expect(entry).toMatch(/import\("\.\/chunks\/artifact-[A-Z0-9]+\.js"\)/);
+  });
+
+  it('lists the licence of every bundled package, and source maps name the sources', async () => {
+    const licenses = await readFile(path.join(actionDir, 'dist/licenses.txt'), 'utf8');
+    for (const name of ['@actions/core@', '@actions/artifact@', '@azure/storage-blob@', '@aoai-media/core@'])
+      expect(licenses).toContain(`\n${name}`);
+    const map = JSON.parse(await readFile(path.join(actionDir, 'dist/index.js.map'), 'utf8'));
+    expect(map.sources).toContain('../src/main.ts');
+    expect(await readFile(bundle, 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.js\.map\n$/);
   });
 });

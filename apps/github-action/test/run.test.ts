@@ -413,7 +413,9 @@ describe('errors', () => {
     expect(rec.failed).toBe(
       '4 input problems (deployment, n, fail-on-content-filter, prompt); nothing was sent',
     );
-    expect(rec.summary).toBe('');
+    // Outputs and the summary are written on this path too, so later steps can read them.
+    expect(rec.outputs).toMatchObject({ files: '[]', status: 'input-error', 'content-filtered': 'false' });
+    expect(rec.summary).toContain('failed: 4 input problems');
     expect(apiRequests()).toHaveLength(0);
   });
 
