@@ -574,6 +574,8 @@ describe('content filtering', () => {
       /^Azure content filtering blocked the request \(violence\): .* \[status 400, code \S+, request id \S+\]$/,
     );
     expect(files(rec)).toEqual([]);
+    expect(rec.outputs['content-filtered']).toBe('true');
+    expect(rec.outputs.status).toBe('content-filtered');
   });
 
   it('with fail-on-content-filter false, warns and succeeds with no files', async () => {
@@ -587,7 +589,9 @@ describe('content filtering', () => {
     expect(rec.annotations('warning').map((a) => a.title)).toEqual(['Content filtered']);
     expect(rec.outputs.files).toBe('[]');
     expect(rec.outputs.file).toBe('');
+    expect(rec.outputs['content-filtered']).toBe('true');
     expect(rec.summary).toContain('Content filtered (violence)');
+    expect(rec.summary).toContain('| Content filter | blocked a prompt or an output |');
   });
 
   it('catches a video job that fails moderation', async () => {
@@ -601,6 +605,9 @@ describe('content filtering', () => {
     });
     expect(rec.failed).toMatch(/^Azure content filtering blocked the request/);
     expect(rec.failed).toContain('input_moderation');
+    // The refusal came in a successful status poll: no HTTP status is claimed for it.
+    expect(rec.failed).not.toMatch(/status 200/);
+    expect(rec.outputs['content-filtered']).toBe('true');
     expect(rec.outputs['job-id']).toBeTruthy();
     expect(rec.outputs.status).toBe('failed');
   });
