@@ -115,7 +115,10 @@ const generatedReadme = replaceBetween(
   'bundle-size',
   `\`dist/index.js\` is ${kib(entryBytes.length)} KiB (${entryBytes.length} bytes), one minified ESM file with every dependency it needs at start-up inside; the chunk for artifact uploads brings the JavaScript in \`dist/\` to ${kib(totalBytes)} KiB and is loaded only by steps that upload.`,
   // Examples name the release repository at the current major version (one source: package.json).
-).replace(/(aoai-media\/aoai-media-action)@v\d+/g, `$1@${major}`);
+)
+  .replace(/(aoai-media\/aoai-media-action)@v\d+/g, `$1@${major}`)
+  .replace(/`@v\d+`/g, `\`@${major}\``)
+  .replace(/`@v\d+\.\d+\.\d+`/g, `\`@v${pkg.version}\``);
 
 // Generated text is formatted the way the repository's prettier check expects.
 const prettier = await import('prettier');
