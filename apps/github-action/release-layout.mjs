@@ -23,7 +23,8 @@ if (main !== 'dist/index.js') throw new Error(`action.yml runs ${main}, expected
 
 // Start from an empty folder, but keep a checkout's .git when the folder is one.
 await mkdir(out, { recursive: true });
-for (const entry of await readdir(out)) if (entry !== '.git') await rm(path.join(out, entry), { recursive: true });
+for (const entry of await readdir(out))
+  if (entry !== '.git') await rm(path.join(out, entry), { recursive: true });
 
 await cp(path.join(root, 'dist'), path.join(out, 'dist'), { recursive: true });
 await writeFile(path.join(out, 'action.yml'), action);
