@@ -94,7 +94,7 @@ describe('through @github/local-action', () => {
     expect(emu.admin.requests({ operation: 'images.generate' })).toHaveLength(1);
   }, 180_000);
 
-  it('generates an image and reports its outputs', async () => {
+  it('runs the sources (src/main.ts) with its stand-in for @actions/core', async () => {
     const envFile = path.join(ws.dir, 'action.env');
     const workspace = path.join(ws.dir, 'workspace');
     await writeFile(
@@ -111,26 +111,7 @@ describe('through @github/local-action', () => {
         '',
       ].join('\n'),
     );
-    const child = spawn(
-      process.execPath,
-      [tsxCli, path.join(toolDir, 'src/index.ts'), 'run', actionDir, 'src/main.ts', envFile],
-      {
-        cwd: actionDir,
-        env: {
-          ...process.env,
-          TARGET_ACTION_PATH: actionDir,
-          NODE_PACKAGE_MANAGER: 'pnpm',
-          NODE_NO_WARNINGS: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
+    const { code, stdout } = await localAction(actionDir, 'src/main.ts', envFile);
 
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('Action Outputs');
