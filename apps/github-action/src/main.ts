@@ -366,11 +366,11 @@ function describeFailure(
     const message = contentFiltered(error, inputs, io, result);
     return message === undefined ? undefined : failed(message, 'content-filtered');
   }
-  if (timedOut || error instanceof TimeoutError) {
-    const limited =
-      state.lastStatus === 429
-        ? " while waiting out Azure's rate limit (HTTP 429 on the last request); raise timeout-minutes or the deployment's quota"
-        : '';
+  const limited =
+    state.lastStatus === 429
+      ? " while waiting out Azure's rate limit (HTTP 429 on the last request); raise timeout-minutes or the deployment's quota"
+      : '';
+  if (timedOut) {
     const job =
       result.jobId && !result.jobSucceeded ? `; video job ${result.jobId} may still be running` : '';
     return failed(
@@ -378,6 +378,9 @@ function describeFailure(
       'timed-out',
     );
   }
+  // One request that got no answer in time (after retries), well before timeout-minutes.
+  if (error instanceof TimeoutError)
+    return failed(`Azure did not answer in time: ${error.message}${limited}`, 'timed-out');
   if (error instanceof RateLimitError) {
     const wait =
       error.retryAfterMs !== undefined
