@@ -138,7 +138,10 @@ export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Pro
         }
       }
     } catch (error) {
-      failure = describeFailure(error, { io, inputs, result, timedOut, state });
+      // Core's wait for a video job is given the time left, so it may end the wait a moment before
+      // the step's own timer does: both are timeout-minutes running out.
+      const stepTimedOut = timedOut || (error instanceof TimeoutError && io.now() >= deadline - 1_000);
+      failure = describeFailure(error, { io, inputs, result, timedOut: stepTimedOut, state });
       if (failure?.ending === 'cancelled') failure.message = await afterCancel(client, inputs, result);
     } finally {
       clearTimeout(timer);
