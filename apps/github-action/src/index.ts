@@ -1,30 +1,15 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as core from '@actions/core';
-import { run as runWith } from './main.js';
 
-/**
- * Runs the action with the runner's I/O. The runner cancels a step with SIGINT (then SIGTERM):
- * the work stops, and outputs and summary are still written.
- */
+/** Runs the action as a step of a workflow (what the runner and @github/local-action call). */
 export async function run(): Promise<void> {
-  const cancel = new AbortController();
-  const onSignal = () => cancel.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await runWith(undefined, cancel.signal);
-  } catch (error) {
-    // run() reports its own failures; this is the last net for a runner that cannot take outputs.
-    core.setFailed(`Unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const { runInRunner } = await import('./runner-run.js');
+  await runInRunner();
 }
 
 // The runner starts this file (`node dist/index.js`); tools such as @github/local-action import it
-// and call run() themselves.
+// and call run() themselves. The action's code is loaded after source maps are turned on, so its
+// stack traces name the TypeScript sources.
 const entry = process.argv[1];
 if (entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
   process.setSourceMapsEnabled(true);
