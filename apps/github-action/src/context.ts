@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AzureOpenAIMedia, ModelSpec } from '@aoai-media/core';
+import type { AzureOpenAIMedia, ModelSpec, VideoTask } from '@aoai-media/core';
 import { writeComplete, writeNewFile, type OutputFolder } from './files.js';
 import type { ActionIO } from './io.js';
 import type { Inputs } from './inputs.js';
@@ -33,8 +33,8 @@ export interface OperationResult {
   metadataFiles: string[];
   revisedPrompt?: string;
   jobId?: string;
-  /** True while the step owns a job it created and that has not finished: cancelling deletes it. */
-  jobInFlight?: { id: string; api: 'jobs' | 'videos' };
+  /** Set while the step waits for a task it created: cancelling the run deletes it. */
+  jobInFlight?: VideoTask;
   /** True once the job's videos are ready, so a failure after it is about collecting, not the job. */
   jobSucceeded?: boolean;
   generationIds?: string[];

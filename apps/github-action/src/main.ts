@@ -3,12 +3,14 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AbortError,
+  AmbiguousVideoMatchError,
   AzureOpenAIError,
   AzureOpenAIMedia,
   ConfigurationError,
   ConnectionError,
   ContentFilterError,
   JobFailedError,
+  MaybeProcessedError,
   RateLimitError,
   TimeoutError,
   ValidationError,
@@ -314,6 +316,10 @@ function apiMessage(error: AzureOpenAIError): string {
   return typeof message === 'string' && message ? message : error.message;
 }
 
+function apiFailure(error: AzureOpenAIError): string {
+  return `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`;
+}
+
 /** "status 400, code x, request id y": what support needs, leaving out what Azure did not send. */
 function errorFacts(error: AzureOpenAIError): string {
   const facts = [];
@@ -393,11 +399,21 @@ function describeFailure(
       `Azure's rate limit (HTTP 429) held after retries${wait}: ${apiMessage(error)}${errorFacts(error)}. Run again later or raise the deployment's quota.`,
     );
   }
-  if (error instanceof AzureOpenAIError) {
+  if (error instanceof AmbiguousVideoMatchError)
     return failed(
-      `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`,
+      `The video create may have reached Azure, and which job it made is unclear (it may be one of: ${error.candidateIds.join(', ') || 'none listed'}); nothing was sent again. Look at those jobs (video-job-get) before running the step again.`,
     );
+  if (error instanceof MaybeProcessedError) {
+    // A paid request that failed in a way that does not prove it was not processed: core does not
+    // resend it, so the user must not be told it simply failed.
+    const cause = error.cause;
+    const what =
+      cause instanceof AzureOpenAIError
+        ? apiFailure(cause)
+        : `The request to Azure failed: ${(cause as Error | undefined)?.message ?? error.message}`;
+    return failed(`${what}. Azure may have processed (and billed) it, so it was not sent again`);
   }
+  if (error instanceof AzureOpenAIError) return failed(apiFailure(error));
   if (error instanceof JobFailedError)
     return failed(
       `Video job ${error.jobId} ended ${error.status}${error.failureReason ? `: ${error.failureReason}` : ''}`,

@@ -36,9 +36,17 @@ const FIELD_INPUT: Record<string, string> = {
   videoId: 'job-id',
 };
 
+/** For video operations, fields whose inputs differ from the image ones. */
+const VIDEO_FIELD_INPUT: Record<string, string> = {
+  size: 'width',
+  media: 'input-reference',
+  variants: 'variants',
+};
+
 /** The input a user sets for a request field. */
-function inputFor(field: string, promptFromFile: boolean): string {
-  const input = FIELD_INPUT[field] ?? field.replace(/_/g, '-');
+function inputFor(field: string, promptFromFile: boolean, video = false): string {
+  const input =
+    (video ? VIDEO_FIELD_INPUT[field] : undefined) ?? FIELD_INPUT[field] ?? field.replace(/_/g, '-');
   return input === 'prompt' && promptFromFile ? 'prompt-file' : input;
 }
 
@@ -46,12 +54,16 @@ function inputFor(field: string, promptFromFile: boolean): string {
  * Core's validation issues, named by the input a user sets, in the words of the inputs: the
  * message's field names (`n_seconds`, `file`) become input names (`seconds`, `audio`).
  */
-export function issuesToProblems(issues: readonly Issue[], promptFromFile: boolean): InputProblem[] {
+export function issuesToProblems(
+  issues: readonly Issue[],
+  promptFromFile: boolean,
+  video = false,
+): InputProblem[] {
   return issues.map((issue) => {
     const field = /^[A-Za-z_]+/.exec(issue.path)?.[0] ?? issue.path;
-    const input = inputFor(field, promptFromFile);
+    const input = inputFor(field, promptFromFile, video);
     let message = issue.message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) =>
-      name in FIELD_INPUT ? inputFor(name, promptFromFile) : name,
+      name in FIELD_INPUT ? inputFor(name, promptFromFile, video) : name,
     );
     if (message.startsWith(`${field} `)) message = `${input}${message.slice(field.length)}`;
     // Listed values help with choices; a number (a size limit) is already said in the message.

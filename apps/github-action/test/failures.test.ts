@@ -201,6 +201,8 @@ describe('other failures', () => {
     );
     await run(rec.io);
     expect(rec.annotations('error').map((a) => a.title)).toEqual(['Invalid input: variants']);
-    expect(rec.annotations('error')[0]!.message).toContain('allowed: 1-1');
+    expect(rec.annotations('error')[0]!.message).toBe(
+      'Input "variants": variants 2 is out of range for sora-2; use 1',
+    );
   });
 });

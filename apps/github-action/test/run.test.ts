@@ -203,7 +203,8 @@ describe('video-generate', () => {
       seconds: '4',
     });
     expect(rec.failed).toBeUndefined();
-    expect(rec.outputs.status).toBe('completed');
+    // One status vocabulary for both video APIs.
+    expect(rec.outputs.status).toBe('succeeded');
     expect(files(rec)).toHaveLength(2);
     expect(await info(files(rec)[0]!)).toMatchObject({ format: 'mp4', width: 1280, height: 720 });
     expect(apiRequests().some((r) => r.path.endsWith('/videos'))).toBe(true);
@@ -290,7 +291,7 @@ describe('video-job-create and video-job-get', () => {
         'job-id': id,
         download: 'true',
       });
-      if (got.outputs.status === 'completed') done = got;
+      if (got.outputs.status === 'succeeded') done = got;
       else await new Promise((r) => setTimeout(r, 250));
     }
     expect(done, 'video finished within 10 s').toBeDefined();
