@@ -15,6 +15,14 @@ const IMAGE_OPS: Operation[] = ['image-generate', 'image-edit'];
 const VIDEO_CREATE_OPS: Operation[] = ['video-generate', 'video-job-create'];
 const AUDIO_OPS: Operation[] = ['transcribe', 'translate'];
 const PROMPT_OPS: Operation[] = [...IMAGE_OPS, ...VIDEO_CREATE_OPS];
+/** Operations that write image or video files (and so take a name template, metadata and previews). */
+const MEDIA_FILE_OPS: Operation[] = [...IMAGE_OPS, 'video-generate', 'video-job-get'];
+/** Operations that run once per line of `prompts-file`. */
+export const BATCH_OPS: Operation[] = [...IMAGE_OPS, 'video-generate'];
+const FILE_OPS: Operation[] = [...MEDIA_FILE_OPS, ...AUDIO_OPS];
+
+/** Placeholders of the `file-name` template. */
+export const NAME_FIELDS = ['index', 'n', 'id', 'slug'] as const;
 
 /** One input of the action. action.yml and the README's input table are generated from this list. */
 export interface InputDef {
@@ -107,6 +115,13 @@ export const INPUTS: readonly InputDef[] = [
     description: 'A UTF-8 file holding the prompt, relative to the workspace (give this or prompt).',
   },
   {
+    name: 'prompts-file',
+    default: '',
+    operations: BATCH_OPS,
+    description:
+      'A batch: a UTF-8 file in the workspace with one prompt per line (blank lines and lines starting with # are skipped, at most 500); the operation runs once per line, in order. Give this instead of prompt and prompt-file.',
+  },
+  {
     name: 'size',
     default: '',
     operations: IMAGE_OPS,
@@ -191,6 +206,27 @@ export const INPUTS: readonly InputDef[] = [
     description: `Number of videos generated from the prompt. Default 1. ${perModel(videos, (m) => [`${m.variants.min}-${m.variants.max}`])}.`,
   },
   {
+    name: 'input-reference',
+    default: '',
+    operations: VIDEO_CREATE_OPS,
+    description:
+      'Image-to-video: an image in the workspace (png, jpeg or webp) the video starts from. Sora 2 needs it at the video size exactly; Sora places it as the first frame.',
+  },
+  {
+    name: 'remix-video-id',
+    default: '',
+    operations: VIDEO_CREATE_OPS,
+    description:
+      'Remix: the id of a finished Sora 2 video to make again with the new prompt (the job-id output of an earlier step). Size and length come from that video.',
+  },
+  {
+    name: 'cancel-job-on-cancel',
+    default: 'true',
+    operations: ['video-generate'],
+    description:
+      'When the workflow run is cancelled while video-generate waits, delete the video job it created at Azure so the job stops; when false, the job keeps running and can be collected with video-job-get.',
+  },
+  {
     name: 'job-id',
     default: '',
     operations: ['video-job-get'],
@@ -227,9 +263,57 @@ export const INPUTS: readonly InputDef[] = [
     description: 'The spoken language as an ISO-639-1 code (e.g. en); improves accuracy and speed.',
   },
   {
+    name: 'split-audio',
+    default: 'true',
+    operations: AUDIO_OPS,
+    description:
+      "Audio above the model's file size limit is split with ffmpeg (on GitHub's hosted runners; elsewhere install it) into parts sent in order, and the transcript joined with continuous timestamps. When false, such a file is an input error.",
+  },
+  {
     name: 'output-dir',
     default: 'aoai-media-output',
-    description: 'Where files are written, relative to the workspace. Existing files are not overwritten.',
+    operations: FILE_OPS,
+    description:
+      'Where files are written, relative to the workspace (it must stay inside it, or inside allowed-roots). Files appear only when complete; existing files are not overwritten.',
+  },
+  {
+    name: 'file-name',
+    default: '',
+    operations: MEDIA_FILE_OPS,
+    description: `File names without extension, from placeholders: ${NAME_FIELDS.map((f) => `{${f}}`).join(' ')} (the prompts-file line number, the image or video number, the video id, the first words of the prompt). Default: image-{n} or edit-{n} ({index}-image-{n} in a batch), {id} for videos; a video's thumbnail adds -thumbnail.`,
+  },
+  {
+    name: 'metadata',
+    default: 'false',
+    operations: MEDIA_FILE_OPS,
+    description:
+      'Write a JSON file beside each image or video (its name plus .json) with the prompt, revised prompt, deployment, model, ids, size and time.',
+  },
+  {
+    name: 'upload-artifact',
+    default: '',
+    operations: FILE_OPS,
+    description:
+      'Upload the files written (and their metadata) as one workflow artifact with this name, linked from the job summary.',
+  },
+  {
+    name: 'artifact-retention-days',
+    default: '',
+    operations: FILE_OPS,
+    description: "Days to keep the artifacts (1-90); default: the repository's setting.",
+  },
+  {
+    name: 'previews',
+    default: 'false',
+    operations: MEDIA_FILE_OPS,
+    description:
+      'Upload each image and video thumbnail (at most 20) as its own unzipped artifact, which opens in the browser, and link it from the job summary table.',
+  },
+  {
+    name: 'allowed-roots',
+    default: '',
+    description:
+      'Folders outside the workspace that path inputs may read and output-dir may write, one per line (e.g. ${{ runner.temp }}). Every other path, symbolic links followed, must stay inside the workspace.',
   },
   {
     name: 'timeout-minutes',
@@ -256,9 +340,20 @@ export const OUTPUTS: readonly OutputDef[] = [
   },
   { name: 'file', description: 'The first file written (empty when none).' },
   { name: 'revised-prompt', description: 'The prompt as rewritten by the model, when it says (dall-e-3).' },
-  { name: 'job-id', description: 'The video job id.' },
+  { name: 'job-id', description: 'The video job id (the last one in a batch).' },
   { name: 'generation-ids', description: 'JSON array of the video generation ids.' },
-  { name: 'status', description: 'The video job status (video-job-create, video-job-get, video-generate).' },
+  {
+    name: 'status',
+    description:
+      "Always set. For video operations once a job exists, the job's status (e.g. queued, running, succeeded, failed, cancelled); otherwise how the step ended: succeeded, input-error, content-filtered, failed, cancelled or timed-out.",
+  },
+  {
+    name: 'content-filtered',
+    description: 'Always set: true when Azure content filtering blocked a prompt or an output, else false.',
+  },
+  { name: 'metadata-files', description: 'JSON array of the metadata files written (with metadata: true).' },
+  { name: 'artifact-id', description: 'The id of the artifact uploaded with upload-artifact.' },
+  { name: 'artifact-url', description: 'The link to that artifact.' },
   { name: 'text', description: 'The transcript or translation as plain text.' },
   { name: 'usage', description: 'JSON token usage, when Azure reports it.' },
 ];
@@ -279,6 +374,7 @@ export interface Inputs {
   model: string;
   prompt: string;
   promptFile: string;
+  promptsFile: string;
   size: string;
   quality: string;
   n: number | undefined;
@@ -293,13 +389,23 @@ export interface Inputs {
   height: number | undefined;
   seconds: string;
   variants: number | undefined;
+  inputReference: string;
+  remixVideoId: string;
+  cancelJobOnCancel: boolean;
   jobId: string;
   download: boolean;
   pollIntervalSeconds: number;
   audio: string;
   responseFormat: string;
   language: string;
+  splitAudio: boolean;
   outputDir: string;
+  fileName: string;
+  metadata: boolean;
+  uploadArtifact: string;
+  artifactRetentionDays: number | undefined;
+  previews: boolean;
+  allowedRoots: string[];
   timeoutMinutes: number;
   failOnContentFilter: boolean;
 }
@@ -403,6 +509,7 @@ export function readInputs(get: (name: string) => string): {
     model,
     prompt: raw('prompt'),
     promptFile: raw('prompt-file'),
+    promptsFile: raw('prompts-file'),
     size: raw('size'),
     quality: raw('quality'),
     n: int('n', 1, 1000),
@@ -411,22 +518,29 @@ export function readInputs(get: (name: string) => string): {
     background: raw('background'),
     style: raw('style'),
     moderation: raw('moderation'),
-    images: raw('images')
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !l.startsWith('#')),
+    images: lines(raw('images')),
     mask: raw('mask'),
     width: int('width', 1, 100_000),
     height: int('height', 1, 100_000),
     seconds: raw('seconds'),
     variants: int('variants', 1, 1000),
+    inputReference: raw('input-reference'),
+    remixVideoId: raw('remix-video-id'),
+    cancelJobOnCancel: bool('cancel-job-on-cancel'),
     jobId: raw('job-id'),
     download: bool('download'),
     pollIntervalSeconds: int('poll-interval-seconds', 1, 3600) ?? 10,
     audio: raw('audio'),
     responseFormat: raw('response-format'),
     language: raw('language'),
+    splitAudio: bool('split-audio'),
     outputDir: raw('output-dir'),
+    fileName: raw('file-name'),
+    metadata: bool('metadata'),
+    uploadArtifact: raw('upload-artifact'),
+    artifactRetentionDays: int('artifact-retention-days', 1, 90),
+    previews: bool('previews'),
+    allowedRoots: lines(raw('allowed-roots')),
     // Five days: the longest a self-hosted job may run.
     timeoutMinutes: positive('timeout-minutes', 7200) ?? 30,
     failOnContentFilter: bool('fail-on-content-filter'),
@@ -445,11 +559,28 @@ export function readInputs(get: (name: string) => string): {
       const def = BY_NAME.get(name)!;
       return !def.operations || def.operations.includes(operation);
     };
-    if (PROMPT_OPS.includes(operation) && !inputs.prompt && !inputs.promptFile) {
-      problems.push({ input: 'prompt', message: `is required for ${operation} (or give prompt-file)` });
+    const batch = inputs.promptsFile !== '' && BATCH_OPS.includes(operation);
+    if (PROMPT_OPS.includes(operation) && !inputs.prompt && !inputs.promptFile && !batch) {
+      problems.push({
+        input: 'prompt',
+        message: `is required for ${operation} (or give prompt-file${BATCH_OPS.includes(operation) ? ' or prompts-file' : ''})`,
+      });
     }
     if (inputs.prompt && inputs.promptFile)
       problems.push({ input: 'prompt-file', message: 'give prompt or prompt-file, not both' });
+    if (batch && (inputs.prompt || inputs.promptFile))
+      problems.push({
+        input: 'prompts-file',
+        message: `give prompts-file or ${inputs.prompt ? 'prompt' : 'prompt-file'}, not both`,
+      });
+    if (inputs.inputReference && inputs.remixVideoId)
+      problems.push({ input: 'remix-video-id', message: 'give input-reference or remix-video-id, not both' });
+    if (inputs.fileName) problems.push(...checkTemplate(inputs.fileName));
+    if (inputs.uploadArtifact && !/^[^"<>:|*?\\/\r\n]{1,200}$/.test(inputs.uploadArtifact))
+      problems.push({
+        input: 'upload-artifact',
+        message: `"${inputs.uploadArtifact}" is not an artifact name; use up to 200 characters, none of " : < > | * ? \\ / or new lines`,
+      });
     if (operation === 'image-edit' && inputs.images.length === 0) {
       problems.push({ input: 'images', message: 'is required for image-edit: one path or glob per line' });
     }
@@ -463,4 +594,31 @@ export function readInputs(get: (name: string) => string): {
     }
   }
   return { inputs, problems, unused };
+}
+
+/** Non-empty lines, trimmed; lines starting with # are comments. */
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** A `file-name` template makes names in the output folder only: known placeholders, no folders. */
+function checkTemplate(template: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)]
+    .map((m) => m[1]!)
+    .filter((f) => !(NAME_FIELDS as readonly string[]).includes(f));
+  if (unknown.length > 0)
+    problems.push({
+      input: 'file-name',
+      message: `"${template}" uses ${unknown.map((f) => `{${f}}`).join(', ')}; allowed: ${NAME_FIELDS.map((f) => `{${f}}`).join(', ')}`,
+    });
+  if (/[\\/]|\.\./.test(template) || template.length > 200)
+    problems.push({
+      input: 'file-name',
+      message: `"${template}" must be a file name without folders or "..", at most 200 characters`,
+    });
+  return problems;
 }

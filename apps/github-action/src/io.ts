@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 
 /**
@@ -19,6 +20,10 @@ export interface ActionIO {
   writeSummary(markdown: string): Promise<void>;
   /** Relative paths in inputs and outputs are relative to this folder. */
   workspace: string;
+  /** Where files wait until complete: the runner's temporary folder, emptied after each job. */
+  tempDir: string;
+  /** The runner's environment (artifact service, run ids), for uploads. */
+  env: NodeJS.ProcessEnv;
   now(): number;
 }
 
@@ -39,6 +44,8 @@ export function actionsIO(env: NodeJS.ProcessEnv = process.env): ActionIO {
       await core.summary.addRaw(markdown, true).write();
     },
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: env.RUNNER_TEMP || tmpdir(),
+    env,
     now: () => Date.now(),
   };
 }

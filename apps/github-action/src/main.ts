@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AbortError,
+  AmbiguousVideoMatchError,
   AzureOpenAIError,
   AzureOpenAIMedia,
   ConfigurationError,
@@ -9,20 +11,24 @@ import {
   ContentFilterError,
   JobFailedError,
   MaybeProcessedError,
+  RateLimitError,
   TimeoutError,
   ValidationError,
   type ModelSpec,
 } from '@aoai-media/core';
-import type { OperationContext, OperationFn, OperationResult } from './context.js';
-import { displayPath } from './files.js';
-import { readInputs, type InputProblem, type Inputs, type Operation } from './inputs.js';
+import { uploadResults } from './artifacts.js';
+import { emptyResult, type OperationContext, type OperationFn, type OperationResult } from './context.js';
+import { DownloadError } from './download.js';
+import { BATCH_OPS, readInputs, type InputProblem, type Inputs, type Operation } from './inputs.js';
 import { actionsIO, type ActionIO } from './io.js';
+import { displayPath, PathPolicy } from './paths.js';
 import { InputError, issuesToProblems } from './problems.js';
 import { renderSummary } from './summary.js';
 import { imageEdit } from './operations/image-edit.js';
 import { imageGenerate } from './operations/image-generate.js';
 import { transcribe } from './operations/transcribe.js';
 import { translate } from './operations/translate.js';
+import { cancelUpstream } from './operations/video-common.js';
 import { videoGenerate } from './operations/video-generate.js';
 import { videoJobCreate } from './operations/video-job-create.js';
 import { videoJobGet } from './operations/video-job-get.js';
@@ -39,9 +45,21 @@ const OPERATION_FNS: Record<Operation, OperationFn> = {
   translate,
 };
 
+/** How a step that did not succeed ended; the `status` output when no video job says more. */
+type Ending = 'input-error' | 'content-filtered' | 'cancelled' | 'timed-out' | 'failed';
+
+/** What the client saw last, so a time-out can say it was spent waiting out a rate limit. */
+interface ClientState {
+  lastStatus?: number;
+}
+
+const MAX_BATCH = 500;
+
 /**
- * Runs the action. Never throws: every failure ends as `setFailed` with annotations where they help.
- * `cancel` is the runner cancelling the step: the work stops, and outputs and summary are still written.
+ * Runs the action. Never throws: every failure ends as `setFailed` with annotations where they help,
+ * and outputs and the summary are written on every path, an input error included.
+ * `cancel` is the runner cancelling the step: the work stops, a video job the step started is
+ * deleted at Azure (unless `cancel-job-on-cancel` is false), and outputs and summary are written.
  */
 export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Promise<void> {
   // Secrets are masked before anything else can print them.
@@ -50,75 +68,128 @@ export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Pro
     if (secret) io.setSecret(secret);
   }
   const started = io.now();
+  const result = emptyResult();
   const { inputs, problems, unused } = readInputs((name) => io.getInput(name));
-  if (problems.length > 0) {
-    io.setFailed(reportProblems(io, problems));
-    return;
-  }
-  for (const name of unused)
-    io.warning(`Input ${name} is not used by ${inputs.operation}; it was ignored.`, `Unused input: ${name}`);
-
-  const result: OperationResult = { files: [], notes: [] };
-  const controller = new AbortController();
-  const deadline = started + inputs.timeoutMinutes * 60_000;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, inputs.timeoutMinutes * 60_000);
-  timer.unref?.();
-  const onCancel = () => controller.abort();
-  if (cancel?.aborted) onCancel();
-  else cancel?.addEventListener('abort', onCancel, { once: true });
-
+  let workspace = io.workspace;
+  let failure: { message: string; ending: Ending } | undefined;
   let model: ModelSpec | undefined;
-  let failure: string | undefined;
-  try {
-    const prompt = await readPrompt(inputs, io.workspace);
-    const client = createClient(inputs, io);
-    model = client.modelFor(inputs.deployment);
-    checkModel(inputs, model, io);
-    const ctx: OperationContext = {
-      client,
-      inputs,
-      prompt,
-      model,
-      io,
-      outDir: path.resolve(io.workspace, inputs.outputDir),
-      signal: controller.signal,
-      remainingMs: () => Math.max(1, deadline - io.now()),
-      result,
-    };
-    io.info(`${inputs.operation} with deployment ${inputs.deployment}${model ? ` (${model.name})` : ''}`);
-    await OPERATION_FNS[inputs.operation](ctx);
-  } catch (error) {
-    failure = describeFailure(error, { io, inputs, result, timedOut });
-  } finally {
-    clearTimeout(timer);
-    cancel?.removeEventListener('abort', onCancel);
-  }
+  let outDir: string | undefined;
+  const staging = path.join(io.tempDir, `aoai-media-${randomUUID()}`);
 
-  setOutputs(io, result);
+  if (problems.length > 0) {
+    failure = { message: reportProblems(io, problems), ending: 'input-error' };
+  } else {
+    for (const name of unused)
+      io.warning(
+        `Input ${name} is not used by ${inputs.operation}; it was ignored.`,
+        `Unused input: ${name}`,
+      );
+    const controller = new AbortController();
+    const deadline = started + inputs.timeoutMinutes * 60_000;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, inputs.timeoutMinutes * 60_000);
+    timer.unref?.();
+    const onCancel = () => controller.abort();
+    if (cancel?.aborted) onCancel();
+    else cancel?.addEventListener('abort', onCancel, { once: true });
+    const state: ClientState = {};
+    let client: AzureOpenAIMedia | undefined;
+    try {
+      const paths = await PathPolicy.create(io.workspace, inputs.allowedRoots);
+      workspace = paths.realWorkspace;
+      outDir = await paths.outputDir('output-dir', inputs.outputDir);
+      const prompts = await readPrompts(inputs, paths);
+      client = createClient(inputs, io, state);
+      model = client.modelFor(inputs.deployment);
+      checkModel(inputs, model, io);
+      io.info(`${inputs.operation} with deployment ${inputs.deployment}${model ? ` (${model.name})` : ''}`);
+      const batch = prompts.length > 1 || inputs.promptsFile !== '';
+      const done: number[] = [];
+      for (const { prompt, line } of prompts) {
+        const ctx: OperationContext = {
+          client,
+          inputs,
+          prompt,
+          index: line,
+          batch,
+          model,
+          io,
+          paths,
+          out: { dir: outDir, stagingDir: staging },
+          signal: controller.signal,
+          remainingMs: () => Math.max(1, deadline - io.now()),
+          result,
+        };
+        if (batch)
+          io.info(`prompts-file line ${line}: ${prompt.length > 80 ? `${prompt.slice(0, 77)}...` : prompt}`);
+        try {
+          await OPERATION_FNS[inputs.operation](ctx);
+          done.push(line);
+        } catch (error) {
+          // In a batch, a filtered prompt is one line's outcome; the other lines still run.
+          if (batch && error instanceof ContentFilterError && !inputs.failOnContentFilter) {
+            contentFiltered(error, inputs, io, result, `prompts-file line ${line}`);
+            continue;
+          }
+          if (batch)
+            result.failureContext = `at prompts-file line ${line}${done.length > 0 ? `; lines ${done.join(', ')} were done` : ''}`;
+          throw error;
+        }
+      }
+    } catch (error) {
+      // Core's wait for a video job is given the time left, so it may end the wait a moment before
+      // the step's own timer does: both are timeout-minutes running out.
+      const stepTimedOut = timedOut || (error instanceof TimeoutError && io.now() >= deadline - 1_000);
+      failure = describeFailure(error, { io, inputs, result, timedOut: stepTimedOut, state });
+      if (failure?.ending === 'cancelled') failure.message = await afterCancel(client, inputs, result);
+    } finally {
+      clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
+    }
+
+    // What was written is uploaded even when a later part failed, but not when the run is cancelled.
+    if (result.files.length > 0 && !cancel?.aborted && (inputs.uploadArtifact || inputs.previews)) {
+      try {
+        await uploadResults(io, inputs, result, outDir!);
+      } catch (error) {
+        const message = `Uploading the results failed: ${(error as Error).message}. The files are in ${displayPath(outDir!, workspace)}.`;
+        if (failure) result.notes.push(message);
+        else failure = { message, ending: 'failed' };
+      }
+    }
+  }
+  await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+
+  result.status ??= failure ? failure.ending : 'succeeded';
+  if (failure?.ending === 'content-filtered') result.contentFiltered = true;
+  setOutputs(io, result, workspace);
   try {
     await io.writeSummary(
       await renderSummary({
-        operation: inputs.operation,
+        operation: io.getInput('operation').trim() || inputs.operation,
         deployment: inputs.deployment,
         model: model?.name,
         files: result.files,
-        workspace: io.workspace,
+        metadataFiles: result.metadataFiles,
+        previews: result.previews,
+        artifact: result.artifact,
+        workspace,
         revisedPrompt: result.revisedPrompt,
         jobId: result.jobId,
         status: result.status,
+        contentFiltered: result.contentFiltered,
         elapsedMs: io.now() - started,
         notes: result.notes,
-        failure,
+        failure: failure?.message,
       }),
     );
   } catch (error) {
     io.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
-  if (failure) io.setFailed(failure);
+  if (failure) io.setFailed(failure.message);
 }
 
 function reportProblems(io: ActionIO, problems: readonly InputProblem[]): string {
@@ -127,23 +198,44 @@ function reportProblems(io: ActionIO, problems: readonly InputProblem[]): string
   return `${problems.length} input problem${problems.length === 1 ? '' : 's'} (${names.join(', ')}); nothing was sent`;
 }
 
-async function readPrompt(inputs: Inputs, workspace: string): Promise<string> {
-  if (!inputs.promptFile) return inputs.prompt;
-  const full = path.resolve(workspace, inputs.promptFile);
-  let text: string;
-  try {
-    text = await readFile(full, 'utf8');
-  } catch {
-    throw new InputError([
-      { input: 'prompt-file', message: `"${inputs.promptFile}" is not a readable file in the workspace` },
-    ]);
+/** The prompt of each run: one, or one per line of `prompts-file` (with its line number). */
+async function readPrompts(inputs: Inputs, paths: PathPolicy): Promise<{ prompt: string; line: number }[]> {
+  if (inputs.promptsFile && BATCH_OPS.includes(inputs.operation)) {
+    const text = await readText(paths, 'prompts-file', inputs.promptsFile);
+    const prompts = text
+      .split(/\r?\n/)
+      .map((l, i) => ({ prompt: l.trim(), line: i + 1 }))
+      .filter((p) => p.prompt !== '' && !p.prompt.startsWith('#'));
+    if (prompts.length === 0)
+      throw new InputError([{ input: 'prompts-file', message: `"${inputs.promptsFile}" has no prompts` }]);
+    if (prompts.length > MAX_BATCH)
+      throw new InputError([
+        {
+          input: 'prompts-file',
+          message: `"${inputs.promptsFile}" has ${prompts.length} prompts; at most ${MAX_BATCH} run in one step`,
+        },
+      ]);
+    return prompts;
   }
-  if (text.trim() === '')
+  if (!inputs.promptFile) return [{ prompt: inputs.prompt, line: 1 }];
+  const text = (await readText(paths, 'prompt-file', inputs.promptFile)).trim();
+  if (text === '')
     throw new InputError([{ input: 'prompt-file', message: `"${inputs.promptFile}" is empty` }]);
-  return text.trim();
+  return [{ prompt: text, line: 1 }];
 }
 
-function createClient(inputs: Inputs, io: ActionIO): AzureOpenAIMedia {
+async function readText(paths: PathPolicy, input: string, value: string): Promise<string> {
+  const full = await paths.file(input, value);
+  try {
+    return await readFile(full, 'utf8');
+  } catch (error) {
+    throw new InputError([
+      { input, message: `"${value}" could not be read: ${(error as NodeJS.ErrnoException).code ?? error}` },
+    ]);
+  }
+}
+
+function createClient(inputs: Inputs, io: ActionIO, state: ClientState): AzureOpenAIMedia {
   try {
     return new AzureOpenAIMedia({
       endpoint: inputs.endpoint,
@@ -153,9 +245,15 @@ function createClient(inputs: Inputs, io: ActionIO): AzureOpenAIMedia {
       allowRetiredModels: true,
       deployments: inputs.model ? { [inputs.deployment]: inputs.model } : undefined,
       logger: {
-        debug: (message, fields) => io.debug(`${message} ${JSON.stringify(fields ?? {})}`),
+        debug: (message, fields) => {
+          if (typeof fields?.status === 'number') state.lastStatus = fields.status;
+          io.debug(`${message} ${JSON.stringify(fields ?? {})}`);
+        },
         // Retries are worth seeing in the log without debug logging turned on.
-        warn: (message, fields) => io.info(`${message} ${JSON.stringify(fields ?? {})}`),
+        warn: (message, fields) => {
+          if (typeof fields?.status === 'number') state.lastStatus = fields.status;
+          io.info(`${message} ${JSON.stringify(fields ?? {})}`);
+        },
       },
     });
   } catch (error) {
@@ -218,6 +316,40 @@ function apiMessage(error: AzureOpenAIError): string {
   return typeof message === 'string' && message ? message : error.message;
 }
 
+function apiFailure(error: AzureOpenAIError): string {
+  return `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`;
+}
+
+/** "status 400, code x, request id y": what support needs, leaving out what Azure did not send. */
+function errorFacts(error: AzureOpenAIError): string {
+  const facts = [];
+  // A job refused by moderation comes from a successful status poll: its HTTP status says nothing.
+  if (error.status >= 400) facts.push(`status ${error.status}`);
+  if (error.code) facts.push(`code ${error.code}`);
+  if (error.requestId) facts.push(`request id ${error.requestId}`);
+  return facts.length > 0 ? ` [${facts.join(', ')}]` : '';
+}
+
+function contentFiltered(
+  error: ContentFilterError,
+  inputs: Inputs,
+  io: ActionIO,
+  result: OperationResult,
+  where?: string,
+): string | undefined {
+  result.contentFiltered = true;
+  if (error.revisedPrompt) result.revisedPrompt = error.revisedPrompt;
+  const categories = error.categories.length > 0 ? ` (${error.categories.join(', ')})` : '';
+  const what = where ? `${where}: ` : '';
+  const message = `${what}Azure content filtering blocked the request${categories}: ${apiMessage(error)}${errorFacts(error)}`;
+  if (inputs.failOnContentFilter) return message;
+  io.warning(message, 'Content filtered');
+  result.notes.push(
+    `${what}Content filtered${categories}; no files were written for it (fail-on-content-filter is false).`,
+  );
+  return undefined;
+}
+
 function describeFailure(
   error: unknown,
   {
@@ -225,51 +357,113 @@ function describeFailure(
     inputs,
     result,
     timedOut,
-  }: { io: ActionIO; inputs: Inputs; result: OperationResult; timedOut: boolean },
-): string | undefined {
-  if (error instanceof InputError) return reportProblems(io, error.problems);
+    state,
+  }: { io: ActionIO; inputs: Inputs; result: OperationResult; timedOut: boolean; state: ClientState },
+): { message: string; ending: Ending } | undefined {
+  const context = result.failureContext ? ` (${result.failureContext})` : '';
+  const failed = (message: string, ending: Ending = 'failed') => ({
+    message: `${message}${context}`,
+    ending,
+  });
+  if (error instanceof InputError) return failed(reportProblems(io, error.problems), 'input-error');
   if (error instanceof ValidationError)
-    return reportProblems(io, issuesToProblems(error.issues, inputs.promptFile !== ''));
-  if (error instanceof ContentFilterError) {
-    if (error.revisedPrompt) result.revisedPrompt = error.revisedPrompt;
-    const categories = error.categories.length > 0 ? ` (${error.categories.join(', ')})` : '';
-    const message = `Azure content filtering blocked the request${categories}: ${apiMessage(error)} [status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}]`;
-    if (inputs.failOnContentFilter) return message;
-    io.warning(message, 'Content filtered');
-    result.notes.push(
-      `Content filtered${categories}; no files were written (fail-on-content-filter is false).`,
+    return failed(
+      reportProblems(io, issuesToProblems(error.issues, inputs.promptFile !== '')),
+      'input-error',
     );
-    return undefined;
+  if (error instanceof ContentFilterError) {
+    const message = contentFiltered(error, inputs, io, result);
+    return message === undefined ? undefined : failed(message, 'content-filtered');
   }
+  const limited =
+    state.lastStatus === 429
+      ? " while waiting out Azure's rate limit (HTTP 429 on the last request); raise timeout-minutes or the deployment's quota"
+      : '';
+  if (timedOut) {
+    const job =
+      result.jobId && !result.jobSucceeded ? `; video job ${result.jobId} may still be running` : '';
+    return failed(
+      `Timed out after ${inputs.timeoutMinutes} minute${inputs.timeoutMinutes === 1 ? '' : 's'} (timeout-minutes)${limited}${job}`,
+      'timed-out',
+    );
+  }
+  // One request that got no answer in time (after retries), well before timeout-minutes.
+  if (error instanceof TimeoutError)
+    return failed(`Azure did not answer in time: ${error.message}${limited}`, 'timed-out');
+  if (error instanceof RateLimitError) {
+    const wait =
+      error.retryAfterMs !== undefined
+        ? `; Azure asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s`
+        : '';
+    return failed(
+      `Azure's rate limit (HTTP 429) held after retries${wait}: ${apiMessage(error)}${errorFacts(error)}. Run again later or raise the deployment's quota.`,
+    );
+  }
+  if (error instanceof AmbiguousVideoMatchError)
+    return failed(
+      `The video create may have reached Azure, and which job it made is unclear (it may be one of: ${error.candidateIds.join(', ') || 'none listed'}); nothing was sent again. Look at those jobs (video-job-get) before running the step again.`,
+    );
   if (error instanceof MaybeProcessedError) {
-    const cause = error.cause instanceof AzureOpenAIError ? error.cause : undefined;
-    const detail = cause ? apiMessage(cause) : ((error.cause as Error | undefined)?.message ?? error.message);
-    return `Azure OpenAI request failed with status ${error.status ?? 'none'}, code ${cause?.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${detail}. Azure may have processed (and billed) it, so it was not sent again.`;
+    // A paid request that failed in a way that does not prove it was not processed: core does not
+    // resend it, so the user must not be told it simply failed.
+    const cause = error.cause;
+    const what =
+      cause instanceof AzureOpenAIError
+        ? apiFailure(cause)
+        : `The request to Azure failed: ${(cause as Error | undefined)?.message ?? error.message}`;
+    return failed(`${what}. Azure may have processed (and billed) it, so it was not sent again`);
   }
-  if (error instanceof AzureOpenAIError) {
-    return `Azure OpenAI request failed with status ${error.status}, code ${error.code ?? 'none'}, request id ${error.requestId ?? 'none'}: ${apiMessage(error)}`;
-  }
+  if (error instanceof AzureOpenAIError) return failed(apiFailure(error));
   if (error instanceof JobFailedError)
-    return `Video job ${error.jobId} ended ${error.status}${error.failureReason ? `: ${error.failureReason}` : ''}`;
-  if (timedOut || error instanceof TimeoutError) {
-    return `Timed out after ${inputs.timeoutMinutes} minute${inputs.timeoutMinutes === 1 ? '' : 's'} (timeout-minutes)${result.jobId ? `; video job ${result.jobId} may still be running` : ''}`;
+    return failed(
+      `Video job ${error.jobId} ended ${error.status}${error.failureReason ? `: ${error.failureReason}` : ''}`,
+    );
+  if (error instanceof AbortError) return failed('Cancelled', 'cancelled');
+  if (error instanceof DownloadError) {
+    const collect = result.jobId
+      ? `; the job succeeded: collect it again with video-job-get (job-id ${result.jobId})`
+      : '';
+    return failed(`${error.message}${collect}`);
   }
-  if (error instanceof AbortError) {
-    return `Cancelled${result.jobId ? `; video job ${result.jobId} may still be running` : ''}`;
-  }
-  if (error instanceof ConnectionError) return `Could not reach ${inputs.endpoint}: ${error.message}`;
-  return `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  if (error instanceof ConnectionError) return failed(`Could not reach ${inputs.endpoint}: ${error.message}`);
+  return failed(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);
 }
 
-function setOutputs(io: ActionIO, result: OperationResult): void {
-  const files = result.files.map((f) => displayPath(f, io.workspace));
+/** The cancel message, after deleting the job this step started (unless told not to). */
+async function afterCancel(
+  client: AzureOpenAIMedia | undefined,
+  inputs: Inputs,
+  result: OperationResult,
+): Promise<string> {
+  const job = result.jobInFlight;
+  if (result.jobSucceeded && result.jobId)
+    return `Cancelled while downloading; video job ${result.jobId} had succeeded: collect it with video-job-get (job-id ${result.jobId})`;
+  if (!job || !client) return 'Cancelled';
+  if (!inputs.cancelJobOnCancel)
+    return `Cancelled; video job ${job.id} keeps running (cancel-job-on-cancel is false): collect it with video-job-get`;
+  const outcome = await cancelUpstream(client, job);
+  result.jobInFlight = undefined;
+  if (outcome.startsWith(`video job ${job.id} was deleted`)) result.status = 'cancelled';
+  return `Cancelled; ${outcome}`;
+}
+
+function setOutputs(io: ActionIO, result: OperationResult, workspace: string): void {
+  const shown = (files: string[]) => files.map((f) => displayPath(f, workspace));
+  const files = shown(result.files);
   io.setOutput('files', JSON.stringify(files));
   io.setOutput('file', files[0] ?? '');
+  io.setOutput('status', result.status ?? '');
+  io.setOutput('content-filtered', String(result.contentFiltered));
+  if (result.metadataFiles.length > 0)
+    io.setOutput('metadata-files', JSON.stringify(shown(result.metadataFiles)));
   if (result.revisedPrompt !== undefined) io.setOutput('revised-prompt', result.revisedPrompt);
   if (result.jobId !== undefined) io.setOutput('job-id', result.jobId);
   if (result.generationIds !== undefined)
     io.setOutput('generation-ids', JSON.stringify(result.generationIds));
-  if (result.status !== undefined) io.setOutput('status', result.status);
   if (result.text !== undefined) io.setOutput('text', result.text);
   if (result.usage !== undefined) io.setOutput('usage', JSON.stringify(result.usage));
+  if (result.artifact) {
+    io.setOutput('artifact-id', String(result.artifact.id));
+    io.setOutput('artifact-url', result.artifact.url);
+  }
 }

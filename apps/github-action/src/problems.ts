@@ -36,16 +36,40 @@ const FIELD_INPUT: Record<string, string> = {
   videoId: 'job-id',
 };
 
-/** Core's validation issues, named by the input a user sets. */
-export function issuesToProblems(issues: readonly Issue[], promptFromFile: boolean): InputProblem[] {
+/** For video operations, fields whose inputs differ from the image ones. */
+const VIDEO_FIELD_INPUT: Record<string, string> = {
+  size: 'width',
+  media: 'input-reference',
+  variants: 'variants',
+};
+
+/** The input a user sets for a request field. */
+function inputFor(field: string, promptFromFile: boolean, video = false): string {
+  const input =
+    (video ? VIDEO_FIELD_INPUT[field] : undefined) ?? FIELD_INPUT[field] ?? field.replace(/_/g, '-');
+  return input === 'prompt' && promptFromFile ? 'prompt-file' : input;
+}
+
+/**
+ * Core's validation issues, named by the input a user sets, in the words of the inputs: the
+ * message's field names (`n_seconds`, `file`) become input names (`seconds`, `audio`).
+ */
+export function issuesToProblems(
+  issues: readonly Issue[],
+  promptFromFile: boolean,
+  video = false,
+): InputProblem[] {
   return issues.map((issue) => {
     const field = /^[A-Za-z_]+/.exec(issue.path)?.[0] ?? issue.path;
-    let input = FIELD_INPUT[field] ?? field.replace(/_/g, '-');
-    if (input === 'prompt' && promptFromFile) input = 'prompt-file';
+    const input = inputFor(field, promptFromFile, video);
+    let message = issue.message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) =>
+      name in FIELD_INPUT ? inputFor(name, promptFromFile, video) : name,
+    );
+    if (message.startsWith(`${field} `)) message = `${input}${message.slice(field.length)}`;
+    // Listed values help with choices; a number (a size limit) is already said in the message.
+    const choices = (issue.allowed ?? []).filter((v) => typeof v === 'string');
     const allowed =
-      issue.allowed && issue.allowed.length > 0 && !issue.message.includes(String(issue.allowed[0]))
-        ? ` (allowed: ${issue.allowed.join(', ')})`
-        : '';
-    return { input, message: `${issue.message}${allowed}` };
+      choices.length > 0 && !message.includes(String(choices[0])) ? ` (allowed: ${choices.join(', ')})` : '';
+    return { input, message: `${message}${allowed}` };
   });
 }

@@ -7,10 +7,15 @@ export interface SummaryData {
   deployment: string;
   model: string | undefined;
   files: string[];
+  metadataFiles?: string[];
+  /** File -> link to its preview artifact. */
+  previews?: ReadonlyMap<string, string>;
+  artifact?: { name: string; url: string } | undefined;
   workspace: string;
   revisedPrompt?: string | undefined;
   jobId?: string | undefined;
   status?: string | undefined;
+  contentFiltered?: boolean;
   elapsedMs: number;
   notes: string[];
   failure?: string | undefined;
@@ -55,6 +60,8 @@ export async function renderSummary(data: SummaryData): Promise<string> {
   ];
   if (data.jobId) rows.push(['Job id', `\`${cell(data.jobId)}\``]);
   if (data.status) rows.push(['Status', cell(data.status)]);
+  if (data.contentFiltered) rows.push(['Content filter', 'blocked a prompt or an output']);
+  if (data.artifact) rows.push(['Artifact', `[${cell(data.artifact.name)}](${data.artifact.url})`]);
   rows.push(['Elapsed', `${(data.elapsedMs / 1000).toFixed(1)} s`]);
   rows.push(['Result', data.failure ? `failed: ${cell(data.failure)}` : 'succeeded']);
   const lines = [
@@ -66,14 +73,21 @@ export async function renderSummary(data: SummaryData): Promise<string> {
     '',
   ];
   if (data.files.length > 0) {
-    lines.push('| File | Size | Details |', '|---|---:|---|');
+    const previews = data.previews && data.previews.size > 0;
+    lines.push(
+      `| File | Size | Details |${previews ? ' Preview |' : ''}`,
+      `|---|---:|---|${previews ? '---|' : ''}`,
+    );
     for (const file of data.files) {
       const { size, details } = await describeFile(file).catch(() => ({ size: 0, details: 'unreadable' }));
+      const preview = data.previews?.get(file);
       lines.push(
-        `| \`${cell(displayPath(file, data.workspace))}\` | ${formatBytes(size)} | ${cell(details)} |`,
+        `| \`${cell(displayPath(file, data.workspace))}\` | ${formatBytes(size)} | ${cell(details)} |${previews ? ` ${preview ? `[open](${preview})` : ''} |` : ''}`,
       );
     }
     lines.push('');
+    if (data.metadataFiles && data.metadataFiles.length > 0)
+      lines.push(`Metadata beside each file: ${data.metadataFiles.length} JSON file(s).`, '');
   }
   if (data.revisedPrompt) lines.push(`**Revised prompt:** ${cell(data.revisedPrompt)}`, '');
   for (const note of data.notes) lines.push(`- ${cell(note)}`);

@@ -109,7 +109,10 @@ describe('cancellation', () => {
       if (message.startsWith('Created video job')) cancel.abort();
     };
     await run(rec.io, cancel.signal);
-    expect(rec.failed).toMatch(/^Cancelled; video job \S+ may still be running$/);
+    // The job this step started is deleted at Azure, so it does not run on unseen.
+    expect(rec.failed).toMatch(/^Cancelled; video job \S+ was deleted at Azure so it stops$/);
+    expect(emu.admin.requests({ method: 'DELETE' })).toHaveLength(1);
+    expect(rec.outputs.status).toBe('cancelled');
     expect(rec.outputs['job-id']).toBeTruthy();
     expect(rec.outputs.files).toBe('[]');
     expect(rec.summary).toContain(`| Job id | \`${rec.outputs['job-id']}\` |`);
@@ -161,7 +164,7 @@ describe('other failures', () => {
       {
         level: 'error',
         title: 'Invalid input: prompt-file',
-        message: 'Input "prompt-file": "prompts/none.txt" is not a readable file in the workspace',
+        message: 'Input "prompt-file": "prompts/none.txt" is not a file in the workspace',
       },
     ]);
     expect(emu.admin.requests().filter((r) => !r.path.startsWith('/_emulator'))).toHaveLength(0);
@@ -198,6 +201,8 @@ describe('other failures', () => {
     );
     await run(rec.io);
     expect(rec.annotations('error').map((a) => a.title)).toEqual(['Invalid input: variants']);
-    expect(rec.annotations('error')[0]!.message).toContain('allowed: 1-1');
+    expect(rec.annotations('error')[0]!.message).toBe(
+      'Input "variants": variants 2 is out of range for sora-2; use 1',
+    );
   });
 });

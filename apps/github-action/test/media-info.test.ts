@@ -27,7 +27,12 @@ describe('mediaInfo', () => {
   });
 });
 
-describe.skipIf(!hasFfmpeg())('mediaInfo on files made by ffmpeg', () => {
+// ffmpeg is a test prerequisite (scripts/test-tools.sh installs it): missing, these fail, not skip.
+describe('mediaInfo on files made by ffmpeg', () => {
+  it('has ffmpeg to make them', () => {
+    expect(hasFfmpeg(), 'ffmpeg is not on the PATH; run scripts/test-tools.sh').toBe(true);
+  });
+
   let ws: Awaited<ReturnType<typeof tempDir>>;
   const make = (name: string, args: string[]) => {
     const out = path.join(ws.dir, name);

@@ -203,7 +203,8 @@ describe('video-generate', () => {
       seconds: '4',
     });
     expect(rec.failed).toBeUndefined();
-    expect(rec.outputs.status).toBe('completed');
+    // One status vocabulary for both video APIs.
+    expect(rec.outputs.status).toBe('succeeded');
     expect(files(rec)).toHaveLength(2);
     expect(await info(files(rec)[0]!)).toMatchObject({ format: 'mp4', width: 1280, height: 720 });
     expect(apiRequests().some((r) => r.path.endsWith('/videos'))).toBe(true);
@@ -290,7 +291,7 @@ describe('video-job-create and video-job-get', () => {
         'job-id': id,
         download: 'true',
       });
-      if (got.outputs.status === 'completed') done = got;
+      if (got.outputs.status === 'succeeded') done = got;
       else await new Promise((r) => setTimeout(r, 250));
     }
     expect(done, 'video finished within 10 s').toBeDefined();
@@ -413,7 +414,9 @@ describe('errors', () => {
     expect(rec.failed).toBe(
       '4 input problems (deployment, n, fail-on-content-filter, prompt); nothing was sent',
     );
-    expect(rec.summary).toBe('');
+    // Outputs and the summary are written on this path too, so later steps can read them.
+    expect(rec.outputs).toMatchObject({ files: '[]', status: 'input-error', 'content-filtered': 'false' });
+    expect(rec.summary).toContain('failed: 4 input problems');
     expect(apiRequests()).toHaveLength(0);
   });
 
@@ -572,6 +575,8 @@ describe('content filtering', () => {
       /^Azure content filtering blocked the request \(violence\): .* \[status 400, code \S+, request id \S+\]$/,
     );
     expect(files(rec)).toEqual([]);
+    expect(rec.outputs['content-filtered']).toBe('true');
+    expect(rec.outputs.status).toBe('content-filtered');
   });
 
   it('with fail-on-content-filter false, warns and succeeds with no files', async () => {
@@ -585,7 +590,9 @@ describe('content filtering', () => {
     expect(rec.annotations('warning').map((a) => a.title)).toEqual(['Content filtered']);
     expect(rec.outputs.files).toBe('[]');
     expect(rec.outputs.file).toBe('');
+    expect(rec.outputs['content-filtered']).toBe('true');
     expect(rec.summary).toContain('Content filtered (violence)');
+    expect(rec.summary).toContain('| Content filter | blocked a prompt or an output |');
   });
 
   it('catches a video job that fails moderation', async () => {
@@ -599,6 +606,9 @@ describe('content filtering', () => {
     });
     expect(rec.failed).toMatch(/^Azure content filtering blocked the request/);
     expect(rec.failed).toContain('input_moderation');
+    // The refusal came in a successful status poll: no HTTP status is claimed for it.
+    expect(rec.failed).not.toMatch(/status 200/);
+    expect(rec.outputs['content-filtered']).toBe('true');
     expect(rec.outputs['job-id']).toBeTruthy();
     expect(rec.outputs.status).toBe('failed');
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +10,11 @@ export const actionDir = fileURLToPath(new URL('..', import.meta.url));
  */
 export const node24 = path.join(actionDir, 'node_modules/node/bin/node');
 export const bundle = path.join(actionDir, 'dist/index.js');
+
+/** The RUNNER_TEMP of a test workspace: a folder beside it. */
+export function runnerTempOf(workspace: string): string {
+  return path.join(path.dirname(workspace), `${path.basename(workspace)}.tmp`);
+}
 
 export interface RunnerResult {
   code: number | null;
@@ -48,28 +53,35 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-/** Runs the committed bundle as the runner does: Node 24, INPUT_* variables, file commands, workspace as cwd. */
+/**
+ * Runs the committed bundle as the runner does: Node 24, INPUT_* variables, file commands, the
+ * workspace as cwd and `<workspace>.tmp` beside it as RUNNER_TEMP. `env` adds runner variables.
+ */
 export async function runBundle(
   inputs: Record<string, string>,
   workspace: string,
   timeoutMs = 60_000,
   onLine?: (line: string, child: ChildProcess) => void,
+  env: Record<string, string> = {},
 ): Promise<RunnerResult> {
   const outputFile = path.join(workspace, '..', `${path.basename(workspace)}.output`);
   const summaryFile = path.join(workspace, '..', `${path.basename(workspace)}.summary`);
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
-  const env: Record<string, string> = {
+  const runnerTemp = runnerTempOf(workspace);
+  await mkdir(runnerTemp, { recursive: true });
+  const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: path.dirname(workspace),
+    RUNNER_TEMP: runnerTemp,
+    ...env,
     ...inputEnv(inputs),
   };
-  const child = spawn(node24, [bundle], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24, [bundle], { cwd: workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {

@@ -65,6 +65,9 @@ export function recordingIO(
         rec.summary += markdown;
       },
       workspace,
+      // Beside the workspace, as RUNNER_TEMP is on a runner; tests' folders are removed after them.
+      tempDir: path.join(workspace, '..', `${path.basename(workspace)}.tmp`),
+      env: {},
       now: clock ?? (() => Date.now()),
     },
   };

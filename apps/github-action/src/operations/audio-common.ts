@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { TranscriptionRequest } from '@aoai-media/core';
+import type { TranscriptionRequest, TranscriptionResult } from '@aoai-media/core';
+import { formatSize, hasFfmpeg, joinTranscripts, splitAudio, type PartTranscript } from '../audio-split.js';
 import { addFile, type OperationContext } from '../context.js';
 import { safeName, writeNewFile } from '../files.js';
 import { InputError } from '../problems.js';
@@ -23,57 +24,129 @@ const FILE_EXTENSIONS: Record<string, string> = {
   vtt: 'vtt',
 };
 
-/** Sends the `audio` file; writes the transcript in the asked format and sets the text output. */
+/**
+ * Sends the `audio` file; writes the transcript in the asked format and sets the text output.
+ * Audio above the model's size limit is split with ffmpeg and sent part by part, in order.
+ */
 export async function audioRequest(ctx: OperationContext, kind: 'transcribe' | 'translate'): Promise<void> {
-  const { inputs, io } = ctx;
-  const full = path.resolve(io.workspace, inputs.audio);
-  const info = await stat(full).catch(() => undefined);
-  if (!info?.isFile())
-    throw new InputError([{ input: 'audio', message: `"${inputs.audio}" is not a file in the workspace` }]);
-  const file = {
-    data: new Uint8Array(await readFile(full)),
-    filename: path.basename(full),
-    contentType: AUDIO_TYPES[path.extname(full).toLowerCase()] ?? 'application/octet-stream',
-  };
-  const request = {
-    model: inputs.deployment,
-    file,
-    prompt: ctx.prompt || undefined,
-    // Checked by core against the model's formats before sending.
-    response_format: (inputs.responseFormat || undefined) as TranscriptionRequest['response_format'],
-  };
-  const result =
-    kind === 'transcribe'
-      ? await ctx.client.audio.transcribe(
-          { ...request, language: inputs.language || undefined },
-          { signal: ctx.signal },
-        )
-      : await ctx.client.audio.translate(request, { signal: ctx.signal });
+  const { inputs } = ctx;
+  const full = await ctx.paths.file('audio', inputs.audio);
+  const { size } = await stat(full);
+  const limit = ctx.model?.kind === 'audio' ? ctx.model.maxFileBytes : undefined;
+  const format = inputs.responseFormat || 'json';
 
-  const format = result.format || inputs.responseFormat || 'json';
-  ctx.result.text = format === 'srt' || format === 'vtt' ? subtitleText(result.text) : result.text;
-  const usage = (result.raw as { usage?: unknown } | null)?.usage;
-  if (usage !== undefined) ctx.result.usage = usage;
+  let joined: { text: string; raw: unknown };
+  let said = '';
+  if (limit !== undefined && size > limit) {
+    joined = await transcribeInParts(ctx, kind, full, size, limit, format);
+  } else {
+    const result = await send(ctx, kind, full, path.basename(full), ctx.prompt);
+    joined = { text: result.text, raw: result.raw };
+    const usage = (result.raw as { usage?: unknown } | null)?.usage;
+    if (usage !== undefined) ctx.result.usage = usage;
+    const details = [
+      result.language && `language ${result.language}`,
+      result.duration !== undefined && `${result.duration} s of audio`,
+    ];
+    said = details.filter(Boolean).join(', ');
+  }
+
+  ctx.result.text = format === 'srt' || format === 'vtt' ? subtitleText(String(joined.raw)) : joined.text;
   const ext = FILE_EXTENSIONS[format] ?? 'txt';
   const body =
     ext === 'json'
-      ? `${JSON.stringify(result.raw, null, 2)}\n`
-      : typeof result.raw === 'string'
-        ? result.raw
-        : result.text;
+      ? `${JSON.stringify(joined.raw, null, 2)}\n`
+      : typeof joined.raw === 'string'
+        ? joined.raw
+        : joined.text;
   const stem = safeName(path.basename(full, path.extname(full)));
   const written = await writeNewFile(
-    ctx.outDir,
+    ctx.out,
     `${stem}.${kind === 'translate' ? 'translation' : 'transcript'}.${ext}`,
     body,
   );
   addFile(ctx, written);
-  const details = [
-    result.language && `language ${result.language}`,
-    result.duration !== undefined && `${result.duration} s of audio`,
-  ];
-  const said = details.filter(Boolean).join(', ');
   if (said) ctx.result.notes.push(`Audio: ${said}.`);
+}
+
+async function send(
+  ctx: OperationContext,
+  kind: 'transcribe' | 'translate',
+  file: string,
+  filename: string,
+  prompt: string,
+): Promise<TranscriptionResult> {
+  const { inputs } = ctx;
+  const request = {
+    model: inputs.deployment,
+    file: {
+      data: new Uint8Array(await readFile(file)),
+      filename,
+      contentType: AUDIO_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    },
+    prompt: prompt || undefined,
+    // Checked by core against the model's formats before sending.
+    response_format: (inputs.responseFormat || undefined) as TranscriptionRequest['response_format'],
+  };
+  return kind === 'transcribe'
+    ? ctx.client.audio.transcribe(
+        { ...request, language: inputs.language || undefined },
+        { signal: ctx.signal },
+      )
+    : ctx.client.audio.translate(request, { signal: ctx.signal });
+}
+
+async function transcribeInParts(
+  ctx: OperationContext,
+  kind: 'transcribe' | 'translate',
+  full: string,
+  size: number,
+  limit: number,
+  format: string,
+): Promise<{ text: string; raw: unknown }> {
+  const { inputs, io } = ctx;
+  const over = `"${inputs.audio}" is ${formatSize(size)}, above ${ctx.model?.name}'s limit of ${formatSize(limit)}`;
+  if (!inputs.splitAudio)
+    throw new InputError([{ input: 'audio', message: `${over}; set split-audio: true to send it in parts` }]);
+  if (!(await hasFfmpeg(ctx.signal)))
+    throw new InputError([
+      {
+        input: 'audio',
+        message: `${over}; splitting it needs ffmpeg and ffprobe on the PATH, which were not found (GitHub's Ubuntu runners have them; elsewhere install ffmpeg, e.g. sudo apt-get install -y ffmpeg)`,
+      },
+    ]);
+  const { parts, durationSeconds, cleanup } = await splitAudio(full, limit, ctx.out.stagingDir, ctx.signal);
+  try {
+    io.info(
+      `${over}: sending it in ${parts.length} parts of about ${(durationSeconds / parts.length).toFixed(0)} s`,
+    );
+    const done: PartTranscript[] = [];
+    for (const [i, part] of parts.entries()) {
+      // Each part is a paid request: say which were sent if a later one fails.
+      try {
+        const previous = done.at(-1)?.text.slice(-200) ?? '';
+        const result = await send(
+          ctx,
+          kind,
+          part.file,
+          `${path.basename(full, path.extname(full))}-part${i + 1}${path.extname(full)}`,
+          // Without a prompt of its own, a part is guided by the end of the one before.
+          ctx.prompt || previous,
+        );
+        done.push({ text: result.text, raw: result.raw, offsetSeconds: part.offsetSeconds });
+        io.info(`Part ${i + 1} of ${parts.length} (from ${part.offsetSeconds.toFixed(1)} s) transcribed`);
+      } catch (error) {
+        ctx.result.failureContext = `at audio part ${i + 1} of ${parts.length}${done.length > 0 ? `; parts 1-${done.length} were sent and may be billed` : ''}; no transcript was written`;
+        throw error;
+      }
+    }
+    ctx.result.notes.push(
+      `Audio: ${durationSeconds.toFixed(1)} s, above the size limit, sent in ${parts.length} parts; timestamps run on across parts.`,
+    );
+    return joinTranscripts(format, done, durationSeconds);
+  } finally {
+    await cleanup();
+  }
 }
 
 /** The spoken words of an SRT or WebVTT document, without cue numbers and timings. */

@@ -1,6 +1,6 @@
 import type { ImageEditRequest, ImagesResult } from '@aoai-media/core';
-import { addFile, type OperationContext } from '../context.js';
-import { writeNewFile } from '../files.js';
+import { fileName, saveFile, type OperationContext } from '../context.js';
+import { describeMedia, mediaInfo } from '../media-info.js';
 
 /** The image options both generate and edit take, leaving out what was not given. */
 // Input strings go through as given: core checks them against the model table before sending.
@@ -27,7 +27,12 @@ export function imageOptions(ctx: OperationContext): Options {
   };
 }
 
-export async function writeImages(ctx: OperationContext, result: ImagesResult, stem: string): Promise<void> {
+/** Writes each image under the `file-name` template (default `<kind>-{n}`), with its metadata. */
+export async function writeImages(
+  ctx: OperationContext,
+  result: ImagesResult,
+  kind: 'image' | 'edit',
+): Promise<void> {
   if (result.usage !== undefined) ctx.result.usage = result.usage;
   const revised = result.images.find((i) => i.revisedPrompt)?.revisedPrompt;
   if (revised) ctx.result.revisedPrompt = revised;
@@ -36,8 +41,18 @@ export async function writeImages(ctx: OperationContext, result: ImagesResult, s
       throw new Error(
         `image ${image.index + 1} came back without data${image.url ? ` (url ${image.url})` : ''}`,
       );
-    const file = await writeNewFile(ctx.outDir, `${stem}-${image.index + 1}.${image.extension}`, image.bytes);
-    addFile(ctx, file);
+    const name = fileName(ctx, { fallback: `${kind}-{n}`, n: image.index + 1, ext: image.extension });
+    await saveFile(
+      ctx,
+      name,
+      { bytes: image.bytes },
+      {
+        revised_prompt: image.revisedPrompt ?? null,
+        request_id: result.requestId ?? null,
+        image: describeMedia(mediaInfo(image.bytes)) || null,
+        bytes: image.bytes.byteLength,
+      },
+    );
   }
   if (result.requestId) ctx.result.notes.push(`Request id: ${result.requestId}`);
 }

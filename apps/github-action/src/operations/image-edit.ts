@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OperationContext } from '../context.js';
-import { resolveFiles } from '../files.js';
+import { displayPath } from '../paths.js';
 import { InputError } from '../problems.js';
 import { imageOptions, writeImages } from './image-common.js';
 
@@ -23,7 +23,7 @@ async function fileInput(full: string) {
 /** images/edits: the `images` lines (paths or globs) and an optional mask. */
 export async function imageEdit(ctx: OperationContext): Promise<void> {
   const { inputs, io } = ctx;
-  const { files, unmatched } = await resolveFiles(inputs.images, io.workspace);
+  const { files, unmatched } = await ctx.paths.files('images', inputs.images);
   const problems = unmatched.map((line) => ({
     input: 'images',
     message: `"${line}" matches no file in the workspace`,
@@ -32,7 +32,7 @@ export async function imageEdit(ctx: OperationContext): Promise<void> {
     problems.push({ input: 'images', message: 'every file was excluded' });
   let mask: string | undefined;
   if (inputs.mask) {
-    const found = await resolveFiles([inputs.mask], io.workspace);
+    const found = await ctx.paths.files('mask', [inputs.mask]);
     mask = found.files[0];
     if (!mask || found.files.length > 1) {
       problems.push({
@@ -42,7 +42,7 @@ export async function imageEdit(ctx: OperationContext): Promise<void> {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  io.info(`Editing ${files.length} image(s): ${files.map((f) => path.relative(io.workspace, f)).join(', ')}`);
+  io.info(`Editing ${files.length} image(s): ${files.map((f) => displayPath(f, io.workspace)).join(', ')}`);
   const images = await Promise.all(files.map(fileInput));
   const result = await ctx.client.images.edit(
     {

@@ -1,174 +1,210 @@
-import type { Video, VideoJob } from '@aoai-media/core';
-import { addFile, type OperationContext } from '../context.js';
-import { safeName, streamToNewFile, writeNewFile } from '../files.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildVideoDownload, type VideoContent, type VideoTask } from '@aoai-media/core';
+import { fileName, saveFile, type OperationContext } from '../context.js';
+import { downloadToFile, type ContentSource } from '../download.js';
 import { mediaInfo } from '../media-info.js';
 import { InputError } from '../problems.js';
 
-/**
- * Two video APIs: Sora's jobs (`/video/generations/jobs`, several variants per job) and Sora 2's
- * videos (`/videos`, one video each). The model table says which one a deployment speaks.
- */
-export type VideoApi = 'jobs' | 'videos';
+// Sora 1 jobs and Sora 2 videos are one kind of task through core's `client.videos`: it picks the
+// API from the deployment's model, so nothing here asks which one a deployment speaks.
 
-export function videoApiOf(ctx: OperationContext, id?: string): VideoApi {
-  if (ctx.model?.kind === 'video') return ctx.model.api;
-  // Unknown deployment: Sora 2 ids start with "video_", Sora job ids do not.
-  return id?.startsWith('video_') ? 'videos' : 'jobs';
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+/** The `input-reference` image, confined to the workspace. */
+async function referenceImage(ctx: OperationContext) {
+  const full = await ctx.paths.file('input-reference', ctx.inputs.inputReference);
+  const contentType = IMAGE_TYPES[path.extname(full).toLowerCase()];
+  if (!contentType)
+    throw new InputError([
+      {
+        input: 'input-reference',
+        message: `"${ctx.inputs.inputReference}" is not a png, jpeg or webp image`,
+      },
+    ]);
+  return { data: new Uint8Array(await readFile(full)), filename: path.basename(full), contentType };
 }
 
-export type AnyJob = { api: 'jobs'; job: VideoJob } | { api: 'videos'; job: Video };
-
-export async function createVideo(ctx: OperationContext): Promise<AnyJob> {
-  const { inputs, model } = ctx;
-  const api = videoApiOf(ctx);
-  let created: AnyJob;
-  if (api === 'videos') {
-    if (inputs.variants !== undefined && model?.kind === 'video' && inputs.variants > model.variants.max) {
+/** Starts a video from the prompt: text-to-video, image-to-video (`input-reference`) or a remix. */
+export async function createVideo(ctx: OperationContext): Promise<VideoTask> {
+  const { inputs, client } = ctx;
+  let task: VideoTask;
+  if (inputs.remixVideoId) {
+    const capabilities = client.videos.capabilities(inputs.deployment);
+    if (capabilities && !capabilities.remix)
       throw new InputError([
         {
-          input: 'variants',
-          message: `${inputs.variants} is not allowed for ${model.name}; allowed: ${model.variants.min}-${model.variants.max}`,
+          input: 'remix-video-id',
+          message: `${capabilities.model} cannot remix a video; remixing needs a deployment of a model that can (such as sora-2)`,
         },
       ]);
-    }
-    const video = await ctx.client.videos.sora2.create(
+    task = await client.videos.remix(
+      { id: inputs.remixVideoId, deployment: inputs.deployment },
+      { prompt: ctx.prompt },
+      { signal: ctx.signal },
+    );
+  } else {
+    const reference = inputs.inputReference ? await referenceImage(ctx) : undefined;
+    task = await client.videos.create(
       {
         model: inputs.deployment,
         prompt: ctx.prompt,
         size: `${inputs.width}x${inputs.height}`,
-        seconds: inputs.seconds || undefined,
+        seconds: inputs.seconds ? Number(inputs.seconds) : undefined,
+        variants: inputs.variants,
+        // The image the video starts from (frame 0).
+        media: reference ? [{ file: reference, frame_index: 0 }] : undefined,
       },
       { signal: ctx.signal },
     );
-    created = { api, job: video };
-  } else {
-    const job = await ctx.client.videos.jobs.create(
-      {
-        model: inputs.deployment,
-        prompt: ctx.prompt,
-        width: inputs.width!,
-        height: inputs.height!,
-        n_seconds: inputs.seconds ? Number(inputs.seconds) : undefined,
-        n_variants: inputs.variants,
-      },
-      { signal: ctx.signal },
-    );
-    created = { api, job };
   }
-  recordJob(ctx, created);
-  ctx.io.info(`Created video job ${created.job.id} (${created.job.status})`);
-  return created;
+  recordTask(ctx, task);
+  ctx.io.info(`Created video job ${task.id} (${task.status})`);
+  return task;
 }
 
-export async function getVideo(ctx: OperationContext, id: string): Promise<AnyJob> {
-  const api = videoApiOf(ctx, id);
-  const found: AnyJob =
-    api === 'videos'
-      ? { api, job: await ctx.client.videos.sora2.get(id, { signal: ctx.signal }) }
-      : { api, job: await ctx.client.videos.jobs.get(id, { signal: ctx.signal }) };
-  recordJob(ctx, found);
-  return found;
+export async function getVideo(ctx: OperationContext, id: string): Promise<VideoTask> {
+  const task = await ctx.client.videos.retrieve(
+    { id, deployment: ctx.inputs.deployment },
+    { signal: ctx.signal },
+  );
+  recordTask(ctx, task);
+  return task;
 }
 
-/** Waits for the job to finish, logging progress; throws JobFailedError or ContentFilterError when it fails. */
-export async function waitForVideo(ctx: OperationContext, created: AnyJob): Promise<AnyJob> {
+/** Waits for the task to finish, logging progress; throws JobFailedError or ContentFilterError when it fails. */
+export async function waitForVideo(ctx: OperationContext, created: VideoTask): Promise<VideoTask> {
   const progress = progressLogger(ctx);
   // Statuses can stay the same for minutes; a heartbeat shows the step is alive.
   const heartbeat = setInterval(() => progress.heartbeat(), 30_000);
   heartbeat.unref?.();
-  const options = {
-    signal: ctx.signal,
-    timeoutMs: ctx.remainingMs(),
-    pollIntervalMs: ctx.inputs.pollIntervalSeconds * 1000,
-  };
+  ctx.result.jobInFlight = created;
   try {
-    const done: AnyJob =
-      created.api === 'videos'
-        ? {
-            api: 'videos',
-            job: await ctx.client.videos.sora2.wait(created.job.id, {
-              ...options,
-              onProgress: progress.video,
-            }),
-          }
-        : {
-            api: 'jobs',
-            job: await ctx.client.videos.jobs.wait(created.job.id, { ...options, onProgress: progress.job }),
-          };
-    recordJob(ctx, done);
-    ctx.io.info(`Video job ${done.job.id} finished: ${done.job.status}`);
+    const done = await ctx.client.videos.wait(created, {
+      signal: ctx.signal,
+      timeoutMs: ctx.remainingMs(),
+      pollIntervalMs: ctx.inputs.pollIntervalSeconds * 1000,
+      onProgress: progress.task,
+    });
+    ctx.result.jobInFlight = undefined;
+    recordTask(ctx, done);
+    ctx.io.info(`Video job ${done.id} finished: ${done.status}`);
     return done;
+  } catch (error) {
+    // A task that ended (failed, moderated) is no longer in flight; a cancelled wait leaves it so.
+    if (!ctx.signal.aborted) ctx.result.jobInFlight = undefined;
+    throw error;
   } finally {
     clearInterval(heartbeat);
   }
 }
 
-export function isDone(found: AnyJob): boolean {
-  return found.api === 'videos' ? found.job.status === 'completed' : found.job.status === 'succeeded';
-}
-
-function recordJob(ctx: OperationContext, found: AnyJob): void {
-  ctx.result.jobId = found.job.id;
-  ctx.result.status = found.job.status;
-  ctx.result.generationIds = found.api === 'videos' ? [found.job.id] : found.job.generations.map((g) => g.id);
-}
-
-function imageExtension(bytes: Uint8Array): string {
-  const format = mediaInfo(bytes)?.format;
-  return format === 'jpeg' ? 'jpg' : (format ?? 'jpg');
-}
-
-/** Streams each video to disk, then writes its thumbnail. */
-export async function downloadVideos(ctx: OperationContext, done: AnyJob): Promise<void> {
-  const items =
-    done.api === 'videos' ? [{ id: done.job.id }] : done.job.generations.map((g) => ({ id: g.id }));
-  for (const { id } of items) {
-    const name = safeName(id);
-    const content =
-      done.api === 'videos'
-        ? await ctx.client.videos.sora2.content(id, { variant: 'video', signal: ctx.signal })
-        : await ctx.client.videos.generations.content(id, { quality: 'high', signal: ctx.signal });
-    const video = await streamToNewFile(ctx.outDir, `${name}.mp4`, content.stream);
-    addFile(ctx, video);
-
-    const thumbBytes =
-      done.api === 'videos'
-        ? await readAll(
-            (await ctx.client.videos.sora2.content(id, { variant: 'thumbnail', signal: ctx.signal })).stream,
-          )
-        : (await ctx.client.videos.generations.thumbnail(id, { signal: ctx.signal })).bytes;
-    const thumbnail = await writeNewFile(
-      ctx.outDir,
-      `${name}-thumbnail.${imageExtension(thumbBytes)}`,
-      thumbBytes,
-    );
-    addFile(ctx, thumbnail);
+/**
+ * Deletes a task this step created and that has not finished, so it stops at Azure: called when
+ * the run is cancelled. Returns what happened, for the message.
+ */
+export async function cancelUpstream(client: OperationContext['client'], task: VideoTask): Promise<string> {
+  try {
+    await client.videos.delete(task, { signal: AbortSignal.timeout(5_000), maxRetries: 1 });
+    return `video job ${task.id} was deleted at Azure so it stops`;
+  } catch (error) {
+    return `video job ${task.id} could not be deleted (${(error as Error).message}) and may still be running; collect it with video-job-get or delete it`;
   }
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function recordTask(ctx: OperationContext, task: VideoTask): void {
+  ctx.result.jobId = task.id;
+  ctx.result.status = task.status;
+  // In a batch, each line's task adds its outputs.
+  const ids = task.outputs.map((o) => o.id);
+  ctx.result.generationIds = [...new Set([...(ctx.result.generationIds ?? []), ...ids])];
+  if (task.status === 'succeeded') ctx.result.jobSucceeded = true;
 }
 
-/** Logs when the status (or Sora 2's percentage) changes, at most every `everyMs` unless the status changed. */
+/**
+ * Where one output's video or thumbnail comes from: core's download request for it, sent with a
+ * Range header when resuming (core's downloadContent streams a whole body, and cannot resume).
+ */
+function contentSource(
+  ctx: OperationContext,
+  task: VideoTask,
+  outputId: string,
+  content: VideoContent,
+): ContentSource {
+  const spec = buildVideoDownload(
+    task.api,
+    outputId,
+    content === 'video' && task.api === 'jobs' ? { content, quality: 'high' } : { content },
+  );
+  return {
+    what: `${content} ${outputId}`,
+    open: (range, signal) =>
+      ctx.client.request({
+        ...spec,
+        signal,
+        headers: {
+          ...spec.headers,
+          ...(range ? { range: `bytes=${range.start}-` } : {}),
+          ...(range?.ifRange ? { 'if-range': range.ifRange } : {}),
+        },
+      }),
+  };
+}
+
+/** Downloads each output's video, then its thumbnail; each appears in the output folder only when complete. */
+export async function downloadVideos(ctx: OperationContext, task: VideoTask): Promise<void> {
+  for (const output of task.outputs) {
+    const meta = {
+      job_id: task.id,
+      generation_id: output.id,
+      ...(task.remixedFrom ? { remixed_from_video_id: task.remixedFrom } : {}),
+      size: task.size ?? null,
+      seconds: task.seconds ?? null,
+    };
+    const name = (suffix: string, ext: string) =>
+      fileName(ctx, { fallback: '{id}', n: output.index + 1, id: output.id, suffix, ext });
+    const fill = (content: VideoContent) => async (temp: string) => {
+      await downloadToFile(contentSource(ctx, task, output.id, content), temp, {
+        signal: ctx.signal,
+        log: (m) => ctx.io.info(m),
+      });
+    };
+    await saveFile(ctx, name('', 'mp4'), { fill: fill('video') }, { ...meta, content: 'video' });
+    // The thumbnail's extension follows its format (JPEG from Sora, as Azure documents).
+    await saveFile(
+      ctx,
+      async (temp) => {
+        const format = mediaInfo(new Uint8Array(await readFile(temp)))?.format;
+        return name('-thumbnail', format === 'jpeg' || !format ? 'jpg' : format);
+      },
+      { fill: fill('thumbnail') },
+      { ...meta, content: 'thumbnail' },
+    );
+  }
+}
+
+/** Logs when the status (or a percentage) changes, at most every `everyMs` unless the status changed. */
 export function progressLogger(ctx: OperationContext, everyMs = 30_000) {
   const started = ctx.io.now();
   let lastStatus = '';
   let lastLog = started;
   let lastLine = '';
   const seconds = () => Math.round((ctx.io.now() - started) / 1000);
-  const report = (id: string, status: string, percent?: number) => {
-    ctx.result.status = status;
-    const now = ctx.io.now();
-    if (status === lastStatus && now - lastLog < everyMs) return;
-    lastStatus = status;
-    lastLog = now;
-    lastLine = `Video job ${id}: ${status}${percent !== undefined ? ` ${percent}%` : ''}`;
-    ctx.io.info(`${lastLine} after ${seconds()} s`);
-  };
   return {
-    job: (job: VideoJob) => report(job.id, job.status),
-    video: (video: Video) => report(video.id, video.status, video.progress),
+    task: (task: Pick<VideoTask, 'id' | 'status' | 'progress'>) => {
+      ctx.result.status = task.status;
+      const now = ctx.io.now();
+      if (task.status === lastStatus && now - lastLog < everyMs) return;
+      lastStatus = task.status;
+      lastLog = now;
+      lastLine = `Video job ${task.id}: ${task.status}${task.progress !== undefined && task.status === 'running' ? ` ${task.progress}%` : ''}`;
+      ctx.io.info(`${lastLine} after ${seconds()} s`);
+    },
     heartbeat: () => {
       if (!lastLine || ctx.io.now() - lastLog < everyMs) return;
       lastLog = ctx.io.now();
