@@ -20,13 +20,18 @@ export class AudioService {
   ) {}
 
   async run(operation: AudioOperation, req: Request, res: Response, pathDeployment?: string): Promise<void> {
-    const form = await readMultipart(req, {
-      maxBytes: this.config.limits.maxUploadBytes,
-      maxFileBytes: this.config.limits.maxUploadBytes,
-      maxFiles: 1,
-      maxFields: 16,
-      maxFieldBytes: 64 * 1024,
-    });
+    const form = await readMultipart(
+      req,
+      {
+        maxBytes: this.config.limits.maxUploadBytes,
+        maxFileBytes: this.config.limits.maxUploadBytes,
+        maxFiles: 1,
+        maxFields: 16,
+        maxFieldBytes: 64 * 1024,
+        filesParam: 'file',
+      },
+      this.config.limits,
+    );
     const { deployment, model } = this.checks.deploymentModel(pathDeployment ?? single(form, 'model'));
     for (const name of Object.keys(form.files)) {
       if (name !== 'file')

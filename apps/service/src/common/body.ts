@@ -1,9 +1,12 @@
 /**
  * Request bodies, read by hand so limits hold: a declared length over the limit is refused before
- * a byte is read, and a body that grows past it is refused as soon as it does (never buffered whole).
+ * a byte is read, a body that grows past it is refused as soon as it does (never buffered whole), a
+ * body that stalls or trickles is refused with 408, and a client that hangs up halfway ends the
+ * request quietly. Anything wrong with a multipart body is a 400 `invalid_multipart`.
  */
 import busboy from 'busboy';
 import type { Request } from 'express';
+import type { BodyLimits } from '../config/config.js';
 import { ApiError } from './api-error.js';
 
 export interface UploadedFile {
@@ -16,6 +19,14 @@ export interface UploadedFile {
 export interface MultipartBody {
   fields: Record<string, string | string[]>;
   files: Record<string, UploadedFile[]>;
+}
+
+/** The client closed the connection before its request was whole: there is no one to answer. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection before the request body was complete');
+    this.name = 'ClientGone';
+  }
 }
 
 function mib(bytes: number): string {
@@ -39,45 +50,80 @@ export function isMultipart(req: Request): boolean {
   return /^multipart\/form-data\b/i.test(req.header('content-type') ?? '');
 }
 
-/** Read a JSON object body of at most `limit` bytes. */
-export async function readJson(req: Request, limit: number): Promise<Record<string, unknown>> {
+function timedOut(what: string, ms: number): ApiError {
+  return new ApiError(408, {
+    code: 'request_timeout',
+    message: `${what} (${ms} ms); send the body without pausing`,
+    param: null,
+    type: 'invalid_request_error',
+  });
+}
+
+/**
+ * Watch a request body arrive: calls `fail` when it stalls (`bodyIdleMs` without a byte), is not
+ * whole within `bodyTimeoutMs`, or the client hangs up. Returns a function that stops watching.
+ */
+function watchBody(req: Request, limits: BodyLimits, fail: (error: Error) => void): () => void {
+  const idle = setTimeout(
+    () => fail(timedOut('the request body stopped arriving', limits.bodyIdleMs)),
+    limits.bodyIdleMs,
+  );
+  const total = setTimeout(
+    () => fail(timedOut('the request body did not arrive in time', limits.bodyTimeoutMs)),
+    limits.bodyTimeoutMs,
+  );
+  const onData = () => idle.refresh();
+  const onGone = () => {
+    if (!req.complete) fail(new ClientGone());
+  };
+  req.on('data', onData);
+  req.on('error', onGone);
+  req.on('close', onGone);
+  return () => {
+    clearTimeout(idle);
+    clearTimeout(total);
+    req.off('data', onData);
+    req.off('error', onGone);
+    req.off('close', onGone);
+  };
+}
+
+/** Read a JSON object body of at most `limits.maxJsonBytes`. */
+export async function readJson(req: Request, limits: BodyLimits): Promise<Record<string, unknown>> {
   if (!isJson(req)) {
     throw ApiError.badRequest(
       `Content-Type must be application/json (got ${JSON.stringify(req.header('content-type') ?? 'none')})`,
-      undefined,
+      'content-type',
       'invalid_content_type',
     );
   }
+  const limit = limits.maxJsonBytes;
   declaredTooLarge(req, limit);
   const chunks: Buffer[] = [];
   let size = 0;
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.pause();
-        reject(ApiError.tooLarge(`the request body is over the limit of ${limit} bytes (${mib(limit)})`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve();
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    const cleanup = () => {
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      unwatch();
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', onError);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else resolve();
     };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit)
+        settle(ApiError.tooLarge(`the request body is over the limit of ${limit} bytes (${mib(limit)})`));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle();
+    const unwatch = watchBody(req, limits, settle);
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', onError);
   });
   let value: unknown;
   try {
@@ -113,12 +159,20 @@ function fieldName(name: string): string {
   return name.endsWith('[]') ? name.slice(0, -2) : name;
 }
 
+function invalidMultipart(message: string, param?: string): ApiError {
+  return ApiError.badRequest(`the multipart body cannot be read: ${message}`, param, 'invalid_multipart');
+}
+
 /** Read a multipart form; files are kept in memory only up to their limits. */
-export async function readMultipart(req: Request, limits: MultipartLimits): Promise<MultipartBody> {
+export async function readMultipart(
+  req: Request,
+  limits: MultipartLimits,
+  timing: BodyLimits,
+): Promise<MultipartBody> {
   if (!isMultipart(req)) {
     throw ApiError.badRequest(
       `Content-Type must be multipart/form-data (got ${JSON.stringify(req.header('content-type') ?? 'none')})`,
-      undefined,
+      'content-type',
       'invalid_content_type',
     );
   }
@@ -135,41 +189,48 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
         fields: limits.maxFields,
         fieldSize: limits.maxFieldBytes,
         parts: limits.maxFiles + limits.maxFields,
+        headerPairs: 16,
       },
     });
   } catch (e) {
-    throw ApiError.badRequest(
-      `the multipart body cannot be read: ${(e as Error).message}`,
-      undefined,
-      'invalid_multipart',
-    );
+    throw invalidMultipart((e as Error).message, 'content-type');
   }
 
   await new Promise<void>((resolve, reject) => {
     let settled = false;
     let total = 0;
-    const fail = (error: ApiError) => {
+    /** The part being read, so a failure can name it. */
+    let current: string | undefined;
+    const settle = (error?: Error) => {
       if (settled) return;
       settled = true;
-      req.unpipe(parser);
+      unwatch();
       req.off('data', count);
+      if (!error) {
+        resolve();
+        return;
+      }
+      req.unpipe(parser);
       req.pause();
+      // Stop the parser; the file streams it ends on the way are listened to below.
+      parser.destroy();
       reject(error);
     };
     const count = (chunk: Buffer) => {
       total += chunk.length;
       if (total > limits.maxBytes)
-        fail(
+        settle(
           ApiError.tooLarge(
             `the request body is over the limit of ${limits.maxBytes} bytes (${mib(limits.maxBytes)})`,
           ),
         );
     };
+    const unwatch = watchBody(req, timing, settle);
     req.on('data', count);
     parser.on('field', (rawName, value, info) => {
       const name = fieldName(rawName);
-      if (info.valueTruncated) {
-        fail(ApiError.tooLarge(`field ${name} is over the limit of ${limits.maxFieldBytes} bytes`, name));
+      if (info.nameTruncated || info.valueTruncated) {
+        settle(ApiError.tooLarge(`field ${name} is over the limit of ${limits.maxFieldBytes} bytes`, name));
         return;
       }
       const prev = fields[name];
@@ -177,10 +238,13 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
     });
     parser.on('file', (rawName, stream, info) => {
       const name = fieldName(rawName);
+      current = name;
       const chunks: Buffer[] = [];
+      // A part cut short ends its stream with an error; the parser reports the same failure.
+      stream.on('error', () => settle(invalidMultipart(`the part ${name} ends early`, name)));
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => {
-        fail(
+        settle(
           ApiError.tooLarge(
             `file ${name} (${info.filename ?? 'unnamed'}) is over the limit of ${limits.maxFileBytes} bytes (${mib(limits.maxFileBytes)})`,
             name,
@@ -190,6 +254,7 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
       });
       stream.on('end', () => {
         if (settled) return;
+        current = undefined;
         (files[name] ??= []).push({
           field: name,
           filename: info.filename ?? name,
@@ -199,38 +264,12 @@ export async function readMultipart(req: Request, limits: MultipartLimits): Prom
       });
     });
     parser.on('filesLimit', () =>
-      fail(
-        ApiError.badRequest(
-          `too many files; at most ${limits.maxFiles}`,
-          limits.filesParam ?? 'image',
-          'too_many_files',
-        ),
-      ),
+      settle(invalidMultipart(`too many files; at most ${limits.maxFiles}`, limits.filesParam ?? 'image')),
     );
-    parser.on('fieldsLimit', () =>
-      fail(ApiError.badRequest(`too many fields; at most ${limits.maxFields}`, undefined, 'too_many_fields')),
-    );
-    parser.on('partsLimit', () =>
-      fail(ApiError.badRequest('too many parts in the multipart body', undefined, 'too_many_parts')),
-    );
-    parser.on('error', (e: Error) =>
-      fail(
-        ApiError.badRequest(
-          `the multipart body cannot be read: ${e.message}`,
-          undefined,
-          'invalid_multipart',
-        ),
-      ),
-    );
-    parser.on('close', () => {
-      if (settled) return;
-      settled = true;
-      req.off('data', count);
-      resolve();
-    });
-    req.on('error', () =>
-      fail(ApiError.badRequest('the request body ended early', undefined, 'incomplete_body')),
-    );
+    parser.on('fieldsLimit', () => settle(invalidMultipart(`too many fields; at most ${limits.maxFields}`)));
+    parser.on('partsLimit', () => settle(invalidMultipart('too many parts')));
+    parser.on('error', (e: Error) => settle(invalidMultipart(e.message, current)));
+    parser.on('close', () => settle());
     req.pipe(parser);
   });
   return { fields, files };

@@ -2,12 +2,22 @@ import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } fro
 import type { Request, Response } from 'express';
 import { AzureOpenAIError, ConnectionError, TimeoutError, ValidationError } from '@aoai-media/core';
 import { ApiError, renderError, type ApiErrorBody } from './api-error.js';
+import { ClientGone } from './body.js';
 import { LOGGER, type Log } from './logger.js';
+import { answerRefusal, clientGone } from './refusal.js';
+
+/** The report a failed readiness check leaves (terminus): passed through so monitors read each check. */
+export class HealthReport extends Error {
+  constructor(readonly report: Record<string, unknown>) {
+    super('not ready');
+  }
+}
 
 /**
  * Every failure leaves in Azure's error shape. Upstream answers are relayed with their status
  * (Azure's own body, never its headers); a refused service credential upstream becomes a 502 so
- * callers do not mistake it for their own key being wrong.
+ * callers do not mistake it for their own key being wrong. A refusal that comes before the body was
+ * read is answered so the client can read it (see refusal.ts); a client that hung up gets nothing.
  */
 @Catch()
 export class AzureErrorFilter implements ExceptionFilter {
@@ -22,22 +32,25 @@ export class AzureErrorFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    if (
-      exception instanceof HttpException &&
-      req.path.startsWith('/health') &&
-      typeof exception.getResponse() === 'object'
-    ) {
-      // Health reports keep their own shape: monitors read the per-check details.
-      res.status(exception.getStatus()).json(exception.getResponse());
+    if (exception instanceof ClientGone || clientGone(req)) {
+      this.log.info({ path: req.path }, 'the client closed the connection before the request was complete');
+      return;
+    }
+    if (exception instanceof HealthReport) {
+      res.status(503).json(exception.report);
       return;
     }
     const error = this.toApiError(exception, req);
-    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
-    if (error.status >= 400 && error.status < 500 && !req.complete) {
-      // The body was refused before it was read: do not read the rest of it.
-      res.setHeader('connection', 'close');
-    }
-    res.status(error.status).json(renderError(req.originalUrl ?? req.url, error.body));
+    answerRefusal(
+      req,
+      res,
+      (close) => {
+        for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+        if (close) res.setHeader('connection', 'close');
+        res.status(error.status).json(renderError(req.originalUrl ?? req.url, error.body));
+      },
+      { drain: error.status !== 408 },
+    );
   }
 
   private toApiError(exception: unknown, req: Request): ApiError {
@@ -58,25 +71,36 @@ export class AzureErrorFilter implements ExceptionFilter {
         type: 'server_error',
       });
     }
+    if (isBadEscape(exception)) {
+      return new ApiError(400, {
+        code: 'invalid_path',
+        message: `the path ${JSON.stringify(req.path.slice(0, 200))} holds a %-escape that is not valid UTF-8`,
+        param: 'path',
+        type: 'invalid_request_error',
+      });
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 404) return ApiError.notFound(`Resource not found: ${req.method} ${req.path}`);
+      if (status === 404)
+        return ApiError.notFound(`Resource not found: ${req.method} ${req.path.slice(0, 200)}`);
       const message =
         typeof exception.getResponse() === 'string' ? String(exception.getResponse()) : exception.message;
       return new ApiError(status, {
-        code: String(status),
+        code: status < 500 ? 'invalid_request' : 'internal_error',
         message,
+        param: null,
         type: status < 500 ? 'invalid_request_error' : 'server_error',
       });
     }
-    // Errors raised by the HTTP layer itself (a malformed URL, an aborted upload) carry their own 4xx status.
+    // Errors raised by the HTTP layer itself carry their own 4xx status.
     const status =
       (exception as { status?: unknown; statusCode?: unknown })?.status ??
       (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return new ApiError(status, {
-        code: String(status),
-        message: status === 400 ? 'the request could not be read' : (exception as Error).message,
+        code: 'invalid_request',
+        message: 'the request could not be read',
+        param: null,
         type: 'invalid_request_error',
       });
     }
@@ -110,4 +134,10 @@ export class AzureErrorFilter implements ExceptionFilter {
         : { code: e.code ?? String(e.status), message: e.message, type: e.type ?? 'upstream_error' };
     return new ApiError(e.status >= 500 ? 502 : e.status, body, headers);
   }
+}
+
+/** Express could not decode a path parameter (Nest hands it on wrapped in a 400). */
+function isBadEscape(exception: unknown): boolean {
+  const cause = exception instanceof HttpException ? exception.cause : exception;
+  return cause instanceof URIError;
 }

@@ -28,7 +28,15 @@ export interface ServiceConfig {
   keys: TenantKey[];
   adminKeyHash: Buffer | undefined;
   storage: { dir: string; retentionHours: number };
-  limits: { maxJsonBytes: number; maxUploadBytes: number };
+  limits: BodyLimits;
+  http: {
+    /** Longest time to receive a request's headers. */
+    headersTimeoutMs: number;
+    /** Longest time to receive a whole request, body included. */
+    requestTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+  };
   video: {
     workerConcurrency: number;
     maxRunningDefault: number;
@@ -48,6 +56,15 @@ export interface ServiceConfig {
   };
   bull: { lockDurationMs: number; stalledIntervalMs: number };
   shutdownGraceMs: number;
+}
+
+export interface BodyLimits {
+  maxJsonBytes: number;
+  maxUploadBytes: number;
+  /** A body that sends nothing for this long is refused (408). */
+  bodyIdleMs: number;
+  /** A body must have arrived whole this long after the request began (408). */
+  bodyTimeoutMs: number;
 }
 
 export class ConfigProblem extends Error {
@@ -164,6 +181,7 @@ export function loadConfig(env: Env): ServiceConfig {
   if (secret !== undefined && secret.length < 16)
     problems.push('WEBHOOK_SECRET must be at least 16 characters');
 
+  const requestTimeoutMs = int('HTTP_REQUEST_TIMEOUT_MS', 60_000, 500, 3_600_000);
   const config: ServiceConfig = {
     host: text('HOST', '127.0.0.1'),
     port: int('PORT', 3000, 0, 65535),
@@ -187,6 +205,14 @@ export function loadConfig(env: Env): ServiceConfig {
     limits: {
       maxJsonBytes: int('MAX_JSON_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      bodyIdleMs: int('HTTP_BODY_IDLE_TIMEOUT_MS', 20_000, 100, 600_000),
+      bodyTimeoutMs: requestTimeoutMs,
+    },
+    http: {
+      // Headers are part of the request: never allowed longer than the whole of it.
+      headersTimeoutMs: Math.min(int('HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000), requestTimeoutMs),
+      requestTimeoutMs,
+      keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     },
     video: {
       workerConcurrency: int('VIDEO_WORKER_CONCURRENCY', 50, 1, 2000),

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, HttpException, Inject } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthReport } from '../common/exception.filter.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/guards.js';
 import { JobStore } from '../jobs/job-store.js';
@@ -19,11 +20,17 @@ export class HealthController {
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
   ) {}
 
-  @Get()
-  @HealthCheck()
+  @Get(['', 'ready'])
   @ApiOperation({ summary: 'Readiness: Redis, storage and Azure reachable (503 when one is down)' })
-  ready() {
-    return this.health.check([() => this.redis(), () => this.storageCheck(), () => this.azure()]);
+  async ready() {
+    try {
+      return await this.health.check([() => this.redis(), () => this.storageCheck(), () => this.azure()]);
+    } catch (e) {
+      // Terminus reports a failed check as a 503 carrying the whole report: keep it for monitors.
+      const report = e instanceof HttpException ? e.getResponse() : undefined;
+      if (report && typeof report === 'object') throw new HealthReport(report as Record<string, unknown>);
+      throw e;
+    }
   }
 
   @Get('live')

@@ -7,6 +7,7 @@ import { ApiError } from '../common/api-error.js';
 import { requestIdOf } from '../common/request-context.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
+import { filesFacts } from '../common/media.js';
 
 /** Image generation and edits: check against the model table, then relay Azure's answer as it is. */
 @Injectable()
@@ -19,7 +20,7 @@ export class ImagesService {
 
   /** `pathDeployment` is set on deployment-style paths; on /openai/v1 the body's `model` names it. */
   async generate(req: Request, res: Response, pathDeployment?: string): Promise<void> {
-    const body = await readJson(req, this.config.limits.maxJsonBytes);
+    const body = await readJson(req, this.config.limits);
     const { deployment, model } = this.checks.deploymentModel(pathDeployment ?? body.model);
     const request = { ...body, model: deployment };
     this.checks.check('imageGenerate', request, model);
@@ -31,13 +32,17 @@ export class ImagesService {
   }
 
   async edit(req: Request, res: Response, pathDeployment?: string): Promise<void> {
-    const form = await readMultipart(req, {
-      maxBytes: this.config.limits.maxUploadBytes,
-      maxFileBytes: this.config.limits.maxUploadBytes,
-      maxFiles: 17,
-      maxFields: 32,
-      maxFieldBytes: 256 * 1024,
-    });
+    const form = await readMultipart(
+      req,
+      {
+        maxBytes: this.config.limits.maxUploadBytes,
+        maxFileBytes: this.config.limits.maxUploadBytes,
+        maxFiles: 17,
+        maxFields: 32,
+        maxFieldBytes: 256 * 1024,
+      },
+      this.config.limits,
+    );
     const { deployment, model } = this.checks.deploymentModel(pathDeployment ?? single(form, 'model'));
     for (const name of Object.keys(form.files)) {
       if (name !== 'image' && name !== 'mask')
@@ -60,7 +65,16 @@ export class ImagesService {
     if (images.length > 0)
       request.image = images.length === 1 ? fileInput(images[0]!) : images.map(fileInput);
     if (masks[0]) request.mask = fileInput(masks[0]);
-    this.checks.check('imageEdit', request, model);
+    // The bytes decide what a file is: junk labelled image/png never reaches Azure.
+    const image = filesFacts(images, 'image', 'image');
+    const mask = filesFacts(masks, 'mask', 'image', false);
+    this.checks.check(
+      'imageEdit',
+      request,
+      model,
+      { image: image.facts, ...(mask.facts[0] ? { mask: mask.facts[0] } : {}) },
+      [...image.issues, ...mask.issues],
+    );
 
     const upload = new FormData();
     for (const [name, value] of Object.entries(form.fields)) {
@@ -69,12 +83,17 @@ export class ImagesService {
     }
     upload.append('model', deployment);
     const imageField = images.length > 1 ? 'image[]' : 'image';
-    for (const f of images)
-      upload.append(imageField, new Blob([new Uint8Array(f.data)], { type: f.contentType }), f.filename);
+    images.forEach((f, i) =>
+      upload.append(
+        imageField,
+        new Blob([new Uint8Array(f.data)], { type: image.facts[i]!.contentType }),
+        f.filename,
+      ),
+    );
     if (masks[0])
       upload.append(
         'mask',
-        new Blob([new Uint8Array(masks[0].data)], { type: masks[0].contentType }),
+        new Blob([new Uint8Array(masks[0].data)], { type: mask.facts[0]!.contentType }),
         masks[0].filename,
       );
     const answer = await this.upstream.send(

@@ -28,7 +28,7 @@ export class ResponsesService {
   ) {}
 
   async create(req: Request, res: Response): Promise<void> {
-    const body = await readJson(req, this.config.limits.maxJsonBytes);
+    const body = await readJson(req, this.config.limits);
     this.checks.deploymentModel(body.model);
     if (body.input === undefined)
       throw ApiError.badRequest(

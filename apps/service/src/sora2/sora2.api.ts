@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pngDimensions } from '@aoai-media/core';
 import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
@@ -8,6 +7,8 @@ import { isMultipart, readJson, readMultipart, type UploadedFile } from '../comm
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
 import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
+import { filesFacts } from '../common/media.js';
+import type { FileFacts } from '@aoai-media/core';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
 import { presentVideo } from '../jobs/job-record.js';
@@ -29,14 +30,18 @@ export class Sora2Api {
     let files: UploadedFile[] = [];
     if (isMultipart(req)) {
       // OpenAI's multipart create: text fields and at most one `input_reference` image (or video).
-      const form = await readMultipart(req, {
-        maxBytes: this.config.limits.maxUploadBytes,
-        maxFileBytes: this.config.limits.maxUploadBytes,
-        maxFiles: 1,
-        maxFields: 16,
-        maxFieldBytes: 256 * 1024,
-        filesParam: 'input_reference',
-      });
+      const form = await readMultipart(
+        req,
+        {
+          maxBytes: this.config.limits.maxUploadBytes,
+          maxFileBytes: this.config.limits.maxUploadBytes,
+          maxFiles: 1,
+          maxFields: 16,
+          maxFieldBytes: 256 * 1024,
+          filesParam: 'input_reference',
+        },
+        this.config.limits,
+      );
       for (const name of Object.keys(form.files)) {
         if (name !== 'input_reference')
           throw ApiError.badRequest(
@@ -54,15 +59,20 @@ export class Sora2Api {
           'invalid_type',
         );
     } else {
-      body = await readJson(req, this.config.limits.maxJsonBytes);
+      body = await readJson(req, this.config.limits);
     }
     const { request, extensions } = takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
     const reference = files[0];
+    // The bytes decide what the reference is: an image (whose size is read) or a video.
+    const media = filesFacts(files, 'input_reference', 'media', false);
+    const facts = media.facts[0];
     this.checks.check(
       'videoCreate',
       reference ? { ...request, input_reference: fileInput(reference) } : request,
       model,
+      facts ? { input_reference: facts } : undefined,
+      media.issues,
     );
     if (model && (model.kind !== 'video' || model.api !== 'videos')) {
       throw ApiError.badRequest(
@@ -71,7 +81,10 @@ export class Sora2Api {
         'unsupported_model',
       );
     }
-    if (reference) checkReferenceSize(reference, request.size);
+    if (reference && facts) {
+      checkReferenceSize(reference, facts, request.size);
+      reference.contentType = facts.contentType ?? reference.contentType;
+    }
     const { model: _m, ...rest } = request;
     return presentVideo(await this.jobs.create(tenant, 'videos', deployment, rest, extensions, { files }));
   }
@@ -84,16 +97,21 @@ export class Sora2Api {
     const body = isMultipart(req)
       ? coerceFormFields(
           (
-            await readMultipart(req, {
-              maxBytes: this.config.limits.maxJsonBytes,
-              maxFileBytes: 1,
-              maxFiles: 0,
-              maxFields: 8,
-              maxFieldBytes: 256 * 1024,
-            })
+            await readMultipart(
+              req,
+              {
+                maxBytes: this.config.limits.maxJsonBytes,
+                maxFileBytes: 1,
+                maxFiles: 0,
+                maxFields: 8,
+                maxFieldBytes: 256 * 1024,
+                filesParam: 'input_reference',
+              },
+              this.config.limits,
+            )
           ).fields,
         )
-      : await readJson(req, this.config.limits.maxJsonBytes);
+      : await readJson(req, this.config.limits);
     const { request, extensions } = takeExtensions(body, this.webhooks);
     this.checks.check('videoRemix', request, undefined);
     const source = await this.jobs.get(tenant, id, 'videos');
@@ -155,12 +173,11 @@ export class Sora2Api {
 }
 
 /** Azure renders from the reference at the video's own size, so a PNG of another size is refused here. */
-function checkReferenceSize(file: UploadedFile, size: unknown): void {
-  if (typeof size !== 'string') return;
-  const dims = pngDimensions(file.data);
-  if (dims && `${dims.width}x${dims.height}` !== size) {
+function checkReferenceSize(file: UploadedFile, facts: FileFacts, size: unknown): void {
+  if (typeof size !== 'string' || facts.width === undefined) return;
+  if (`${facts.width}x${facts.height}` !== size) {
     throw ApiError.badRequest(
-      `input_reference ${file.filename} is ${dims.width}x${dims.height}; it must match size ${size}`,
+      `input_reference ${file.filename} is ${facts.width}x${facts.height}; it must match size ${size}`,
       'input_reference',
       'size_mismatch',
     );

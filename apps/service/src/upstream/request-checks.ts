@@ -70,15 +70,19 @@ export class RequestChecks {
     return { deployment, model: this.upstream.modelFor(deployment) };
   }
 
-  /** Run one validator; a 400 listing every issue when there are any. */
+  /**
+   * Run one validator; a 400 listing every issue when there are any (`found`: problems the service
+   * found itself, such as files whose bytes are not what their field needs).
+   */
   check(
     operation: Operation,
     request: Record<string, unknown>,
     model: ModelSpec | undefined,
     extra?: unknown,
+    found: readonly Issue[] = [],
   ): void {
-    const found = runValidator(operation, request, model, extra);
-    if (found.length > 0) throw ApiError.fromIssues(found);
+    const issues = [...found, ...runValidator(operation, request, model, extra)];
+    if (issues.length > 0) throw ApiError.fromIssues(issues);
   }
 }
 

@@ -7,6 +7,7 @@ import { readJson, readMultipart, isMultipart, type UploadedFile } from '../comm
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
 import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
+import { filesFacts } from '../common/media.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { JobStore } from '../jobs/job-store.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
@@ -84,13 +85,18 @@ export class VideoJobsApi {
     let files: UploadedFile[] = [];
     if (isMultipart(req)) {
       // Azure's create with media: fields, `files`, and `inpaint_items` as JSON text.
-      const form = await readMultipart(req, {
-        maxBytes: this.config.limits.maxUploadBytes,
-        maxFileBytes: this.config.limits.maxUploadBytes,
-        maxFiles: 10,
-        maxFields: 32,
-        maxFieldBytes: 256 * 1024,
-      });
+      const form = await readMultipart(
+        req,
+        {
+          maxBytes: this.config.limits.maxUploadBytes,
+          maxFileBytes: this.config.limits.maxUploadBytes,
+          maxFiles: 10,
+          maxFields: 32,
+          maxFieldBytes: 256 * 1024,
+          filesParam: 'files',
+        },
+        this.config.limits,
+      );
       for (const name of Object.keys(form.files)) {
         if (name !== 'files')
           throw ApiError.badRequest(
@@ -119,15 +125,20 @@ export class VideoJobsApi {
           'missing_required',
         );
     } else {
-      body = await readJson(req, this.config.limits.maxJsonBytes);
+      body = await readJson(req, this.config.limits);
     }
     const { request, extensions } = takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
+    // The bytes decide what a file is: each must be an image or a video.
+    const media = filesFacts(files, 'files', 'media', true);
     this.checks.check(
       'videoJob',
       files.length > 0 ? { ...request, files: files.map(fileInput) } : request,
       model,
+      { files: media.facts },
+      media.issues,
     );
+    files.forEach((f, i) => (f.contentType = media.facts[i]!.contentType ?? f.contentType));
     if (model && (model.kind !== 'video' || model.api !== 'jobs')) {
       throw ApiError.badRequest(
         `model ${deployment} (${model.name}) does not take video jobs; use a Sora deployment`,

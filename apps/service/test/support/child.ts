@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The built service; AOAI_SERVICE_MAIN points at another build (to measure an older one side by side). */
+export const MAIN =
+  process.env.AOAI_SERVICE_MAIN ?? fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface ServiceProcess {
   url: string;
