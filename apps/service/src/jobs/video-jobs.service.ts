@@ -20,14 +20,14 @@ export interface Extensions {
 }
 
 /** Split the service's extensions off a create body and check them (400 naming the field). */
-export function takeExtensions(
+export async function takeExtensions(
   body: Record<string, unknown>,
   webhooks: WebhooksService,
-): { request: Record<string, unknown>; extensions: Extensions } {
+): Promise<{ request: Record<string, unknown>; extensions: Extensions }> {
   const { callback_url, metadata, ...request } = body;
   const extensions: Extensions = {};
   if (callback_url !== undefined) {
-    const problem = webhooks.checkTarget(callback_url);
+    const problem = await webhooks.checkTarget(callback_url);
     if (problem) throw ApiError.badRequest(problem, 'callback_url', 'invalid_callback_url');
     extensions.callback_url = callback_url as string;
   }

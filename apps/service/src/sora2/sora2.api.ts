@@ -61,7 +61,7 @@ export class Sora2Api {
     } else {
       body = await readJson(req, this.config.limits);
     }
-    const { request, extensions } = takeExtensions(body, this.webhooks);
+    const { request, extensions } = await takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
     const reference = files[0];
     // The bytes decide what the reference is: an image (whose size is read) or a video.
@@ -112,7 +112,7 @@ export class Sora2Api {
           ).fields,
         )
       : await readJson(req, this.config.limits);
-    const { request, extensions } = takeExtensions(body, this.webhooks);
+    const { request, extensions } = await takeExtensions(body, this.webhooks);
     this.checks.check('videoRemix', request, undefined);
     const source = await this.jobs.get(tenant, id, 'videos');
     if (source.status !== 'succeeded' || !source.upstream_id) {

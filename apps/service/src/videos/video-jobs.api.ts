@@ -127,7 +127,7 @@ export class VideoJobsApi {
     } else {
       body = await readJson(req, this.config.limits);
     }
-    const { request, extensions } = takeExtensions(body, this.webhooks);
+    const { request, extensions } = await takeExtensions(body, this.webhooks);
     const { deployment, model } = this.checks.deploymentModel(request.model);
     // The bytes decide what a file is: each must be an image or a video.
     const media = filesFacts(files, 'files', 'media', true);

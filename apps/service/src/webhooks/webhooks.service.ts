@@ -7,7 +7,13 @@ import type { Job, Queue } from 'bull';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { LOGGER, type Log } from '../common/logger.js';
-import { checkCallbackUrl, guardedLookup, type TargetPolicy } from './targets.js';
+import {
+  checkTarget,
+  systemResolve,
+  type Resolve,
+  type ResolvedAddress,
+  type TargetPolicy,
+} from './targets.js';
 import { EVENT_HEADER, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from './signing.js';
 
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -24,6 +30,8 @@ export interface WebhookJob {
 @Injectable()
 export class WebhooksService {
   readonly policy: TargetPolicy;
+  /** How callback hosts are resolved, at create time and at every delivery. */
+  resolve: Resolve = withTimeout(systemResolve, 3000);
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<WebhookJob>,
@@ -38,10 +46,14 @@ export class WebhooksService {
     return this.config.webhooks.secret !== undefined;
   }
 
-  /** A problem with a callback URL given at create time, or undefined. */
-  checkTarget(url: unknown): string | undefined {
+  /**
+   * A problem with a callback URL given at create time, or undefined. A host that cannot be resolved
+   * right now is accepted: every delivery resolves and checks it again before connecting.
+   */
+  async checkTarget(url: unknown): Promise<string | undefined> {
     if (!this.enabled) return 'callback_url cannot be used: the service has no WEBHOOK_SECRET configured';
-    return checkCallbackUrl(url, this.policy);
+    const checked = await checkTarget(url, this.policy, this.resolve);
+    return checked.ok || checked.code === 'unresolved' ? undefined : checked.reason;
   }
 
   /**
@@ -87,10 +99,12 @@ export class WebhookProcessor {
   @Process({ name: 'deliver', concurrency: 8 })
   async deliver(job: Job<WebhookJob>): Promise<{ status: number }> {
     const { url, payload, deliveryId, event } = job.data;
-    const refused = checkCallbackUrl(url, this.webhooks.policy);
-    if (refused) {
-      await job.discard();
-      throw new Error(refused);
+    // Checked again now, on every address the host has now: the connection goes to these only.
+    const target = await checkTarget(url, this.webhooks.policy, this.webhooks.resolve);
+    if (!target.ok) {
+      if (target.code !== 'unresolved') await job.discard();
+      this.log.warn({ deliveryId, reason: target.reason }, 'webhook target refused');
+      throw new Error(target.reason);
     }
     const secret = this.config.webhooks.secret;
     if (!secret) {
@@ -100,7 +114,8 @@ export class WebhookProcessor {
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(Date.now() / 1000);
     const status = await post(
-      url,
+      target.url,
+      target.addresses,
       body,
       {
         'content-type': 'application/json',
@@ -111,9 +126,7 @@ export class WebhookProcessor {
         [SIGNATURE_HEADER]: sign(secret, timestamp, body),
       },
       this.config.webhooks.timeoutMs,
-      this.webhooks.policy,
     ).catch(async (e: Error & { code?: string }) => {
-      if (e.code === 'ETARGETREFUSED') await job.discard();
       this.log.warn(
         { deliveryId, attempt: job.attemptsMade + 1, error: e.message },
         'webhook delivery failed',
@@ -132,22 +145,34 @@ export class WebhookProcessor {
   }
 }
 
+/**
+ * POST to the target, connecting only to the addresses that were checked (the name is not looked
+ * up again, so DNS cannot answer differently in between). A redirect is an answer like any other
+ * non-2xx: it is never followed.
+ */
 function post(
-  url: string,
+  target: URL,
+  addresses: ResolvedAddress[],
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
-  policy: TargetPolicy,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const pinned = (
+      _host: string,
+      options: { all?: boolean },
+      callback: (err: Error | null, address: string | ResolvedAddress[], family?: number) => void,
+    ) => {
+      if (options.all) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    };
     const req = send(
       target,
       {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: guardedLookup(policy) as never,
+        lookup: pinned as never,
         timeout: timeoutMs,
       },
       (res) => {
@@ -160,4 +185,22 @@ function post(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A resolver that gives up after `ms` (the name then counts as unresolved for now). */
+function withTimeout(resolve: Resolve, ms: number): Resolve {
+  return (host) =>
+    new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(Object.assign(new Error('timed out'), { code: 'ETIMEOUT' })), ms);
+      resolve(host).then(
+        (a) => {
+          clearTimeout(timer);
+          ok(a);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          fail(e);
+        },
+      );
+    });
 }
