@@ -15,6 +15,7 @@ import { Sora2Module } from './sora2/sora2.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AdminController } from './admin/admin.controller.js';
 import { redisOptions } from './jobs/redis.js';
+import { BACKOFF, retryDelay } from './jobs/queues.js';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
             stalledInterval: config.bull.stalledIntervalMs,
             // Our steps are safe to repeat, so a job reclaimed after a crash is never failed for it.
             maxStalledCount: 1000,
+            backoffStrategies: { [BACKOFF]: retryDelay },
           },
         }),
         AuthModule,

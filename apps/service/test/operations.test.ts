@@ -15,12 +15,14 @@ afterAll(async () => {
 });
 
 describe('health and docs', () => {
-  it('reports readiness of Redis, storage and Azure; liveness without a key', async () => {
-    const res = await fetch(`${stack.url}/health`);
-    expect(res.status).toBe(200);
-    const body: any = await res.json();
-    expect(body.status).toBe('ok');
-    expect(Object.keys(body.info).sort()).toEqual(['redis', 'storage', 'upstream']);
+  it('reports readiness of Redis, storage, Azure and the video queue; liveness without a key', async () => {
+    for (const path of ['/health', '/health/ready']) {
+      const res = await fetch(`${stack.url}${path}`);
+      expect(res.status).toBe(200);
+      const body: any = await res.json();
+      expect(body.status).toBe('ok');
+      expect(Object.keys(body.info).sort()).toEqual(['redis', 'storage', 'upstream', 'videoQueue']);
+    }
     expect((await fetch(`${stack.url}/health/live`)).status).toBe(200);
   });
 

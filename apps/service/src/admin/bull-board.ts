@@ -7,7 +7,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { KeyRing, presentedKey } from '../auth/key-ring.js';
 import { renderError } from '../common/api-error.js';
-import { VIDEO_QUEUE } from '../jobs/video.worker.js';
+import { VIDEO_CREATE_QUEUE, VIDEO_TRACK_QUEUE } from '../jobs/queues.js';
 import { WEBHOOK_QUEUE } from '../webhooks/webhooks.service.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -18,7 +18,9 @@ export function mountBullBoard(app: INestApplication): void {
   const board = new ExpressAdapter();
   board.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: [VIDEO_QUEUE, WEBHOOK_QUEUE].map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name)))),
+    queues: [VIDEO_CREATE_QUEUE, VIDEO_TRACK_QUEUE, WEBHOOK_QUEUE].map(
+      (name) => new BullAdapter(app.get<Queue>(getQueueToken(name))),
+    ),
     serverAdapter: board,
   });
   const guard = (req: Request, res: Response, next: NextFunction) => {

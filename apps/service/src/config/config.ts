@@ -24,6 +24,8 @@ export interface ServiceConfig {
     maxRetries: number;
   };
   redisUrl: string;
+  /** Longest wait for Redis on a request's behalf; the request then gets a 503. */
+  redisCommandTimeoutMs: number;
   queuePrefix: string;
   keys: TenantKey[];
   adminKeyHash: Buffer | undefined;
@@ -45,6 +47,10 @@ export interface ServiceConfig {
     pollMaxMs: number;
     /** How long a job may wait for Azure before it is failed, in ms. */
     jobTimeoutMs: number;
+    /** How long after sending a create whose answer was lost the service looks for it upstream before sending it again. */
+    reconcileWaitMs: number;
+    /** Readiness reports the queue down when it has work and nothing moved for this long. */
+    stallMs: number;
   };
   webhooks: {
     secret: string | undefined;
@@ -56,6 +62,8 @@ export interface ServiceConfig {
   };
   bull: { lockDurationMs: number; stalledIntervalMs: number };
   shutdownGraceMs: number;
+  /** Tests only: `<point>:<n>[:<signal>]`, the process signals itself the n-th time it reaches a point. */
+  testCrashAt: string | undefined;
 }
 
 export interface BodyLimits {
@@ -195,6 +203,7 @@ export function loadConfig(env: Env): ServiceConfig {
       maxRetries: int('AZURE_OPENAI_MAX_RETRIES', 2, 0, 10),
     },
     redisUrl,
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 2000, 100, 60_000),
     queuePrefix: text('QUEUE_PREFIX', 'aoai-media'),
     keys,
     adminKeyHash,
@@ -221,6 +230,8 @@ export function loadConfig(env: Env): ServiceConfig {
       pollInitialMs: int('VIDEO_POLL_INITIAL_MS', 2000, 10, 600_000),
       pollMaxMs: int('VIDEO_POLL_MAX_MS', 20_000, 10, 600_000),
       jobTimeoutMs: int('VIDEO_JOB_TIMEOUT_MS', 6 * 3600_000, 1000, 7 * 24 * 3600_000),
+      reconcileWaitMs: int('VIDEO_RECONCILE_WAIT_MS', 60_000, 0, 3600_000),
+      stallMs: int('QUEUE_STALL_MS', 300_000, 1000, 24 * 3600_000),
     },
     webhooks: {
       secret,
@@ -235,6 +246,7 @@ export function loadConfig(env: Env): ServiceConfig {
       stalledIntervalMs: int('QUEUE_STALLED_CHECK_MS', 15_000, 500, 600_000),
     },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    testCrashAt: env.AOAI_TEST_CRASH_AT?.trim() || undefined,
   };
   if (config.video.pollMaxMs < config.video.pollInitialMs) {
     problems.push(

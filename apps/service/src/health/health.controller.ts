@@ -3,7 +3,8 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HealthReport } from '../common/exception.filter.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/guards.js';
-import { JobStore } from '../jobs/job-store.js';
+import { REQUEST_STORE, type JobStore } from '../jobs/job-store.js';
+import { Progress } from '../jobs/progress.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
@@ -15,16 +16,25 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly store: JobStore,
+    @Inject(REQUEST_STORE) private readonly store: JobStore,
+    private readonly progress: Progress,
     private readonly upstream: UpstreamService,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
   ) {}
 
   @Get(['', 'ready'])
-  @ApiOperation({ summary: 'Readiness: Redis, storage and Azure reachable (503 when one is down)' })
+  @ApiOperation({
+    summary:
+      'Readiness: Redis, storage and Azure reachable, and the video queue moving (503 when one is not)',
+  })
   async ready() {
     try {
-      return await this.health.check([() => this.redis(), () => this.storageCheck(), () => this.azure()]);
+      return await this.health.check([
+        () => this.redis(),
+        () => this.storageCheck(),
+        () => this.azure(),
+        () => this.queue(),
+      ]);
     } catch (e) {
       // Terminus reports a failed check as a 503 carrying the whole report: keep it for monitors.
       const report = e instanceof HttpException ? e.getResponse() : undefined;
@@ -47,6 +57,26 @@ export class HealthController {
         new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
       ]);
       return pong === 'PONG' ? check.up() : check.down({ message: 'unexpected answer' });
+    } catch (e) {
+      return check.down({ message: (e as Error).message });
+    }
+  }
+
+  /** Down when jobs are waiting and none has moved for QUEUE_STALL_MS. */
+  private async queue() {
+    const check = this.indicators.check('videoQueue');
+    try {
+      const health = await Promise.race([
+        this.progress.health(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
+      ]);
+      const details = { work: health.work, sinceProgressMs: health.sinceProgressMs };
+      return health.ok
+        ? check.up(details)
+        : check.down({
+            ...details,
+            message: `${health.work} jobs waiting and none has moved for ${health.sinceProgressMs} ms`,
+          });
     } catch (e) {
       return check.down({ message: (e as Error).message });
     }

@@ -6,6 +6,22 @@ export type JobStatus =
 
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** Where each status stands in a job's life; a job never moves back (Azure's first status, preprocessing, can follow our queued). */
+const RANK: Record<JobStatus, number> = {
+  preprocessing: 0,
+  queued: 1,
+  running: 2,
+  processing: 3,
+  succeeded: 4,
+  failed: 4,
+  cancelled: 4,
+};
+
+/** The status after `next` is reported: `next` only when it is further along than `current`. */
+export function advance(current: JobStatus, next: JobStatus): JobStatus {
+  return RANK[next] > RANK[current] ? next : current;
+}
+
 export interface StoredFile {
   key: string;
   contentType: string;
@@ -43,6 +59,11 @@ export interface JobRecord {
   callback_url?: string;
   upstream_id?: string;
   upstream_status?: string;
+  /**
+   * Written (and persisted) before a create is sent: a job that has an intent and no upstream id
+   * may have been created upstream, so it is reconciled against Azure before anything is resent.
+   */
+  intent?: { marker: string; at: number };
   /** Files sent with the create (Sora 1 `files`, Sora 2 `input_reference`), kept in storage until the create is sent. */
   media?: StoredMedia[];
   /** A Sora 2 remix: the video it starts from (ours, and Azure's id that the remix is sent to). */

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bull';
-import type { Queue } from 'bull';
+import { SERVICE_CONFIG } from '../config/config.module.js';
+import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
 import { LOGGER, type Log } from '../common/logger.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { JobStore, type ListParams } from './job-store.js';
-import { VIDEO_QUEUE, type VideoJobData } from './video.worker.js';
+import { REQUEST_STORE, type JobStore, type ListParams } from './job-store.js';
+import { Admission } from './admission.js';
 import { VideoUpstream } from './video-upstream.js';
 import { TERMINAL, type JobApi, type JobRecord, type StoredMedia } from './job-record.js';
 import type { UploadedFile } from '../common/body.js';
@@ -72,14 +72,19 @@ export async function takeExtensions(
   return { request, extensions };
 }
 
-/** Video jobs as our callers see them: created at once, run by the queue, scoped to a tenant. */
+/**
+ * Video jobs as our callers see them: created at once, run by the queue, scoped to a tenant. Every
+ * Redis call made here fails fast: with Redis unreachable a request gets a 503 within
+ * REDIS_COMMAND_TIMEOUT_MS, and a job refused that way is never carried out later.
+ */
 @Injectable()
 export class VideoJobsService {
   constructor(
-    @InjectQueue(VIDEO_QUEUE) private readonly queue: Queue<VideoJobData>,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     @Inject(LOGGER) private readonly log: Log,
-    private readonly store: JobStore,
+    @Inject(REQUEST_STORE) private readonly store: JobStore,
+    private readonly admission: Admission,
     private readonly upstream: VideoUpstream,
   ) {}
 
@@ -116,18 +121,21 @@ export class VideoJobsService {
       ...(media.length > 0 ? { media } : {}),
       ...(remixedFrom ? { remixed_from: remixedFrom } : {}),
     };
-    await this.store.create(record);
-    await this.queue.add(
-      'run',
-      { jobId: id },
-      {
-        jobId: id,
-        attempts: 25,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    );
+    // Redis refuses the job itself if it runs this later than half the command timeout: by then
+    // this request may have given up, and a job the caller was told failed must never run.
+    const deadline = Date.now() + Math.floor(this.config.redisCommandTimeoutMs / 2);
+    let accepted: boolean;
+    try {
+      accepted = await this.store.accept(record, deadline);
+    } catch (e) {
+      await this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined);
+      throw e;
+    }
+    if (!accepted) {
+      await this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined);
+      throw ApiError.unavailable('the job store answered too late; the job was not created, try again');
+    }
+    this.admission.kick();
     this.log.info({ jobId: id, tenant, deployment }, 'video job queued');
     return record;
   }
@@ -145,12 +153,10 @@ export class VideoJobsService {
     return this.store.list(tenant, api, params);
   }
 
-  /** Remove the job, its files and (best effort) Azure's copy; a running worker notices and stops. */
+  /** Remove the job, its files and (best effort) Azure's copy; a worker that holds it notices and stops. */
   async remove(tenant: string, id: string, api: JobApi): Promise<JobRecord> {
     const record = await this.get(tenant, id, api);
     await this.store.remove(record);
-    const queued = await this.queue.getJob(id);
-    if (queued && !(await queued.isActive())) await queued.remove().catch(() => undefined);
     await this.storage.removePrefix(`${record.tenant}/${record.id}`);
     if (TERMINAL.has(record.status)) {
       // A running job's worker notices the record is gone and removes Azure's copy itself.

@@ -5,6 +5,7 @@ import { Inject } from '@nestjs/common';
 import { UpstreamService } from '../upstream/upstream.service.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import type { JobRecord, JobStatus } from './job-record.js';
+import { matchesRequest, type FindCreated, type UpstreamTask } from './reconcile.js';
 
 export interface UpstreamState {
   status: JobStatus;
@@ -41,9 +42,12 @@ const SORA2_STATUS: Record<string, JobStatus> = {
   cancelled: 'cancelled',
 };
 
+/** Pages of Azure's task list read when looking for a create's task, at most. */
+const MAX_LIST_PAGES = 20;
+
 /** The Azure side of a video job: Sora 1's /video/generations/jobs or Sora 2's /videos. */
 @Injectable()
-export class VideoUpstream {
+export class VideoUpstream implements FindCreated {
   constructor(
     private readonly upstream: UpstreamService,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
@@ -51,9 +55,10 @@ export class VideoUpstream {
 
   /**
    * Create the upstream job. Never retried inside the client: a create whose answer was lost might
-   * have happened, so the worker decides what to do with each failure.
+   * have happened, so the worker decides what to do with each failure. `marker` names this attempt
+   * (sent as x-ms-client-request-id, so Azure's logs can tell attempts apart).
    */
-  async create(record: JobRecord): Promise<{ id: string; status: string }> {
+  async create(record: JobRecord, marker: string): Promise<{ id: string; status: string }> {
     const remix = record.remixed_from;
     // A remix names only the new prompt; size, seconds and model come from the source video.
     const path =
@@ -73,10 +78,45 @@ export class VideoUpstream {
       route: 'v1',
       body,
       maxRetries: 0,
-      headers: { 'x-ms-client-request-id': record.id },
+      headers: { 'x-ms-client-request-id': marker },
     });
     if (typeof answer?.id !== 'string') throw new Error('Azure answered the create without a job id');
     return answer;
+  }
+
+  /** Tasks Azure lists, newest first, that match the record and were created at or after `since`; oldest first. */
+  async findCreated(record: JobRecord, since: number): Promise<UpstreamTask[]> {
+    const found: UpstreamTask[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const query: Record<string, string> =
+        record.api === 'jobs' ? { limit: '100' } : { limit: '100', order: 'desc' };
+      if (after) query.after = after;
+      const list = await this.upstream.client.requestJson<{
+        data?: Record<string, unknown>[];
+        has_more?: boolean;
+      }>({
+        method: 'GET',
+        path: record.api === 'jobs' ? 'video/generations/jobs' : 'videos',
+        route: 'v1',
+        query,
+      });
+      const data = Array.isArray(list?.data) ? list.data : [];
+      let older = false;
+      for (const task of data) {
+        const created = Number(task.created_at);
+        if (created < since) {
+          older = true;
+          continue;
+        }
+        if (typeof task.id === 'string' && matchesRequest(record, task))
+          found.push({ id: task.id, status: String(task.status), created_at: created });
+      }
+      const last = data[data.length - 1]?.id;
+      if (older || !list?.has_more || typeof last !== 'string') break;
+      after = last;
+    }
+    return found.sort((a, b) => a.created_at - b.created_at);
   }
 
   /** The multipart create of a job with media, rebuilt from storage (Sora 1 `files`, Sora 2 `input_reference`). */

@@ -9,7 +9,7 @@ import { serveStored } from '../storage/serve.js';
 import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
 import { filesFacts } from '../common/media.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { JobStore } from '../jobs/job-store.js';
+import { REQUEST_STORE, type JobStore } from '../jobs/job-store.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
 import { presentGeneration, presentJob, type JobStatus } from '../jobs/job-record.js';
 
@@ -75,7 +75,7 @@ export class VideoJobsApi {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     private readonly jobs: VideoJobsService,
-    private readonly store: JobStore,
+    @Inject(REQUEST_STORE) private readonly store: JobStore,
     private readonly checks: RequestChecks,
     private readonly webhooks: WebhooksService,
   ) {}

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { InjectQueue, OnQueueCompleted, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { CrashPoints } from '../common/crash-points.js';
 import type { Job, Queue } from 'bull';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
@@ -90,14 +91,35 @@ export class WebhooksService {
 
 @Processor(WEBHOOK_QUEUE)
 export class WebhookProcessor {
+  /** Deliveries started and not yet recorded by Bull as done or failed. */
+  private inFlight = 0;
+
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly log: Log,
     private readonly webhooks: WebhooksService,
-  ) {}
+    crash: CrashPoints,
+  ) {
+    // A test crash lands outside a delivery's window between the receiver's 2xx and Bull's record
+    // of it (a crash there repeats the delivery, with the same X-AOAI-Webhook-Id).
+    crash.settle = async () => {
+      for (let i = 0; i < 1000 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+  }
+
+  @OnQueueCompleted()
+  delivered(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  @OnQueueFailed()
+  notDelivered(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
 
   @Process({ name: 'deliver', concurrency: 8 })
   async deliver(job: Job<WebhookJob>): Promise<{ status: number }> {
+    this.inFlight++;
     const { url, payload, deliveryId, event } = job.data;
     // Checked again now, on every address the host has now: the connection goes to these only.
     const target = await checkTarget(url, this.webhooks.policy, this.webhooks.resolve);

@@ -41,6 +41,7 @@ export function serviceEnv(
     VIDEO_MAX_RUNNING: '5',
     QUEUE_LOCK_MS: '3000',
     QUEUE_STALLED_CHECK_MS: '1000',
+    VIDEO_RECONCILE_WAIT_MS: '1500',
     AZURE_OPENAI_MAX_RETRIES: '2',
     LOG_LEVEL: 'warn',
     ...extra,

@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { Job, Queue } from 'bull';
+import {
+  AzureOpenAIError,
+  ConnectionError,
+  ContentFilterError,
+  RateLimitError,
+  backoffMs,
+} from '@aoai-media/core';
+import { SERVICE_CONFIG } from '../config/config.module.js';
+import type { ServiceConfig } from '../config/config.js';
+import { LOGGER, type Log } from '../common/logger.js';
+import { CrashPoints } from '../common/crash-points.js';
+import { Admission } from './admission.js';
+import { Finisher } from './finisher.js';
+import { JobStore } from './job-store.js';
+import { TERMINAL, advance, type JobRecord, type JobStatus } from './job-record.js';
+import { Progress } from './progress.js';
+import {
+  FinalFailure,
+  Interrupted,
+  RetryLater,
+  VIDEO_CREATE_QUEUE,
+  VIDEO_TRACK_QUEUE,
+  videoJobOptions,
+  type VideoJobData,
+} from './queues.js';
+import { CLOCK_SKEW_S } from './reconcile.js';
+import { VideoUpstream } from './video-upstream.js';
+
+/** Connection failures that happen before a request is written: nothing reached Azure. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function rootCode(e: unknown): string | undefined {
+  for (let cause = e, depth = 0; cause && depth < 6; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Sends each job's one upstream create, exactly once:
+ * 1. the intent (a marker and the time) is stored before anything is sent;
+ * 2. a job that already has an intent was maybe created upstream (a lost answer, a crash): Azure's
+ *    list is searched for its task (reconcile.ts) and a match is adopted; only when none appears
+ *    within VIDEO_RECONCILE_WAIT_MS of the intent is the create sent again;
+ * 3. the upstream id is claimed for this job and stored before anything uses it; then the job moves
+ *    to the track queue.
+ * Answers that prove nothing was processed (429, 408, 503, 4xx, no connection) drop the intent:
+ * there is nothing to look for. Waits (a 429 cool-down, a reconcile window) hold no worker.
+ */
+@Injectable()
+export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly stopping = new AbortController();
+
+  constructor(
+    @InjectQueue(VIDEO_CREATE_QUEUE) private readonly queue: Queue<VideoJobData>,
+    @InjectQueue(VIDEO_TRACK_QUEUE) private readonly trackQueue: Queue<VideoJobData>,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(LOGGER) private readonly log: Log,
+    private readonly store: JobStore,
+    private readonly admission: Admission,
+    private readonly progress: Progress,
+    private readonly api: VideoUpstream,
+    private readonly finisher: Finisher,
+    private readonly crash: CrashPoints,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    setMaxListeners(0, this.stopping.signal);
+    this.queue.on('failed', (job, error) => void this.onFailed(job, error));
+    this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video create queue error'));
+    this.queue
+      .process('create', this.config.video.workerConcurrency, (job) => this.run(job))
+      .catch((e: Error) => {
+        if (!this.stopping.signal.aborted)
+          this.log.error({ error: e.message }, 'video create worker stopped');
+      });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort(new Interrupted());
+    await this.queue.close().catch(() => undefined);
+  }
+
+  private async onFailed(job: Job<VideoJobData>, error: Error): Promise<void> {
+    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const record = await this.store.get(job.data.jobId);
+    if (!record || TERMINAL.has(record.status)) return;
+    this.log.error({ jobId: record.id, error: error.message }, 'video job failed after every attempt');
+    await this.finisher.finish(record, 'failed', 'internal_error', error.message);
+  }
+
+  async run(job: Job<VideoJobData>): Promise<string> {
+    const { jobId, deployment } = job.data;
+    try {
+      return await this.step(jobId, deployment);
+    } catch (e) {
+      if (e instanceof FinalFailure) {
+        const record = await this.store.get(jobId);
+        if (!record) return this.finisher.removed(deployment, jobId);
+        await this.finisher.finish(record, 'failed', e.reason, e.message);
+        this.log.warn({ jobId, reason: e.reason }, 'video job failed');
+        return 'failed';
+      }
+      if (this.stopping.signal.aborted && !(e instanceof RetryLater)) throw new Interrupted();
+      throw e;
+    }
+  }
+
+  private async step(jobId: string, deployment: string): Promise<string> {
+    const record = await this.store.get(jobId);
+    if (!record) return this.finisher.removed(deployment, jobId);
+    if (TERMINAL.has(record.status)) {
+      await this.admission.release(deployment, jobId);
+      return record.status;
+    }
+    if (record.upstream_id) {
+      // Created and stored before a crash: the track queue takes it from here.
+      await this.trackQueue.add('track', { jobId, deployment }, videoJobOptions(jobId));
+      return 'created';
+    }
+    if (Date.now() - record.created_at * 1000 > this.config.video.jobTimeoutMs) {
+      throw new FinalFailure(
+        'timeout',
+        `Azure did not accept the job within ${this.config.video.jobTimeoutMs} ms`,
+      );
+    }
+    const cooling = await this.admission.coolingFor(deployment);
+    if (cooling > 0) throw new RetryLater(cooling, 'the deployment is cooling down after a 429');
+    if (record.intent) {
+      const outcome = await this.reconcile(record);
+      if (outcome) return outcome;
+      const waited = Date.now() - record.intent.at;
+      const window = this.config.video.reconcileWaitMs;
+      if (waited < window) {
+        throw new RetryLater(
+          Math.min(window - waited, Math.max(1000, window / 4)),
+          'an earlier create may still reach Azure; looking for it again before sending',
+        );
+      }
+      this.log.warn(
+        { jobId, marker: record.intent.marker },
+        'Azure has no task for the earlier create; sending it again',
+      );
+      await this.store.count('resent');
+    }
+    return this.send(record);
+  }
+
+  /** Look for the task an earlier create made; adopt the oldest match no other job holds. */
+  private async reconcile(record: JobRecord): Promise<string | undefined> {
+    const since = Math.floor(record.intent!.at / 1000) - CLOCK_SKEW_S;
+    for (const task of await this.api.findCreated(record, since)) {
+      const holder = await this.store.claimOf(record.deployment, task.id);
+      if (holder && holder !== record.id) continue;
+      const outcome = await this.adopt(record, task.id, task.status);
+      if (outcome === 'taken') continue;
+      if (outcome === 'adopted') {
+        await this.store.count('adopted');
+        this.log.info(
+          { jobId: record.id, upstreamId: task.id },
+          'adopted the upstream task of an earlier create',
+        );
+      }
+      return outcome;
+    }
+    return undefined;
+  }
+
+  private async send(current: JobRecord): Promise<string> {
+    const intent = { marker: `${current.id}.${randomBytes(4).toString('hex')}`, at: Date.now() };
+    const record: JobRecord = { ...current, intent };
+    // The intent is stored before anything is sent.
+    if (!(await this.store.save(record))) return this.finisher.removed(record.deployment, record.id);
+    await this.crash.at('create:before-send', this.stopping.signal);
+    let created: { id: string; status: string };
+    try {
+      created = await this.api.create(record, intent.marker);
+    } catch (e) {
+      return this.createFailed(record, e);
+    }
+    await this.store.count('creates');
+    await this.progress.note();
+    await this.crash.at('create:answered', this.stopping.signal);
+    const outcome = await this.adopt(record, created.id, created.status);
+    if (outcome === 'taken') {
+      // Another job's reconcile adopted the task this create made: this job looks for its own.
+      throw new RetryLater(1, 'the task this create made went to another job; reconciling');
+    }
+    this.log.info({ jobId: record.id, upstreamId: created.id }, 'created upstream video job');
+    return outcome;
+  }
+
+  /**
+   * Make an upstream task this job's: claim it (no other job can have it), store its id, then
+   * hand the job to the track queue.
+   */
+  private async adopt(
+    record: JobRecord,
+    upstreamId: string,
+    upstreamStatus: string,
+  ): Promise<'adopted' | 'taken' | 'deleted'> {
+    if (!(await this.store.claimUpstream(record.deployment, upstreamId, record.id))) return 'taken';
+    const { intent: _sent, ...rest } = record;
+    const next: JobRecord = {
+      ...rest,
+      upstream_id: upstreamId,
+      upstream_status: upstreamStatus,
+      status: advance(record.status, initialStatus(record, upstreamStatus)),
+    };
+    if (!(await this.store.save(next))) {
+      await this.finisher.removed(record.deployment, record.id, next);
+      return 'deleted';
+    }
+    await this.trackQueue.add(
+      'track',
+      { jobId: record.id, deployment: record.deployment },
+      videoJobOptions(record.id),
+    );
+    return 'adopted';
+  }
+
+  /** What a failed create means: retry later with or without reconciling, or fail the job. */
+  private async createFailed(record: JobRecord, e: unknown): Promise<never> {
+    const clearIntent = async () => {
+      const { intent: _sent, ...rest } = record;
+      await this.store.save(rest);
+    };
+    if (e instanceof RateLimitError) {
+      const wait = e.retryAfterMs ?? backoffMs(3, Math.random);
+      await this.admission.coolDown(record.deployment, wait);
+      await this.store.count('rate_limited');
+      await clearIntent();
+      this.log.info({ jobId: record.id, waitMs: wait }, 'Azure rate-limited the create; slowing down');
+      throw new RetryLater(wait, 'rate-limited');
+    }
+    if (e instanceof ContentFilterError)
+      throw new FinalFailure(
+        e.code === 'input_moderation' ? 'input_moderation' : 'content_filter',
+        e.message,
+      );
+    if (e instanceof AzureOpenAIError && (e.status === 408 || e.status === 503)) {
+      await clearIntent();
+      throw new RetryLater(backoffMs(2, Math.random), `Azure answered ${e.status}; nothing was created`);
+    }
+    if (e instanceof AzureOpenAIError && e.status >= 400 && e.status < 500 && e.status !== 409)
+      throw new FinalFailure(e.code ?? `http_${e.status}`, e.message);
+    if (e instanceof ConnectionError && NOT_SENT.has(rootCode(e) ?? '')) {
+      await clearIntent();
+      throw new RetryLater(backoffMs(2, Math.random), `Azure was not reached (${rootCode(e)})`);
+    }
+    if (this.stopping.signal.aborted) throw new Interrupted();
+    // Maybe created: keep the intent, so the next attempt looks for the task before sending.
+    this.log.warn(
+      { jobId: record.id, error: (e as Error).message },
+      'the create may have reached Azure; reconciling before anything is sent again',
+    );
+    throw new RetryLater(1000, 'the create may have reached Azure');
+  }
+}
+
+/** Our status for the status Azure gives a task it just made. */
+function initialStatus(record: JobRecord, upstream: string): JobStatus {
+  if (record.api === 'videos') return upstream === 'in_progress' ? 'running' : 'queued';
+  return (
+    (['preprocessing', 'queued', 'running', 'processing'] as const).find((s) => s === upstream) ?? 'queued'
+  );
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_CONFIG } from '../config/config.module.js';
+import type { ServiceConfig } from '../config/config.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { Admission } from './admission.js';
+import { JobStore } from './job-store.js';
+import { present, type JobRecord, type JobStatus } from './job-record.js';
+import { Progress } from './progress.js';
+import { VideoUpstream } from './video-upstream.js';
+
+/** How a video job ends: finished (called back, stored as terminal) or deleted while it ran. */
+@Injectable()
+export class Finisher {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    private readonly store: JobStore,
+    private readonly admission: Admission,
+    private readonly progress: Progress,
+    private readonly api: VideoUpstream,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  /**
+   * Queue the callback first, then mark terminal, then give the slot back: a crash in between
+   * repeats the (deduplicated) enqueue, and a slot kept by a finished job is taken back by repair.
+   */
+  async finish(record: JobRecord, status: JobStatus, reason?: string, message?: string): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    const done: JobRecord = {
+      ...record,
+      status,
+      finished_at: now,
+      expires_at: now + this.config.storage.retentionHours * 3600,
+      failure_reason: status === 'succeeded' ? null : (reason ?? 'failed'),
+      ...(message && status !== 'succeeded' ? { error_message: message } : {}),
+    };
+    delete done.intent;
+    // Deleted meanwhile: no callback for a job that no longer exists.
+    if (!(await this.store.get(record.id))) {
+      await this.removed(record.deployment, record.id, done);
+      return;
+    }
+    if (done.callback_url) {
+      const event =
+        done.api === 'jobs'
+          ? `video.job.${status}`
+          : status === 'succeeded'
+            ? 'video.completed'
+            : 'video.failed';
+      await this.webhooks.enqueue(done.id, done.tenant, done.callback_url, event, present(done));
+    }
+    const saved = await this.store.save(done);
+    await this.admission.release(record.deployment, record.id);
+    await this.progress.note();
+    if (!saved) await this.removed(record.deployment, record.id, done);
+  }
+
+  /** The job was deleted while it ran: give its slot back, remove Azure's copy and our files. */
+  async removed(deployment: string, jobId: string, record?: JobRecord): Promise<string> {
+    await this.admission.release(deployment, jobId);
+    if (record) {
+      await this.api.remove(record).catch(() => undefined);
+      await this.storage.removePrefix(`${record.tenant}/${record.id}`).catch(() => undefined);
+    }
+    return 'deleted';
+  }
+}

@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { Readable } from 'node:stream';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { Job, Queue } from 'bull';
+import {
+  AbortError,
+  AzureOpenAIError,
+  ContentFilterError,
+  NotFoundError,
+  RateLimitError,
+  backoffMs,
+  defaultSleep,
+} from '@aoai-media/core';
+import { SERVICE_CONFIG } from '../config/config.module.js';
+import type { ServiceConfig } from '../config/config.js';
+import { LOGGER, type Log } from '../common/logger.js';
+import { CrashPoints } from '../common/crash-points.js';
+import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
+import { Admission } from './admission.js';
+import { Finisher } from './finisher.js';
+import { JobStore } from './job-store.js';
+import { TERMINAL, advance, type GenerationRecord, type JobRecord } from './job-record.js';
+import { Progress } from './progress.js';
+import { FinalFailure, Interrupted, VIDEO_TRACK_QUEUE, type VideoJobData } from './queues.js';
+import { VideoUpstream, type UpstreamState } from './video-upstream.js';
+
+/**
+ * Takes a job that is running upstream to stored results:
+ * 1. keep its slot (a job resumed after a crash retakes it whatever the count);
+ * 2. poll with back-off (VIDEO_POLL_INITIAL_MS growing 1.5x to VIDEO_POLL_MAX_MS), honouring
+ *    retry-after; a 429 cools the whole deployment down;
+ * 3. download every generation's files to storage (atomic writes, skipped when already there);
+ * 4. queue the callback, then mark the record terminal, then give the slot back.
+ * Every step can be repeated after a crash. A job's status only moves forward.
+ */
+@Injectable()
+export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly stopping = new AbortController();
+
+  constructor(
+    @InjectQueue(VIDEO_TRACK_QUEUE) private readonly queue: Queue<VideoJobData>,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(LOGGER) private readonly log: Log,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    private readonly store: JobStore,
+    private readonly admission: Admission,
+    private readonly progress: Progress,
+    private readonly api: VideoUpstream,
+    private readonly finisher: Finisher,
+    private readonly crash: CrashPoints,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Every sleeping job listens for shutdown on this one signal.
+    setMaxListeners(0, this.stopping.signal);
+    this.queue.on('failed', (job, error) => void this.onFailed(job, error));
+    this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video track queue error'));
+    this.queue
+      .process('track', this.config.video.workerConcurrency, (job) => this.run(job))
+      .catch((e: Error) => {
+        if (!this.stopping.signal.aborted) this.log.error({ error: e.message }, 'video track worker stopped');
+      });
+  }
+
+  /** Stop taking work; running jobs reach a safe point and go back to the queue; then close it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort(new Interrupted());
+    await this.queue.close().catch(() => undefined);
+  }
+
+  private async onFailed(job: Job<VideoJobData>, error: Error): Promise<void> {
+    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const record = await this.store.get(job.data.jobId);
+    if (!record || TERMINAL.has(record.status)) return;
+    this.log.error({ jobId: record.id, error: error.message }, 'video job failed after every attempt');
+    await this.finisher.finish(record, 'failed', 'internal_error', error.message);
+  }
+
+  async run(job: Job<VideoJobData>): Promise<string> {
+    const { jobId, deployment } = job.data;
+    const signal = this.stopping.signal;
+    let record = await this.store.get(jobId);
+    if (!record) return this.finisher.removed(deployment, jobId);
+    if (TERMINAL.has(record.status)) {
+      await this.admission.release(deployment, jobId);
+      return record.status;
+    }
+    const log = this.log.child({ jobId, deployment });
+    try {
+      await this.admission.hold(deployment, jobId);
+      const state = await this.pollUntilDone(record, signal, log);
+      if (!state) return this.finisher.removed(deployment, jobId, record);
+      const latest = await this.store.get(jobId);
+      if (!latest) return this.finisher.removed(deployment, jobId, record);
+      record = latest;
+      if (state.status !== 'succeeded') {
+        await this.finisher.finish(
+          record,
+          state.status === 'cancelled' ? 'cancelled' : 'failed',
+          state.failureReason ?? state.rawStatus,
+          state.message,
+        );
+        return record.status;
+      }
+      const stored = await this.saveResults(record, state, signal, log);
+      if (!stored) return this.finisher.removed(deployment, jobId, record);
+      await this.finisher.finish(stored, 'succeeded');
+      log.info({ generations: stored.generations.length }, 'video job succeeded');
+      return 'succeeded';
+    } catch (e) {
+      if (e instanceof FinalFailure) {
+        const latest = await this.store.get(jobId);
+        if (latest) await this.finisher.finish(latest, 'failed', e.reason, e.message);
+        else await this.finisher.removed(deployment, jobId, record);
+        log.warn({ reason: e.reason }, 'video job failed');
+        return 'failed';
+      }
+      if (signal.aborted || e instanceof Interrupted || e instanceof AbortError) throw new Interrupted();
+      throw e;
+    }
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return defaultSleep(ms, signal).catch(() => {
+      throw new Interrupted();
+    });
+  }
+
+  private async waitOutCoolDown(deployment: string, signal: AbortSignal): Promise<void> {
+    const ms = await this.admission.coolingFor(deployment);
+    if (ms > 0) await this.sleep(ms, signal);
+  }
+
+  /** 429: the whole deployment cools down; other transient failures back off; the rest is final. */
+  private async callFailed(
+    e: unknown,
+    record: JobRecord,
+    attempt: number,
+    signal: AbortSignal,
+    log: Log,
+    what: string,
+  ): Promise<void> {
+    if (e instanceof RateLimitError) {
+      const wait = e.retryAfterMs ?? backoffMs(Math.min(attempt, 6), Math.random);
+      await this.admission.coolDown(record.deployment, wait);
+      await this.store.count('rate_limited');
+      log.info({ waitMs: wait }, `Azure rate-limited the ${what}; slowing down`);
+      return;
+    }
+    if (e instanceof ContentFilterError)
+      throw new FinalFailure(
+        e.code === 'input_moderation' ? 'input_moderation' : 'content_filter',
+        e.message,
+      );
+    if (e instanceof AzureOpenAIError && e.status >= 400 && e.status < 500 && ![408, 409].includes(e.status))
+      throw new FinalFailure(e.code ?? `http_${e.status}`, e.message);
+    if (signal.aborted) throw new Interrupted();
+    const wait = backoffMs(Math.min(attempt, 6), Math.random);
+    log.warn({ error: (e as Error).message, waitMs: wait }, `transient failure on ${what}; retrying`);
+    await this.sleep(wait, signal);
+  }
+
+  /** Poll until Azure reports a terminal state; undefined when our job was deleted meanwhile. */
+  private async pollUntilDone(
+    record: JobRecord,
+    signal: AbortSignal,
+    log: Log,
+  ): Promise<UpstreamState | undefined> {
+    let delay = this.config.video.pollInitialMs;
+    for (let attempt = 0; ;) {
+      await this.sleep(delay, signal);
+      const current = await this.store.get(record.id);
+      if (!current) return undefined;
+      if (Date.now() - record.created_at * 1000 > this.config.video.jobTimeoutMs)
+        throw new FinalFailure(
+          'timeout',
+          `the job did not finish within ${this.config.video.jobTimeoutMs} ms`,
+        );
+      await this.waitOutCoolDown(record.deployment, signal);
+      let state: UpstreamState;
+      try {
+        state = await this.api.state(current);
+        await this.store.count('polls');
+      } catch (e) {
+        if (e instanceof NotFoundError)
+          throw new FinalFailure('upstream_job_not_found', 'Azure no longer knows the job');
+        await this.callFailed(e, current, attempt++, signal, log, 'poll');
+        continue;
+      }
+      attempt = 0;
+      await this.progress.note();
+      await this.crash.at('poll', signal);
+      const status = TERMINAL.has(state.status) ? current.status : advance(current.status, state.status);
+      if (
+        status !== current.status ||
+        state.rawStatus !== current.upstream_status ||
+        state.progress !== current.progress
+      ) {
+        const saved = await this.store.save({
+          ...current,
+          status,
+          upstream_status: state.rawStatus,
+          ...(state.progress !== undefined
+            ? { progress: Math.max(state.progress, current.progress ?? 0) }
+            : {}),
+        });
+        if (!saved) return undefined;
+      }
+      if (TERMINAL.has(state.status)) return state;
+      delay = state.retryAfterMs ?? Math.min(Math.round(delay * 1.5), this.config.video.pollMaxMs);
+    }
+  }
+
+  /** Store every generation's files; the record with them, or undefined when the job was deleted. */
+  private async saveResults(
+    record: JobRecord,
+    state: UpstreamState,
+    signal: AbortSignal,
+    log: Log,
+  ): Promise<JobRecord | undefined> {
+    const generations: GenerationRecord[] = [];
+    for (const g of state.generations) {
+      const id = `gen_${createHash('sha256').update(`${record.id}/${g.id}`).digest('hex').slice(0, 26)}`;
+      const previous = record.generations.find((p) => p.id === id);
+      const files: GenerationRecord['files'] = { ...(previous?.files ?? {}) };
+      for (const download of this.api.downloads(record, g.id)) {
+        const key =
+          record.api === 'jobs'
+            ? `${record.tenant}/${record.id}/${id}/${download.name}`
+            : `${record.tenant}/${record.id}/${download.name}`;
+        if (files[download.name] && (await this.storage.stat(key))) continue;
+        for (let attempt = 0; ; attempt++) {
+          if (signal.aborted) throw new Interrupted();
+          try {
+            const response = await this.api.fetch(download);
+            const contentType = (response.headers.get('content-type') ?? download.fallbackType)
+              .split(';')[0]!
+              .trim();
+            const size = await this.storage.write(key, this.watched(response.body, signal));
+            files[download.name] = { key, contentType, size };
+            await this.progress.note();
+            break;
+          } catch (e) {
+            if (download.optional && e instanceof AzureOpenAIError && [400, 404].includes(e.status)) {
+              log.info({ file: download.name }, 'Azure does not offer this file; skipped');
+              break;
+            }
+            if (attempt >= 4) throw e;
+            await this.callFailed(e, record, attempt, signal, log, `download of ${download.name}`);
+          }
+        }
+      }
+      generations.push({
+        id,
+        upstream_id: g.id,
+        created_at: g.created_at,
+        width: Number(g.width),
+        height: Number(g.height),
+        n_seconds: Number(g.n_seconds),
+        prompt: g.prompt,
+        files,
+      });
+      // Save progress per generation so a restart skips what is stored.
+      record = { ...record, generations: mergeGenerations(record.generations, generations) };
+      if (!(await this.store.save(record))) return undefined;
+    }
+    return record;
+  }
+
+  /** A download's body, with the `download` crash point after its first bytes. */
+  private watched(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Readable {
+    const crash = this.crash;
+    return Readable.from(
+      (async function* () {
+        if (!body) return;
+        let first = true;
+        for await (const chunk of Readable.fromWeb(body as never) as AsyncIterable<Buffer>) {
+          yield chunk;
+          if (first) await crash.at('download', signal);
+          first = false;
+        }
+      })(),
+    );
+  }
+}
+
+function mergeGenerations(old: GenerationRecord[], fresh: GenerationRecord[]): GenerationRecord[] {
+  const byId = new Map(old.map((g) => [g.id, g]));
+  for (const g of fresh) byId.set(g.id, g);
+  return [...byId.values()];
+}
