@@ -12,7 +12,7 @@ import {
   type VideoModeration,
   type VideoTimings,
 } from './options.js';
-import type { Counters, EmulatorState, RequestLogEntry, VideoFailure } from './state.js';
+import type { Counters, EmulatorState, InFlightRequest, RequestLogEntry, VideoFailure } from './state.js';
 import { isRecord } from './util.js';
 
 export interface RequestFilter {
@@ -48,6 +48,8 @@ export interface EmulatorAdmin {
   deployments(): Record<string, string>;
   /** The request log (credentials are never recorded). */
   requests(filter?: RequestFilter): RequestLogEntry[];
+  /** Requests read and not yet answered, e.g. one held by a `delay` fault. */
+  inFlight(filter?: RequestFilter): InFlightRequest[];
   clearRequests(): void;
   counters(): Counters;
   /** Forget jobs, files, faults, log and counters; restore the start-up configuration. */
@@ -68,6 +70,15 @@ function checkTimings(t: Partial<VideoTimings>): void {
         `videoTimings.${key} must be a non-negative number of ms, got ${JSON.stringify(value)}`,
       );
   }
+}
+
+function matchesFilter(e: InFlightRequest, filter: RequestFilter): boolean {
+  return (
+    (!filter.operation || e.operation === filter.operation) &&
+    (!filter.deployment || e.deployment === filter.deployment) &&
+    (!filter.method || e.method === filter.method.toUpperCase()) &&
+    (!filter.path || e.path.includes(filter.path))
+  );
 }
 
 export function createAdmin(emu: EmulatorState): EmulatorAdmin {
@@ -131,15 +142,11 @@ export function createAdmin(emu: EmulatorState): EmulatorAdmin {
     requests(filter = {}) {
       return emu
         .logEntries()
-        .filter(
-          (e) =>
-            (!filter.operation || e.operation === filter.operation) &&
-            (!filter.deployment || e.deployment === filter.deployment) &&
-            (!filter.method || e.method === filter.method.toUpperCase()) &&
-            (!filter.path || e.path.includes(filter.path)),
-        )
+        .filter((e) => matchesFilter(e, filter))
         .map((e) => structuredClone(e));
     },
+    inFlight: (filter = {}) =>
+      [...emu.inFlight].filter((e) => matchesFilter(e, filter)).map((e) => ({ ...e })),
     clearRequests() {
       emu.log = [];
     },
@@ -224,6 +231,15 @@ export function handleAdmin(
           if (v) filter[key] = v;
         }
         return json(200, { data: admin.requests(filter) });
+      }
+      case 'GET /_emulator/in-flight': {
+        const q = url.searchParams;
+        const filter: RequestFilter = {};
+        for (const key of ['operation', 'deployment', 'method', 'path'] as const) {
+          const v = q.get(key);
+          if (v) filter[key] = v;
+        }
+        return json(200, { data: admin.inFlight(filter) });
       }
       case 'DELETE /_emulator/requests':
         admin.clearRequests();

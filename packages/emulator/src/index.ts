@@ -67,6 +67,6 @@ export type {
   VideoTimings,
 } from './options.js';
 export { DEFAULT_API_KEY, DEFAULT_DEPLOYMENTS } from './options.js';
-export type { Counters, RequestLogEntry } from './state.js';
+export type { Counters, InFlightRequest, RequestLogEntry } from './state.js';
 export { loadConfig } from './config.js';
 export { samplePng, sampleWav, type SamplePngOptions, type SampleWavOptions } from './sample-media.js';

@@ -23,7 +23,7 @@ import * as images from './routes/images.js';
 import * as responses from './routes/responses.js';
 import * as sora2 from './routes/sora2.js';
 import * as videos from './routes/videos.js';
-import type { EmulatorState, RequestLogEntry } from './state.js';
+import type { EmulatorState, InFlightRequest, RequestLogEntry } from './state.js';
 
 type DeploymentSource = 'path' | 'body' | 'header' | 'job' | 'generation' | 'video' | 'none';
 type Handler = (ctx: Ctx, emu: EmulatorState, model: ModelSpec) => Reply | Promise<Reply>;
@@ -310,6 +310,7 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
     let body: ParsedBody = { kind: 'empty', fields: {}, files: [] };
     let applied: Fault | undefined;
     let status = 0;
+    let pending: InFlightRequest | undefined;
 
     try {
       let family: Route['family'];
@@ -376,6 +377,8 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
       }
 
       applied = emu.takeFault({ method, path, operation, deployment });
+      pending = { method, path, operation, ...(deployment !== undefined ? { deployment } : {}) };
+      emu.inFlight.add(pending);
       if (applied?.kind === 'reset') {
         req.socket.destroy();
         return;
@@ -470,6 +473,7 @@ export function createHandler(emu: EmulatorState, admin: EmulatorAdmin) {
         }
       }
     } finally {
+      if (pending) emu.inFlight.delete(pending);
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) if (!SECRET_QUERY.test(k)) query[k] = v;
       const entry: Omit<RequestLogEntry, 'seq'> = {

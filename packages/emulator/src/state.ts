@@ -48,6 +48,14 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
+/** A request the emulator has read and not yet answered. */
+export interface InFlightRequest {
+  method: string;
+  path: string;
+  operation: string;
+  deployment?: string;
+}
+
 export interface Counters {
   requests: number;
   byOperation: Record<string, number>;
@@ -173,6 +181,8 @@ export class EmulatorState {
   videoFailures: VideoFailure[] = [];
   /** May hold a few more than `requestLogLimit` entries; `entries()` returns the newest ones. */
   log: RequestLogEntry[] = [];
+  /** Requests read and not yet answered (a delayed create, for instance). */
+  readonly inFlight = new Set<InFlightRequest>();
   counters: Counters = emptyCounters();
   readonly jobs = new Map<string, JobRecord>();
   readonly generations = new Map<string, { jobId: string; index: number }>();

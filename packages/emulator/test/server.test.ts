@@ -212,6 +212,28 @@ describe('faults', () => {
     expect(h.emu.admin.requests({ deployment: 'dall-e-2' })[0]!.fault).toBe('delay');
   });
 
+  it('in-flight: a request held by a delay is listed until it is answered', async () => {
+    h.emu.admin.fault({ kind: 'delay', delayMs: 800, match: { deployment: 'dall-e-2' } });
+    const delayed = h.post(GEN, small);
+    let held: unknown[] = [];
+    for (let i = 0; i < 100 && held.length === 0; i++) {
+      held = h.emu.admin.inFlight({ deployment: 'dall-e-2' });
+      if (held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(held).toEqual([
+      {
+        method: 'POST',
+        path: '/openai/v1/images/generations',
+        operation: 'images.generate',
+        deployment: 'dall-e-2',
+      },
+    ]);
+    const overHttp = await fetch(`${h.emu.url}/_emulator/in-flight?operation=images.generate`);
+    expect(((await overHttp.json()) as { data: unknown[] }).data).toHaveLength(1);
+    expect((await delayed).status).toBe(200);
+    expect(h.emu.admin.inFlight()).toEqual([]);
+  });
+
   it('delay: many delayed answers leave no listeners behind (no MaxListeners warning)', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
