@@ -6,8 +6,10 @@
  *
  * Points: `create:before-send` (the intent is stored, nothing sent), `create:answered` (Azure
  * answered the create, its id not yet stored), `poll` (a poll answered), `download` (the first
- * bytes of a file are stored).
+ * bytes of a file are stored). With AOAI_TEST_CRASH_ARM=<file>, only moments reached while that
+ * file exists count, so a test can finish setting up before the countdown starts.
  */
+import { existsSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
@@ -20,6 +22,7 @@ export class CrashPoints {
   private readonly n: number = 1;
   private readonly signal: NodeJS.Signals = 'SIGKILL';
   private reached = 0;
+  private readonly armFile: string | undefined;
   /** Waits until no webhook delivery is between the receiver's answer and its record (see webhooks). */
   settle: () => Promise<void> = async () => undefined;
 
@@ -29,6 +32,7 @@ export class CrashPoints {
     this.point = m[1];
     this.n = Number(m[2] ?? 1);
     this.signal = (m[3] as NodeJS.Signals | undefined) ?? 'SIGKILL';
+    this.armFile = config.testCrashArm;
   }
 
   /**
@@ -36,7 +40,8 @@ export class CrashPoints {
    * waits for the shutdown to abort `stopping` (and rejects), so the job goes no further either.
    */
   async at(point: CrashPoint, stopping: AbortSignal): Promise<void> {
-    if (point !== this.point || ++this.reached !== this.n) return;
+    if (point !== this.point || (this.armFile && !existsSync(this.armFile))) return;
+    if (++this.reached !== this.n) return;
     await this.settle();
     process.stdout.write(`${JSON.stringify({ msg: 'crash point', point, signal: this.signal })}\n`);
     process.kill(process.pid, this.signal);

@@ -64,6 +64,8 @@ export interface ServiceConfig {
   shutdownGraceMs: number;
   /** Tests only: `<point>:<n>[:<signal>]`, the process signals itself the n-th time it reaches a point. */
   testCrashAt: string | undefined;
+  /** Tests only: crash points count only while this file exists. */
+  testCrashArm: string | undefined;
 }
 
 export interface BodyLimits {
@@ -247,6 +249,7 @@ export function loadConfig(env: Env): ServiceConfig {
     },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     testCrashAt: env.AOAI_TEST_CRASH_AT?.trim() || undefined,
+    testCrashArm: env.AOAI_TEST_CRASH_ARM?.trim() || undefined,
   };
   if (config.video.pollMaxMs < config.video.pollInitialMs) {
     problems.push(

@@ -69,6 +69,8 @@ function rootCode(e: unknown): string | undefined {
 @Injectable()
 export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
+  /** Runs in this process: a job Bull hands back while its first run goes on joins that run. */
+  private readonly active = new Map<string, Promise<string>>();
 
   constructor(
     @InjectQueue(VIDEO_CREATE_QUEUE) private readonly queue: Queue<VideoJobData>,
@@ -88,7 +90,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     this.queue.on('failed', (job, error) => void this.onFailed(job, error));
     this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video create queue error'));
     this.queue
-      .process('create', this.config.video.workerConcurrency, (job) => this.run(job))
+      .process('create', this.config.video.workerConcurrency, (job) => this.joined(job))
       .catch((e: Error) => {
         if (!this.stopping.signal.aborted)
           this.log.error({ error: e.message }, 'video create worker stopped');
@@ -106,6 +108,15 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     if (!record || TERMINAL.has(record.status)) return;
     this.log.error({ jobId: record.id, error: error.message }, 'video job failed after every attempt');
     await this.finisher.finish(record, 'failed', 'internal_error', error.message);
+  }
+
+  private joined(job: Job<VideoJobData>): Promise<string> {
+    const id = job.data.jobId;
+    const running = this.active.get(id);
+    if (running) return running;
+    const run = this.run(job).finally(() => this.active.delete(id));
+    this.active.set(id, run);
+    return run;
   }
 
   async run(job: Job<VideoJobData>): Promise<string> {
@@ -188,8 +199,10 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private async send(current: JobRecord): Promise<string> {
     const intent = { marker: `${current.id}.${randomBytes(4).toString('hex')}`, at: Date.now() };
     const record: JobRecord = { ...current, intent };
-    // The intent is stored before anything is sent.
-    if (!(await this.store.save(record))) return this.finisher.removed(record.deployment, record.id);
+    // The intent is stored before anything is sent, and only by one worker.
+    const stored = await this.store.saveIntent(record, current.intent?.marker ?? '');
+    if (stored === 'deleted') return this.finisher.removed(record.deployment, record.id);
+    if (stored === 'changed') throw new RetryLater(1, 'another worker is sending this job; looking again');
     await this.crash.at('create:before-send', this.stopping.signal);
     let created: { id: string; status: string };
     try {

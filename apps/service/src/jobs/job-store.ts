@@ -37,6 +37,18 @@ for i, key in ipairs(KEYS) do
 end
 return 1`;
 
+// Store a create's intent only if the job's intent is still the one the caller read (none, or an
+// earlier attempt's): of two workers racing to send the same job, one writes it and the other sees it.
+const SAVE_INTENT = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return -1 end
+local current = cjson.decode(raw)
+local marker = ''
+if type(current.intent) == 'table' then marker = current.intent.marker end
+if current.upstream_id or marker ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
 /**
  * Job records in Redis: one JSON value per job, a sorted set per tenant and API for listing, a
  * generation index so content URLs resolve to their job (and its tenant), and the claims that tie
@@ -123,6 +135,24 @@ export class JobStore {
       const ttl = TERMINAL.has(record.status) ? this.config.storage.retentionHours * 3600 : 0;
       const saved = await this.redis.eval(SAVE, keys.length, ...keys, JSON.stringify(record), ttl, record.id);
       return saved === 1;
+    });
+  }
+
+  /**
+   * Store a record carrying a new intent, only when the stored one still has the intent `previous`
+   * (its marker, '' for none) and no upstream id: 'saved', 'changed' (another worker got there
+   * first), or 'deleted'.
+   */
+  saveIntent(record: JobRecord, previous: string): Promise<'saved' | 'changed' | 'deleted'> {
+    return this.run(async () => {
+      const done = await this.redis.eval(
+        SAVE_INTENT,
+        1,
+        `${this.p}job:${record.id}`,
+        JSON.stringify(record),
+        previous,
+      );
+      return done === 1 ? 'saved' : done === 0 ? 'changed' : 'deleted';
     });
   }
 

@@ -43,6 +43,8 @@ import { VideoUpstream, type UpstreamState } from './video-upstream.js';
 @Injectable()
 export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
+  /** Runs in this process: a job Bull hands back while its first run goes on joins that run. */
+  private readonly active = new Map<string, Promise<string>>();
 
   constructor(
     @InjectQueue(VIDEO_TRACK_QUEUE) private readonly queue: Queue<VideoJobData>,
@@ -63,7 +65,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.queue.on('failed', (job, error) => void this.onFailed(job, error));
     this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video track queue error'));
     this.queue
-      .process('track', this.config.video.workerConcurrency, (job) => this.run(job))
+      .process('track', this.config.video.workerConcurrency, (job) => this.joined(job))
       .catch((e: Error) => {
         if (!this.stopping.signal.aborted) this.log.error({ error: e.message }, 'video track worker stopped');
       });
@@ -81,6 +83,15 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     if (!record || TERMINAL.has(record.status)) return;
     this.log.error({ jobId: record.id, error: error.message }, 'video job failed after every attempt');
     await this.finisher.finish(record, 'failed', 'internal_error', error.message);
+  }
+
+  private joined(job: Job<VideoJobData>): Promise<string> {
+    const id = job.data.jobId;
+    const running = this.active.get(id);
+    if (running) return running;
+    const run = this.run(job).finally(() => this.active.delete(id));
+    this.active.set(id, run);
+    return run;
   }
 
   async run(job: Job<VideoJobData>): Promise<string> {
