@@ -124,6 +124,27 @@ describe('images', () => {
     expect(bearer.status).toBe(200);
   });
 
+  it("relays Azure's failures in Azure's shape; a paid request that may have been processed is not resent and says so", async () => {
+    for (const [fault, status, code] of [
+      [{ kind: 'status', status: 500 }, 502, 'InternalServerError'],
+      [{ kind: 'reset' }, 502, 'upstream_maybe_processed'],
+      [{ kind: 'truncate', truncateAt: 5 }, 502, 'upstream_maybe_processed'],
+      [{ kind: 'status', status: 400, body: { error: { code: 'bad', message: 'no' } } }, 400, 'bad'],
+    ] as const) {
+      const sent = stack.emu.admin.requests({ operation: 'images.generate' }).length;
+      stack.emu.admin.fault({ ...fault, count: 1, match: { operation: 'images.generate' } } as never);
+      const res = await json(stack, '/openai/v1/images/generations', {
+        model: 'gpt-image-1',
+        prompt: 'a lamp',
+        quality: 'low',
+      });
+      expect(res.status, fault.kind).toBe(status);
+      expect(azureError(await res.json())?.code, fault.kind).toBe(code);
+      expect(res.headers.get('x-aoai-maybe-processed'), fault.kind).toBe(status === 502 ? 'true' : null);
+      expect(stack.emu.admin.requests({ operation: 'images.generate' }).length - sent, fault.kind).toBe(1);
+    }
+  });
+
   it('answers unknown routes with 404 in Azure shape', async () => {
     const res = await call(stack, '/openai/v1/nothing/here');
     expect(res.status).toBe(404);

@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AzureOpenAIError, ConnectionError, TimeoutError, ValidationError } from '@aoai-media/core';
+import {
+  AzureOpenAIError,
+  ConnectionError,
+  MaybeProcessedError,
+  TimeoutError,
+  ValidationError,
+} from '@aoai-media/core';
 import { ApiError, renderError, type ApiErrorBody } from './api-error.js';
 import { ClientGone } from './body.js';
 import { LOGGER, type Log } from './logger.js';
@@ -13,10 +19,14 @@ export class HealthReport extends Error {
   }
 }
 
+/** Set on answers to paid requests that Azure may have processed (and billed) although they failed. */
+export const MAYBE_PROCESSED_HEADER = 'x-aoai-maybe-processed';
+
 /**
  * Every failure leaves in Azure's error shape. Upstream answers are relayed with their status
  * (Azure's own body, never its headers); a refused service credential upstream becomes a 502 so
- * callers do not mistake it for their own key being wrong. A refusal that comes before the body was
+ * callers do not mistake it for their own key being wrong. A paid request whose outcome is unknown
+ * (Azure's 5xx, an answer lost after sending) is not sent again and says so. A refusal that comes before the body was
  * read is answered so the client can read it (see refusal.ts); a client that hung up gets nothing.
  */
 @Catch()
@@ -55,6 +65,7 @@ export class AzureErrorFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, req: Request): ApiError {
     if (exception instanceof ApiError) return exception;
+    if (exception instanceof MaybeProcessedError) return this.maybeProcessed(exception, req);
     if (exception instanceof ValidationError) return ApiError.fromIssues(exception.issues);
     if (exception instanceof AzureOpenAIError) return this.fromUpstream(exception);
     if (exception instanceof TimeoutError) {
@@ -110,6 +121,22 @@ export class AzureErrorFilter implements ExceptionFilter {
       message: 'The service failed to handle the request',
       type: 'server_error',
     });
+  }
+
+  /** Azure's own answer when there was one; otherwise a 502 (504 for a timeout) that says what is unknown. */
+  private maybeProcessed(e: MaybeProcessedError, req: Request): ApiError {
+    const cause = e.cause;
+    const base =
+      cause instanceof AzureOpenAIError
+        ? this.fromUpstream(cause)
+        : new ApiError(cause instanceof TimeoutError ? 504 : 502, {
+            code: 'upstream_maybe_processed',
+            message:
+              'the answer from Azure OpenAI was lost after the request was sent: it may have been processed (and billed), so it was not sent again',
+            type: 'server_error',
+          });
+    this.log.warn({ path: req.path, error: e.message }, 'a paid request may have been processed upstream');
+    return new ApiError(base.status, base.body, { ...base.headers, [MAYBE_PROCESSED_HEADER]: 'true' });
   }
 
   private fromUpstream(e: AzureOpenAIError): ApiError {

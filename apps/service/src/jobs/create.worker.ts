@@ -36,25 +36,6 @@ import {
 import { CLOCK_SKEW_S } from './reconcile.js';
 import { VideoUpstream } from './video-upstream.js';
 
-/** Connection failures that happen before a request is written: nothing reached Azure. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function rootCode(e: unknown): string | undefined {
-  for (let cause = e, depth = 0; cause && depth < 6; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /**
  * Sends each job's one upstream create, exactly once:
  * 1. the intent (a marker and the time) is stored before anything is sent;
@@ -276,12 +257,13 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     }
     if (e instanceof AzureOpenAIError && e.status >= 400 && e.status < 500 && e.status !== 409)
       throw new FinalFailure(e.code ?? `http_${e.status}`, e.message);
-    if (e instanceof ConnectionError && NOT_SENT.has(rootCode(e) ?? '')) {
+    if (e instanceof ConnectionError && e.beforeSend) {
       await clearIntent();
-      throw new RetryLater(backoffMs(2, Math.random), `Azure was not reached (${rootCode(e)})`);
+      throw new RetryLater(backoffMs(2, Math.random), `Azure was not reached (${e.message})`);
     }
     if (this.stopping.signal.aborted) throw new Interrupted();
-    // Maybe created: keep the intent, so the next attempt looks for the task before sending.
+    // Maybe created (core's MaybeProcessedError: a 5xx, a lost answer, a timeout): keep the intent,
+    // so the next attempt looks for the task before sending.
     this.log.warn(
       { jobId: record.id, error: (e as Error).message },
       'the create may have reached Azure; reconciling before anything is sent again',
