@@ -250,9 +250,10 @@ async function main() {
   let stats;
   for (let i = 0; ; i++) {
     stats = await (await fetch(`${service}/admin/stats`, { headers: { 'api-key': ADMIN } })).json();
-    const done = stats.queues.video.completed + stats.queues.video.failed;
+    // Every job created upstream ends in the track queue.
+    const done = stats.queues.videoTrack.completed + stats.queues.videoTrack.failed;
     if (done >= VIDEOS) break;
-    if (i > 6000) throw new Error(`video jobs did not finish: ${JSON.stringify(stats.queues.video)}`);
+    if (i > 6000) throw new Error(`video jobs did not finish: ${JSON.stringify(stats.queues)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const totalMs = performance.now() - t0;
@@ -261,7 +262,7 @@ async function main() {
   console.log(
     `submitted in ${(submittedMs / 1000).toFixed(1)} s, all terminal after ${(totalMs / 1000).toFixed(1)} s (${(VIDEOS / (totalMs / 1000)).toFixed(1)} jobs/s)`,
   );
-  console.log(`succeeded ${stats.queues.video.completed}, failed ${stats.queues.video.failed}`);
+  console.log(`finished ${stats.queues.videoTrack.completed}, failed ${stats.queues.videoTrack.failed}`);
   console.log(
     `polls ${stats.counters.polls} (${(stats.counters.polls / VIDEOS).toFixed(2)} per job), upstream creates ${counters.videoJobsCreated?.sora ?? 0}, 429s seen ${stats.counters.rate_limited}`,
   );
@@ -269,7 +270,7 @@ async function main() {
   record({ name: `${jobs}: all terminal after`, value: totalMs / 1000, unit: 's' });
   record({ name: `${jobs}: throughput`, value: VIDEOS / (totalMs / 1000), unit: 'jobs/s' });
   record({ name: `${jobs}: status polls per job`, value: stats.counters.polls / VIDEOS, unit: 'polls/job' });
-  record({ name: `${jobs}: succeeded`, value: stats.queues.video.completed, unit: 'jobs' });
+  record({ name: `${jobs}: succeeded`, value: stats.queues.videoTrack.completed, unit: 'jobs' });
 }
 
 async function stop() {
