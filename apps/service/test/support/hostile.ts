@@ -222,22 +222,14 @@ function jsonCase(rng: Rng, acme: string): HostileCase {
         ? ['model']
         : Object.keys(body).filter((k) => k !== 'prompt');
       const name = rng.pick(names.length ? names : ['prompt']);
-      body[name] = rng.pick<unknown>([
-        null,
-        true,
-        [1, 2],
-        { a: 1 },
-        -5,
-        2_000_000_000,
-        0.5,
-        `zz ${rng.text(8)}!`,
-      ]);
+      // Not null: where Azure's spec marks a field nullable, null means "not set" and is valid.
+      body[name] = rng.pick<unknown>([true, [1, 2], { a: 1 }, -5, 2_000_000_000, 0.5, `zz ${rng.text(8)}!`]);
       return send(JSON.stringify(body), 'json:field');
     }
     case 1:
       // The Responses API takes many fields the service passes on; a non-boolean stream it refuses.
       if (route.path.includes('responses')) body.stream = 'yes';
-      else body[`x_${rng.text(6, 'abcdef')}`] = rng.pick<unknown>([1, 'v', null, [], {}]);
+      else body[`x_${rng.text(6, 'abcdef')}`] = rng.pick<unknown>([1, 'v', [], {}]);
       return send(JSON.stringify(body), 'json:unknown-field');
     case 2:
       delete body[rng.pick(route.required)];
