@@ -1,0 +1,14 @@
+/* global process */
+// Preloaded (`node --import`) into every Node process a benchmark starts. Over the IPC channel it
+// answers `{ probe: 'cpu', id }` with the CPU microseconds the process has used, so a load generator
+// can charge CPU to the server that spent it. It changes nothing else and does not keep the process
+// alive.
+if (process.send) {
+  process.on('message', (m) => {
+    if (m?.probe === 'cpu') {
+      const usage = process.cpuUsage();
+      process.send({ probe: m.probe, id: m.id, value: usage.user + usage.system });
+    }
+  });
+  process.channel?.unref();
+}
