@@ -18,7 +18,9 @@ export function ownCpuMicros() {
  * - `sides`: `{ [name]: { run(ops, round), cpu?() } }`. `run` performs `ops` operations (awaiting them
  *   however the side needs: one after another, or N at a time). `cpu` returns the CPU microseconds
  *   used so far by whatever process does the work being compared (default: this process); it may be
- *   async, e.g. asking a server in a child process.
+ *   async, e.g. asking a server in a child process. A side that times itself (work done in a child
+ *   process that reports its own figures) resolves `run` to `{ wallMs, cpuUs }` for all `ops`, and
+ *   those replace what the harness measured around it.
  * - `rounds`, `ops` (operations per round), `warmUp` (operations per side before the first round).
  *
  * Returns `{ order, rounds, sides: { [name]: { wallMs: [], cpuUs: [] } } }` with per-operation wall
@@ -40,9 +42,9 @@ export async function compare({ sides, rounds, ops, warmUp = 0 }) {
       const cpu = side.cpu ?? ownCpuMicros;
       const cpuBefore = await cpu();
       const start = performance.now();
-      await side.run(ops, round);
-      const wall = performance.now() - start;
-      const cpuUsed = (await cpu()) - cpuBefore;
+      const own = await side.run(ops, round);
+      const wall = own?.wallMs ?? performance.now() - start;
+      const cpuUsed = own?.cpuUs ?? (await cpu()) - cpuBefore;
       results[name].wallMs.push(wall / ops);
       results[name].cpuUs.push(cpuUsed / ops);
     }
