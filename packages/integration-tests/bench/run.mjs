@@ -1,19 +1,22 @@
-/* global Buffer, fetch, console */
-// The same image requests three ways against the emulator on loopback: core's images.generate(), a
-// bare fetch, and the official `openai` SDK pointed at Azure's v1 path. All three send the same
-// request and decode the returned image to bytes, so the ratios show what each client costs on top
-// of the same server. Rounds are short and rotate which side goes first; the median of the
-// per-round ratios resists noise from other processes. Loops are bounded by count.
-import { performance } from 'node:perf_hooks';
+/* global Buffer, fetch, process */
+// The same image requests three ways against the emulator, which runs in its own process: core's
+// images.generate(), a bare fetch, and the official `openai` SDK pointed at Azure's v1 path. All three
+// send the same request and decode the image to bytes. Sides run in interleaved rounds (see
+// @aoai-media/bench); the client's CPU per call is recorded beside the throughput.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { AzureOpenAIMedia } from '@aoai-media/core';
-import { startEmulator } from '@aoai-media/emulator';
+import { compare, recorder, startNode, stopAll, summarize } from '@aoai-media/bench';
 import OpenAI from 'openai';
-import { recorder } from '../../../scripts/bench-json.mjs';
 
-const ROUNDS = 30;
+const ROUNDS = Number(process.env.AOAI_BENCH_ROUNDS ?? 30);
 const PER_ROUND = 40;
-const WARM_UP = 100;
 const record = recorder('@aoai-media/integration-tests');
+const require = createRequire(import.meta.url);
+const emulatorCli = join(
+  dirname(require.resolve('@aoai-media/emulator/package.json')),
+  'bin/aoai-emulator.js',
+);
 
 const cases = [
   [
@@ -26,17 +29,23 @@ const cases = [
   ],
 ];
 
-const emu = await startEmulator({ port: 0, requestLogLimit: 100 });
-const rows = [];
+const emu = await startNode(emulatorCli, ['--port', '0'], {
+  ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+});
 try {
-  const core = new AzureOpenAIMedia({ endpoint: emu.url, auth: { apiKey: emu.apiKey } });
+  const key = 'emulator-key';
+  const core = new AzureOpenAIMedia({ endpoint: emu.url, auth: { apiKey: key } });
   const sdk = new OpenAI({
     baseURL: `${emu.url}/openai/v1`,
-    apiKey: emu.apiKey,
+    apiKey: key,
     defaultQuery: { 'api-version': 'preview' },
-    defaultHeaders: { 'api-key': emu.apiKey },
+    defaultHeaders: { 'api-key': key },
   });
   const url = `${emu.url}/openai/v1/images/generations?api-version=preview`;
+  const admin = async (method, path) => {
+    const response = await fetch(`${emu.url}/_emulator/${path}`, { method });
+    return response.status === 204 ? undefined : response.json();
+  };
 
   for (const [label, request] of cases) {
     let expected = 0;
@@ -45,12 +54,12 @@ try {
         throw new Error(`${label}: decoded ${length} bytes, expected ${expected}`);
       expected = length;
     };
-    const sides = {
+    const calls = {
       core: async () => check((await core.images.generate(request)).images[0].bytes.length),
       fetch: async () => {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'api-key': emu.apiKey, 'content-type': 'application/json', accept: 'application/json' },
+          headers: { 'api-key': key, 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify(request),
         });
         if (!response.ok) throw new Error(`${label}: status ${response.status}`);
@@ -62,66 +71,43 @@ try {
     };
 
     // The three reach the same route: compare what the emulator logged for one call of each.
-    emu.admin.clearRequests();
-    for (const fn of Object.values(sides)) await fn();
-    const seen = emu.admin
-      .requests()
-      .map((r) => `${r.method} ${r.path} ${r.status} ${r.query['api-version']}`);
+    await admin('DELETE', 'requests');
+    for (const call of Object.values(calls)) await call();
+    const seen = (await admin('GET', 'requests')).data.map(
+      (r) => `${r.method} ${r.path} ${r.status} ${r.query['api-version']}`,
+    );
     if (seen.length !== 3 || new Set(seen).size !== 1)
       throw new Error(`${label}: the clients sent different requests: ${seen.join(' | ')}`);
 
-    const timeLoop = async (fn, count) => {
-      const start = performance.now();
-      for (let i = 0; i < count; i++) await fn();
-      return performance.now() - start;
-    };
-    for (const fn of Object.values(sides)) await timeLoop(fn, WARM_UP);
-
-    const names = Object.keys(sides);
-    const totals = { core: 0, fetch: 0, sdk: 0 };
-    const vsFetch = [];
-    const vsSdk = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const ms = {};
-      for (let k = 0; k < names.length; k++) {
-        const name = names[(r + k) % names.length];
-        ms[name] = await timeLoop(sides[name], PER_ROUND);
-        totals[name] += ms[name];
-      }
-      vsFetch.push(ms.fetch / ms.core);
-      vsSdk.push(ms.sdk / ms.core);
+    const sides = Object.fromEntries(
+      Object.entries(calls).map(([name, call]) => [
+        name,
+        {
+          run: async (ops) => {
+            for (let i = 0; i < ops; i++) await call();
+          },
+        },
+      ]),
+    );
+    const result = await compare({ sides, rounds: ROUNDS, ops: PER_ROUND, warmUp: 100 });
+    const perSecond = (name) => summarize(result.sides[name].wallMs.map((ms) => 1000 / ms));
+    for (const [base, baseLabel, target] of [
+      ['fetch', 'bare fetch', '>= 0.90x'],
+      ['sdk', 'openai 6.49.0 SDK', null],
+    ]) {
+      record({
+        name: `images.generate, ${label}, 1 at a time, emulator in its own process: core vs ${baseLabel}`,
+        unit: 'req/s',
+        value: perSecond('core'),
+        baseline: { name: baseLabel, value: perSecond(base) },
+        ratio: result.ratio(base, 'core', 'wall'),
+        ratioMeans: 'throughput / baseline',
+        cpu: { value: result.summary('core', 'cpu'), baseline: result.summary(base, 'cpu'), of: 'client' },
+        target,
+      });
     }
-    const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-    const calls = ROUNDS * PER_ROUND;
-    const rate = (name) => calls / (totals[name] / 1000);
-    const name = `images.generate, ${label}, emulator in-process`;
-    rows.push(
-      record({
-        name: `${name}: core vs bare fetch`,
-        value: rate('core'),
-        unit: 'req/s',
-        baseline: 'bare fetch',
-        baselineValue: rate('fetch'),
-        ratio: median(vsFetch),
-        target: '>= 0.90x',
-      }),
-      record({
-        name: `${name}: core vs openai SDK`,
-        value: rate('core'),
-        unit: 'req/s',
-        baseline: 'openai 6.49.0 SDK',
-        baselineValue: rate('sdk'),
-        ratio: median(vsSdk),
-      }),
-    );
-    console.log(`${label} (${expected} bytes per image, ${calls} calls each side, sequential)`);
-    console.log(`  core images.generate():  ${rate('core').toFixed(0).padStart(6)} req/s`);
-    console.log(`  bare fetch:              ${rate('fetch').toFixed(0).padStart(6)} req/s`);
-    console.log(`  openai SDK:              ${rate('sdk').toFixed(0).padStart(6)} req/s`);
-    console.log(
-      `  core / fetch ${median(vsFetch).toFixed(3)}x, core / SDK ${median(vsSdk).toFixed(3)}x (throughput, median of ${ROUNDS} rounds)`,
-    );
   }
 } finally {
-  await emu.close();
+  await stopAll();
 }
+record.print();

@@ -1,0 +1,25 @@
+/* global Buffer, process, URL */
+// The servers compared by run.mjs, each started in its own process:
+//   node server.mjs emulator          the emulator (dist/), on a free port
+//   node server.mjs canned <base64>   a bare node:http server answering the given bytes to every request
+import http from 'node:http';
+import { announce } from '@aoai-media/bench';
+
+const [mode, bytes] = process.argv.slice(2);
+if (mode === 'emulator') {
+  const { startEmulator } = await import('../dist/index.js');
+  const emu = await startEmulator({ port: 0, requestLogLimit: 1000 });
+  process.send?.({ ready: { port: Number(new URL(emu.url).port) } });
+} else if (mode === 'canned') {
+  const body = Buffer.from(bytes, 'base64');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => announce(server));
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
