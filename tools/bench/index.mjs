@@ -5,6 +5,7 @@ export {
   canReadProc,
   memoryOf,
   procCpuMicros,
+  reapedChildrenCpuMicros,
   resetPeakRss,
   startNode,
   startProcess,
@@ -12,5 +13,5 @@ export {
   stopAll,
 } from './src/processes.mjs';
 export { announce, startRedis } from './src/servers.mjs';
-export { asSummary, recorder, verdict } from './src/record.mjs';
+export { asSummary, exact, recorder, verdict } from './src/record.mjs';
 export { markdownTable, num, spread, textTable, toCells } from './src/format.mjs';

@@ -4,11 +4,11 @@
 // piped through a web stream, and core's videos.generations.content(); the Node pipe and core also on
 // Node 24. Each process times its own transfer, so process start-up is left out on every side.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compare, memoryOf, summarize } from '@aoai-media/bench';
+import { compare, memoryOf, reapedChildrenCpuMicros, summarize } from '@aoai-media/bench';
 import { KEY, VIDEO_BYTES } from './fixtures.mjs';
 
 const ROUNDS = Number(process.env.AOAI_BENCH_DOWNLOAD_ROUNDS ?? 7);
@@ -16,13 +16,6 @@ const MB = 1024 * 1024;
 const child = fileURLToPath(new URL('./download.mjs', import.meta.url));
 const node24 = fileURLToPath(new URL('../../../tools/node24/node_modules/node/bin/node', import.meta.url));
 const path = '/openai/v1/video/generations/gen_bench/content/video?api-version=preview';
-
-/** CPU microseconds of this process's reaped children (curl, once it has exited), from /proc. */
-function childrenCpuMicros() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[13]) + Number(fields[14])) / 100) * 1e6; // cutime + cstime, in ticks
-}
 
 function runNode(execPath, mode, base, target) {
   return new Promise((resolve, reject) => {
@@ -39,7 +32,7 @@ function runNode(execPath, mode, base, target) {
 /** curl's own transfer time (-w), its peak RSS (polled), and its CPU (charged to us once reaped). */
 function runCurl(base, target) {
   return new Promise((resolve, reject) => {
-    const cpuBefore = childrenCpuMicros();
+    const cpuBefore = reapedChildrenCpuMicros();
     const proc = spawn(
       'curl',
       [
@@ -71,7 +64,7 @@ function runCurl(base, target) {
       if (code !== 0) return reject(new Error(`curl exited ${code}`));
       const [seconds, size] = out.trim().split(' ').map(Number);
       if (size !== VIDEO_BYTES) return reject(new Error(`curl downloaded ${size} bytes`));
-      resolve({ wallMs: seconds * 1000, cpuUs: childrenCpuMicros() - cpuBefore, peakRssBytes: peak });
+      resolve({ wallMs: seconds * 1000, cpuUs: reapedChildrenCpuMicros() - cpuBefore, peakRssBytes: peak });
     });
   });
 }

@@ -1,15 +1,16 @@
 /* global Buffer, fetch, console, process */
 // Item throughput of the built node (dist/) generating images with "Items in Parallel" at 1 and at 8,
-// against an in-process emulator that answers each request after LATENCY_MS and allows RPM requests
-// per minute. The node's own transport and retries are used; the stand-in execution context below
+// against the emulator, in its own process, answering each request after LATENCY_MS and allowing
+// RPM requests per minute. The node's own transport and retries are used; the stand-in execution context below
 // sends its HTTP requests with fetch, as n8n's request helper would. At 1 item at a time the node
 // stays under the limit; at 8 it reaches it within seconds and waits out Azure's retry-after.
 // A fresh emulator per run, so rate windows do not carry over. Counts are fixed, so the run is
 // bounded (about two and a half minutes with the defaults, most of it the limit's one-minute window).
+// One run of each: a run spans the limit's window, so rounds would multiply that time.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { startEmulator } from '@aoai-media/emulator';
-import { recorder } from '../../../scripts/bench-json.mjs';
+import { dirname, join } from 'node:path';
+import { recorder, startNode } from '@aoai-media/bench';
 
 const ITEMS = Number(process.env.AOAI_BENCH_N8N_ITEMS ?? 800);
 const RPM = Number(process.env.AOAI_BENCH_N8N_RPM ?? 600);
@@ -17,6 +18,10 @@ const LATENCY_MS = Number(process.env.AOAI_BENCH_N8N_LATENCY_MS ?? 100);
 const DEPLOYMENT = 'gpt-image-1';
 
 const require = createRequire(import.meta.url);
+const emulatorCli = join(
+	dirname(require.resolve('@aoai-media/emulator/package.json')),
+	'bin/aoai-emulator.js',
+);
 const { AzureOpenAiMedia } = require('../dist/nodes/AzureOpenAiMedia/AzureOpenAiMedia.node.js');
 const { AzureOpenAiMediaApi } = require('../dist/credentials/AzureOpenAiMediaApi.credentials.js');
 const node = new AzureOpenAiMedia();
@@ -87,12 +92,27 @@ function executionContext(items, params, credentials) {
 	};
 }
 
+/** The emulator's admin API over HTTP. */
+async function admin(emu, method, path, body) {
+	const response = await fetch(`${emu.url}/_emulator/${path}`, {
+		method,
+		headers: body ? { 'content-type': 'application/json' } : {},
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	if (!response.ok) throw new Error(`emulator admin ${method} ${path}: ${response.status}`);
+	return response.json();
+}
+
 async function run(concurrency) {
-	const emu = await startEmulator({ port: 0, requestLogLimit: 100 });
+	const emu = await startNode(emulatorCli, ['--port', '0'], {
+		ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+	});
 	try {
-		emu.admin.setLimits({ deployments: { [DEPLOYMENT]: { requestsPerMinute: RPM } } });
+		await admin(emu, 'PUT', 'limits', {
+			deployments: { [DEPLOYMENT]: { requestsPerMinute: RPM } },
+		});
 		// Every request (429s included) takes LATENCY_MS, standing in for the time Azure spends generating.
-		emu.admin.fault({
+		await admin(emu, 'POST', 'faults', {
 			match: { operation: 'images.generate' },
 			kind: 'delay',
 			delayMs: LATENCY_MS,
@@ -112,7 +132,7 @@ async function run(concurrency) {
 		const ctx = executionContext(items, params, {
 			endpoint: emu.url,
 			authType: 'apiKey',
-			apiKey: emu.apiKey,
+			apiKey: 'emulator-key',
 			apiVersion: 'preview',
 		});
 		const started = performance.now();
@@ -122,10 +142,8 @@ async function run(concurrency) {
 		const images = output.filter((item) => item.binary?.data?.mimeType === 'image/png').length;
 		if (output.length !== ITEMS)
 			throw new Error(`${output.length} output items for ${ITEMS} input items`);
-		const rateLimited = Object.values(emu.admin.counters().rateLimited ?? {}).reduce(
-			(a, b) => a + b,
-			0,
-		);
+		const counters = await admin(emu, 'GET', 'counters');
+		const rateLimited = Object.values(counters.rateLimited ?? {}).reduce((a, b) => a + b, 0);
 		return {
 			seconds,
 			itemsPerSecond: ITEMS / seconds,
@@ -135,7 +153,7 @@ async function run(concurrency) {
 			firstError: failed[0]?.json.error,
 		};
 	} finally {
-		await emu.close();
+		await emu.stop();
 	}
 }
 
@@ -162,6 +180,8 @@ record({
 	name: `${label}: 8 at a time (${results[8].rateLimited} 429s, ${results[8].failed} failed)`,
 	value: results[8].itemsPerSecond,
 	unit: 'items/s',
-	baseline: '1 at a time',
-	baselineValue: results[1].itemsPerSecond,
+	baseline: { name: '1 at a time', value: results[1].itemsPerSecond },
+	ratio,
+	ratioMeans: 'throughput / 1 at a time',
 });
+record.print();

@@ -158,6 +158,16 @@ export function procCpuMicros(pid) {
   return (ticks / TICKS_PER_SECOND) * 1e6;
 }
 
+/**
+ * CPU microseconds of this process's children that have exited and been reaped (cutime + cstime of
+ * /proc/self/stat): the CPU of a short-lived command, taken as a difference around it. Tick precision.
+ */
+export function reapedChildrenCpuMicros() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND) * 1e6;
+}
+
 /** `{ rss, peak }` in bytes, from /proc/<pid>/status. */
 export function memoryOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

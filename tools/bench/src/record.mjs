@@ -14,6 +14,9 @@ export function asSummary(v) {
   return { median: round(v.median), min: round(v.min), max: round(v.max), n: v.n ?? null };
 }
 
+/** A figure that is exact rather than measured (a size, a constant): shown without a spread. */
+export const exact = (v) => ({ median: v, min: v, max: v });
+
 /**
  * Whether `target` is met: 'yes' when every sample meets it, 'median only' when the median does but
  * some round does not, 'no' when the median does not, '' when there is no target. Targets read

@@ -1,0 +1,214 @@
+/* global Buffer, setTimeout */
+// Video jobs through the queue with jobs that take many poll intervals: each upstream job lasts 60 s
+// of emulator time (the clock runs 20x, so 3 s of wall time) and the service polls at its default
+// pace scaled the same way (2 s growing 1.5x to 20 s, divided by 20). Rows per run: status polls per
+// job and how late the service sees each job finish (from the emulator's request log), Redis
+// commands per job (counted with MONITOR on the private Redis: sent by clients, and executed
+// including inside Lua scripts), the service's CPU per job. One instance and two instances on the
+// same Redis and storage directory alternate round by round; jobs go round-robin to the instances.
+import { compare, inParallel, summarize } from '@aoai-media/bench';
+import { createRequire } from 'node:module';
+import { ok, pool, send } from './client.mjs';
+import { ADMIN, EMULATOR_KEY, KEY, waitFor } from './stack.mjs';
+
+const require = createRequire(import.meta.url);
+const Redis = require('ioredis');
+
+const TIMINGS = { preprocessing: 5_000, queued: 10_000, running: 35_000, processing: 10_000 };
+const JOB_MS = Object.values(TIMINGS).reduce((a, b) => a + b, 0);
+const agent = pool(16);
+
+/** Counts the commands Redis runs while `during()` runs: `{ sent, executed }` (scripts' inner calls in executed). */
+async function countRedis(url, during) {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const monitor = await client.monitor();
+  let sent = 0;
+  let executed = 0;
+  monitor.on('monitor', (_time, _args, source) => {
+    executed++;
+    if (source !== 'lua') sent++;
+  });
+  try {
+    const value = await during();
+    // MONITOR lines arrive a little after the commands they echo.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { sent, executed, value };
+  } finally {
+    monitor.disconnect();
+    client.disconnect();
+  }
+}
+
+async function stats(service) {
+  const answer = await ok(agent, `${service.url}/admin/stats`, {
+    method: 'GET',
+    headers: { 'api-key': ADMIN },
+  });
+  const { queues } = JSON.parse(answer.body.toString('utf8'));
+  return { completed: queues.video.completed, failed: queues.video.failed };
+}
+
+/** Submits `jobs` round-robin to `services`, waits until all are terminal; returns the figures of the run. */
+async function run(stack, services, jobs, tag) {
+  await stack.emulatorAdmin('DELETE', 'requests');
+  const before = await stats(services[0]);
+  const cpuBefore = await Promise.all(services.map((s) => s.cpuMicros()));
+  let statusChecks = 0;
+  const started = Date.now();
+  const redis = await countRedis(stack.redis.url, async () => {
+    await inParallel(jobs, 16, async (i) => {
+      const service = services[i % services.length];
+      await ok(agent, `${service.url}/openai/v1/video/generations/jobs`, {
+        headers: { 'api-key': KEY, 'content-type': 'application/json' },
+        body: Buffer.from(
+          JSON.stringify({
+            model: 'sora',
+            prompt: `${tag} waves ${i}`,
+            width: 480,
+            height: 480,
+            n_seconds: 1,
+          }),
+        ),
+      });
+    });
+    let now;
+    await waitFor(
+      async () => {
+        statusChecks++;
+        now = await stats(services[0]);
+        return now.completed + now.failed - before.completed - before.failed >= jobs;
+      },
+      600_000,
+      500,
+      `${jobs} video jobs to finish`,
+    );
+    return now;
+  });
+  const wallMs = Date.now() - started;
+  const cpuAfter = await Promise.all(services.map((s) => s.cpuMicros()));
+  const failed = redis.value.failed - before.failed;
+  if (failed > 0) throw new Error(`${failed} of ${jobs} video jobs failed`);
+
+  // From the emulator's log: when each upstream job was created, and every status poll it got.
+  const log = (await stack.emulatorAdmin('GET', 'requests')).data;
+  const creates = log.filter((r) => r.operation === 'videoJobs.create' && r.status < 300);
+  if (creates.length !== jobs) throw new Error(`${creates.length} upstream creates for ${jobs} jobs`);
+  const createdAt = new Map(creates.map((r) => [r.fields.prompt, Date.parse(r.time)]));
+  const polls = new Map();
+  for (const r of log.filter((e) => e.operation === 'videoJobs.get')) {
+    const id = r.path.split('/').pop();
+    if (!polls.has(id)) polls.set(id, []);
+    polls.get(id).push(Date.parse(r.time));
+  }
+  const perJob = [];
+  for (const [id, times] of polls) {
+    const answer = await send(
+      agent,
+      `${stack.emulator.url}/openai/v1/video/generations/jobs/${id}?api-version=preview`,
+      {
+        method: 'GET',
+        headers: { 'api-key': EMULATOR_KEY },
+      },
+    );
+    const created = createdAt.get(JSON.parse(answer.body.toString('utf8')).prompt);
+    const done = created + JOB_MS;
+    const seen = Math.min(...times.filter((t) => t >= done));
+    perJob.push({ polls: times.length, lateMs: seen - done, elapsedRatio: (seen - created) / JOB_MS });
+  }
+  if (perJob.length !== jobs || perJob.some((j) => !Number.isFinite(j.lateMs))) {
+    throw new Error(`polls seen for ${perJob.length} of ${jobs} jobs, or a job never seen finished`);
+  }
+  // The bench's own status checks go through the service to Redis: take them out.
+  return {
+    wallMs,
+    cpuUs: cpuAfter.reduce((sum, c, i) => sum + c - cpuBefore[i], 0) / jobs,
+    sentPerJob: (redis.sent - statusChecks * stack.statsCost.sent) / jobs,
+    executedPerJob: (redis.executed - statusChecks * stack.statsCost.executed) / jobs,
+    perJob,
+  };
+}
+
+export async function videoBench(record, stack, { jobs, rounds }) {
+  await stack.emulatorAdmin('PUT', 'video-timings', TIMINGS);
+  // What one status check costs in Redis, so it can be taken out of the counts.
+  const checks = 5;
+  const cost = await countRedis(stack.redis.url, async () => {
+    for (let i = 0; i < checks; i++) await stats(stack.services[0]);
+  });
+  stack.statsCost = { sent: cost.sent / checks, executed: cost.executed / checks };
+  const idle = await countRedis(stack.redis.url, () => new Promise((resolve) => setTimeout(resolve, 5000)));
+
+  const runs = { one: [], two: [] };
+  let second;
+  const result = await compare({
+    sides: {
+      one: {
+        run: async (_ops, round) => {
+          const r = await run(stack, [stack.services[0]], jobs, `one-${round}`);
+          runs.one.push(r);
+          return { wallMs: r.wallMs, cpuUs: r.cpuUs };
+        },
+      },
+      two: {
+        run: async (_ops, round) => {
+          second = await stack.addService();
+          try {
+            const r = await run(stack, [stack.services[0], second], jobs, `two-${round}`);
+            runs.two.push(r);
+            return { wallMs: r.wallMs, cpuUs: r.cpuUs };
+          } finally {
+            await second.stop();
+            stack.services.pop();
+          }
+        },
+      },
+    },
+    rounds,
+    ops: 1,
+  });
+
+  for (const [side, label] of [
+    ['one', '1 instance'],
+    ['two', '2 instances'],
+  ]) {
+    const r = runs[side];
+    const name = `video jobs, ${jobs} a run, ${label}`;
+    const all = (key) => r.flatMap((x) => x.perJob.map((j) => j[key]));
+    record({
+      name: `${name}: Redis commands per job sent (a script counts once)`,
+      unit: 'commands',
+      value: summarize(r.map((x) => x.sentPerJob)),
+      target: '<= 20',
+    });
+    record({
+      name: `${name}: Redis commands per job executed (in scripts too)`,
+      unit: 'commands',
+      value: summarize(r.map((x) => x.executedPerJob)),
+    });
+    record({
+      name: `${name}: status polls per job`,
+      unit: 'polls',
+      value: summarize(all('polls')),
+    });
+    record({
+      name: `${name}: finish seen after it happened upstream (real-clock s)`,
+      unit: 's',
+      value: summarize(all('lateMs').map((ms) => ms / 1000)),
+    });
+    record({
+      name: `${name}: time to see the finish / the job's own time`,
+      unit: 'x',
+      value: summarize(all('elapsedRatio')),
+    });
+    record({
+      name: `${name}: service CPU per job`,
+      unit: 'ms',
+      value: summarize(result.sides[side].cpuUs.map((us) => us / 1000)),
+    });
+  }
+  record({
+    name: 'Redis commands per second with the service idle (1 instance)',
+    unit: 'commands/s',
+    value: idle.sent / 5,
+  });
+}
