@@ -2,7 +2,8 @@
 // A 25 MB transcription (a WAV just under Azure's 25 MiB limit) through the service next to the same
 // upload sent straight to the emulator, in interleaved rounds: the time ratio, and the growth of the
 // service's peak resident memory during its rounds (the kernel's peak mark is reset before each),
-// set against the bytes in flight, for 1 upload and for 4 at once.
+// set against the bytes in flight, for 1 upload and for 4 at once. Before each measured round the
+// service collects its garbage, so the reading starts from a settled heap.
 import { compare, exact, inParallel, summarize } from '@aoai-media/bench';
 import { multipart, ok, pool } from './client.mjs';
 import { EMULATOR_KEY, KEY } from './stack.mjs';
@@ -59,7 +60,11 @@ export async function audioBench(record, stack, { rounds }) {
         cpu: name === 'service' ? service.cpuMicros : stack.emulator.cpuMicros,
         run: async (ops, round) => {
           const measured = name === 'service' && round >= 0;
-          if (measured) service.resetPeakRss();
+          if (measured) {
+            // From a settled heap: what earlier rounds left behind is neither counted nor reused.
+            if (!(await service.collectGarbage())) throw new Error('the service runs without --expose-gc');
+            service.resetPeakRss();
+          }
           const before = measured ? service.rssBytes() : 0;
           await inParallel(ops, inFlight, () => ok(agent, t.url, { headers: t.headers, body: upload.body }));
           if (measured) growth.push(service.peakRssBytes() - before);

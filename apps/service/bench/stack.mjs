@@ -52,7 +52,9 @@ export async function startStack() {
     VIDEO_POLL_INITIAL_MS: String(2000 / TIME_SCALE),
     VIDEO_POLL_MAX_MS: String(20_000 / TIME_SCALE),
   };
-  const startService = () => startNode(serviceMain, [], { env, ready: /"msg":"ready","port":(\d+)/ });
+  // --expose-gc only lets the bench settle the heap before a memory reading (see audio.mjs).
+  const startService = () =>
+    startNode(serviceMain, [], { env, execArgv: ['--expose-gc'], ready: /"msg":"ready","port":(\d+)/ });
   const services = [await startService()];
   return {
     redis,

@@ -80,6 +80,8 @@ function track(child, label, ready, probed) {
     output: () => output,
     /** CPU microseconds the process has used (IPC probe for Node children, else /proc). */
     cpuMicros: () => (probed ? ask('cpu') : procCpuMicros(child.pid)),
+    /** A full garbage collection in a Node child started with --expose-gc; resolves whether it ran. */
+    collectGarbage: () => (probed ? ask('gc') : Promise.resolve(false)),
     /** Resets the kernel's peak-RSS mark to the current RSS (Linux). */
     resetPeakRss: () => resetPeakRss(child.pid),
     /** Peak RSS in bytes since start or the last reset (Linux). */
