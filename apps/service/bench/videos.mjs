@@ -7,35 +7,51 @@
 // including inside Lua scripts), the service's CPU per job. One instance and two instances on the
 // same Redis and storage directory alternate round by round; jobs go round-robin to the instances.
 import { compare, inParallel, summarize } from '@aoai-media/bench';
-import { createRequire } from 'node:module';
+import { createConnection } from 'node:net';
 import { ok, pool, send } from './client.mjs';
 import { ADMIN, EMULATOR_KEY, KEY, waitFor } from './stack.mjs';
-
-const require = createRequire(import.meta.url);
-const Redis = require('ioredis');
 
 const TIMINGS = { preprocessing: 5_000, queued: 10_000, running: 35_000, processing: 10_000 };
 const JOB_MS = Object.values(TIMINGS).reduce((a, b) => a + b, 0);
 const agent = pool(16);
 
-/** Counts the commands Redis runs while `during()` runs: `{ sent, executed }` (scripts' inner calls in executed). */
-async function countRedis(url, during) {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  const monitor = await client.monitor();
+/**
+ * Counts the commands Redis runs while `during()` runs, with MONITOR on a connection of its own:
+ * `{ sent, executed, value }`, where a Lua script counts once in `sent` and every command it runs
+ * counts in `executed`. Each MONITOR line is one RESP simple string (Redis escapes line breaks).
+ */
+async function countRedis(port, during) {
+  const socket = createConnection({ host: '127.0.0.1', port });
   let sent = 0;
   let executed = 0;
-  monitor.on('monitor', (_time, _args, source) => {
-    executed++;
-    if (source !== 'lua') sent++;
+  let pending = '';
+  let ready;
+  const monitoring = new Promise((resolve, reject) => {
+    ready = resolve;
+    socket.once('error', reject);
   });
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    pending += chunk;
+    const lines = pending.split('\r\n');
+    pending = lines.pop();
+    for (const line of lines) {
+      if (line === '+OK') ready();
+      else if (/^\+\d+\.\d+ \[/.test(line)) {
+        executed++;
+        if (!/^\+\d+\.\d+ \[\d+ lua\]/.test(line)) sent++;
+      }
+    }
+  });
+  socket.write('MONITOR\r\n');
   try {
+    await monitoring;
     const value = await during();
     // MONITOR lines arrive a little after the commands they echo.
     await new Promise((resolve) => setTimeout(resolve, 200));
     return { sent, executed, value };
   } finally {
-    monitor.disconnect();
-    client.disconnect();
+    socket.destroy();
   }
 }
 
@@ -55,7 +71,7 @@ async function run(stack, services, jobs, tag) {
   const cpuBefore = await Promise.all(services.map((s) => s.cpuMicros()));
   let statusChecks = 0;
   const started = Date.now();
-  const redis = await countRedis(stack.redis.url, async () => {
+  const redis = await countRedis(stack.redis.port, async () => {
     await inParallel(jobs, 16, async (i) => {
       const service = services[i % services.length];
       await ok(agent, `${service.url}/openai/v1/video/generations/jobs`, {
@@ -132,11 +148,11 @@ export async function videoBench(record, stack, { jobs, rounds }) {
   await stack.emulatorAdmin('PUT', 'video-timings', TIMINGS);
   // What one status check costs in Redis, so it can be taken out of the counts.
   const checks = 5;
-  const cost = await countRedis(stack.redis.url, async () => {
+  const cost = await countRedis(stack.redis.port, async () => {
     for (let i = 0; i < checks; i++) await stats(stack.services[0]);
   });
   stack.statsCost = { sent: cost.sent / checks, executed: cost.executed / checks };
-  const idle = await countRedis(stack.redis.url, () => new Promise((resolve) => setTimeout(resolve, 5000)));
+  const idle = await countRedis(stack.redis.port, () => new Promise((resolve) => setTimeout(resolve, 5000)));
 
   const runs = { one: [], two: [] };
   let second;

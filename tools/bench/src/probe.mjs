@@ -3,6 +3,7 @@
 // answers `{ probe: 'cpu', id }` with the CPU microseconds the process has used, so a load generator
 // can charge CPU to the server that spent it, and `{ probe: 'gc', id }` with a full garbage
 // collection when the process runs with --expose-gc (so memory is measured from a settled start).
+// When the load generator goes away without stopping it (killed, crashed), the process ends too.
 // It changes nothing else and does not keep the process alive.
 if (process.send) {
   process.on('message', (m) => {
@@ -14,5 +15,6 @@ if (process.send) {
       process.send({ probe: m.probe, id: m.id, value: typeof globalThis.gc === 'function' });
     }
   });
+  process.once('disconnect', () => process.exit(0));
   process.channel?.unref();
 }
