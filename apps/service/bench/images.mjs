@@ -9,7 +9,7 @@ import { EMULATOR_KEY, KEY } from './stack.mjs';
 
 const body = Buffer.from(
   JSON.stringify({
-    model: 'gpt-image-1',
+    model: 'gpt-image-2',
     prompt: 'a benchmark lighthouse',
     size: '1024x1024',
     quality: 'low',
@@ -54,7 +54,7 @@ export async function imageBench(record, stack, { rounds }) {
       baseline: result.summary('direct', 'cpu'),
       of: 'server',
     };
-    const label = `image generation, gpt-image-1 1024x1024, ${concurrency} in flight`;
+    const label = `image generation, gpt-image-2 1024x1024, ${concurrency} in flight`;
     record({
       name: `${label}: throughput`,
       unit: 'req/s',

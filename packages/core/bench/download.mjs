@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { KEY, VIDEO_BYTES } from './fixtures.mjs';
 
 const [mode, base, target] = process.argv.slice(2);
-const path = '/openai/v1/video/generations/gen_bench/content/video?api-version=preview';
+const path = '/openai/v1/video/generations/gen_bench/content/video';
 const headers = { 'api-key': KEY, accept: 'video/mp4' };
 const cpu = () => {
   const u = process.cpuUsage();

@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.AOAI_BENCH_DOWNLOAD_ROUNDS ?? 7);
 const MB = 1024 * 1024;
 const child = fileURLToPath(new URL('./download.mjs', import.meta.url));
 const node24 = fileURLToPath(new URL('../../../tools/node24/node_modules/node/bin/node', import.meta.url));
-const path = '/openai/v1/video/generations/gen_bench/content/video?api-version=preview';
+const path = '/openai/v1/video/generations/gen_bench/content/video';
 
 function runNode(execPath, mode, base, target) {
   return new Promise((resolve, reject) => {

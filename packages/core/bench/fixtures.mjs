@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 
 export const VIDEO_BYTES = 200 * 1024 * 1024;
 export const KEY = 'bench-key';
-export const IMAGE_REQUEST = { model: 'gpt-image-1', prompt: 'a fox', size: '1024x1024', quality: 'low' };
+export const IMAGE_REQUEST = { model: 'gpt-image-2', prompt: 'a fox', size: '1024x1024', quality: 'low' };
 export const IMAGE_BYTES = 2048;
 
 const png = randomBytes(IMAGE_BYTES);

@@ -27,10 +27,11 @@ const perSecond = (msPerOp) => summarize(msPerOp.map((ms) => 1000 / ms));
     output_compression: 80,
     background: 'transparent',
   };
-  const bad = { model: 'img', prompt: 'x', n: 3, size: '512x512', style: 'bold', quality: 'ultra' };
+  const bad = { model: 'img', prompt: 'x', n: 11, size: '512x512', style: 'bold', quality: 'ultra' };
+  const model = getModel('gpt-image-2');
   const cases = {
-    'valid gpt-image-1 request': [good, getModel('gpt-image-1')],
-    'invalid dall-e-3 request (4 issues)': [bad, getModel('dall-e-3')],
+    'valid gpt-image-2 request': [good, model],
+    [`invalid gpt-image-2 request (${validate.imageGenerate(bad, model).length} issues)`]: [bad, model],
   };
   let issues = 0;
   const sides = Object.fromEntries(
@@ -61,10 +62,9 @@ try {
   const sdk = new OpenAI({
     baseURL: `${server.url}/openai/v1`,
     apiKey: KEY,
-    defaultQuery: { 'api-version': 'preview' },
     defaultHeaders: { 'api-key': KEY },
   });
-  const url = `${server.url}/openai/v1/images/generations?api-version=preview`;
+  const url = `${server.url}/openai/v1/images/generations`;
   const check = (n) => {
     if (n !== IMAGE_BYTES) throw new Error(`decoded ${n} bytes, expected ${IMAGE_BYTES}`);
   };

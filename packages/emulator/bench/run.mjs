@@ -5,7 +5,10 @@
 // target. Each server runs in its own process; the load generator (this process) sends
 // AOAI_BENCH_CONCURRENCY requests at a time over keep-alive connections, alternating servers round by
 // round; each server's CPU per request comes from the server process itself.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare, inParallel, recorder, startNode, stopAll, summarize } from '@aoai-media/bench';
 
@@ -46,25 +49,35 @@ function post(agent, url, payload) {
 
 const cases = [
   [
-    'dall-e-2 256x256 b64_json',
-    { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'b64_json' },
+    'gpt-image-1-mini 1024x1024 jpeg',
+    {
+      model: 'gpt-image-1-mini',
+      prompt: 'a small lighthouse',
+      size: '1024x1024',
+      quality: 'low',
+      output_format: 'jpeg',
+      output_compression: 60,
+    },
   ],
   [
-    'dall-e-2 256x256 url',
-    { model: 'dall-e-2', prompt: 'a small lighthouse', size: '256x256', response_format: 'url' },
+    'gpt-image-2 1536x1024 webp, 4 images',
+    { model: 'gpt-image-2', prompt: 'a small lighthouse', size: '1536x1024', n: 4, output_format: 'webp' },
   ],
   [
-    'gpt-image-1 1024x1024 png',
-    { model: 'gpt-image-1', prompt: 'a small lighthouse', size: '1024x1024', quality: 'low' },
+    'gpt-image-2 1024x1024 png',
+    { model: 'gpt-image-2', prompt: 'a small lighthouse', size: '1024x1024', quality: 'low' },
   ],
 ];
 
+const dir = mkdtempSync(join(tmpdir(), 'aoai-bench-emulator-'));
 try {
   const emu = await startNode(server, ['emulator']);
   for (const [label, request] of cases) {
     const payload = Buffer.from(JSON.stringify(request));
     const sample = await post(new http.Agent(), `${emu.url}${path}`, payload);
-    const canned = await startNode(server, ['canned', sample.toString('base64')]);
+    const answerFile = join(dir, 'answer.json');
+    writeFileSync(answerFile, sample);
+    const canned = await startNode(server, ['canned', answerFile]);
     const side = (target) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
       return {
@@ -107,5 +120,6 @@ try {
   }
 } finally {
   await stopAll();
+  rmSync(dir, { recursive: true, force: true });
 }
 record.print();

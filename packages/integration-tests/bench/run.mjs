@@ -1,4 +1,4 @@
-/* global Buffer, fetch, process */
+/* global Buffer, fetch, process, URLSearchParams */
 // The same image requests three ways against the emulator, which runs in its own process: core's
 // images.generate(), a bare fetch, and the official `openai` SDK pointed at Azure's v1 path. All three
 // send the same request and decode the image to bytes. Sides run in interleaved rounds (see
@@ -20,12 +20,19 @@ const emulatorCli = join(
 
 const cases = [
   [
-    'gpt-image-1 1024x1024 png',
-    { model: 'gpt-image-1', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low' },
+    'gpt-image-2 1024x1024 png',
+    { model: 'gpt-image-2', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low' },
   ],
   [
-    'dall-e-2 256x256 b64_json',
-    { model: 'dall-e-2', prompt: 'a lighthouse at dawn', size: '256x256', response_format: 'b64_json' },
+    'gpt-image-1-mini 1024x1024 jpeg',
+    {
+      model: 'gpt-image-1-mini',
+      prompt: 'a lighthouse at dawn',
+      size: '1024x1024',
+      quality: 'low',
+      output_format: 'jpeg',
+      output_compression: 60,
+    },
   ],
 ];
 
@@ -38,10 +45,9 @@ try {
   const sdk = new OpenAI({
     baseURL: `${emu.url}/openai/v1`,
     apiKey: key,
-    defaultQuery: { 'api-version': 'preview' },
     defaultHeaders: { 'api-key': key },
   });
-  const url = `${emu.url}/openai/v1/images/generations?api-version=preview`;
+  const url = `${emu.url}/openai/v1/images/generations`;
   const admin = async (method, path) => {
     const response = await fetch(`${emu.url}/_emulator/${path}`, { method });
     return response.status === 204 ? undefined : response.json();
@@ -74,7 +80,7 @@ try {
     await admin('DELETE', 'requests');
     for (const call of Object.values(calls)) await call();
     const seen = (await admin('GET', 'requests')).data.map(
-      (r) => `${r.method} ${r.path} ${r.status} ${r.query['api-version']}`,
+      (r) => `${r.method} ${r.path}?${new URLSearchParams(r.query)} ${r.status}`,
     );
     if (seen.length !== 3 || new Set(seen).size !== 1)
       throw new Error(`${label}: the clients sent different requests: ${seen.join(' | ')}`);

@@ -15,7 +15,7 @@ import { recorder, startNode } from '@aoai-media/bench';
 const ITEMS = Number(process.env.AOAI_BENCH_N8N_ITEMS ?? 800);
 const RPM = Number(process.env.AOAI_BENCH_N8N_RPM ?? 600);
 const LATENCY_MS = Number(process.env.AOAI_BENCH_N8N_LATENCY_MS ?? 100);
-const DEPLOYMENT = 'gpt-image-1';
+const DEPLOYMENT = 'gpt-image-2';
 
 const require = createRequire(import.meta.url);
 const emulatorCli = join(
@@ -123,7 +123,7 @@ async function run(concurrency) {
 			resource: 'image',
 			operation: 'generate',
 			deployment: DEPLOYMENT,
-			model: 'gpt-image-1',
+			model: 'gpt-image-2',
 			prompt: 'a lighthouse at dawn',
 			size: '1024x1024',
 			quality: 'low',
