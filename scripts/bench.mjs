@@ -168,8 +168,9 @@ Time each benchmark took: ${timings.map((t) => `${t.name} ${seconds(t.ms)}${t.fa
   their own process. Image generation through the service next to the same requests sent straight to
   the emulator at 1, 8 and 32 in flight (throughput; CPU per request of the service process next to the
   emulator's own; at 1 in flight the p50 the service adds). A 25 MB WAV transcription through the
-  service next to direct, with the growth of the service's peak resident memory against the bytes in
-  flight (1 upload, then 4 at once). Sora 1 video jobs through the queue, each lasting 60 s upstream on
+  service next to direct (time; CPU of the service next to the emulator's); the growth of the peak
+  resident memory of a fresh service instance (after one small upload and a full garbage collection)
+  against the bytes in flight, for 1 upload and for 4 at once. Sora 1 video jobs through the queue, each lasting 60 s upstream on
   an emulator clock running 20x, with the service's polling at its defaults scaled by the same factor
   (2 s growing 1.5x to 20 s): status polls per job and how long after the upstream finish the service
   saw it (from the emulator's request log, in real-clock seconds: wall-clock jitter is multiplied by

@@ -4,11 +4,26 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-/** An agent that keeps up to `sockets` connections open. */
-export const pool = (sockets) => new http.Agent({ keepAlive: true, maxSockets: sockets });
+/**
+ * An agent that keeps up to `sockets` connections open. Idle ones are closed after 2 s, before the
+ * servers' own keep-alive timeout (5 s) can close them under a request being sent.
+ */
+export const pool = (sockets) => new http.Agent({ keepAlive: true, maxSockets: sockets, timeout: 2000 });
 
-/** Sends one request; resolves `{ status, body, ms }` (ms from send to the last byte). */
-export function send(agent, url, { method = 'POST', headers = {}, body }) {
+/**
+ * Sends one request; resolves `{ status, body, ms }` (ms from send to the last byte). A request
+ * that finds its kept-alive connection closed by the server is sent again once, on a new one.
+ */
+export async function send(agent, url, options) {
+  try {
+    return await sendOnce(agent, url, options);
+  } catch (error) {
+    if (error.code !== 'ECONNRESET' || !error.reusedSocket) throw error;
+    return sendOnce(agent, url, options);
+  }
+}
+
+function sendOnce(agent, url, { method = 'POST', headers = {}, body }) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -23,7 +38,7 @@ export function send(agent, url, { method = 'POST', headers = {}, body }) {
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }

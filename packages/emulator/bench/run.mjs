@@ -79,7 +79,8 @@ try {
     writeFileSync(answerFile, sample);
     const canned = await startNode(server, ['canned', answerFile]);
     const side = (target) => {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+      // Idle connections close before the servers' 5 s keep-alive timeout can close one under a request.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, timeout: 2000 });
       return {
         run: (ops) => inParallel(ops, CONCURRENCY, () => post(agent, `${target.url}${path}`, payload)),
         cpu: target.cpuMicros,
