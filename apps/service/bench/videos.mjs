@@ -55,26 +55,28 @@ async function countRedis(port, during) {
   }
 }
 
-async function stats(service) {
+/** How many video jobs the service has finished tracking (every job created upstream ends there). */
+async function finished(service) {
   const answer = await ok(agent, `${service.url}/admin/stats`, {
     method: 'GET',
     headers: { 'api-key': ADMIN },
   });
-  const { queues } = JSON.parse(answer.body.toString('utf8'));
-  return { completed: queues.video.completed, failed: queues.video.failed };
+  const { videoTrack } = JSON.parse(answer.body.toString('utf8')).queues;
+  return videoTrack.completed + videoTrack.failed;
 }
 
 /** Submits `jobs` round-robin to `services`, waits until all are terminal; returns the figures of the run. */
 async function run(stack, services, jobs, tag) {
   await stack.emulatorAdmin('DELETE', 'requests');
-  const before = await stats(services[0]);
+  const before = await finished(services[0]);
+  const ids = [];
   const cpuBefore = await Promise.all(services.map((s) => s.cpuMicros()));
   let statusChecks = 0;
   const started = Date.now();
   const redis = await countRedis(stack.redis.port, async () => {
     await inParallel(jobs, 16, async (i) => {
       const service = services[i % services.length];
-      await ok(agent, `${service.url}/openai/v1/video/generations/jobs`, {
+      const created = await ok(agent, `${service.url}/openai/v1/video/generations/jobs`, {
         headers: { 'api-key': KEY, 'content-type': 'application/json' },
         body: Buffer.from(
           JSON.stringify({
@@ -86,24 +88,29 @@ async function run(stack, services, jobs, tag) {
           }),
         ),
       });
+      ids.push(JSON.parse(created.body.toString('utf8')).id);
     });
-    let now;
     await waitFor(
       async () => {
         statusChecks++;
-        now = await stats(services[0]);
-        return now.completed + now.failed - before.completed - before.failed >= jobs;
+        return (await finished(services[0])) - before >= jobs;
       },
       600_000,
       500,
       `${jobs} video jobs to finish`,
     );
-    return now;
   });
   const wallMs = Date.now() - started;
   const cpuAfter = await Promise.all(services.map((s) => s.cpuMicros()));
-  const failed = redis.value.failed - before.failed;
-  if (failed > 0) throw new Error(`${failed} of ${jobs} video jobs failed`);
+  // Every job succeeded, as a client sees it (read after counting, so these reads are not counted).
+  for (const id of ids) {
+    const answer = await ok(agent, `${services[0].url}/openai/v1/video/generations/jobs/${id}`, {
+      method: 'GET',
+      headers: { 'api-key': KEY },
+    });
+    const { status } = JSON.parse(answer.body.toString('utf8'));
+    if (status !== 'succeeded') throw new Error(`video job ${id} ended ${status}`);
+  }
 
   // From the emulator's log: when each upstream job was created, and every status poll it got.
   const log = (await stack.emulatorAdmin('GET', 'requests')).data;
@@ -149,7 +156,7 @@ export async function videoBench(record, stack, { jobs, rounds }) {
   // What one status check costs in Redis, so it can be taken out of the counts.
   const checks = 5;
   const cost = await countRedis(stack.redis.port, async () => {
-    for (let i = 0; i < checks; i++) await stats(stack.services[0]);
+    for (let i = 0; i < checks; i++) await finished(stack.services[0]);
   });
   stack.statsCost = { sent: cost.sent / checks, executed: cost.executed / checks };
   const idle = await countRedis(stack.redis.port, () => new Promise((resolve) => setTimeout(resolve, 5000)));
