@@ -12,3 +12,11 @@ export * from './validate/index.js';
 export * from './resources/images.js';
 export * from './resources/videos.js';
 export * from './resources/audio.js';
+export type {
+  SpeechAudioInfo,
+  SpeechFormat,
+  SpeechRequest,
+  SpeechResult,
+  SpeechStream,
+  SpeechVoice,
+} from './resources/speech.js';

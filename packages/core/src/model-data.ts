@@ -11,7 +11,7 @@
  *   are sent with a warning, never refused.
  * - Entries of one kind are listed newest first; option lists keep that order.
  */
-import type { ModelEntry, OptionLabels, Source } from './models.js';
+import type { ModelEntry, OptionLabels, Source, SpeechFormatInfo } from './models.js';
 
 const MB = 1024 * 1024;
 
@@ -114,6 +114,26 @@ export const SOURCES = {
     title: 'openai-node v7.5.0 src/resources/audio/transcriptions.ts',
     url: 'https://github.com/openai/openai-node/blob/7b7d6ca/src/resources/audio/transcriptions.ts',
   },
+  'az-retirements-2026-07': {
+    title:
+      'Azure docs: model retirement schedule include (2026-07-07, page dated 2026-08-26): tts, tts-hd, gpt-4o-mini-tts',
+    url: 'https://github.com/MicrosoftDocs/azure-ai-docs/blob/00bb554/articles/foundry/openai/includes/concepts-model-retirement-schedule-content.md',
+    date: '2026-07-07',
+  },
+  'az-tts-quickstart': {
+    title:
+      'Azure: text to speech quickstart (voices alloy, echo, fable, onyx, nova, shimmer; JSON request to audio/speech)',
+    url: 'https://learn.microsoft.com/en-us/azure/ai-services/openai/text-to-speech-quickstart',
+  },
+  'oai-speech': {
+    title: 'openai-node 6.49.0 src/resources/audio/speech.ts (voices, instructions, formats, speed)',
+    url: 'https://github.com/openai/openai-node/blob/v6.49.0/src/resources/audio/speech.ts',
+  },
+  'oai-tts-guide': {
+    title:
+      'OpenAI: text to speech guide (output formats; mp3 by default; pcm is raw 24 kHz 16-bit signed little-endian)',
+    url: 'https://platform.openai.com/docs/guides/text-to-speech',
+  },
   'project-assumption': {
     title: 'Not stated by Azure: an assumption of this project. Checks built on it only warn.',
     url: 'https://github.com/aoai-media/aoai-media/blob/main/MODELS.md',
@@ -136,6 +156,27 @@ export const OPTION_LABELS = {
     vtt: 'WebVTT subtitles',
     verbose_json: 'Verbose JSON (timestamps)',
     diarized_json: 'Diarized JSON (speakers)',
+    mp3: 'MP3',
+    opus: 'Opus (Ogg)',
+    aac: 'AAC (ADTS)',
+    flac: 'FLAC',
+    wav: 'WAV',
+    pcm: 'PCM (raw 24 kHz 16-bit mono)',
+  },
+  voice: {
+    alloy: 'Alloy',
+    ash: 'Ash',
+    ballad: 'Ballad',
+    cedar: 'Cedar',
+    coral: 'Coral',
+    echo: 'Echo',
+    fable: 'Fable',
+    marin: 'Marin',
+    nova: 'Nova',
+    onyx: 'Onyx',
+    sage: 'Sage',
+    shimmer: 'Shimmer',
+    verse: 'Verse',
   },
   input_fidelity: { low: 'Low', high: 'High' },
   timestamp_granularities: { word: 'Word', segment: 'Segment' },
@@ -243,6 +284,59 @@ const WEBP_OUTPUT_DISPUTE = {
   note: "Azure's image how-to says WEBP output isn't supported on Azure, while Azure's v1 spec lists it; Azure may refuse it",
   sources: ['az-image-howto', 'az-spec-v1-preview'],
 } as const;
+
+/**
+ * What each text-to-speech `response_format` is: its MIME type and file extension, and for `pcm`
+ * the layout of the raw samples (there is no header to say it) [oai-tts-guide]. Azure's spec
+ * declares the answer only as `application/octet-stream`, so the requested format decides.
+ */
+export const SPEECH_FORMATS = {
+  mp3: { mimeType: 'audio/mpeg', extension: 'mp3' },
+  opus: { mimeType: 'audio/ogg', extension: 'opus' },
+  aac: { mimeType: 'audio/aac', extension: 'aac' },
+  flac: { mimeType: 'audio/flac', extension: 'flac' },
+  wav: { mimeType: 'audio/wav', extension: 'wav' },
+  pcm: {
+    mimeType: 'audio/pcm',
+    extension: 'pcm',
+    pcm: { sampleRate: 24_000, channels: 1, bitsPerSample: 16, endianness: 'little' },
+  },
+} as const satisfies Record<string, SpeechFormatInfo>;
+
+/** The voices Azure's speech spec and quickstart list (for every text-to-speech model). */
+const AZURE_VOICES = ['alloy', 'echo', 'fable', 'onyx', 'nova', 'shimmer'] as const;
+
+/** Facts every text-to-speech model shares, with their sources. */
+const SPEECH = {
+  kind: 'speech',
+  inputMaxLength: 4096,
+  responseFormats: ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'],
+  defaultResponseFormat: 'mp3',
+  speed: { min: 0.25, max: 4 },
+  defaultSpeed: 1,
+} as const;
+
+const SPEECH_SOURCES = {
+  inputMaxLength: ['az-spec-2025-04-01-preview', 'oai-speech'],
+  voices: ['az-spec-2025-04-01-preview', 'az-tts-quickstart'],
+  responseFormats: ['az-spec-2025-04-01-preview', 'oai-tts-guide'],
+  defaultResponseFormat: ['oai-tts-guide'],
+  speed: ['az-spec-2025-04-01-preview', 'oai-speech'],
+  defaultSpeed: ['az-spec-2025-04-01-preview'],
+  instructions: ['oai-speech'],
+} as const;
+
+/** tts and tts-hd: listed in the same schedules with the same dates. */
+const TTS_VERSIONS = (status: 'preview' | 'ga') =>
+  [
+    {
+      version: '001',
+      status,
+      retires: '2026-12-15',
+      sources: ['az-retirements-2026-07', 'az-retirements-2026-04'],
+      note: 'The April 2026 schedule gave 2026-06-18.',
+    },
+  ] as const;
 
 /**
  * The table. Each kind is listed newest first (option lists keep that order). Older models stay,
@@ -724,5 +818,57 @@ export const MODEL_DATA = [
       timestampGranularities: ['az-spec-2025-04-01-preview'],
       operations: ['az-spec-2024-10-21'],
     },
+  },
+
+  // Text to speech
+  {
+    ...SPEECH,
+    name: 'gpt-4o-mini-tts',
+    label: 'GPT-4o Mini TTS',
+    voices: [...AZURE_VOICES, 'ash', 'ballad', 'coral', 'sage', 'verse', 'marin', 'cedar'],
+    instructions: true,
+    versions: [
+      {
+        version: '2025-03-20',
+        status: 'preview',
+        retires: '2026-10-15',
+        sources: ['az-retirements-2026-07', 'az-retirements-2026-04'],
+        note: 'The April 2026 schedule gave 2026-06-01.',
+      },
+      {
+        version: '2025-12-15',
+        status: 'ga',
+        retires: '2026-12-15',
+        sources: ['az-retirements-2026-07', 'az-retirements-2026-04'],
+      },
+    ],
+    disputes: [
+      {
+        field: 'voice',
+        values: ['ash', 'ballad', 'coral', 'sage', 'verse', 'marin', 'cedar'],
+        operations: ['audio.speech'],
+        note: "OpenAI lists these voices for gpt-4o-mini-tts; Azure's speech spec and quickstart list only alloy, echo, fable, onyx, nova and shimmer, so Azure may refuse them",
+        sources: ['oai-speech', 'az-spec-2025-04-01-preview'],
+      },
+    ],
+    sources: { ...SPEECH_SOURCES, voices: [...SPEECH_SOURCES.voices, 'oai-speech'] },
+  },
+  {
+    ...SPEECH,
+    name: 'tts-hd',
+    label: 'TTS HD',
+    voices: AZURE_VOICES,
+    instructions: false,
+    versions: TTS_VERSIONS('ga'),
+    sources: SPEECH_SOURCES,
+  },
+  {
+    ...SPEECH,
+    name: 'tts',
+    label: 'TTS',
+    voices: AZURE_VOICES,
+    instructions: false,
+    versions: TTS_VERSIONS('preview'),
+    sources: SPEECH_SOURCES,
   },
 ] as const satisfies readonly ModelEntry[];

@@ -16,6 +16,7 @@ import {
   type ModelKind,
   type ModelSpec,
   type Source,
+  type SpeechModel,
   type VideoModel,
 } from './models.js';
 
@@ -110,15 +111,39 @@ function audioAccepts(m: AudioModel): string {
   return parts.join('; ');
 }
 
+function speechAccepts(m: SpeechModel): string {
+  return [
+    `voice ${list(m.voices)}`,
+    `response_format ${list(m.responseFormats)} (default ${m.defaultResponseFormat})`,
+    `speed ${m.speed.min}-${m.speed.max} (default ${m.defaultSpeed})`,
+    `input up to ${m.inputMaxLength} characters`,
+    m.instructions ? 'instructions' : 'no instructions',
+  ].join('; ');
+}
+
 function accepts(m: ModelSpec): string {
-  return m.kind === 'image' ? imageAccepts(m) : m.kind === 'video' ? videoAccepts(m) : audioAccepts(m);
+  switch (m.kind) {
+    case 'image':
+      return imageAccepts(m);
+    case 'video':
+      return videoAccepts(m);
+    case 'audio':
+      return audioAccepts(m);
+    case 'speech':
+      return speechAccepts(m);
+  }
 }
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-const KIND_TITLES: Record<ModelKind, string> = { image: 'Images', video: 'Video', audio: 'Audio' };
+const KIND_TITLES: Record<ModelKind, string> = {
+  image: 'Images',
+  video: 'Video',
+  audio: 'Audio',
+  speech: 'Text to speech',
+};
 
 /** The whole MODELS.md document. */
 export function modelsMarkdown(): string {
@@ -131,7 +156,7 @@ export function modelsMarkdown(): string {
     `Statuses are as of ${TABLE_REVIEWED}, when the table was last reviewed. The client works them out from its own clock: a retired model is refused with its date and replacement (unless \`allowRetiredModels\` says otherwise), a deprecated one or one within 60 days of retirement gives a warning. Source keys in brackets are listed at the end.`,
     '',
   ];
-  for (const kind of ['image', 'video', 'audio'] as const) {
+  for (const kind of ['image', 'video', 'audio', 'speech'] as const) {
     out.push(`## ${KIND_TITLES[kind]}`, '');
     out.push(
       '| Model | Versions | Status | Replacement | Operations | Accepts |',

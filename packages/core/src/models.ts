@@ -9,17 +9,18 @@
 import {
   MODEL_DATA,
   OPTION_LABELS,
+  SPEECH_FORMATS,
   RETIREMENT_WARNING_DAYS,
   RETIREMENT_WARNING_SOURCES,
   SOURCES,
   TABLE_REVIEWED,
 } from './model-data.js';
 
-export { SOURCES, OPTION_LABELS, RETIREMENT_WARNING_DAYS, TABLE_REVIEWED };
+export { SOURCES, OPTION_LABELS, RETIREMENT_WARNING_DAYS, TABLE_REVIEWED, SPEECH_FORMATS };
 
 export type ImageFamily = 'gpt-image' | 'dall-e-3' | 'dall-e-2';
 export type VideoApi = 'jobs' | 'videos';
-export type ModelKind = 'image' | 'video' | 'audio';
+export type ModelKind = 'image' | 'video' | 'audio' | 'speech';
 
 /** A model's request operations. Consumers key schemas, option lists and docs by these ids. */
 export type ModelOperation =
@@ -29,7 +30,8 @@ export type ModelOperation =
   | 'videos.create'
   | 'videos.remix'
   | 'audio.transcribe'
-  | 'audio.translate';
+  | 'audio.translate'
+  | 'audio.speech';
 
 export const MODEL_OPERATIONS: readonly ModelOperation[] = [
   'images.generate',
@@ -39,6 +41,7 @@ export const MODEL_OPERATIONS: readonly ModelOperation[] = [
   'videos.remix',
   'audio.transcribe',
   'audio.translate',
+  'audio.speech',
 ];
 
 /** Azure's lifecycle stages. */
@@ -227,7 +230,38 @@ export interface AudioModel extends ModelBase {
   readonly diarization?: DiarizationRules;
 }
 
-export type ModelSpec = ImageModel | VideoModel | AudioModel;
+/** What a text-to-speech `response_format` is on the wire. */
+export interface SpeechFormatInfo {
+  readonly mimeType: string;
+  /** File extension without a dot. */
+  readonly extension: string;
+  /** Raw samples (no header): their layout. */
+  readonly pcm?: {
+    readonly sampleRate: number;
+    readonly channels: number;
+    readonly bitsPerSample: number;
+    readonly endianness: 'little' | 'big';
+  };
+}
+
+/** A text-to-speech model (`audio/speech`). */
+export interface SpeechModel extends ModelBase {
+  readonly kind: 'speech';
+  /** Longest `input`, in characters (Unicode code points). */
+  readonly inputMaxLength: number;
+  /** The voices it takes; the ones the sources disagree on are in `disputes` (sent with a warning). */
+  readonly voices: readonly string[];
+  readonly responseFormats: readonly string[];
+  /** The format when the request names none. */
+  readonly defaultResponseFormat: string;
+  /** `speed` range; 1 is the normal pace. */
+  readonly speed: IntRange;
+  readonly defaultSpeed: number;
+  /** Whether it takes `instructions` (how to speak: tone, accent, pace). */
+  readonly instructions: boolean;
+}
+
+export type ModelSpec = ImageModel | VideoModel | AudioModel | SpeechModel;
 /** The shape of one entry in `model-data.ts`. */
 export type ModelEntry = ModelSpec;
 
@@ -245,6 +279,9 @@ export type ImageSizePreset = Extract<Data, { kind: 'image' }>['sizes'][number];
 export type ImageQualityValue = Extract<Data, { kind: 'image' }>['qualities'][number];
 export type VideoSizeValue = Extract<Data, { kind: 'video' }>['sizes'][number];
 export type AudioResponseFormatValue = Extract<Data, { kind: 'audio' }>['responseFormats'][number];
+export type SpeechModelName = Extract<Data, { kind: 'speech' }>['name'];
+export type SpeechVoiceValue = Extract<Data, { kind: 'speech' }>['voices'][number];
+export type SpeechFormatValue = keyof typeof SPEECH_FORMATS;
 
 export const MODELS: readonly ModelSpec[] = MODEL_DATA;
 
@@ -273,7 +310,19 @@ export function modelOperations(model: ModelSpec): ModelOperation[] {
       return ['videos.create', ...(model.remix ? (['videos.remix'] as const) : [])];
     case 'audio':
       return model.operations.map((o) => (o === 'transcribe' ? 'audio.transcribe' : 'audio.translate'));
+    case 'speech':
+      return ['audio.speech'];
   }
+}
+
+/**
+ * What a text-to-speech format is: MIME type, file extension and, for `pcm`, the sample layout.
+ * Undefined for a format the table does not know.
+ */
+export function speechFormat(format: string): SpeechFormatInfo | undefined {
+  return Object.hasOwn(SPEECH_FORMATS, format)
+    ? (SPEECH_FORMATS as Record<string, SpeechFormatInfo>)[format]
+    : undefined;
 }
 
 /**

@@ -109,6 +109,8 @@ export const OPERATIONS = {
     route: 'deployment',
     paths: { any: 'audio/translations' },
   },
+  /** Text to speech: `/openai/v1/audio/speech` or `/openai/deployments/{d}/audio/speech`. */
+  'audio.speech': { kind: 'paid-create', method: 'POST', route: 'either', paths: { any: 'audio/speech' } },
 } as const satisfies Record<string, Omit<Operation, 'id'>>;
 
 export type OperationId = keyof typeof OPERATIONS;

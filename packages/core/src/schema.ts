@@ -3,7 +3,7 @@
  * labels that consumers show (n8n's dropdowns, the Action's input docs, the service's OpenAPI).
  *
  * The schemas describe the wire request (Azure's field names). JSON bodies (`images.generate`,
- * `images.stream`) use JSON types; multipart bodies (edits, video, audio) describe each form field,
+ * `images.stream`, `audio.speech`) use JSON types; multipart bodies (edits, video, audio) describe each form field,
  * with files as `{ type: 'string', format: 'binary' }` as OpenAPI does.
  */
 import {
@@ -16,6 +16,7 @@ import {
   type ModelSpec,
   type VideoModel,
   type AudioModel,
+  type SpeechModel,
 } from './models.js';
 import { IMAGE_STREAM_FIELDS } from './validate/image-stream.js';
 import { NULLABLE_IMAGE_FIELDS } from './validate/images.js';
@@ -286,6 +287,30 @@ function audioSchema(model: AudioModel, operation: ModelOperation): JsonSchema |
   return object(model, operation, 'multipart', ['model', 'file'], props);
 }
 
+function speechSchema(model: SpeechModel): JsonSchema {
+  const props: Record<string, JsonSchema> = {
+    model: {
+      type: 'string',
+      description: `The deployment name (a ${model.label} deployment); v1 paths only, deployment paths name it in the path`,
+    },
+    input: { type: 'string', minLength: 1, maxLength: model.inputMaxLength },
+    voice: { ...enumOf('voice', model.voices), ...notes(model, 'audio.speech', 'voice') },
+    response_format: {
+      ...enumOf('response_format', model.responseFormats),
+      default: model.defaultResponseFormat,
+    },
+    speed: {
+      type: 'number',
+      minimum: model.speed.min,
+      maximum: model.speed.max,
+      default: model.defaultSpeed,
+    },
+  };
+  if (model.instructions)
+    props.instructions = { type: 'string', description: 'How to speak: tone, accent, pace, emotion' };
+  return object(model, 'audio.speech', 'json', ['model', 'input', 'voice'], props);
+}
+
 function object(
   model: ModelSpec,
   operation: ModelOperation,
@@ -322,6 +347,8 @@ export function requestSchema(model: ModelSpec | string, operation: ModelOperati
       return operation === 'audio.transcribe' || operation === 'audio.translate'
         ? audioSchema(spec, operation)
         : undefined;
+    case 'speech':
+      return operation === 'audio.speech' ? speechSchema(spec) : undefined;
   }
 }
 

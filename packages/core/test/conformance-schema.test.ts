@@ -62,6 +62,12 @@ const TARGETS: Partial<
     base: { file: 'x' },
     coerce: true,
   },
+  // The spec declares multipart; Azure's quickstart and the SDKs send the same fields as JSON.
+  'audio.speech': {
+    file: PREVIEW,
+    ref: '#/components/schemas/createSpeechRequest',
+    base: { input: 'x', voice: 'alloy' },
+  },
 };
 
 /** The table fact behind each request field. */
@@ -89,6 +95,10 @@ const FACT: Record<string, string[]> = {
   known_speaker_references: ['diarization'],
   temperature: ['temperature'],
   prompt: ['promptMaxLength'],
+  input: ['inputMaxLength'],
+  voice: ['voices'],
+  speed: ['speed'],
+  instructions: ['instructions'],
 };
 
 /** The values a property allows, as probes: enum values, range ends, or examples. */
@@ -219,6 +229,7 @@ describe.skipIf(!specAvailable)(
         'gpt-4o-mini-transcribe audio.transcribe chunking_strategy [oai-transcriptions]',
         'gpt-4o-transcribe audio.transcribe include [oai-transcriptions]',
         'gpt-4o-transcribe audio.transcribe chunking_strategy [oai-transcriptions]',
+        'gpt-4o-mini-tts audio.speech voice [az-spec-2025-04-01-preview, az-tts-quickstart, oai-speech]',
       ]);
     });
 

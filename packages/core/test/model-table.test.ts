@@ -22,6 +22,8 @@ import {
   type ImageModelName,
   type ImageSize,
   type ModelName,
+  type SpeechModelName,
+  type SpeechVoiceValue,
   type VideoModelName,
 } from '../src/index.js';
 import { modelsMarkdown } from '../src/models-markdown.js';
@@ -111,6 +113,7 @@ describe('the table', () => {
       'gpt-4o-transcribe',
       'whisper',
     ]);
+    expect(modelNames('speech')).toEqual(['gpt-4o-mini-tts', 'tts-hd', 'tts']);
     const reviewed = Date.parse(`${TABLE_REVIEWED}T00:00:00Z`);
     for (const name of ['gpt-image-1', 'dall-e-3', 'dall-e-2', 'sora', 'gpt-4o-transcribe']) {
       expect(lifecycleOf(getModel(name)!, reviewed).status, name).toBe('retired');
@@ -162,6 +165,9 @@ describe('literal types come from the table', () => {
     expectTypeOf<'gpt-image-2'>().toExtend<ImageModelName>();
     expectTypeOf<'sora-2'>().toExtend<VideoModelName>();
     expectTypeOf<'gpt-4o-transcribe-diarize'>().toExtend<AudioModelName>();
+    expectTypeOf<'gpt-4o-mini-tts'>().toExtend<SpeechModelName>();
+    expectTypeOf<'marin'>().toExtend<SpeechVoiceValue>();
+    expectTypeOf<'tts'>().not.toExtend<AudioModelName>();
     expectTypeOf<'whisper'>().toExtend<ModelName>();
     expectTypeOf<'dall-e-4'>().not.toExtend<ModelName>();
     expectTypeOf<'1792x1024'>().toExtend<ImageSize>();
@@ -182,6 +188,13 @@ describe('MODELS.md', () => {
     expect(md).toMatch(/\*\*dall-e-3\*\*.*Retired 2026-03-04; replacement gpt-image-1-mini/);
     expect(md).toMatch(/\*\*sora-2\*\*.*size 720x1280, 1280x720; seconds 4, 8, 12/);
     expect(md).toMatch(/gpt-4o-transcribe-diarize.*chunking_strategy required over 30 s/);
+    expect(md).toContain('## Text to speech');
+    expect(md).toMatch(
+      /\*\*tts-hd\*\*.*001: GA; retires 2026-12-15.*voice alloy, echo, fable, onyx, nova, shimmer.*no instructions/,
+    );
+    expect(md).toMatch(
+      /gpt-4o-mini-tts, `voice` ash, ballad, coral, sage, verse, marin, cedar \(audio.speech\)/,
+    );
     expect(md).toContain('- **az-retirements-2026-09**: [Azure: Model retirement schedule');
   });
 });

@@ -358,6 +358,7 @@ describe('the operation table', () => {
       'videos.remix',
       'audio.transcribe',
       'audio.translate',
+      'audio.speech',
     ]);
     expect(operationPath('videos.retrieve', 'jobs', { id: 'a/b' })).toBe('video/generations/jobs/a%2Fb');
     expect(operationPath('videos.remix', 'jobs')).toBeUndefined();

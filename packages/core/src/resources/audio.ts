@@ -1,7 +1,8 @@
 /**
  * Audio: transcription and translation on the GA deployment paths
  * (`/openai/deployments/{deployment}/audio/...`), which exist only on dated api-versions; a client
- * set to `v1`/`preview` sends these to the default dated version.
+ * set to `v1`/`preview` sends these to the default dated version. Text to speech follows the
+ * client's URL style (see speech.ts).
  */
 import { readText, type AzureOpenAIMedia, type CallOptions } from '../client.js';
 import { InvalidResponseError, requestIdOf, type Issue } from '../errors.js';
@@ -14,6 +15,7 @@ import {
   wavSeconds,
   type AudioFileFacts,
 } from '../validate/audio.js';
+import { speech, speechStream, type SpeechRequest, type SpeechResult, type SpeechStream } from './speech.js';
 
 export type AudioResponseFormat = AudioResponseFormatValue;
 
@@ -137,6 +139,16 @@ export class Audio {
     options: CallOptions = {},
   ): Promise<TranscriptionResultFor<R>> {
     return this.#send('translate', request, options) as Promise<TranscriptionResultFor<R>>;
+  }
+
+  /** Text to speech: the audio as bytes, with its MIME type and file extension. */
+  speech(request: SpeechRequest, options: CallOptions = {}): Promise<SpeechResult> {
+    return speech(this.client, request, options);
+  }
+
+  /** Text to speech as a stream, for long texts or to pass the audio on as it arrives. */
+  speechStream(request: SpeechRequest, options: CallOptions = {}): Promise<SpeechStream> {
+    return speechStream(this.client, request, options);
   }
 
   async #send(

@@ -258,7 +258,7 @@ function audioRules(
       issues.custom(
         'model',
         'wrong_model',
-        `model is a ${model.name} deployment, which is not an audio model`,
+        `model is a ${model.name} deployment, which is not a speech-to-text model`,
       ),
     );
     return out;

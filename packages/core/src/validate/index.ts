@@ -16,6 +16,7 @@ import { imageEditIssues, imageGenerateIssues, type ImageEditFiles } from './ima
 import { videoCreate, videoJob, videoRemix, type MediaFacts } from './videos.js';
 import { imageStreamIssues } from './image-stream.js';
 import { transcriptionIssues, translationIssues, type AudioFileFacts } from './audio.js';
+import { speechIssues } from './speech.js';
 import type { FileFacts } from '../uploads.js';
 import { asWarning, errorsOf, issues, warningsOf } from './shared.js';
 
@@ -30,6 +31,7 @@ export { errorsOf, warningsOf } from './shared.js';
 export { videoFileName, type MediaFacts } from './videos.js';
 export { IMAGE_STREAM_FIELDS } from './image-stream.js';
 export { wavSeconds, type AudioFileFacts } from './audio.js';
+export { SPEECH_FIELDS, characterCount } from './speech.js';
 
 /** Errors only: what Azure would refuse. Use `checkRequest` for the warnings too. */
 export const validate = {
@@ -47,6 +49,7 @@ export const validate = {
     errorsOf(transcriptionIssues(request, model, file)),
   translation: (request: unknown, model?: ModelSpec, file?: AudioFileFacts): Issue[] =>
     errorsOf(translationIssues(request, model, file)),
+  speech: (request: unknown, model?: ModelSpec): Issue[] => errorsOf(speechIssues(request, model)),
 };
 
 /** What a request check found: `errors` stop the request, `warnings` go with the result. */
@@ -112,6 +115,8 @@ function requestIssues(
       return transcriptionIssues(request, model, files as AudioFileFacts | undefined);
     case 'audio.translate':
       return translationIssues(request, model, files as AudioFileFacts | undefined);
+    case 'audio.speech':
+      return speechIssues(request, model);
   }
 }
 
