@@ -173,7 +173,7 @@ export function modelSchemas(): Record<string, Schema> {
       const name = m.api === 'jobs' ? `VideoJob.${m.name}` : `VideoCreate.${m.name}`;
       out[name] = m.api === 'jobs' ? videoJobSchema(m) : videoCreateSchema(m);
       groups[m.api === 'jobs' ? 'VideoJobRequest' : 'VideoCreateRequest']!.push(name);
-    } else {
+    } else if (m.kind === 'audio') {
       out[`Transcription.${m.name}`] = audioSchema(m);
       groups.TranscriptionRequest!.push(`Transcription.${m.name}`);
     }
