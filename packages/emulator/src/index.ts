@@ -47,6 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       closed ??= new Promise<void>((resolve) => {
         handler.close();
         state.video.stop();
+        state.speech.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       });
@@ -70,3 +71,9 @@ export { DEFAULT_API_KEY, DEFAULT_DEPLOYMENTS } from './options.js';
 export type { Counters, InFlightRequest, RequestLogEntry } from './state.js';
 export { loadConfig } from './config.js';
 export { samplePng, sampleWav, type SamplePngOptions, type SampleWavOptions } from './sample-media.js';
+export {
+  readSpeechText,
+  speechSeconds,
+  SPEECH_SAMPLE_RATE,
+  SPEECH_WORDS_PER_SECOND,
+} from './media/speech.js';

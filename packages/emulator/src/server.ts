@@ -22,6 +22,7 @@ import * as audio from './routes/audio.js';
 import * as images from './routes/images.js';
 import * as responses from './routes/responses.js';
 import * as sora2 from './routes/sora2.js';
+import * as speech from './routes/speech.js';
 import * as videos from './routes/videos.js';
 import type { EmulatorState, InFlightRequest, RequestLogEntry } from './state.js';
 
@@ -95,10 +96,12 @@ const ROUTES: Route[] = [
   route('v1', 'POST', 'responses', 'responses.create', 'header', responses.create),
   route('v1', 'POST', 'audio/transcriptions', 'audio.transcribe', 'body', audio.transcribe),
   route('v1', 'POST', 'audio/translations', 'audio.translate', 'body', audio.translate),
+  route('v1', 'POST', 'audio/speech', 'audio.speech', 'body', speech.create),
   route('deployment', 'POST', 'images/generations', 'images.generate', 'path', images.generate),
   route('deployment', 'POST', 'images/edits', 'images.edit', 'path', images.edit),
   route('deployment', 'POST', 'audio/transcriptions', 'audio.transcribe', 'path', audio.transcribe),
   route('deployment', 'POST', 'audio/translations', 'audio.translate', 'path', audio.translate),
+  route('deployment', 'POST', 'audio/speech', 'audio.speech', 'path', speech.create),
 ];
 
 const SECRET_QUERY = /key|token|sig|secret|password/i;

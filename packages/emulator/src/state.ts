@@ -7,6 +7,7 @@ import { getModel, type ModelSpec } from '@aoai-media/core';
 import { createClock, type Clock } from './clock.js';
 import { checkFault, matches, type Fault, type FaultSpec, type FaultTarget } from './faults.js';
 import { ImageCache } from './media/image.js';
+import { SpeechRenderer } from './media/speech.js';
 import { resolveFfmpeg, VideoRenderer } from './media/video.js';
 import {
   checkLimits,
@@ -65,6 +66,8 @@ export interface Counters {
   videoJobsCreated: Record<string, number>;
   videosCreated: Record<string, number>;
   transcriptions: Record<string, number>;
+  /** Text-to-speech answers made. */
+  speechGenerated: Record<string, number>;
   contentFiltered: Record<string, number>;
   rateLimited: Record<string, number>;
   faultsInjected: number;
@@ -154,6 +157,7 @@ function emptyCounters(): Counters {
     videoJobsCreated: {},
     videosCreated: {},
     transcriptions: {},
+    speechGenerated: {},
     contentFiltered: {},
     rateLimited: {},
     faultsInjected: 0,
@@ -168,6 +172,7 @@ export class EmulatorState {
   readonly apiVersions: Set<string>;
   readonly imageCache = new ImageCache();
   readonly video: VideoRenderer;
+  readonly speech: SpeechRenderer;
   readonly imageUrlTtlMs: number;
 
   deployments: Map<string, string>;
@@ -202,6 +207,7 @@ export class EmulatorState {
     this.bearerTokens = new Set([this.apiKey, ...(options.bearerTokens ?? [])]);
     this.apiVersions = new Set(options.apiVersions ?? DEFAULT_API_VERSIONS);
     this.video = new VideoRenderer(resolveFfmpeg(options.ffmpegPath));
+    this.speech = new SpeechRenderer(this.video.ffmpegPath);
     this.imageUrlTtlMs = options.imageUrlTtlMs ?? 60 * 60 * 1000;
     this.logLimit = options.requestLogLimit ?? 10_000;
     this.deployments = resolveDeployments(options);
@@ -455,7 +461,13 @@ export class EmulatorState {
   }
 
   count(
-    key: 'imagesGenerated' | 'videoJobsCreated' | 'videosCreated' | 'transcriptions' | 'contentFiltered',
+    key:
+      | 'imagesGenerated'
+      | 'videoJobsCreated'
+      | 'videosCreated'
+      | 'transcriptions'
+      | 'speechGenerated'
+      | 'contentFiltered',
     deployment: string,
     by = 1,
   ): void {

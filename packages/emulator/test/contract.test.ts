@@ -258,6 +258,21 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
     }
   });
 
+  it('audio/speech, every format, multipart as the spec declares it and JSON', async () => {
+    const path = '/openai/deployments/tts/audio/speech?api-version=2025-04-01-preview';
+    for (const format of ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm']) {
+      const form = new FormData();
+      form.append('input', 'Hello from the spec.');
+      form.append('voice', 'alloy');
+      form.append('response_format', format);
+      const r = await h.form(path, form);
+      expect(r.status).toBe(200);
+      check('preview', '/deployments/{deployment-id}/audio/speech', 'post', r);
+    }
+    const json = await h.post(path, { input: 'Hello.', voice: 'shimmer', speed: 0.25 });
+    check('preview', '/deployments/{deployment-id}/audio/speech', 'post', json);
+  });
+
   it('Sora video jobs: every operation, success and errors', async () => {
     const jobs = '/openai/v1/video/generations/jobs?api-version=preview';
     const created = await h.post(jobs, {
@@ -460,6 +475,7 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
         'POST /deployments/{deployment-id}/audio/translations (ga)',
         'POST /deployments/{deployment-id}/audio/transcriptions (preview)',
         'POST /deployments/{deployment-id}/audio/translations (preview)',
+        'POST /deployments/{deployment-id}/audio/speech (preview)',
         'POST /video/generations/jobs (v1)',
         'GET /video/generations/jobs (v1)',
         'GET /video/generations/jobs/{job-id} (v1)',

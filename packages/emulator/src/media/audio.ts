@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '../util.js';
+import { speechWords } from './speech.js';
 
 /** Duration in seconds of a RIFF/WAVE file, or undefined when the bytes are not one. */
 export function wavDuration(bytes: Uint8Array): number | undefined {
@@ -133,6 +134,46 @@ export function makeTranscript(bytes: Uint8Array, duration: number, temperature:
   const last = segments[segments.length - 1]!;
   last.end = round(duration);
   return { duration: round(duration), text: segments.map((s) => s.text.trim()).join(' '), words, segments };
+}
+
+/**
+ * The transcript of speech the emulator made itself: the original text, its words spread over the
+ * audio's real duration in proportion to the time each took (see media/speech.ts), in segments of
+ * at most about 5 s.
+ */
+export function transcriptOf(text: string, duration: number, temperature: number): Transcript {
+  const spoken = speechWords(text);
+  const units = spoken.reduce((sum, w) => sum + w.units, 0) || 1;
+  const words: Word[] = [];
+  let done = 0;
+  for (const { word, units: u } of spoken) {
+    const start = (duration * done) / units;
+    done += u;
+    words.push({ word, start: round(start), end: round((duration * done) / units) });
+  }
+  const segmentCount = Math.max(1, Math.min(words.length, Math.ceil(duration / 5)));
+  const segments: Segment[] = [];
+  for (let s = 0; s < segmentCount; s++) {
+    const part = words.slice(
+      Math.floor((words.length * s) / segmentCount),
+      Math.floor((words.length * (s + 1)) / segmentCount),
+    );
+    const start = s === 0 ? 0 : part[0]!.start;
+    const end = s === segmentCount - 1 ? round(duration) : part[part.length - 1]!.end;
+    segments.push({
+      id: s,
+      seek: Math.round(start * 100),
+      start,
+      end,
+      text: ` ${part.map((w) => w.word).join(' ')}`,
+      tokens: part.map((_, i) => 50364 + i),
+      temperature,
+      avg_logprob: -0.1,
+      compression_ratio: 1.2,
+      no_speech_prob: 0.01,
+    });
+  }
+  return { duration: round(duration), text, words, segments };
 }
 
 /**

@@ -8,9 +8,11 @@ import {
   makeTranscript,
   probeDuration,
   toSrt,
+  transcriptOf,
   toVtt,
   wavDuration,
 } from '../media/audio.js';
+import { readSpeechText } from '../media/speech.js';
 import type { EmulatorState } from '../state.js';
 import { modelOfKind, numberIn, oneOf, onlyFields, optionalString } from '../validate.js';
 
@@ -178,7 +180,12 @@ async function handle(
     );
   }
   emu.count('transcriptions', ctx.deployment ?? model.name);
-  const t = makeTranscript(file.bytes, duration, temperature);
+  // Speech the emulator made carries its text: give it back, so speak-then-transcribe round-trips.
+  const spoken = readSpeechText(file.bytes);
+  const t =
+    spoken !== undefined && spoken.trim() !== ''
+      ? transcriptOf(spoken, duration, temperature)
+      : makeTranscript(file.bytes, duration, temperature);
   switch (format) {
     case 'text':
       return text(200, `${t.text}\n`);
