@@ -106,3 +106,62 @@ export async function probeVideo(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+export interface AudioProbe {
+  /** ffprobe's container name (`mp3`, `ogg`, `aac`, `flac`, `wav`, `s16le`). */
+  format: string;
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  /** Seconds: ffprobe's duration, or for ADTS AAC (which holds no length) counted from its frames. */
+  duration: number;
+}
+
+/** What ffprobe (which must be installed) reads from audio bytes; `pcm` is read as 24 kHz 16-bit mono. */
+export async function probeAudio(bytes: Uint8Array, format: string): Promise<AudioProbe> {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFile } = await import('node:child_process');
+  const dir = await mkdtemp(join(tmpdir(), 'audio-probe-'));
+  try {
+    const file = join(dir, `audio.${format}`);
+    await writeFile(file, bytes);
+    const raw = format === 'pcm' ? ['-f', 's16le', '-ar', '24000', '-ac', '1'] : [];
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          ...raw,
+          '-count_packets',
+          '-show_entries',
+          'format=format_name,duration:stream=codec_name,sample_rate,channels,nb_read_packets',
+          '-of',
+          'json',
+          file,
+        ],
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
+    );
+    const info = JSON.parse(out) as {
+      format: { format_name: string; duration: string };
+      streams: { codec_name: string; sample_rate: string; channels: number; nb_read_packets: string }[];
+    };
+    const stream = info.streams[0]!;
+    const sampleRate = Number(stream.sample_rate);
+    return {
+      format: info.format.format_name,
+      codec: stream.codec_name,
+      sampleRate,
+      channels: stream.channels,
+      duration:
+        info.format.format_name === 'aac'
+          ? (Number(stream.nb_read_packets) * 1024) / sampleRate
+          : Number(info.format.duration),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
