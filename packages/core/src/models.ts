@@ -328,14 +328,20 @@ export function speechFormat(format: string): SpeechFormatInfo | undefined {
 /**
  * Recognise a model from a deployment name such as `img-gpt-image-2-prod` or `dalle3`.
  * Longest name first, so `gpt-image-1-mini` wins over `gpt-image-1` and `sora-2` over `sora`.
+ * A name as short as `tts` counts only where it stands apart from other letters (`tts-eu`,
+ * `my_tts1`), so `watts-images` is not taken for a speech deployment. OpenAI's names `tts-1` and
+ * `tts-1-hd` are read as Azure's `tts` and `tts-hd`.
  */
 export function recogniseModel(deployment: string): ModelSpec | undefined {
   const normalised = deployment
     .toLowerCase()
     .replace(/[_\s]/g, '-')
-    .replace(/dall-?e-?(\d)/g, 'dall-e-$1');
-  return LONGEST_NAME_FIRST.find(
-    (m) => normalised.includes(m.name) || normalised.includes(m.name.replace(/-/g, '')),
+    .replace(/dall-?e-?(\d)/g, 'dall-e-$1')
+    .replace(/tts-?1-?hd/g, 'tts-hd');
+  return LONGEST_NAME_FIRST.find((m) =>
+    m.name.length < 4
+      ? new RegExp(`(^|[^a-z])${m.name}([^a-z]|$)`).test(normalised)
+      : normalised.includes(m.name) || normalised.includes(m.name.replace(/-/g, '')),
   );
 }
 

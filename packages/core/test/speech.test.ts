@@ -449,6 +449,14 @@ describe('one table for validators, schemas and option lists', () => {
     expect(recogniseModel('voice-gpt-4o-mini-tts-eu')?.name).toBe('gpt-4o-mini-tts');
     expect(recogniseModel('tts-hd-prod')?.name).toBe('tts-hd');
     expect(recogniseModel('my-tts')?.name).toBe('tts');
+    expect(recogniseModel('tts1_westeurope')?.name).toBe('tts');
+    expect(recogniseModel('tts-1-hd')?.name).toBe('tts-hd');
+    expect(recogniseModel('voice-tts1hd')?.name).toBe('tts-hd');
+    expect(recogniseModel('gpt4ominitts')?.name).toBe('gpt-4o-mini-tts');
+    // Three letters inside a word are not a model: these stay unknown (generic checks only).
+    expect(recogniseModel('watts-images')).toBeUndefined();
+    expect(recogniseModel('scottsdale')).toBeUndefined();
+    expect(recogniseModel('watts-gpt-image-1')?.name).toBe('gpt-image-1');
     expect(validate.speech({ ...base, speed: 5 }, getModel('tts'))[0]!.path).toBe('speed');
   });
 });

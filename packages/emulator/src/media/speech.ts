@@ -15,6 +15,7 @@
  *   (Ogg) are encoded by ffmpeg from the same samples. Outputs are cached by request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { characterCount } from '@aoai-media/core';
 import { sha256 } from '../util.js';
 
 export const SPEECH_SAMPLE_RATE = 24_000;
@@ -27,19 +28,12 @@ export const SPEECH_MARKER = 'aoai-emulator-speech:';
 
 export type SpeechFileFormat = 'mp3' | 'opus' | 'aac' | 'flac' | 'wav' | 'pcm';
 
-/** Characters as people count them (code points). */
-function characters(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
 /** The words of a text, each with how many words of time it takes. */
 export function speechWords(input: string): { word: string; units: number }[] {
   return input
     .split(/\s+/u)
     .filter((w) => w !== '')
-    .map((word) => ({ word, units: Math.max(1, Math.ceil(characters(word) / LONGEST_WORD)) }));
+    .map((word) => ({ word, units: Math.max(1, Math.ceil(characterCount(word) / LONGEST_WORD)) }));
 }
 
 /** Seconds of speech the emulator makes for a text at a speed. */

@@ -1,5 +1,5 @@
 /** `audio/speech`: text to speech, JSON (as Azure's quickstart and the SDKs send it) or multipart (as the spec declares). */
-import type { ModelSpec } from '@aoai-media/core';
+import { characterCount, type ModelSpec } from '@aoai-media/core';
 import { badRequest, HttpError, invalidValue, missingParameter } from '../errors.js';
 import type { Ctx, Reply } from '../http.js';
 import type { SpeechFileFormat } from '../media/speech.js';
@@ -8,12 +8,6 @@ import { modelOfKind, numberIn, oneOf, onlyFields, optionalString } from '../val
 
 /** Answers stream in pieces of this size, chunked, without a length (as OpenAI documents for this call). */
 const CHUNK_BYTES = 64 * 1024;
-
-function characters(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
 
 async function* chunks(bytes: Buffer): AsyncIterable<Buffer> {
   for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
@@ -32,7 +26,7 @@ export async function create(ctx: Ctx, emu: EmulatorState, spec: ModelSpec): Pro
   if (input === undefined || input === null) throw missingParameter('input');
   if (typeof input !== 'string') throw invalidValue('input', input, 'Expected a string.');
   if (input.trim() === '') throw badRequest("'input' must not be empty.", 'input', 'invalid_value');
-  const length = characters(input);
+  const length = characterCount(input);
   if (length > model.inputMaxLength) {
     throw new HttpError(400, {
       code: 'string_above_max_length',
