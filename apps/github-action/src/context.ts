@@ -10,7 +10,10 @@ import { displayPath, type PathPolicy } from './paths.js';
 export interface OperationContext {
   client: AzureOpenAIMedia;
   inputs: Inputs;
-  /** The prompt: from `prompt`, `prompt-file`, or the current line of `prompts-file` ('' when none). */
+  /**
+   * The prompt: from `prompt`, `prompt-file`, or the current line of `prompts-file` ('' when none);
+   * for speech, the text to speak.
+   */
   prompt: string;
   /** The line number in `prompts-file` of this run, 1 outside a batch. */
   index: number;
@@ -128,7 +131,8 @@ export async function saveFile(
       operation: ctx.inputs.operation,
       deployment: ctx.inputs.deployment,
       model: ctx.model?.name ?? null,
-      prompt: ctx.prompt || null,
+      // What was spoken, for speech; the prompt otherwise.
+      [ctx.inputs.operation === 'speech' ? 'text' : 'prompt']: ctx.prompt || null,
       ...(ctx.batch ? { prompts_file: ctx.inputs.promptsFile, line: ctx.index } : {}),
       ...metadata,
       created_at: new Date(ctx.io.now()).toISOString(),

@@ -1,4 +1,24 @@
-import { MODELS, modelNames, type ImageModel, type VideoModel, type AudioModel } from '@aoai-media/core';
+import {
+  DEFAULT_API_VERSION,
+  getModel,
+  MODELS,
+  parseSize,
+  VIDEO_TASK_STATUSES,
+  type ImageModel,
+  type ModelOperation,
+  type ModelSpec,
+} from '@aoai-media/core';
+import {
+  disputedValues,
+  DOCS_DATE,
+  DOCS_NOW,
+  isRetired,
+  modelList,
+  modelsFor,
+  modelsOf,
+  perModel,
+  shownName,
+} from './model-docs.js';
 
 export const OPERATIONS = [
   'image-generate',
@@ -8,15 +28,30 @@ export const OPERATIONS = [
   'video-job-get',
   'transcribe',
   'translate',
+  'speech',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
+
+/** The request each operation sends, in core's operation table (`video-job-get` reads a task of one). */
+export const MODEL_OPERATION: Readonly<Record<Operation, ModelOperation>> = {
+  'image-generate': 'images.generate',
+  'image-edit': 'images.edit',
+  'video-generate': 'videos.create',
+  'video-job-create': 'videos.create',
+  'video-job-get': 'videos.create',
+  transcribe: 'audio.transcribe',
+  translate: 'audio.translate',
+  speech: 'audio.speech',
+};
 
 const IMAGE_OPS: Operation[] = ['image-generate', 'image-edit'];
 const VIDEO_CREATE_OPS: Operation[] = ['video-generate', 'video-job-create'];
 const AUDIO_OPS: Operation[] = ['transcribe', 'translate'];
 const PROMPT_OPS: Operation[] = [...IMAGE_OPS, ...VIDEO_CREATE_OPS];
-/** Operations that write image or video files (and so take a name template, metadata and previews). */
-const MEDIA_FILE_OPS: Operation[] = [...IMAGE_OPS, 'video-generate', 'video-job-get'];
+/** Operations whose images and thumbnails can be previewed in the browser. */
+const PREVIEW_OPS: Operation[] = [...IMAGE_OPS, 'video-generate', 'video-job-get'];
+/** Operations that write media files (and so take a name template and metadata). */
+const MEDIA_FILE_OPS: Operation[] = [...PREVIEW_OPS, 'speech'];
 /** Operations that run once per line of `prompts-file`. */
 export const BATCH_OPS: Operation[] = [...IMAGE_OPS, 'video-generate'];
 const FILE_OPS: Operation[] = [...MEDIA_FILE_OPS, ...AUDIO_OPS];
@@ -35,26 +70,34 @@ export interface InputDef {
   readonly operations?: readonly Operation[];
 }
 
-const images = MODELS.filter((m): m is ImageModel => m.kind === 'image');
-const videos = MODELS.filter((m): m is VideoModel => m.kind === 'video');
-const audios = MODELS.filter((m): m is AudioModel => m.kind === 'audio');
+const images = modelsOf('image');
+const videos = modelsOf('video');
+const audios = modelsOf('audio');
+const speeches = modelsOf('speech');
 
-/** "gpt-image-1, gpt-image-1-mini: a, b; dall-e-3: c" for one field of the model table (same lists grouped). */
-function perModel<M extends { name: string }>(
-  models: M[],
-  pick: (m: M) => readonly (string | number)[] | undefined,
-): string {
-  const groups = new Map<string, string[]>();
-  for (const m of models) {
-    const values = pick(m);
-    if (!values || values.length === 0) continue;
-    const key = values.join(', ');
-    groups.set(key, [...(groups.get(key) ?? []), m.name]);
-  }
-  return [...groups].map(([values, names]) => `${names.join(', ')}: ${values}`).join('; ');
+/** "png, jpeg, webp (webp with a warning: the sources disagree)" for one field of a model. */
+function withDisputes(
+  model: ModelSpec,
+  operation: ModelOperation,
+  field: string,
+  values: readonly (string | number)[] | undefined,
+): string | undefined {
+  if (!values || values.length === 0) return undefined;
+  const disputed = disputedValues(model, operation, field).filter((v) => values.map(String).includes(v));
+  return `${values.join(', ')}${disputed.length > 0 ? ` (${disputed.join(', ')} with a warning: the sources disagree)` : ''}`;
 }
 
-function secondsOf(m: VideoModel): string[] {
+/** gpt-image-2's free sizes in words, or a model's fixed sizes. */
+function sizesOf(model: ImageModel): string {
+  const rule = model.freeSize;
+  if (!rule) return model.sizes.join(', ');
+  const named = model.sizes.filter((s) => !parseSize(s));
+  const examples = model.sizes.filter((s) => parseSize(s)).join(', ');
+  const count = (n: number) => n.toLocaleString('en-US');
+  return `${named.length > 0 ? `${named.join(', ')} or ` : ''}any WIDTHxHEIGHT with both edges multiples of ${rule.multipleOf}, the long edge at most ${rule.maxAspectRatio} times the short one, ${count(rule.minPixels)} to ${count(rule.maxPixels)} pixels and edges up to ${rule.maxEdge} px${rule.maxEdgeDisputed ? ` (a ${rule.maxEdge} px edge with a warning)` : ''}, e.g. ${examples}`;
+}
+
+function secondsOf(m: (typeof videos)[number]): string[] {
   return Array.isArray(m.seconds)
     ? [...(m.seconds as string[])]
     : [`${(m.seconds as { min: number }).min}-${(m.seconds as { max: number }).max}`];
@@ -69,6 +112,21 @@ const videoSizeLimits = videos
     ),
   )
   .join('; ');
+
+/** The voice a speech step uses when `voice` is not given: the model's first voice no source disputes. */
+export function defaultVoice(model: ModelSpec | undefined): string | undefined {
+  const candidates = model?.kind === 'speech' ? [model] : speeches;
+  const [first, ...others] = candidates.map((m) =>
+    m.voices.filter((v) => !disputedValues(m, 'audio.speech', 'voice').includes(v)),
+  );
+  // For an unknown model, a voice every speech model takes.
+  return first?.find((v) => others.every((list) => list.includes(v)));
+}
+
+const withoutPrompt = audios.filter((m) => m.unsupportedFields?.includes('prompt')).map((m) => m.name);
+const retiredNow = MODELS.filter((m) => isRetired(m))
+  .map((m) => shownName(m))
+  .join(', ');
 
 export const INPUTS: readonly InputDef[] = [
   { name: 'operation', required: true, default: '', description: `What to do: ${OPERATIONS.join(', ')}.` },
@@ -91,22 +149,25 @@ export const INPUTS: readonly InputDef[] = [
   },
   {
     name: 'api-version',
-    default: 'preview',
-    description:
-      'preview or v1 use the /openai/v1 paths; a dated version such as 2025-04-01-preview uses /openai/deployments/{deployment} paths where the operation has them.',
+    default: DEFAULT_API_VERSION,
+    description: `${DEFAULT_API_VERSION} (Azure's GA v1 API, sent without an api-version) or preview use the /openai/v1 paths; a dated version such as 2025-04-01-preview uses /openai/deployments/{deployment} paths where the operation has them.`,
   },
   { name: 'deployment', required: true, default: '', description: 'The deployment name to call.' },
   {
     name: 'model',
     default: '',
-    description: `The model behind the deployment, used to check requests before they are sent. Default: recognised from the deployment name. Known models: ${MODELS.map((m) => m.name).join(', ')}.`,
+    description: `The model behind the deployment, used to check requests before they are sent. Default: recognised from the deployment name. Models as of ${DOCS_DATE}: ${modelList(DOCS_NOW)}.`,
+  },
+  {
+    name: 'allow-retired-models',
+    default: '',
+    description: `Models to call although Azure's schedule lists them as retired, for deployments Azure has extended: model names (one per line or comma-separated), or true for any. Without it a retired model is an input error naming its retirement date and replacement, and nothing is sent. Retired as of ${DOCS_DATE}: ${retiredNow}.`,
   },
   {
     name: 'prompt',
     default: '',
     operations: [...PROMPT_OPS, ...AUDIO_OPS],
-    description:
-      'The prompt (give this or prompt-file). Required for image and video operations; for audio, optional text that guides the transcript.',
+    description: `The prompt (give this or prompt-file). Required for image and video operations; for transcribe and translate, optional text that guides the transcript${withoutPrompt.length > 0 ? ` (${withoutPrompt.join(', ')} takes none)` : ''}.`,
   },
   {
     name: 'prompt-file',
@@ -125,7 +186,7 @@ export const INPUTS: readonly InputDef[] = [
     name: 'size',
     default: '',
     operations: IMAGE_OPS,
-    description: `Image size. Default: the model's default. ${perModel(images, (m) => m.sizes)}.`,
+    description: `Image size. Default: the model's default. ${perModel(images, sizesOf)}.`,
   },
   {
     name: 'quality',
@@ -143,19 +204,31 @@ export const INPUTS: readonly InputDef[] = [
     name: 'output-format',
     default: '',
     operations: IMAGE_OPS,
-    description: `Image file format. Default png. ${perModel(images, (m) => m.outputFormats)}.`,
+    description: `Image file format. ${perModel(images, (m) => {
+      const values = withDisputes(m, 'images.generate', 'output_format', m.outputFormats);
+      return values && `${values}; default ${m.defaultOutputFormat}`;
+    })}.`,
   },
   {
     name: 'output-compression',
     default: '',
     operations: IMAGE_OPS,
-    description: 'Compression level 0-100 for jpeg and webp output.',
+    description: `Compression level. ${perModel(images, (m) =>
+      m.outputCompression
+        ? `${m.outputCompression.min}-${m.outputCompression.max} for ${(m.compressionFormats ?? []).join(' and ')} output (other formats ignore it)`
+        : undefined,
+    )}.`,
   },
   {
     name: 'background',
     default: '',
     operations: IMAGE_OPS,
-    description: `Image background. ${perModel(images, (m) => m.backgrounds)}.`,
+    description: `Image background. ${perModel(images, (m) => {
+      const values = withDisputes(m, 'images.generate', 'background', m.backgrounds);
+      return (
+        values && `${values}; transparent needs output-format ${(m.transparentFormats ?? []).join(' or ')}`
+      );
+    })}.`,
   },
   {
     name: 'style',
@@ -179,17 +252,17 @@ export const INPUTS: readonly InputDef[] = [
     name: 'mask',
     default: '',
     operations: ['image-edit'],
-    description: 'A PNG mask for image-edit; transparent areas mark where the image is changed.',
+    description: `A mask for image-edit, the first image's size; its transparent areas mark where that image is changed. ${perModel(images, (m) => m.edit?.maskTypes)}.`,
   },
   {
     name: 'width',
-    default: '1280',
+    default: '',
     operations: VIDEO_CREATE_OPS,
-    description: `Video width in pixels. ${perModel(videos, (m) => m.sizes)} (width x height).`,
+    description: `Video width in pixels, given with height. ${perModel(videos, (m) => m.sizes)} (width x height). Not given: the model's default size (${perModel(videos, (m) => m.defaultSize)}).`,
   },
   {
     name: 'height',
-    default: '720',
+    default: '',
     operations: VIDEO_CREATE_OPS,
     description: 'Video height in pixels (see width).',
   },
@@ -209,15 +282,18 @@ export const INPUTS: readonly InputDef[] = [
     name: 'input-reference',
     default: '',
     operations: VIDEO_CREATE_OPS,
-    description:
-      'Image-to-video: an image in the workspace (png, jpeg or webp) the video starts from. Sora 2 needs it at the video size exactly; Sora places it as the first frame.',
+    description: `Image-to-video: a file in the workspace the video starts from. ${perModel(videos, (m) =>
+      [
+        `${m.maxReferences ?? 'any number'} of ${m.mediaTypes.join(', ')}`,
+        m.referenceMatchesSize ? 'of exactly the video size' : 'placed as the first frame',
+      ].join(', '),
+    )}.`,
   },
   {
     name: 'remix-video-id',
     default: '',
     operations: VIDEO_CREATE_OPS,
-    description:
-      'Remix: the id of a finished Sora 2 video to make again with the new prompt (the job-id output of an earlier step). Size and length come from that video.',
+    description: `Remix: the id of a finished video to make again with the new prompt (the job-id output of an earlier step); size and length come from that video. Models that remix: ${modelsFor('videos.remix', DOCS_NOW)}.`,
   },
   {
     name: 'cancel-job-on-cancel',
@@ -248,13 +324,13 @@ export const INPUTS: readonly InputDef[] = [
     name: 'audio',
     default: '',
     operations: AUDIO_OPS,
-    description: `The audio file to transcribe or translate, relative to the workspace. ${perModel(audios, (m) => m.fileExtensions)}.`,
+    description: `The audio file to transcribe or translate, relative to the workspace. ${perModel(audios, (m) => m.fileExtensions)}. ${perModel(audios, (m) => (m.diarization ? `sent with chunking_strategy auto (required for audio over ${m.diarization.chunkingRequiredOverSeconds} s)` : undefined))}.`,
   },
   {
     name: 'response-format',
     default: '',
-    operations: AUDIO_OPS,
-    description: `Transcript format. Default json (the text output is always plain text). ${perModel(audios, (m) => m.responseFormats)}.`,
+    operations: [...AUDIO_OPS, 'speech'],
+    description: `Transcripts: json by default (the text output is always plain text); ${perModel(audios, (m) => withDisputes(m, 'audio.transcribe', 'response_format', m.responseFormats))}. diarized_json also writes a speaker-labelled .txt transcript beside the JSON. Speech: ${perModel(speeches, (m) => `${m.responseFormats.join(', ')}; default ${m.defaultResponseFormat}`)}.`,
   },
   {
     name: 'language',
@@ -267,7 +343,40 @@ export const INPUTS: readonly InputDef[] = [
     default: 'true',
     operations: AUDIO_OPS,
     description:
-      "Audio above the model's file size limit is split with ffmpeg (on GitHub's hosted runners; elsewhere install it) into parts sent in order, and the transcript joined with continuous timestamps. When false, such a file is an input error.",
+      "Audio above the model's file size limit is split with ffmpeg (on GitHub's hosted runners; elsewhere install it) into parts sent in order, and the transcript joined with continuous timestamps (not for diarized_json: speakers cannot be matched across parts). When false, such a file is an input error.",
+  },
+  {
+    name: 'text',
+    default: '',
+    operations: ['speech'],
+    description: `The text to speak (give this or text-file). ${perModel(speeches, (m) => `up to ${m.inputMaxLength} characters`)}.`,
+  },
+  {
+    name: 'text-file',
+    default: '',
+    operations: ['speech'],
+    description: 'A UTF-8 file holding the text to speak, relative to the workspace (give this or text).',
+  },
+  {
+    name: 'voice',
+    default: '',
+    operations: ['speech'],
+    description: `The voice. Default: ${defaultVoice(undefined)}. ${perModel(speeches, (m) => withDisputes(m, 'audio.speech', 'voice', m.voices))}.`,
+  },
+  {
+    name: 'speed',
+    default: '',
+    operations: ['speech'],
+    description: `How fast to speak. ${perModel(speeches, (m) => `${m.speed.min} to ${m.speed.max}, default ${m.defaultSpeed}`)}.`,
+  },
+  {
+    name: 'instructions',
+    default: '',
+    operations: ['speech'],
+    description: `How to speak: tone, accent, pace, emotion. Taken by ${speeches
+      .filter((m) => m.instructions)
+      .map((m) => shownName(m))
+      .join(', ')} only.`,
   },
   {
     name: 'output-dir',
@@ -280,14 +389,14 @@ export const INPUTS: readonly InputDef[] = [
     name: 'file-name',
     default: '',
     operations: MEDIA_FILE_OPS,
-    description: `File names without extension, from placeholders: ${NAME_FIELDS.map((f) => `{${f}}`).join(' ')} (the prompts-file line number, the image or video number, the video id, the first words of the prompt). Default: image-{n} or edit-{n} ({index}-image-{n} in a batch), {id} for videos; a video's thumbnail adds -thumbnail.`,
+    description: `File names without extension, from placeholders: ${NAME_FIELDS.map((f) => `{${f}}`).join(' ')} (the prompts-file line number, the image or video number, the video id, the first words of the prompt or text). Default: image-{n} or edit-{n} ({index}-image-{n} in a batch), {id} for videos, speech for speech; a video's thumbnail adds -thumbnail.`,
   },
   {
     name: 'metadata',
     default: 'false',
     operations: MEDIA_FILE_OPS,
     description:
-      'Write a JSON file beside each image or video (its name plus .json) with the prompt, revised prompt, deployment, model, ids, size and time.',
+      'Write a JSON file beside each image, video or speech file (its name plus .json) with the prompt or text, revised prompt, deployment, model, ids, size and time.',
   },
   {
     name: 'upload-artifact',
@@ -305,7 +414,7 @@ export const INPUTS: readonly InputDef[] = [
   {
     name: 'previews',
     default: 'false',
-    operations: MEDIA_FILE_OPS,
+    operations: PREVIEW_OPS,
     description:
       'Upload each image and video thumbnail (at most 20) as its own unzipped artifact, which opens in the browser, and link it from the job summary table.',
   },
@@ -339,13 +448,15 @@ export const OUTPUTS: readonly OutputDef[] = [
     description: 'JSON array of the files written, relative to the workspace when inside it.',
   },
   { name: 'file', description: 'The first file written (empty when none).' },
-  { name: 'revised-prompt', description: 'The prompt as rewritten by the model, when it says (dall-e-3).' },
+  {
+    name: 'revised-prompt',
+    description: 'The prompt as the model rewrote it, when Azure returns one with the image.',
+  },
   { name: 'job-id', description: 'The video job id (the last one in a batch).' },
   { name: 'generation-ids', description: 'JSON array of the video generation ids.' },
   {
     name: 'status',
-    description:
-      "Always set. For video operations once a job exists, the job's status (e.g. queued, running, succeeded, failed, cancelled); otherwise how the step ended: succeeded, input-error, content-filtered, failed, cancelled or timed-out.",
+    description: `Always set. For video operations once a job exists, the job's status, the same words for every video model: ${VIDEO_TASK_STATUSES.join(', ')}; otherwise how the step ended: succeeded, input-error, content-filtered, failed, cancelled or timed-out.`,
   },
   {
     name: 'content-filtered',
@@ -354,7 +465,11 @@ export const OUTPUTS: readonly OutputDef[] = [
   { name: 'metadata-files', description: 'JSON array of the metadata files written (with metadata: true).' },
   { name: 'artifact-id', description: 'The id of the artifact uploaded with upload-artifact.' },
   { name: 'artifact-url', description: 'The link to that artifact.' },
-  { name: 'text', description: 'The transcript or translation as plain text.' },
+  {
+    name: 'text',
+    description:
+      'The transcript or translation as plain text; with diarized_json, one "speaker: words" line per segment.',
+  },
   { name: 'usage', description: 'JSON token usage, when Azure reports it.' },
 ];
 
@@ -372,6 +487,8 @@ export interface Inputs {
   apiVersion: string;
   deployment: string;
   model: string;
+  /** Retired models to call anyway: all (`true`), none (`false`) or these names. */
+  allowRetiredModels: boolean | string[];
   prompt: string;
   promptFile: string;
   promptsFile: string;
@@ -399,6 +516,11 @@ export interface Inputs {
   responseFormat: string;
   language: string;
   splitAudio: boolean;
+  text: string;
+  textFile: string;
+  voice: string;
+  speed: number | undefined;
+  instructions: string;
   outputDir: string;
   fileName: string;
   metadata: boolean;
@@ -416,7 +538,10 @@ const BY_NAME = new Map(INPUTS.map((i) => [i.name, i]));
  * Read and check every input. Checks here are the ones that need no model knowledge (types, presence,
  * combinations); what each model accepts is checked by core's validators when the request is built.
  */
-export function readInputs(get: (name: string) => string): {
+export function readInputs(
+  get: (name: string) => string,
+  now: () => number = Date.now,
+): {
   inputs: Inputs;
   problems: InputProblem[];
   unused: string[];
@@ -448,6 +573,15 @@ export function readInputs(get: (name: string) => string): {
         input: name,
         message: `"${value}" is not allowed; use a number of minutes above 0, at most ${max}`,
       });
+      return undefined;
+    }
+    return Number(value);
+  };
+  const number = (name: string): number | undefined => {
+    const value = raw(name);
+    if (value === '') return undefined;
+    if (!/^\d+(\.\d+)?$|^\.\d+$/.test(value)) {
+      problems.push({ input: name, message: `"${value}" is not allowed; use a number such as 1 or 1.25` });
       return undefined;
     }
     return Number(value);
@@ -494,10 +628,13 @@ export function readInputs(get: (name: string) => string): {
     problems.push({ input: 'deployment', message: 'is required: the deployment name to call' });
 
   const model = raw('model');
-  if (model && !MODELS.some((m) => m.name === model)) {
-    const known = (['image', 'video', 'audio'] as const).map((k) => modelNames(k).join(', ')).join(', ');
-    problems.push({ input: 'model', message: `"${model}" is not a known model; allowed: ${known}` });
+  if (model && !getModel(model)) {
+    problems.push({
+      input: 'model',
+      message: `"${model}" is not a known model; allowed: ${modelList(now())}`,
+    });
   }
+  const allowRetiredModels = retiredModelsAllowed(raw('allow-retired-models'), problems, now());
 
   const inputs: Inputs = {
     operation: operation ?? 'image-generate',
@@ -507,6 +644,7 @@ export function readInputs(get: (name: string) => string): {
     apiVersion: raw('api-version'),
     deployment,
     model,
+    allowRetiredModels,
     prompt: raw('prompt'),
     promptFile: raw('prompt-file'),
     promptsFile: raw('prompts-file'),
@@ -534,6 +672,11 @@ export function readInputs(get: (name: string) => string): {
     responseFormat: raw('response-format'),
     language: raw('language'),
     splitAudio: bool('split-audio'),
+    text: raw('text'),
+    textFile: raw('text-file'),
+    voice: raw('voice'),
+    speed: number('speed'),
+    instructions: raw('instructions'),
     outputDir: raw('output-dir'),
     fileName: raw('file-name'),
     metadata: bool('metadata'),
@@ -588,6 +731,21 @@ export function readInputs(get: (name: string) => string): {
       problems.push({ input: 'job-id', message: 'is required for video-job-get' });
     if (AUDIO_OPS.includes(operation) && !inputs.audio)
       problems.push({ input: 'audio', message: `is required for ${operation}: the audio file to read` });
+    if (operation === 'speech' && !inputs.text && !inputs.textFile)
+      problems.push({
+        input: 'text',
+        message: 'is required for speech (or give text-file): the text to speak',
+      });
+    if (inputs.text && inputs.textFile)
+      problems.push({ input: 'text-file', message: 'give text or text-file, not both' });
+    if (
+      (inputs.width === undefined) !== (inputs.height === undefined) &&
+      VIDEO_CREATE_OPS.includes(operation)
+    )
+      problems.push({
+        input: inputs.width === undefined ? 'width' : 'height',
+        message: "give width and height together, or neither for the model's default size",
+      });
     for (const def of INPUTS) {
       if (!uses(def.name) && get(def.name).trim() !== '' && get(def.name).trim() !== def.default)
         unused.push(def.name);
@@ -621,4 +779,23 @@ function checkTemplate(template: string): InputProblem[] {
       message: `"${template}" must be a file name without folders or "..", at most 200 characters`,
     });
   return problems;
+}
+
+/**
+ * `allow-retired-models`: true, false, or model names (one per line or comma-separated). A name
+ * that is not in the model table is a problem, so a typo does not silently allow nothing.
+ */
+function retiredModelsAllowed(value: string, problems: InputProblem[], now: number): boolean | string[] {
+  if (value === '' || /^(false|no|off)$/i.test(value)) return false;
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  const names = value.split(/[\s,]+/).filter(Boolean);
+  const unknown = names.filter((name) => !getModel(name));
+  if (unknown.length > 0) {
+    const retired = MODELS.filter((m) => isRetired(m, now)).map((m) => m.name);
+    problems.push({
+      input: 'allow-retired-models',
+      message: `${unknown.map((n) => `"${n}"`).join(', ')} ${unknown.length === 1 ? 'is not a model name' : 'are not model names'}; use true, or names from the model table${retired.length > 0 ? ` (retired now: ${retired.join(', ')})` : ''}`,
+    });
+  }
+  return names;
 }

@@ -10,22 +10,34 @@ import {
   ConnectionError,
   ContentFilterError,
   JobFailedError,
+  lifecycleIssues,
   MaybeProcessedError,
+  modelOperations,
   RateLimitError,
   TimeoutError,
   ValidationError,
+  type Issue,
   type ModelSpec,
 } from '@aoai-media/core';
 import { uploadResults } from './artifacts.js';
 import { emptyResult, type OperationContext, type OperationFn, type OperationResult } from './context.js';
 import { DownloadError } from './download.js';
-import { BATCH_OPS, readInputs, type InputProblem, type Inputs, type Operation } from './inputs.js';
+import {
+  BATCH_OPS,
+  MODEL_OPERATION,
+  readInputs,
+  type InputProblem,
+  type Inputs,
+  type Operation,
+} from './inputs.js';
 import { actionsIO, type ActionIO } from './io.js';
+import { modelsFor } from './model-docs.js';
 import { displayPath, PathPolicy } from './paths.js';
 import { InputError, issuesToProblems } from './problems.js';
 import { renderSummary } from './summary.js';
 import { imageEdit } from './operations/image-edit.js';
 import { imageGenerate } from './operations/image-generate.js';
+import { speech } from './operations/speech.js';
 import { transcribe } from './operations/transcribe.js';
 import { translate } from './operations/translate.js';
 import { cancelUpstream } from './operations/video-common.js';
@@ -43,14 +55,19 @@ const OPERATION_FNS: Record<Operation, OperationFn> = {
   'video-job-get': videoJobGet,
   transcribe,
   translate,
+  speech,
 };
 
 /** How a step that did not succeed ended; the `status` output when no video job says more. */
 type Ending = 'input-error' | 'content-filtered' | 'cancelled' | 'timed-out' | 'failed';
 
-/** What the client saw last, so a time-out can say it was spent waiting out a rate limit. */
+/** What the client saw, so a time-out can say it was spent waiting out a rate limit, and warnings are said once. */
 interface ClientState {
   lastStatus?: number;
+  /** Warnings already given as annotations (a batch repeats them for every line). */
+  warned: Set<string>;
+  /** Lifecycle warnings the model check gave; core says them again with each request. */
+  lifecycleCodes: Set<string>;
 }
 
 const MAX_BATCH = 500;
@@ -69,7 +86,10 @@ export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Pro
   }
   const started = io.now();
   const result = emptyResult();
-  const { inputs, problems, unused } = readInputs((name) => io.getInput(name));
+  const { inputs, problems, unused } = readInputs(
+    (name) => io.getInput(name),
+    () => io.now(),
+  );
   let workspace = io.workspace;
   let failure: { message: string; ending: Ending } | undefined;
   let model: ModelSpec | undefined;
@@ -95,7 +115,7 @@ export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Pro
     const onCancel = () => controller.abort();
     if (cancel?.aborted) onCancel();
     else cancel?.addEventListener('abort', onCancel, { once: true });
-    const state: ClientState = {};
+    const state: ClientState = { warned: new Set(), lifecycleCodes: new Set() };
     let client: AzureOpenAIMedia | undefined;
     try {
       const paths = await PathPolicy.create(io.workspace, inputs.allowedRoots);
@@ -104,7 +124,7 @@ export async function run(io: ActionIO = actionsIO(), cancel?: AbortSignal): Pro
       const prompts = await readPrompts(inputs, paths);
       client = createClient(inputs, io, state);
       model = client.modelFor(inputs.deployment);
-      checkModel(inputs, model, io);
+      checkModel(inputs, model, io, state);
       io.info(`${inputs.operation} with deployment ${inputs.deployment}${model ? ` (${model.name})` : ''}`);
       const batch = prompts.length > 1 || inputs.promptsFile !== '';
       const done: number[] = [];
@@ -217,6 +237,13 @@ async function readPrompts(inputs: Inputs, paths: PathPolicy): Promise<{ prompt:
       ]);
     return prompts;
   }
+  if (inputs.operation === 'speech') {
+    if (!inputs.textFile) return [{ prompt: inputs.text, line: 1 }];
+    const text = await readText(paths, 'text-file', inputs.textFile);
+    if (text.trim() === '')
+      throw new InputError([{ input: 'text-file', message: `"${inputs.textFile}" is empty` }]);
+    return [{ prompt: text, line: 1 }];
+  }
   if (!inputs.promptFile) return [{ prompt: inputs.prompt, line: 1 }];
   const text = (await readText(paths, 'prompt-file', inputs.promptFile)).trim();
   if (text === '')
@@ -241,17 +268,23 @@ function createClient(inputs: Inputs, io: ActionIO, state: ClientState): AzureOp
       endpoint: inputs.endpoint,
       auth: inputs.apiKey ? { apiKey: inputs.apiKey } : { bearerToken: inputs.bearerToken },
       apiVersion: inputs.apiVersion,
-      // Until the Action has its own input for it, retired models stay callable (core marks them).
-      allowRetiredModels: true,
+      allowRetiredModels: inputs.allowRetiredModels,
       deployments: inputs.model ? { [inputs.deployment]: inputs.model } : undefined,
+      // Lifecycles are read against the step's clock.
+      now: () => io.now(),
       logger: {
         debug: (message, fields) => {
           if (typeof fields?.status === 'number') state.lastStatus = fields.status;
           io.debug(`${message} ${JSON.stringify(fields ?? {})}`);
         },
-        // Retries are worth seeing in the log without debug logging turned on.
         warn: (message, fields) => {
           if (typeof fields?.status === 'number') state.lastStatus = fields.status;
+          // What Azure accepts but the sources disagree on: a warning annotation naming the input.
+          if (typeof fields?.code === 'string' && typeof fields.path === 'string') {
+            requestWarning(io, inputs, state, message, fields);
+            return;
+          }
+          // Retries are worth seeing in the log without debug logging turned on.
           io.info(`${message} ${JSON.stringify(fields ?? {})}`);
         },
       },
@@ -267,32 +300,48 @@ function createClient(inputs: Inputs, io: ActionIO, state: ClientState): AzureOp
   }
 }
 
-const NEEDS: Record<Operation, { kind: ModelSpec['kind']; fits?: (m: ModelSpec) => boolean; what: string }> =
-  {
-    'image-generate': { kind: 'image', what: 'an image model' },
-    'image-edit': {
-      kind: 'image',
-      fits: (m) => m.kind === 'image' && m.edit !== undefined,
-      what: 'an image model that edits',
-    },
-    'video-generate': { kind: 'video', what: 'a video model' },
-    'video-job-create': { kind: 'video', what: 'a video model' },
-    'video-job-get': { kind: 'video', what: 'a video model' },
-    transcribe: {
-      kind: 'audio',
-      fits: (m) => m.kind === 'audio' && m.operations.includes('transcribe'),
-      what: 'a transcription model',
-    },
-    translate: {
-      kind: 'audio',
-      fits: (m) => m.kind === 'audio' && m.operations.includes('translate'),
-      what: 'a translation model',
-    },
+/**
+ * A warning core found in a request (sent as it is), as an annotation on the input that set it,
+ * once per step. Lifecycle warnings were already given by the model check.
+ */
+function requestWarning(
+  io: ActionIO,
+  inputs: Inputs,
+  state: ClientState,
+  message: string,
+  fields: Record<string, unknown>,
+): void {
+  if (state.lifecycleCodes.has(fields.code as string)) return;
+  const prefix = typeof fields.operation === 'string' ? `${fields.operation}: ` : '';
+  const issue: Issue = {
+    path: fields.path as string,
+    code: fields.code as string,
+    message: message.startsWith(prefix) ? message.slice(prefix.length) : message,
   };
+  const [problem] = issuesToProblems([issue], fromFile(inputs), isVideo(inputs.operation));
+  if (!problem || state.warned.has(problem.message)) return;
+  state.warned.add(problem.message);
+  io.warning(`Input "${problem.input}": ${problem.message}`, `Check input: ${problem.input}`);
+}
 
-/** The deployment's model must be able to do the operation; an unknown model is sent unchecked. */
-function checkModel(inputs: Inputs, model: ModelSpec | undefined, io: ActionIO): void {
-  const need = NEEDS[inputs.operation];
+/** Whether the prompt (or the text to speak) came from a file, so messages name that input. */
+function fromFile(inputs: Inputs): boolean {
+  return inputs.operation === 'speech' ? inputs.textFile !== '' : inputs.promptFile !== '';
+}
+
+function isVideo(operation: Operation): boolean {
+  return MODEL_OPERATION[operation] === 'videos.create';
+}
+
+/** The end of core's message for a retired model, which names the client option. */
+const RETIRED_TAIL =
+  /Deployments of a retired model answer only errors; if Azure has extended yours, set the client option allowRetiredModels\.?$/;
+
+/**
+ * The deployment's model must take the operation and, unless `allow-retired-models` lists it, not
+ * be retired; a model near its retirement gives a warning. An unknown model is sent unchecked.
+ */
+function checkModel(inputs: Inputs, model: ModelSpec | undefined, io: ActionIO, state: ClientState): void {
   if (!model) {
     io.warning(
       `Could not tell the model from the deployment name "${inputs.deployment}", so requests are sent unchecked. Set the model input to have them checked first.`,
@@ -300,14 +349,46 @@ function checkModel(inputs: Inputs, model: ModelSpec | undefined, io: ActionIO):
     );
     return;
   }
-  if (model.kind === need.kind && (!need.fits || need.fits(model))) return;
   const input = inputs.model ? 'model' : 'deployment';
-  throw new InputError([
-    {
-      input,
-      message: `${inputs.operation} needs ${need.what}, but "${inputs.model || inputs.deployment}" is ${model.name} (${model.kind})`,
-    },
-  ]);
+  const operation = MODEL_OPERATION[inputs.operation];
+  const takes = modelOperations(model);
+  if (!takes.includes(operation))
+    throw new InputError([
+      {
+        input,
+        message: `${inputs.operation} cannot use "${inputs.model || inputs.deployment}" (${model.name}); models that can: ${modelsFor(operation, io.now())}`,
+      },
+    ]);
+  if (inputs.remixVideoId && !takes.includes('videos.remix'))
+    throw new InputError([
+      {
+        input: 'remix-video-id',
+        message: `${model.name} cannot remix a video; models that can: ${modelsFor('videos.remix', io.now())}`,
+      },
+    ]);
+  // Looking up a job costs nothing, so a retired model only warns there.
+  const lookup = inputs.operation === 'video-job-get';
+  const problems: InputProblem[] = [];
+  for (const issue of lifecycleIssues(model, io.now(), lookup || inputs.allowRetiredModels)) {
+    state.lifecycleCodes.add(issue.code);
+    if (issue.severity !== 'warning') {
+      problems.push({
+        input,
+        message: issue.message.replace(
+          'set the client option allowRetiredModels',
+          `set allow-retired-models: ${model.name}`,
+        ),
+      });
+    } else if (issue.code === 'model_retired') {
+      const why = lookup
+        ? 'The job is looked up anyway; a deployment Azure has not extended answers only errors.'
+        : 'It is called anyway: allow-retired-models says Azure has extended this deployment.';
+      io.warning(issue.message.replace(RETIRED_TAIL, why), 'Retired model');
+    } else {
+      io.warning(issue.message, 'Model retiring');
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 function apiMessage(error: AzureOpenAIError): string {
@@ -368,7 +449,7 @@ function describeFailure(
   if (error instanceof InputError) return failed(reportProblems(io, error.problems), 'input-error');
   if (error instanceof ValidationError)
     return failed(
-      reportProblems(io, issuesToProblems(error.issues, inputs.promptFile !== '')),
+      reportProblems(io, issuesToProblems(error.issues, fromFile(inputs), isVideo(inputs.operation))),
       'input-error',
     );
   if (error instanceof ContentFilterError) {

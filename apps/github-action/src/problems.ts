@@ -32,6 +32,7 @@ const FIELD_INPUT: Record<string, string> = {
   file: 'audio',
   response_format: 'response-format',
   language: 'language',
+  input: 'text',
   jobId: 'job-id',
   videoId: 'job-id',
 };
@@ -43,29 +44,27 @@ const VIDEO_FIELD_INPUT: Record<string, string> = {
   variants: 'variants',
 };
 
-/** The input a user sets for a request field. */
-function inputFor(field: string, promptFromFile: boolean, video = false): string {
+/** The input a user sets for a request field; `fromFile` when the prompt or text came from a file. */
+function inputFor(field: string, fromFile: boolean, video = false): string {
   const input =
     (video ? VIDEO_FIELD_INPUT[field] : undefined) ?? FIELD_INPUT[field] ?? field.replace(/_/g, '-');
-  return input === 'prompt' && promptFromFile ? 'prompt-file' : input;
+  return fromFile && (input === 'prompt' || input === 'text') ? `${input}-file` : input;
 }
 
 /**
  * Core's validation issues, named by the input a user sets, in the words of the inputs: the
  * message's field names (`n_seconds`, `file`) become input names (`seconds`, `audio`).
  */
-export function issuesToProblems(
-  issues: readonly Issue[],
-  promptFromFile: boolean,
-  video = false,
-): InputProblem[] {
+export function issuesToProblems(issues: readonly Issue[], fromFile: boolean, video = false): InputProblem[] {
   return issues.map((issue) => {
     const field = /^[A-Za-z_]+/.exec(issue.path)?.[0] ?? issue.path;
-    const input = inputFor(field, promptFromFile, video);
+    const input = inputFor(field, fromFile, video);
     let message = issue.message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) =>
-      name in FIELD_INPUT ? inputFor(name, promptFromFile, video) : name,
+      name in FIELD_INPUT ? inputFor(name, fromFile, video) : name,
     );
-    if (message.startsWith(`${field} `)) message = `${input}${message.slice(field.length)}`;
+    // A video's size is set by two inputs: "size 640x480 ..." reads "width x height 640x480 ...".
+    const named = video && field === 'size' ? 'width x height' : input;
+    if (message.startsWith(`${field} `)) message = `${named}${message.slice(field.length)}`;
     // Listed values help with choices; a number (a size limit) is already said in the message.
     const choices = (issue.allowed ?? []).filter((v) => typeof v === 'string');
     const allowed =

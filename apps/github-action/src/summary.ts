@@ -32,17 +32,18 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-// Headers of all four formats fit here, except an MP4 whose index (moov) comes after the data.
+// Image headers fit here. An MP4's index (moov) may come after the data, and audio lengths are
+// counted from frames or read from the last page, so those files are read whole.
 const HEAD_BYTES = 64 * 1024;
+const READ_WHOLE = /\.(mp4|mp3|aac|opus|ogg|flac|wav)$/i;
 
 /** Size in bytes and a media description of a written file. */
 export async function describeFile(full: string): Promise<{ size: number; details: string }> {
   const { size } = await stat(full);
   const handle = await open(full, 'r');
   try {
-    // Small files and MP4s are read whole (a video's moov box may be at the end); the rest by header.
     const length =
-      size <= 64 * 1024 * 1024 && (full.endsWith('.mp4') || size <= HEAD_BYTES)
+      size <= 64 * 1024 * 1024 && (READ_WHOLE.test(full) || size <= HEAD_BYTES)
         ? size
         : Math.min(size, HEAD_BYTES);
     const bytes = new Uint8Array(length);

@@ -43,7 +43,7 @@ describe('the committed bundle under Node 24', () => {
   it('image-generate', async () => {
     const r = await runAction({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'a kite',
       size: '1024x1536',
       'output-format': 'webp',
@@ -62,7 +62,7 @@ describe('the committed bundle under Node 24', () => {
     await writeFile(path.join(ws.dir, 'photos/one.png'), samplePng(32, 32, { gradient: true }));
     const r = await runAction({
       operation: 'image-edit',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'make it blue',
       images: 'photos/*.png',
     });
@@ -148,7 +148,7 @@ describe('the committed bundle under Node 24', () => {
   it('bad inputs become error annotations and exit code 1', async () => {
     const r = await runAction({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       size: '640x480',
     });

@@ -2,12 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
-import { recordingIO, useEmulator, useTempDir } from './support.js';
+import { EXTENDED_VIDEO, recordingIO, useEmulator, useTempDir } from './support.js';
 
 const emu = useEmulator();
 const ws = useTempDir();
 
-const base = () => ({ endpoint: emu.url, 'api-key': emu.apiKey });
+const base = () => ({ endpoint: emu.url, 'api-key': emu.apiKey, ...EXTENDED_VIDEO });
 
 /** A job as Azure shows one that failed for a reason other than moderation. */
 function failedJob(id: string) {
@@ -123,7 +123,7 @@ describe('cancellation', () => {
     const cancel = new AbortController();
     cancel.abort();
     const rec = recordingIO(
-      { ...base(), operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' },
+      { ...base(), operation: 'image-generate', deployment: 'gpt-image-2', prompt: 'x' },
       ws.dir,
     );
     await run(rec.io, cancel.signal);
@@ -139,7 +139,7 @@ describe('other failures', () => {
       {
         ...base(),
         operation: 'image-generate',
-        deployment: 'gpt-image-1',
+        deployment: 'gpt-image-2',
         prompt: 'x',
         'output-dir': 'taken/images',
       },
@@ -154,7 +154,7 @@ describe('other failures', () => {
       {
         ...base(),
         operation: 'image-generate',
-        deployment: 'gpt-image-1',
+        deployment: 'gpt-image-2',
         'prompt-file': 'prompts/none.txt',
       },
       ws.dir,
@@ -172,7 +172,7 @@ describe('other failures', () => {
 
   it('a summary that cannot be written is a warning, not a failure', async () => {
     const rec = recordingIO(
-      { ...base(), operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' },
+      { ...base(), operation: 'image-generate', deployment: 'gpt-image-2', prompt: 'x' },
       ws.dir,
     );
     rec.io.writeSummary = async () => {

@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { parseCues, joinTranscripts } from '../src/audio-split.js';
 import { run } from '../src/main.js';
 import { issuesToProblems } from '../src/problems.js';
-import { recordingIO, useEmulator, useTempDir, type Recorded } from './support.js';
+import { EXTENDED_VIDEO, recordingIO, useEmulator, useTempDir, type Recorded } from './support.js';
 
 const emu = useEmulator();
 const ws = useTempDir();
 
 async function act(inputs: Record<string, string>): Promise<Recorded> {
   const rec = recordingIO(
-    { endpoint: emu.url, 'api-key': emu.apiKey, 'poll-interval-seconds': '1', ...inputs },
+    { endpoint: emu.url, 'api-key': emu.apiKey, 'poll-interval-seconds': '1', ...EXTENDED_VIDEO, ...inputs },
     ws.dir,
   );
   await run(rec.io);
@@ -108,7 +108,7 @@ describe('batches', () => {
     await writeFile(path.join(ws.dir, 'p.txt'), 'a kite\na forbidden thing\na boat\n');
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       'prompts-file': 'p.txt',
       'fail-on-content-filter': 'false',
     });
@@ -125,7 +125,7 @@ describe('batches', () => {
     await writeFile(path.join(ws.dir, 'p.txt'), 'a kite\na boat\na hill\n');
     emu.admin.fault({ kind: 'status', status: 400, count: 1, match: { path: 'images/generations' } });
     emu.admin.clearRequests();
-    const ok = await act({ operation: 'image-generate', deployment: 'gpt-image-1', 'prompts-file': 'p.txt' });
+    const ok = await act({ operation: 'image-generate', deployment: 'gpt-image-2', 'prompts-file': 'p.txt' });
     expect(ok.failed).toMatch(/\(at prompts-file line 1\)$/);
     expect(sent().filter((r) => r.operation === 'images.generate')).toHaveLength(1);
   });
@@ -133,7 +133,7 @@ describe('batches', () => {
   it('names prompts-file when it is given with prompt, and file-name when it has folders', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       'prompts-file': 'p.txt',
       'file-name': '../{n}/{when}',
@@ -202,7 +202,7 @@ describe('messages in the words of the inputs', () => {
     });
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       'timeout-minutes': '0.02',
     });
@@ -246,6 +246,7 @@ it('input-reference must be in the workspace', async () => {
     {
       endpoint: emu.url,
       'api-key': emu.apiKey,
+      ...EXTENDED_VIDEO,
       operation: 'video-job-create',
       deployment: 'sora-2',
       prompt: 'x',

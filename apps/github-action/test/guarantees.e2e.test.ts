@@ -182,7 +182,7 @@ describe('paths that leave the workspace are refused before anything is sent', (
     await symlink(path.join(root.dir, 'outside/secret.png'), path.join(ws(), 'photos/link.png'));
     await symlink(path.join(root.dir, 'outside'), path.join(ws(), 'linked-out'));
     const inputs = Object.fromEntries(
-      Object.entries({ deployment: 'gpt-image-1', prompt: 'edit it', ...given }).map(([k, v]) => [
+      Object.entries({ deployment: 'gpt-image-2', prompt: 'edit it', ...given }).map(([k, v]) => [
         k,
         v.replace('ABS', root.dir),
       ]),
@@ -205,7 +205,7 @@ describe('paths that leave the workspace are refused before anything is sent', (
       {
         ...auth(),
         operation: 'image-generate',
-        deployment: 'gpt-image-1',
+        deployment: 'gpt-image-2',
         'prompt-file': '../outside/secret.txt',
         'allowed-roots': path.join(root.dir, 'outside'),
       },
@@ -238,7 +238,7 @@ it('a batch of three prompts, named from a template, each with its metadata', as
     {
       ...auth(),
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       'prompts-file': 'prompts.txt',
       'file-name': 'art-{index}-{slug}',
       metadata: 'true',
@@ -262,8 +262,8 @@ it('a batch of three prompts, named from a template, each with its metadata', as
       prompt: sent[i],
       line,
       prompts_file: 'prompts.txt',
-      deployment: 'gpt-image-1',
-      model: 'gpt-image-1',
+      deployment: 'gpt-image-2',
+      model: 'gpt-image-2',
       image: '1024x1024',
     });
   }

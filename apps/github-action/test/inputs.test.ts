@@ -5,7 +5,7 @@ const base = {
   operation: 'image-generate',
   endpoint: 'https://r.openai.azure.com',
   'api-key': 'k',
-  deployment: 'gpt-image-1',
+  deployment: 'gpt-image-2',
   prompt: 'a cat',
 };
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -17,9 +17,12 @@ describe('readInputs', () => {
     expect(inputs.outputDir).toBe('aoai-media-output');
     expect(inputs.timeoutMinutes).toBe(30);
     expect(inputs.failOnContentFilter).toBe(true);
-    expect(inputs.apiVersion).toBe('preview');
-    expect(inputs.width).toBe(1280);
-    expect(inputs.height).toBe(720);
+    // Core's default: Azure's GA v1 API, without an api-version.
+    expect(inputs.apiVersion).toBe('v1');
+    // A video's size: the model's default unless both are given.
+    expect(inputs.width).toBeUndefined();
+    expect(inputs.height).toBeUndefined();
+    expect(inputs.allowRetiredModels).toBe(false);
     expect(inputs.n).toBeUndefined();
   });
 
@@ -50,7 +53,7 @@ describe('readInputs', () => {
     ]);
     expect(byInput['fail-on-content-filter']).toContain('"maybe"');
     expect(byInput.model).toContain('"gpt-9"');
-    expect(byInput.model).toContain('gpt-image-1');
+    expect(byInput.model).toContain('gpt-image-2');
   });
 
   it('requires what each operation needs', () => {
@@ -78,18 +81,27 @@ describe('readInputs', () => {
 
   it('names inputs the operation ignores, but not defaults passed by the runner', () => {
     const { unused } = readInputs(
-      reader({ ...base, audio: 'a.wav', 'output-dir': 'aoai-media-output', width: '1280' }),
+      reader({ ...base, audio: 'a.wav', 'output-dir': 'aoai-media-output', 'poll-interval-seconds': '10' }),
     );
     expect(unused).toEqual(['audio']);
   });
 
   it('documents every input with a description and every operation', () => {
     for (const input of INPUTS) expect(input.description.length, input.name).toBeGreaterThan(10);
-    const doc = INPUTS.find((i) => i.name === 'operation')!.description;
-    for (const op of OPERATIONS) expect(doc).toContain(op);
+    const doc = (name: string) => INPUTS.find((i) => i.name === name)!.description;
+    for (const op of OPERATIONS) expect(doc('operation')).toContain(op);
     // Allowed values come from the model table.
-    expect(INPUTS.find((i) => i.name === 'size')!.description).toContain(
-      'dall-e-3: 1024x1024, 1792x1024, 1024x1792',
+    // Retired models are shown as such, with the date (as of the day the table was reviewed).
+    expect(doc('size')).toContain('dall-e-3 (retired 2026-03-04): 1024x1024, 1792x1024, 1024x1792');
+    expect(doc('size')).toContain(
+      'gpt-image-2: auto or any WIDTHxHEIGHT with both edges multiples of 16, the long edge at most 3 times the short one, 655,360 to 8,294,400 pixels and edges up to 3840 px',
     );
+    expect(doc('output-compression')).toBe(
+      'Compression level. gpt-image-2, gpt-image-1.5, gpt-image-1-mini, gpt-image-1 (retired 2026-10-23): 0-100 for jpeg and webp output (other formats ignore it).',
+    );
+    expect(doc('model')).toMatch(
+      /^.*Models as of 2026-12-06: gpt-image-2, .*; retired on Azure: .*dall-e-3 \(retired 2026-03-04\)/,
+    );
+    expect(doc('voice')).toMatch(/^The voice\. Default: alloy\. /);
   });
 });

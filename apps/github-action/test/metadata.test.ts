@@ -36,6 +36,7 @@ describe('action.yml', () => {
       'video-job-get',
       'transcribe',
       'translate',
+      'speech',
     ]) {
       expect(readme).toContain(`operation: ${op}`);
     }
@@ -47,7 +48,7 @@ describe('renderSummary', () => {
     const md = await renderSummary({
       operation: 'image-generate',
       deployment: 'art|prod',
-      model: 'gpt-image-1',
+      model: 'gpt-image-2',
       files: [],
       workspace: '/',
       revisedPrompt: 'a | b\nc',
@@ -55,7 +56,7 @@ describe('renderSummary', () => {
       elapsedMs: 1234,
       notes: ['one note'],
     });
-    expect(md).toContain('| Deployment | `art\\|prod` (gpt-image-1) |');
+    expect(md).toContain('| Deployment | `art\\|prod` (gpt-image-2) |');
     expect(md).toContain('| Elapsed | 1.2 s |');
     expect(md).toContain('**Revised prompt:** a \\| b c');
     expect(md).toContain('- one note');

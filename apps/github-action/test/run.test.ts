@@ -5,16 +5,16 @@ import { samplePng, sampleWav } from '@aoai-media/emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { mediaInfo } from '../src/media-info.js';
-import { recordingIO, useEmulator, useTempDir, type Recorded } from './support.js';
+import { EXTENDED_VIDEO, recordingIO, useEmulator, useTempDir, type Recorded } from './support.js';
 
 const emu = useEmulator();
 const ws = useTempDir();
 
-/** Runs the action with injected inputs against the emulator. */
+/** Runs the action with injected inputs against the emulator (video models as extended deployments). */
 async function act(inputs: Record<string, string>): Promise<Recorded> {
-  const poll: Record<string, string> =
-    inputs.operation === 'video-generate' ? { 'poll-interval-seconds': '1' } : {};
-  const rec = recordingIO({ endpoint: emu.url, 'api-key': emu.apiKey, ...poll, ...inputs }, ws.dir);
+  const video: Record<string, string> = inputs.operation!.startsWith('video-') ? { ...EXTENDED_VIDEO } : {};
+  if (inputs.operation === 'video-generate') video['poll-interval-seconds'] = '1';
+  const rec = recordingIO({ endpoint: emu.url, 'api-key': emu.apiKey, ...video, ...inputs }, ws.dir);
   await run(rec.io);
   // Whatever happened, the key was masked first and never shown.
   expect(rec.log[0]).toEqual({ level: 'secret', message: '***' });
@@ -39,7 +39,7 @@ describe('image-generate', () => {
   it('writes the images, sets outputs and summarises them', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'a lighthouse at dusk',
       size: '1024x1024',
     });
@@ -49,7 +49,7 @@ describe('image-generate', () => {
     expect(await info('aoai-media-output/image-1.png')).toEqual({ format: 'png', width: 1024, height: 1024 });
     expect(JSON.parse(rec.outputs.usage!)).toHaveProperty('total_tokens');
     expect(rec.summary).toContain('### Azure OpenAI media: image-generate');
-    expect(rec.summary).toContain('`gpt-image-1` (gpt-image-1)');
+    expect(rec.summary).toContain('`gpt-image-2` (gpt-image-2)');
     expect(rec.summary).toMatch(/\| `aoai-media-output\/image-1\.png` \| [\d.]+ (B|KiB|MiB) \| 1024x1024 \|/);
     expect(rec.summary).toMatch(/\| Elapsed \| \d+\.\d s \|/);
   });
@@ -72,15 +72,25 @@ describe('image-generate', () => {
     expect(sent.path).toContain('images/generations');
   });
 
-  it('gives the revised prompt of dall-e-3 and asks for base64', async () => {
+  it('gives the revised prompt of an extended dall-e-3 deployment and asks for base64', async () => {
     const rec = await act({
       operation: 'image-generate',
       deployment: 'dall-e-3',
+      'allow-retired-models': 'dall-e-3',
       prompt: 'a red fox',
       style: 'natural',
       quality: 'hd',
     });
     expect(rec.failed).toBeUndefined();
+    expect(rec.annotations('warning')).toEqual([
+      {
+        level: 'warning',
+        title: 'Retired model',
+        message:
+          'dall-e-3 was retired on Azure on 2026-03-04; Azure names gpt-image-1-mini as its replacement. It is called anyway: allow-retired-models says Azure has extended this deployment.',
+      },
+    ]);
+    expect(apiRequests()[0]!.fields).toMatchObject({ response_format: 'b64_json' });
     expect(rec.outputs['revised-prompt']).toBeTruthy();
     expect(rec.summary).toContain(`**Revised prompt:** ${rec.outputs['revised-prompt']}`);
     expect(await info(files(rec)[0]!)).toMatchObject({ width: 1024, height: 1024 });
@@ -89,19 +99,19 @@ describe('image-generate', () => {
   it('uses deployment paths with a dated api-version', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'a red kite',
       'api-version': '2025-04-01-preview',
     });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toHaveLength(1);
     const sent = apiRequests()[0]!;
-    expect(sent.path).toBe('/openai/deployments/gpt-image-1/images/generations');
+    expect(sent.path).toBe('/openai/deployments/gpt-image-2/images/generations');
   });
 
   it('never overwrites files from an earlier step', async () => {
-    await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'one' });
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'two' });
+    await act({ operation: 'image-generate', deployment: 'gpt-image-2', prompt: 'one' });
+    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-2', prompt: 'two' });
     expect(files(rec)).toEqual(['aoai-media-output/image-1-2.png']);
   });
 
@@ -109,7 +119,7 @@ describe('image-generate', () => {
     await writeFile(path.join(ws.dir, 'prompt.txt'), 'a quiet harbour\n');
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       'prompt-file': 'prompt.txt',
     });
     expect(rec.failed).toBeUndefined();
@@ -126,7 +136,7 @@ describe('image-edit', () => {
     await writeFile(path.join(ws.dir, 'mask.png'), samplePng(64, 64, { rgba: [0, 0, 0, 0] }));
     const rec = await act({
       operation: 'image-edit',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'add a hat',
       images: 'in/*.png\n!in/skip.png',
       mask: 'mask.png',
@@ -142,7 +152,7 @@ describe('image-edit', () => {
   it('names the images input when a line matches nothing, and sends nothing', async () => {
     const rec = await act({
       operation: 'image-edit',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       images: 'nothing/*.png\nmissing.png',
     });
@@ -158,7 +168,9 @@ describe('image-edit', () => {
     await writeFile(path.join(ws.dir, 'a.png'), samplePng(8, 8, { gradient: true }));
     const rec = await act({ operation: 'image-edit', deployment: 'dall-e-3', prompt: 'x', images: 'a.png' });
     expect(rec.annotations('error')[0]).toMatchObject({ title: 'Invalid input: deployment' });
-    expect(rec.annotations('error')[0]!.message).toContain('needs an image model that edits');
+    expect(rec.annotations('error')[0]!.message).toBe(
+      'Input "deployment": image-edit cannot use "dall-e-3" (dall-e-3); models that can: gpt-image-2, gpt-image-1.5, gpt-image-1-mini, gpt-image-1 (retired 2026-10-23), dall-e-2 (retired 2025-01-27)',
+    );
     expect(apiRequests()).toHaveLength(0);
   });
 });
@@ -423,10 +435,10 @@ describe('errors', () => {
   it("turns core's model checks into annotations on the right inputs", async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'dall-e-3',
+      deployment: 'gpt-image-2',
       prompt: 'x',
-      size: '999x999',
-      n: '3',
+      size: '1000x1000',
+      n: '11',
       quality: 'ultra',
     });
     const titles = rec
@@ -435,8 +447,8 @@ describe('errors', () => {
       .sort();
     expect(titles).toEqual(['Invalid input: n', 'Invalid input: quality', 'Invalid input: size']);
     const size = rec.annotations('error').find((a) => a.title === 'Invalid input: size')!;
-    expect(size.message).toContain('999x999');
-    expect(size.message).toContain('1792x1024');
+    expect(size.message).toContain('1000x1000');
+    expect(size.message).toContain('multiples of 16');
     expect(apiRequests()).toHaveLength(0);
   });
 
@@ -459,15 +471,19 @@ describe('errors', () => {
   });
 
   it('names prompt-file when the prompt from the file is too long', async () => {
-    await writeFile(path.join(ws.dir, 'long.txt'), 'x'.repeat(4001));
-    const rec = await act({ operation: 'image-generate', deployment: 'dall-e-3', 'prompt-file': 'long.txt' });
+    await writeFile(path.join(ws.dir, 'long.txt'), 'x'.repeat(32001));
+    const rec = await act({
+      operation: 'image-generate',
+      deployment: 'gpt-image-2',
+      'prompt-file': 'long.txt',
+    });
     expect(rec.annotations('error').map((a) => a.title)).toEqual(['Invalid input: prompt-file']);
   });
 
   it('names api-version when it is not a version', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       'api-version': 'banana',
     });
@@ -476,7 +492,7 @@ describe('errors', () => {
   });
 
   it('warns when the model cannot be recognised, and still sends', async () => {
-    emu.admin.setDeployments({ 'team-art': 'gpt-image-1' });
+    emu.admin.setDeployments({ 'team-art': 'gpt-image-2' });
     const rec = await act({ operation: 'image-generate', deployment: 'team-art', prompt: 'x' });
     expect(rec.failed).toBeUndefined();
     expect(rec.annotations('warning')[0]!.title).toBe('Model not recognised');
@@ -486,7 +502,7 @@ describe('errors', () => {
   it('warns about inputs the operation ignores', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       audio: 'a.wav',
     });
@@ -496,7 +512,7 @@ describe('errors', () => {
   it('fails with status, code and request id when the key is wrong, without showing it', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       'api-key': 'not-the-key-1234',
     });
@@ -511,7 +527,7 @@ describe('errors', () => {
         endpoint: emu.url,
         'bearer-token': emu.apiKey,
         operation: 'image-generate',
-        deployment: 'gpt-image-1',
+        deployment: 'gpt-image-2',
         prompt: 'x',
       },
       ws.dir,
@@ -525,7 +541,7 @@ describe('errors', () => {
 
   it('fails with the server error after retries', async () => {
     emu.admin.fault({ kind: 'status', status: 503, count: 10, match: { path: 'images/generations' } });
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' });
+    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-2', prompt: 'x' });
     expect(rec.failed).toMatch(/^Azure OpenAI request failed with status 503, code \S+, request id \S+: /);
     expect(apiRequests().length).toBe(3); // the first try and two retries
   });
@@ -538,7 +554,7 @@ describe('errors', () => {
       headers: { 'retry-after-ms': '50' },
       match: { path: 'images/generations' },
     });
-    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-1', prompt: 'x' });
+    const rec = await act({ operation: 'image-generate', deployment: 'gpt-image-2', prompt: 'x' });
     expect(rec.failed).toBeUndefined();
     expect(files(rec)).toHaveLength(1);
   });
@@ -552,7 +568,7 @@ describe('errors', () => {
     });
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       endpoint: `http://127.0.0.1:${port}`,
     });
@@ -568,7 +584,7 @@ describe('content filtering', () => {
   it('fails the step by default, naming the category', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'a forbidden scene',
     });
     expect(rec.failed).toMatch(
@@ -582,7 +598,7 @@ describe('content filtering', () => {
   it('with fail-on-content-filter false, warns and succeeds with no files', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'a forbidden scene',
       'fail-on-content-filter': 'false',
     });
@@ -643,7 +659,7 @@ describe('written files', () => {
   it('are real files of the reported size', async () => {
     const rec = await act({
       operation: 'image-generate',
-      deployment: 'gpt-image-1',
+      deployment: 'gpt-image-2',
       prompt: 'x',
       size: '1024x1024',
     });

@@ -25,11 +25,29 @@ export interface Recorded {
   everything(): string;
 }
 
-/** An ActionIO that takes injected inputs and records what the action does. */
+/**
+ * The day the tests' clock reads. Model lifecycles in tests are as of this day whatever the
+ * calendar says, so a model retiring does not change what a test sees; lifecycle tests set their own.
+ */
+export const TEST_DAY = '2026-12-06T09:00:00Z';
+
+/** A clock that reads `at` when made and moves on at the real pace (waits and time-outs work). */
+export function clockAt(at: string = TEST_DAY): () => number {
+  const offset = Date.parse(at) - Date.now();
+  return () => Date.now() + offset;
+}
+
+/**
+ * Both Sora models are retired on Azure's schedule; tests of the video path call them as a
+ * deployment Azure has extended would be called.
+ */
+export const EXTENDED_VIDEO = { 'allow-retired-models': 'sora, sora-2' } as const;
+
+/** An ActionIO that takes injected inputs and records what the action does (its clock: `clockAt()`). */
 export function recordingIO(
   inputs: Record<string, string>,
   workspace: string,
-  clock?: () => number,
+  clock: () => number = clockAt(),
 ): Recorded {
   const rec: Recorded = {
     outputs: {},
@@ -68,7 +86,7 @@ export function recordingIO(
       // Beside the workspace, as RUNNER_TEMP is on a runner; tests' folders are removed after them.
       tempDir: path.join(workspace, '..', `${path.basename(workspace)}.tmp`),
       env: {},
-      now: clock ?? (() => Date.now()),
+      now: clock,
     },
   };
   return rec;

@@ -1,6 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { TranscriptionRequest, TranscriptionResult } from '@aoai-media/core';
+import type {
+  AudioModel,
+  TranscriptionRequest,
+  TranscriptionResult,
+  TranscriptionSegment,
+} from '@aoai-media/core';
 import { formatSize, hasFfmpeg, joinTranscripts, splitAudio, type PartTranscript } from '../audio-split.js';
 import { addFile, type OperationContext } from '../context.js';
 import { safeName, writeNewFile } from '../files.js';
@@ -19,29 +24,39 @@ const AUDIO_TYPES: Record<string, string> = {
 const FILE_EXTENSIONS: Record<string, string> = {
   json: 'json',
   verbose_json: 'json',
+  diarized_json: 'json',
   text: 'txt',
   srt: 'srt',
   vtt: 'vtt',
 };
 
+const DIARIZED = 'diarized_json';
+
+function audioModel(ctx: OperationContext): AudioModel | undefined {
+  return ctx.model?.kind === 'audio' ? ctx.model : undefined;
+}
+
 /**
  * Sends the `audio` file; writes the transcript in the asked format and sets the text output.
- * Audio above the model's size limit is split with ffmpeg and sent part by part, in order.
+ * Audio above the model's size limit is split with ffmpeg and sent part by part, in order. A
+ * diarized transcript (speakers) is written twice: Azure's JSON and speaker-labelled lines.
  */
 export async function audioRequest(ctx: OperationContext, kind: 'transcribe' | 'translate'): Promise<void> {
   const { inputs } = ctx;
   const full = await ctx.paths.file('audio', inputs.audio);
   const { size } = await stat(full);
-  const limit = ctx.model?.kind === 'audio' ? ctx.model.maxFileBytes : undefined;
+  const limit = audioModel(ctx)?.maxFileBytes;
   const format = inputs.responseFormat || 'json';
 
   let joined: { text: string; raw: unknown };
   let said = '';
+  let speakers: TranscriptionSegment[] | undefined;
   if (limit !== undefined && size > limit) {
     joined = await transcribeInParts(ctx, kind, full, size, limit, format);
   } else {
     const result = await send(ctx, kind, full, path.basename(full), ctx.prompt);
     joined = { text: result.text, raw: result.raw };
+    if (format === DIARIZED) speakers = result.segments ?? [];
     const usage = (result.raw as { usage?: unknown } | null)?.usage;
     if (usage !== undefined) ctx.result.usage = usage;
     const details = [
@@ -51,7 +66,6 @@ export async function audioRequest(ctx: OperationContext, kind: 'transcribe' | '
     said = details.filter(Boolean).join(', ');
   }
 
-  ctx.result.text = format === 'srt' || format === 'vtt' ? subtitleText(String(joined.raw)) : joined.text;
   const ext = FILE_EXTENSIONS[format] ?? 'txt';
   const body =
     ext === 'json'
@@ -59,14 +73,33 @@ export async function audioRequest(ctx: OperationContext, kind: 'transcribe' | '
       : typeof joined.raw === 'string'
         ? joined.raw
         : joined.text;
-  const stem = safeName(path.basename(full, path.extname(full)));
-  const written = await writeNewFile(
-    ctx.out,
-    `${stem}.${kind === 'translate' ? 'translation' : 'transcript'}.${ext}`,
-    body,
-  );
-  addFile(ctx, written);
+  const stem = `${safeName(path.basename(full, path.extname(full)))}.${kind === 'translate' ? 'translation' : 'transcript'}`;
+  if (speakers) {
+    // People read the speaker-labelled lines; the JSON keeps everything Azure sent.
+    ctx.result.text = speakers.map((s) => `${s.speaker ?? '?'}: ${s.text.trim()}`).join('\n');
+    addFile(ctx, await writeNewFile(ctx.out, `${stem}.txt`, speakerTranscript(speakers)));
+    const names = [...new Set(speakers.map((s) => s.speaker ?? '?'))];
+    ctx.result.notes.push(
+      `Speakers: ${names.join(', ')} (${speakers.length} segment${speakers.length === 1 ? '' : 's'}).`,
+    );
+  } else {
+    ctx.result.text = format === 'srt' || format === 'vtt' ? subtitleText(String(joined.raw)) : joined.text;
+  }
+  addFile(ctx, await writeNewFile(ctx.out, `${stem}.${ext}`, body));
   if (said) ctx.result.notes.push(`Audio: ${said}.`);
+}
+
+/** One line per segment: "[00:00:01.200 --> 00:00:03.900] A: words". */
+export function speakerTranscript(segments: readonly TranscriptionSegment[]): string {
+  return segments
+    .map((s) => `[${clock(s.start)} --> ${clock(s.end)}] ${s.speaker ?? '?'}: ${s.text.trim()}\n`)
+    .join('');
+}
+
+function clock(seconds: number): string {
+  const ms = Math.round(Number(seconds) * 1000) || 0;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor((ms % 3_600_000) / 60_000))}:${pad(Math.floor((ms % 60_000) / 1000))}.${pad(ms % 1000, 3)}`;
 }
 
 async function send(
@@ -77,6 +110,7 @@ async function send(
   prompt: string,
 ): Promise<TranscriptionResult> {
   const { inputs } = ctx;
+  const model = audioModel(ctx);
   const request = {
     model: inputs.deployment,
     file: {
@@ -88,9 +122,11 @@ async function send(
     // Checked by core against the model's formats before sending.
     response_format: (inputs.responseFormat || undefined) as TranscriptionRequest['response_format'],
   };
+  // A diarizing model needs a chunking strategy for longer audio; auto suits any length.
+  const chunking = model?.diarization ? { chunking_strategy: 'auto' as const } : {};
   return kind === 'transcribe'
     ? ctx.client.audio.transcribe(
-        { ...request, language: inputs.language || undefined },
+        { ...request, ...chunking, language: inputs.language || undefined },
         { signal: ctx.signal },
       )
     : ctx.client.audio.translate(request, { signal: ctx.signal });
@@ -108,6 +144,15 @@ async function transcribeInParts(
   const over = `"${inputs.audio}" is ${formatSize(size)}, above ${ctx.model?.name}'s limit of ${formatSize(limit)}`;
   if (!inputs.splitAudio)
     throw new InputError([{ input: 'audio', message: `${over}; set split-audio: true to send it in parts` }]);
+  if (format === DIARIZED)
+    throw new InputError([
+      {
+        input: 'audio',
+        message: `${over}; a diarized transcript cannot be made in parts, as speakers cannot be matched across them: make the file smaller (e.g. mp3 or opus) or use another response-format`,
+      },
+    ]);
+  // Parts are guided by the end of the one before, where the model takes a prompt.
+  const guided = !audioModel(ctx)?.unsupportedFields?.includes('prompt');
   if (!(await hasFfmpeg(ctx.signal)))
     throw new InputError([
       {
@@ -131,7 +176,7 @@ async function transcribeInParts(
           part.file,
           `${path.basename(full, path.extname(full))}-part${i + 1}${path.extname(full)}`,
           // Without a prompt of its own, a part is guided by the end of the one before.
-          ctx.prompt || previous,
+          ctx.prompt || (guided ? previous : ''),
         );
         done.push({ text: result.text, raw: result.raw, offsetSeconds: part.offsetSeconds });
         io.info(`Part ${i + 1} of ${parts.length} (from ${part.offsetSeconds.toFixed(1)} s) transcribed`);

@@ -1,60 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildVideoDownload, type VideoContent, type VideoTask } from '@aoai-media/core';
+import { buildVideoDownload, VIDEO_APIS, type VideoContent, type VideoTask } from '@aoai-media/core';
 import { fileName, saveFile, type OperationContext } from '../context.js';
 import { downloadToFile, type ContentSource } from '../download.js';
 import { mediaInfo } from '../media-info.js';
-import { InputError } from '../problems.js';
 
 // Sora 1 jobs and Sora 2 videos are one kind of task through core's `client.videos`: it picks the
 // API from the deployment's model, so nothing here asks which one a deployment speaks.
 
-const IMAGE_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
-
-/** The `input-reference` image, confined to the workspace. */
-async function referenceImage(ctx: OperationContext) {
+/**
+ * The `input-reference` file, confined to the workspace. Its type is recognised by core from its
+ * bytes and checked against the model's media types before anything is sent.
+ */
+async function referenceFile(ctx: OperationContext) {
   const full = await ctx.paths.file('input-reference', ctx.inputs.inputReference);
-  const contentType = IMAGE_TYPES[path.extname(full).toLowerCase()];
-  if (!contentType)
-    throw new InputError([
-      {
-        input: 'input-reference',
-        message: `"${ctx.inputs.inputReference}" is not a png, jpeg or webp image`,
-      },
-    ]);
-  return { data: new Uint8Array(await readFile(full)), filename: path.basename(full), contentType };
+  return { data: new Uint8Array(await readFile(full)), filename: path.basename(full) };
 }
 
 /** Starts a video from the prompt: text-to-video, image-to-video (`input-reference`) or a remix. */
 export async function createVideo(ctx: OperationContext): Promise<VideoTask> {
   const { inputs, client } = ctx;
   let task: VideoTask;
+  // Whether the model can remix was checked with the model, before anything was read or sent.
   if (inputs.remixVideoId) {
-    const capabilities = client.videos.capabilities(inputs.deployment);
-    if (capabilities && !capabilities.remix)
-      throw new InputError([
-        {
-          input: 'remix-video-id',
-          message: `${capabilities.model} cannot remix a video; remixing needs a deployment of a model that can (such as sora-2)`,
-        },
-      ]);
     task = await client.videos.remix(
       { id: inputs.remixVideoId, deployment: inputs.deployment },
       { prompt: ctx.prompt },
       { signal: ctx.signal },
     );
   } else {
-    const reference = inputs.inputReference ? await referenceImage(ctx) : undefined;
+    const reference = inputs.inputReference ? await referenceFile(ctx) : undefined;
     task = await client.videos.create(
       {
         model: inputs.deployment,
         prompt: ctx.prompt,
-        size: `${inputs.width}x${inputs.height}`,
+        // Neither given: the model's default size (core leaves it to Azure).
+        size: inputs.width !== undefined ? `${inputs.width}x${inputs.height}` : undefined,
         seconds: inputs.seconds ? Number(inputs.seconds) : undefined,
         variants: inputs.variants,
         // The image the video starts from (frame 0).
@@ -128,7 +109,8 @@ function recordTask(ctx: OperationContext, task: VideoTask): void {
 
 /**
  * Where one output's video or thumbnail comes from: core's download request for it, sent with a
- * Range header when resuming (core's downloadContent streams a whole body, and cannot resume).
+ * Range header when resuming (core's downloadContent streams a whole body, and cannot resume). A
+ * video comes in the best rendition its API offers, where it offers several.
  */
 function contentSource(
   ctx: OperationContext,
@@ -136,11 +118,8 @@ function contentSource(
   outputId: string,
   content: VideoContent,
 ): ContentSource {
-  const spec = buildVideoDownload(
-    task.api,
-    outputId,
-    content === 'video' && task.api === 'jobs' ? { content, quality: 'high' } : { content },
-  );
+  const best = content === 'video' ? VIDEO_APIS[task.api].qualities[0] : undefined;
+  const spec = buildVideoDownload(task.api, outputId, best ? { content, quality: best } : { content });
   return {
     what: `${content} ${outputId}`,
     open: (range, signal) =>
