@@ -114,7 +114,11 @@ const kib = (n) => (n / 1024).toFixed(1);
 const readmePath = path.join(root, 'README.md');
 const readme = await readFile(readmePath, 'utf8');
 const generatedReadme = replaceBetween(
-  replaceBetween(readme, 'inputs', metaModule.renderReadmeTables()),
+  replaceBetween(
+    replaceBetween(readme, 'inputs', metaModule.renderReadmeTables()),
+    'models',
+    metaModule.renderModelTable(),
+  ),
   'bundle-size',
   `A step loads ${kib(startupBytes)} KiB (${startupBytes} bytes) of minified ESM at start-up: \`dist/index.js\` and the chunks it imports, every dependency inside. The chunk for artifact uploads, ${kib(artifactBytes)} KiB, is loaded only by steps that upload.`,
   // Examples name the release repository at the current major version (one source: package.json).

@@ -1,4 +1,6 @@
-import { INPUTS, OUTPUTS } from './inputs.js';
+import { describeLifecycle, lifecycleOf, modelOperations, MODELS } from '@aoai-media/core';
+import { INPUTS, MODEL_OPERATION, OPERATIONS, OUTPUTS } from './inputs.js';
+import { DOCS_DATE, DOCS_NOW } from './model-docs.js';
 
 /** YAML double-quoted scalar. */
 function quote(text: string): string {
@@ -13,7 +15,7 @@ export function renderActionYml(): string {
   const lines = [
     '# Generated from src/inputs.ts by build.mjs; edit those, not this file.',
     "name: 'Azure OpenAI media'",
-    "description: 'Generate and edit images, generate Sora videos, transcribe and translate audio with Azure OpenAI.'",
+    "description: 'Generate and edit images, generate Sora videos, transcribe and translate audio, and speak text with Azure OpenAI.'",
     "author: 'aoai-media'",
     'branding:',
     '  icon: image',
@@ -50,5 +52,18 @@ export function renderReadmeTables(): string {
   }
   lines.push('', '| Output | Description |', '| --- | --- |');
   for (const output of OUTPUTS) lines.push(`| \`${output.name}\` | ${escapeCell(output.description)} |`);
+  return lines.join('\n');
+}
+
+/** The README's table of models: the operations each serves and its status, from core's table. */
+export function renderModelTable(): string {
+  const lines = [`| Model | Operations | Status as of ${DOCS_DATE} |`, '| --- | --- | --- |'];
+  for (const model of MODELS) {
+    const takes = modelOperations(model);
+    const operations = OPERATIONS.filter((op) => takes.includes(MODEL_OPERATION[op]));
+    lines.push(
+      `| ${model.name} | ${operations.join(', ')} | ${describeLifecycle(lifecycleOf(model, DOCS_NOW))} |`,
+    );
+  }
   return lines.join('\n');
 }

@@ -15,7 +15,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { useEmulator, useTempDir } from './support.js';
+import { EXTENDED_MODELS, useEmulator, useTempDir } from './support.js';
 import { actionDir, runBundle } from './runner.js';
 
 const emu = useEmulator();
@@ -161,6 +161,7 @@ it('uploads the files as one artifact and each image as a preview, linked from t
     {
       endpoint: emu.url,
       'api-key': emu.apiKey,
+      ...EXTENDED_MODELS,
       operation: 'image-generate',
       deployment: 'gpt-image-2',
       prompt: 'two kites',
@@ -227,6 +228,7 @@ it('an upload that fails fails the step and says where the files are', async () 
     {
       endpoint: emu.url,
       'api-key': emu.apiKey,
+      ...EXTENDED_MODELS,
       operation: 'image-generate',
       deployment: 'gpt-image-2',
       prompt: 'a kite',

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { samplePng, sampleWav } from '@aoai-media/emulator';
+import { samplePng, sampleWav, speechSeconds } from '@aoai-media/emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mediaInfo } from '../src/media-info.js';
-import { useEmulator, useTempDir } from './support.js';
+import { EXTENDED_MODELS, probeAudio, useEmulator, useTempDir } from './support.js';
 import { actionDir, bundle, node24, parseOutputFile, runBundle, type RunnerResult } from './runner.js';
 
 const emu = useEmulator();
@@ -22,7 +22,10 @@ beforeEach(async () => {
 async function runAction(inputs: Record<string, string>): Promise<RunnerResult> {
   const poll: Record<string, string> =
     inputs.operation === 'video-generate' ? { 'poll-interval-seconds': '1' } : {};
-  const result = await runBundle({ endpoint: emu.url, 'api-key': emu.apiKey, ...poll, ...inputs }, ws.dir);
+  const result = await runBundle(
+    { endpoint: emu.url, 'api-key': emu.apiKey, ...EXTENDED_MODELS, ...poll, ...inputs },
+    ws.dir,
+  );
   const lines = result.stdout.split('\n').filter((l) => l !== '');
   // The key is masked before anything else is written, and only the mask command carries it.
   expect(lines[0]).toBe(`::add-mask::${emu.apiKey}`);
@@ -55,6 +58,55 @@ describe('the committed bundle under Node 24', () => {
     expect(JSON.parse(r.outputs.usage!)).toHaveProperty('total_tokens');
     expect(r.summary).toContain('### Azure OpenAI media: image-generate');
     expect(r.summary).toContain('| 1024x1536 |');
+  });
+
+  it('image-generate with gpt-image-2 at a free size, 2048x1152', async () => {
+    const r = await runAction({
+      operation: 'image-generate',
+      deployment: 'gpt-image-2',
+      prompt: 'a lighthouse at dawn, watercolour',
+      size: '2048x1152',
+    });
+    expect(r.code).toBe(0);
+    expect(filesOf(r)).toEqual(['aoai-media-output/image-1.png']);
+    expect(await info(r.outputs.file!)).toEqual({ format: 'png', width: 2048, height: 1152 });
+    // ffprobe decodes it to the same size: the file is a whole, valid image.
+    const probed = execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-show_entries',
+        'stream=width,height',
+        '-of',
+        'csv=p=0',
+        path.join(ws.dir, r.outputs.file!),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(probed.trim()).toBe('2048,1152');
+    expect(r.summary).toContain('| 2048x1152 |');
+    expect(emu.admin.requests({ operation: 'images.generate' })[0]!.fields).toMatchObject({
+      size: '2048x1152',
+    });
+  });
+
+  it('speech, the audio file decoded by ffprobe and listed in the summary with its length', async () => {
+    const text = 'The build passed and the release notes are ready.';
+    const r = await runAction({
+      operation: 'speech',
+      deployment: 'gpt-4o-mini-tts',
+      text,
+      voice: 'nova',
+      'response-format': 'opus',
+    });
+    expect(r.code).toBe(0);
+    expect(filesOf(r)).toEqual(['aoai-media-output/speech.opus']);
+    const probe = probeAudio(path.join(ws.dir, r.outputs.file!));
+    expect({ format: probe.format, codec: probe.codec }).toEqual({ format: 'ogg', codec: 'opus' });
+    expect(Math.abs(probe.durationSeconds - speechSeconds(text))).toBeLessThanOrEqual(0.1);
+    expect(r.summary).toMatch(/\| `aoai-media-output\/speech\.opus` \| [\d.]+ KiB \| \d+\.\d s \|/);
+    expect(r.summary).toContain('Speech: voice nova, opus (audio/ogg).');
   });
 
   it('image-edit', async () => {
@@ -177,6 +229,7 @@ describe('cancelling the step', () => {
       {
         endpoint: emu.url,
         'api-key': emu.apiKey,
+        ...EXTENDED_MODELS,
         operation: 'video-generate',
         deployment: 'sora',
         prompt: 'a long one',

@@ -90,6 +90,24 @@ describe('Sora image-to-video and remix', () => {
     expect(meta.remixed_from_video_id).toBe(first.outputs['job-id']);
   });
 
+  it('refuses an input-reference of a type the model does not take, naming it, before sending', async () => {
+    await writeFile(
+      path.join(ws.dir, 'first.png'),
+      Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'),
+    );
+    const rec = await act({
+      operation: 'video-job-create',
+      deployment: 'sora-2',
+      prompt: 'it moves',
+      width: '1280',
+      height: '720',
+      'input-reference': 'first.png',
+    });
+    expect(rec.annotations('error').map((a) => a.title)).toEqual(['Invalid input: input-reference']);
+    expect(rec.annotations('error')[0]!.message).toMatch(/image\/gif/);
+    expect(sent()).toEqual([]);
+  });
+
   it('refuses remix-video-id for a Sora deployment, naming it, before sending', async () => {
     const rec = await act({
       operation: 'video-job-create',

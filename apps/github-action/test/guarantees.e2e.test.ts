@@ -7,7 +7,7 @@ import path from 'node:path';
 import { getModel } from '@aoai-media/core';
 import { samplePng } from '@aoai-media/emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { useEmulator, useTempDir } from './support.js';
+import { EXTENDED_MODELS, useEmulator, useTempDir } from './support.js';
 import { runBundle, runnerTempOf, type RunnerResult } from './runner.js';
 
 const emu = useEmulator();
@@ -20,7 +20,7 @@ beforeEach(async () => {
   await writeFile(path.join(root.dir, 'outside/secret.png'), samplePng(16, 16));
 });
 
-const auth = () => ({ endpoint: emu.url, 'api-key': emu.apiKey });
+const auth = () => ({ endpoint: emu.url, 'api-key': emu.apiKey, ...EXTENDED_MODELS });
 const filesOf = (r: RunnerResult) => JSON.parse(r.outputs.files!) as string[];
 
 /** Files under a folder, recursively, relative to it ([] when it does not exist). */

@@ -164,6 +164,20 @@ describe('image-edit', () => {
     expect(apiRequests()).toHaveLength(0);
   });
 
+  it('refuses an image of a type the model does not take, recognised from its bytes, naming images', async () => {
+    // A GIF named .png: the type comes from the bytes, and core checks it against the model table.
+    await writeFile(path.join(ws.dir, 'a.png'), Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
+    const rec = await act({
+      operation: 'image-edit',
+      deployment: 'gpt-image-2',
+      prompt: 'x',
+      images: 'a.png',
+    });
+    expect(rec.annotations('error').map((a) => a.title)).toEqual(['Invalid input: images']);
+    expect(rec.annotations('error')[0]!.message).toMatch(/image\/gif/);
+    expect(apiRequests()).toHaveLength(0);
+  });
+
   it('refuses a model that cannot edit', async () => {
     await writeFile(path.join(ws.dir, 'a.png'), samplePng(8, 8, { gradient: true }));
     const rec = await act({ operation: 'image-edit', deployment: 'dall-e-3', prompt: 'x', images: 'a.png' });

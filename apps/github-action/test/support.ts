@@ -43,6 +43,15 @@ export function clockAt(at: string = TEST_DAY): () => number {
  */
 export const EXTENDED_VIDEO = { 'allow-retired-models': 'sora, sora-2' } as const;
 
+/**
+ * End-to-end tests run the bundle on the real clock. The models they use that retire (or have
+ * retired) are called as deployments Azure has extended, so the tests do not change with the
+ * calendar; lifecycles themselves are tested with an injected clock.
+ */
+export const EXTENDED_MODELS = {
+  'allow-retired-models': 'sora, sora-2, whisper, gpt-4o-mini-tts',
+} as const;
+
 /** An ActionIO that takes injected inputs and records what the action does (its clock: `clockAt()`). */
 export function recordingIO(
   inputs: Record<string, string>,
@@ -154,4 +163,44 @@ export function hasFfmpeg(): boolean {
   } catch {
     return false;
   }
+}
+
+export interface AudioProbe {
+  /** ffprobe's container name (mp3, ogg, aac, flac, wav, s16le). */
+  format: string;
+  codec: string;
+  durationSeconds: number;
+}
+
+/**
+ * What ffprobe makes of an audio file. Raw `pcm` is read as 24 kHz 16-bit mono; an ADTS stream's
+ * length is its packets times 1024 samples (ffprobe only estimates it from the bit rate).
+ */
+export function probeAudio(file: string): AudioProbe {
+  const raw = file.endsWith('.pcm') ? ['-f', 's16le', '-ar', '24000', '-ac', '1'] : [];
+  const out = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      ...raw,
+      '-count_packets',
+      '-show_entries',
+      'format=format_name,duration:stream=codec_name,sample_rate,nb_read_packets',
+      '-of',
+      'json',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
+  const info = JSON.parse(out) as {
+    format: { format_name: string; duration: string };
+    streams: { codec_name: string; sample_rate: string; nb_read_packets: string }[];
+  };
+  const stream = info.streams[0]!;
+  const durationSeconds =
+    info.format.format_name === 'aac'
+      ? (Number(stream.nb_read_packets) * 1024) / Number(stream.sample_rate)
+      : Number(info.format.duration);
+  return { format: info.format.format_name, codec: stream.codec_name, durationSeconds };
 }

@@ -5,19 +5,9 @@ import { displayPath } from '../paths.js';
 import { InputError } from '../problems.js';
 import { imageOptions, writeImages } from './image-common.js';
 
-const IMAGE_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
-
+/** A file to send; core recognises its type from its bytes and checks it against the model's types. */
 async function fileInput(full: string) {
-  return {
-    data: new Uint8Array(await readFile(full)),
-    filename: path.basename(full),
-    contentType: IMAGE_TYPES[path.extname(full).toLowerCase()] ?? 'application/octet-stream',
-  };
+  return { data: new Uint8Array(await readFile(full)), filename: path.basename(full) };
 }
 
 /** images/edits: the `images` lines (paths or globs) and an optional mask. */
