@@ -4,7 +4,7 @@ import path from 'node:path';
 import { samplePng } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMedia, mediaInfo } from '../src/media-info.js';
-import { hasFfmpeg, tempDir } from './support.js';
+import { hasFfmpeg, probeAudio, tempDir } from './support.js';
 
 describe('mediaInfo', () => {
   it('reads a PNG header', () => {
@@ -98,5 +98,34 @@ describe('mediaInfo on files made by ffmpeg', () => {
       expect(info.durationSeconds).toBeCloseTo(2.5, 1);
     }
     expect(describeMedia(atEnd)).toBe('2.5 s, 640x360');
+  });
+
+  // Other rates and channel counts than the emulator's speech (24 kHz mono), so both MPEG versions
+  // of MP3 and several ADTS rates are read; lengths agree with ffprobe.
+  it.each([
+    ['mp3', 44100, 2, ['-c:a', 'libmp3lame', '-b:a', '128k']],
+    ['mp3', 22050, 1, ['-c:a', 'libmp3lame', '-b:a', '48k']],
+    ['aac', 48000, 2, ['-c:a', 'aac', '-f', 'adts']],
+    ['opus', 48000, 1, ['-c:a', 'libopus']],
+    ['flac', 44100, 2, ['-c:a', 'flac']],
+    ['wav', 16000, 1, ['-c:a', 'pcm_s16le']],
+  ] as const)('%s at %i Hz, %i channel(s): the length ffprobe gives', async (ext, rate, channels, codec) => {
+    const name = `tone-${rate}.${ext}`;
+    const bytes = await make(name, [
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=330:sample_rate=${rate}:duration=3.3`,
+      '-ac',
+      String(channels),
+      ...codec,
+    ]);
+    const info = mediaInfo(bytes)!;
+    expect(info.format).toBe(ext);
+    const probe = probeAudio(path.join(ws.dir, name));
+    expect(Math.abs(info.durationSeconds! - probe.durationSeconds)).toBeLessThanOrEqual(0.05);
+    expect(describeMedia(info)).toMatch(/^3\.\d s$/);
+    // Cut short, the header still names the format, and nothing throws.
+    expect(mediaInfo(bytes.subarray(0, 200))?.format).toBe(ext);
   });
 });
