@@ -1,5 +1,6 @@
 import { describeLifecycle, lifecycleOf, modelOperations, MODELS } from '@aoai-media/core';
-import { INPUTS, MODEL_OPERATION, OPERATIONS, OUTPUTS } from './inputs.js';
+import { INPUT_DOCS, OUTPUTS } from './input-docs.js';
+import { INPUTS, MODEL_OPERATION, OPERATIONS } from './inputs.js';
 import { DOCS_DATE, DOCS_NOW } from './model-docs.js';
 
 /** YAML double-quoted scalar. */
@@ -24,7 +25,7 @@ export function renderActionYml(): string {
   ];
   for (const input of INPUTS) {
     lines.push(`  ${input.name}:`);
-    lines.push(`    description: ${quote(input.description)}`);
+    lines.push(`    description: ${quote(INPUT_DOCS[input.name] ?? '')}`);
     lines.push(`    required: ${input.required ? 'true' : 'false'}`);
     lines.push(`    default: ${quote(input.default)}`);
   }
@@ -47,7 +48,7 @@ export function renderReadmeTables(): string {
   for (const input of INPUTS) {
     const used = input.operations ? ` Used by: ${input.operations.join(', ')}.` : '';
     lines.push(
-      `| \`${input.name}\` | ${input.required ? 'yes' : 'no'} | ${input.default ? `\`${input.default}\`` : ''} | ${escapeCell(input.description)}${used} |`,
+      `| \`${input.name}\` | ${input.required ? 'yes' : 'no'} | ${input.default ? `\`${input.default}\`` : ''} | ${escapeCell(INPUT_DOCS[input.name] ?? '')}${used} |`,
     );
   }
   lines.push('', '| Output | Description |', '| --- | --- |');

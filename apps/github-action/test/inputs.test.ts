@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INPUT_DOCS } from '../src/input-docs.js';
 import { INPUTS, OPERATIONS, readInputs } from '../src/inputs.js';
 
 const base = {
@@ -87,8 +88,9 @@ describe('readInputs', () => {
   });
 
   it('documents every input with a description and every operation', () => {
-    for (const input of INPUTS) expect(input.description.length, input.name).toBeGreaterThan(10);
-    const doc = (name: string) => INPUTS.find((i) => i.name === name)!.description;
+    expect(Object.keys(INPUT_DOCS).sort()).toEqual(INPUTS.map((i) => i.name).sort());
+    for (const input of INPUTS) expect(INPUT_DOCS[input.name]!.length, input.name).toBeGreaterThan(10);
+    const doc = (name: string) => INPUT_DOCS[name]!;
     for (const op of OPERATIONS) expect(doc('operation')).toContain(op);
     // Allowed values come from the model table.
     // Retired models are shown as such, with the date (as of the day the table was reviewed).

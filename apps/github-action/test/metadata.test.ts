@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { INPUTS, OUTPUTS } from '../src/inputs.js';
+import { OUTPUTS } from '../src/input-docs.js';
+import { INPUTS } from '../src/inputs.js';
 import { renderSummary } from '../src/summary.js';
 import { subtitleText } from '../src/operations/audio-common.js';
 import { actionDir } from './runner.js';
