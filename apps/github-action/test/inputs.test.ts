@@ -67,6 +67,10 @@ describe('readInputs', () => {
     expect(need('video-job-get')).toEqual(['job-id']);
     expect(need('transcribe')).toEqual(['audio']);
     expect(need('translate')).toEqual(['audio']);
+    expect(need('speech')).toEqual(['text']);
+    expect(need('speech', { text: 'hi', 'text-file': 't.txt' })).toEqual(['text-file']);
+    expect(need('video-generate', { prompt: 'x', width: '1280' })).toEqual(['height']);
+    expect(need('video-generate', { prompt: 'x', height: '720' })).toEqual(['width']);
     expect(need('image-generate', { prompt: 'x', 'prompt-file': 'p.txt' })).toEqual(['prompt-file']);
     expect(need('image-generate', { 'api-key': 'a', 'bearer-token': 'b', prompt: 'x' })).toEqual([
       'bearer-token',
