@@ -61,7 +61,10 @@ const OPERATION_FNS: Record<Operation, OperationFn> = {
 /** How a step that did not succeed ended; the `status` output when no video job says more. */
 type Ending = 'input-error' | 'content-filtered' | 'cancelled' | 'timed-out' | 'failed';
 
-/** What the client saw, so a time-out can say it was spent waiting out a rate limit, and warnings are said once. */
+/**
+ * What the client saw, so a time-out can say it was spent waiting out a rate limit, and what was
+ * already said, so each warning is given once.
+ */
 interface ClientState {
   lastStatus?: number;
   /** Warnings already given as annotations (a batch repeats them for every line). */
