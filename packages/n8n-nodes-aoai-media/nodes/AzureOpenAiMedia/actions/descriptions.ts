@@ -1,6 +1,12 @@
 /**
  * Parameter builders that read core's model table, so the node only offers what a model accepts:
  * the model list per operation, and per-model option lists shown only for the models they fit.
+ *
+ * n8n drops the value of a parameter that is not displayed before the node runs, so a value an
+ * imported workflow sets for a field the model does not accept would vanish without a word. Each
+ * per-model field therefore also gets a guard: a parameter of the same name, displayed for the
+ * other models only while it holds a value, which keeps the value and shows it in the editor; the
+ * node refuses to run with it (see `refuseUnacceptedFields`) and says how to clear it.
  */
 import {
 	MODELS,
@@ -10,7 +16,8 @@ import {
 	type VideoApi,
 	type VideoModel,
 } from '@aoai-media/core';
-import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { modelLabel, newestFirst } from './labels';
 
 export type Show = { resource: string[]; operation: string[] };
 
@@ -29,10 +36,6 @@ export function preferred<T extends string | number>(values: readonly T[], wante
 	return values.includes(wanted) ? wanted : (values[0] as T);
 }
 
-export function options(values: readonly (string | number)[]): INodePropertyOptions[] {
-	return values.map((value) => ({ name: String(value), value }));
-}
-
 export function deploymentProperty(show: Show): INodeProperties {
 	return {
 		displayName: 'Deployment Name',
@@ -46,16 +49,18 @@ export function deploymentProperty(show: Show): INodeProperties {
 	};
 }
 
+/**
+ * The model choice, newest first with human labels. The default stays the model the table lists
+ * first, as before, so a saved workflow that never set the model keeps running the same model.
+ */
 export function modelProperty(models: readonly ModelSpec[], show: Show): INodeProperties {
+	const tableFirst = models[0]?.name ?? '';
 	return {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		default: preferred(
-			models.map((m) => m.name),
-			'',
-		),
-		options: models.map((m) => ({ name: m.name, value: m.name })),
+		default: tableFirst,
+		options: newestFirst(models).map((m) => ({ name: modelLabel(m.name), value: m.name })),
 		description: 'The model the deployment runs; it decides which options below are offered',
 		displayOptions: { show },
 	};
@@ -77,33 +82,151 @@ function groupByValue<M extends ModelSpec, V>(
 	return [...groups.values()];
 }
 
+/** A field some models of an operation do not accept: where a value for it is refused. */
+export interface UnacceptedField {
+	resource: string;
+	operation: string;
+	/** `n`, or `options.style` for an entry of the Options collection. */
+	parameter: string;
+	displayName: string;
+	/** The field's name in Azure's API, e.g. `output_format`. */
+	apiName: string;
+	/** The value the field has when nobody set it; a guard with it holds nothing. */
+	default: unknown;
+	/** Models that do not accept the field, and those that do (for the hint on how to fix it). */
+	models: string[];
+	acceptedBy: string[];
+}
+
+/** Every guard the builders below made, for the node to check before it sends anything. */
+export const unacceptedFields: UnacceptedField[] = [];
+
+const clearHint = (displayName: string, fallback: unknown) =>
+	fallback === '' || fallback === undefined
+		? `The chosen model does not accept ${displayName}: clear this field, or choose a model that accepts it`
+		: `The chosen model does not accept ${displayName}: set it back to ${JSON.stringify(fallback)}, or choose a model that accepts it`;
+
+/** The built properties' options, merged, so a guard can show whatever value was set. */
+function allOptions(built: readonly Omit<INodeProperties, 'displayOptions'>[]) {
+	const seen = new Map<string | number | boolean, INodePropertyOptions>();
+	for (const property of built)
+		for (const option of (property.options ?? []) as INodePropertyOptions[])
+			if (!seen.has(option.value)) seen.set(option.value, option);
+	return [...seen.values()];
+}
+
+function guardFor(
+	built: readonly Omit<INodeProperties, 'displayOptions'>[],
+	uncovered: readonly ModelSpec[],
+): Omit<INodeProperties, 'displayOptions'> {
+	const first = built[0]!;
+	const guard: Omit<INodeProperties, 'displayOptions'> = {
+		displayName: first.displayName,
+		name: first.name,
+		type: first.type,
+		default: first.default,
+		hint: clearHint(first.displayName, first.default),
+		description: `Not accepted by ${uncovered.map((m) => modelLabel(m.name)).join(', ')}`,
+	};
+	if (first.type === 'options' || first.type === 'multiOptions') guard.options = allOptions(built);
+	return guard;
+}
+
 /**
  * One property per distinct value of `pick(model)`, shown only for the models sharing that value
- * (n8n keeps the one whose display options match). Models for which `pick` gives undefined get none.
+ * (n8n keeps the one whose display options match), plus the guard for the models for which `pick`
+ * gives undefined.
  */
 export function perModel<M extends ModelSpec, V>(
 	models: readonly M[],
 	show: Show,
+	apiName: string,
 	pick: (model: M) => V | undefined,
 	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
 ): INodeProperties[] {
-	return groupByValue(models, pick).map(({ value, models: group }) => ({
-		...build(value, group[0]!),
-		displayOptions: { show: { ...show, model: group.map((m) => m.name) } },
+	const groups = groupByValue(models, pick);
+	const built = groups.map(({ value, models: group }) => build(value, group[0]!));
+	const properties: INodeProperties[] = built.map((property, i) => ({
+		...property,
+		displayOptions: { show: { ...show, model: groups[i]!.models.map((m) => m.name) } },
 	}));
+	const uncovered = models.filter((m) => pick(m) === undefined);
+	if (uncovered.length === 0 || built.length === 0) return properties;
+	const guard = guardFor(built, uncovered);
+	// Displayed while its value differs from the default; `/name` reads the value from the root.
+	properties.push({
+		...guard,
+		displayOptions: {
+			show: {
+				...show,
+				model: uncovered.map((m) => m.name),
+				[`/${guard.name}`]: [{ _cnd: { not: guard.default } }],
+			},
+		},
+	});
+	register(show, guard.name, apiName, guard, uncovered, models);
+	return properties;
 }
 
-/** The same for an entry of an Options collection, which refers to the node's model as `/model`. */
+/**
+ * The same for an entry of an Options collection, which refers to the node's model as `/model`.
+ * An entry exists only once someone added it, so its guard is displayed whenever it has a value.
+ */
 export function perModelOption<M extends ModelSpec, V>(
 	models: readonly M[],
+	show: Show,
+	apiName: string,
 	pick: (model: M) => V | undefined,
 	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
-	extraShow: IDisplayOptions['show'] = {},
 ): INodeProperties[] {
-	return groupByValue(models, pick).map(({ value, models: group }) => ({
-		...build(value, group[0]!),
-		displayOptions: { show: { ...extraShow, '/model': group.map((m) => m.name) } },
+	const groups = groupByValue(models, pick);
+	const built = groups.map(({ value, models: group }) => build(value, group[0]!));
+	const properties: INodeProperties[] = built.map((property, i) => ({
+		...property,
+		displayOptions: { show: { '/model': groups[i]!.models.map((m) => m.name) } },
 	}));
+	const uncovered = models.filter((m) => pick(m) === undefined);
+	if (uncovered.length === 0 || built.length === 0) return properties;
+	const guard = guardFor(built, uncovered);
+	properties.push({
+		...guard,
+		displayOptions: {
+			show: {
+				'/model': uncovered.map((m) => m.name),
+				[guard.name]: [{ _cnd: { exists: true } }],
+			},
+		},
+	});
+	register(show, `options.${guard.name}`, apiName, guard, uncovered, models);
+	return properties;
+}
+
+function register(
+	show: Show,
+	parameter: string,
+	apiName: string,
+	guard: Omit<INodeProperties, 'displayOptions'>,
+	uncovered: readonly ModelSpec[],
+	models: readonly ModelSpec[],
+) {
+	for (const resource of show.resource)
+		for (const operation of show.operation)
+			unacceptedFields.push({
+				resource,
+				operation,
+				parameter,
+				displayName: guard.displayName,
+				apiName,
+				default: guard.default,
+				models: uncovered.map((m) => m.name),
+				acceptedBy: models.filter((m) => !uncovered.includes(m)).map((m) => m.name),
+			});
+}
+
+/** Whether a property is a guard (see the top of this file). */
+export function isGuard(property: INodeProperties): boolean {
+	const show = property.displayOptions?.show ?? {};
+	return `/${property.name}` in show || property.name in show;
 }
 
 export function binaryOutputProperty(show: Show, defaultName = 'data'): INodeProperties {

@@ -16,16 +16,9 @@ import {
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../common';
+import { valueOptions } from '../labels';
 
 type Operation = 'transcribe' | 'translate';
-
-const FORMAT_NAMES: Record<string, string> = {
-	json: 'JSON',
-	text: 'Text',
-	srt: 'SRT Subtitles',
-	vtt: 'WebVTT Subtitles',
-	verbose_json: 'Verbose JSON (With Segments)',
-};
 
 export function audioDescription(operation: Operation): INodeProperties[] {
 	const show: Show = { resource: ['audio'], operation: [operation] };
@@ -41,6 +34,8 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 		},
 		...perModelOption(
 			models,
+			show,
+			'temperature',
 			(m) => m.temperature,
 			(range) => ({
 				displayName: 'Temperature',
@@ -53,16 +48,17 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 		),
 		...perModelOption(
 			models,
+			show,
+			'timestamp_granularities',
 			(m) => (m.timestampGranularities.length > 0 ? m.timestampGranularities : undefined),
 			(granularities) => ({
 				displayName: 'Timestamp Granularities',
 				name: 'timestampGranularities',
 				type: 'multiOptions',
-				options: granularities.map((g) => ({ name: g[0]!.toUpperCase() + g.slice(1), value: g })),
+				options: valueOptions('timestamp_granularities', granularities),
 				default: [],
-				description: 'Timestamps to add; needs the Verbose JSON response format',
+				description: 'Timestamps to add; needs the Verbose JSON (With Segments) response format',
 			}),
-			{ '/responseFormat': ['verbose_json'] },
 		),
 	];
 	if (operation === 'transcribe') {
@@ -91,12 +87,13 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 		...perModel(
 			models,
 			show,
+			'response_format',
 			(m) => m.responseFormats,
 			(formats) => ({
 				displayName: 'Response Format',
 				name: 'responseFormat',
 				type: 'options',
-				options: formats.map((f) => ({ name: FORMAT_NAMES[f] ?? f, value: f })),
+				options: valueOptions('response_format', formats),
 				default: 'json',
 			}),
 		),

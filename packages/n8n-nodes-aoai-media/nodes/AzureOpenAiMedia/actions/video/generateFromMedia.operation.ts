@@ -25,6 +25,7 @@ import {
 	jobJson,
 	jobModels,
 	jobProperties,
+	outputFields,
 	readJobRequest,
 	waitAndDownload,
 	waitOptions,
@@ -111,7 +112,7 @@ export const description: INodeProperties[] = [
 	},
 	binaryOutputProperty(show),
 	optionsCollection(show, [
-		...waitOptions,
+		...waitOptions(jobModels, show),
 		{
 			displayName: 'Wait for Completion',
 			name: 'wait',
@@ -137,6 +138,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
+	if (getOptions(this, itemIndex).wait !== false) outputFields(this, itemIndex);
 	const properties = names(this.getNodeParameter('mediaProperties', itemIndex, 'data'));
 	const files = new Map<string, FileInput>();
 	for (const property of properties)

@@ -7,14 +7,21 @@ import {
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
-import { jobJson, sora2Models, videoIdProperty, waitAndDownload, waitOptions } from './shared';
+import {
+	jobJson,
+	outputFields,
+	sora2Models,
+	videoIdProperty,
+	waitAndDownload,
+	waitOptions,
+} from './shared';
 
 const show: Show = { resource: ['video'], operation: ['remix'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
 	modelProperty(sora2Models, show),
-	videoIdProperty(show),
+	...videoIdProperty(show, sora2Models),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -28,7 +35,7 @@ export const description: INodeProperties[] = [
 	},
 	binaryOutputProperty(show),
 	optionsCollection(show, [
-		...waitOptions,
+		...waitOptions(sora2Models, show),
 		{
 			displayName: 'Wait for Completion',
 			name: 'wait',
@@ -46,6 +53,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
+	if (getOptions(this, itemIndex).wait !== false) outputFields(this, itemIndex);
 	const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
 	const video = await client.videos.sora2.remix(videoId, { prompt }, cancelSignal(this));
