@@ -95,7 +95,7 @@ describe('image generate', () => {
         prompt: 'x',
         size: '1792x1024',
         quality: 'hd',
-        options: { style: 'natural', outputCompression: 50 },
+        options: { style: 'natural' },
       },
       respond: () => imagesAnswer(),
     });

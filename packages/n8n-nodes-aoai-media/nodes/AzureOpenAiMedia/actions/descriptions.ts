@@ -168,37 +168,79 @@ export function perModel<M extends ModelSpec, V>(
 	return properties;
 }
 
-/**
- * The same for an entry of an Options collection, which refers to the node's model as `/model`.
- * An entry exists only once someone added it, so its guard is displayed whenever it has a value.
- */
+/** An entry of the Options collection that depends on the model; see `modelOptionsCollection`. */
+export interface OptionSpec<M extends ModelSpec = ModelSpec> {
+	apiName: string;
+	pick: (model: M) => unknown;
+	build: (value: never, model: M) => Omit<INodeProperties, 'displayOptions'>;
+}
+
+export type OptionEntry<M extends ModelSpec = ModelSpec> = INodeProperties | OptionSpec<M>;
+
+/** An Options entry with one variant per distinct value of `pick(model)`, and none where it is undefined. */
 export function perModelOption<M extends ModelSpec, V>(
-	models: readonly M[],
-	show: Show,
 	apiName: string,
 	pick: (model: M) => V | undefined,
 	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
+): OptionSpec<M> {
+	return { apiName, pick, build: build as OptionSpec<M>['build'] };
+}
+
+function isSpec<M extends ModelSpec>(entry: OptionEntry<M>): entry is OptionSpec<M> {
+	return 'pick' in entry;
+}
+
+/**
+ * The Options collection of an operation whose entries depend on the model: one collection per
+ * set of models that accept the same entries, each holding its models' variants. An entry a model
+ * does not accept is a guard there, displayed only once it holds a value (an entry exists only
+ * once someone added it, so it is never offered, only kept and shown).
+ */
+export function modelOptionsCollection<M extends ModelSpec>(
+	models: readonly M[],
+	show: Show,
+	entries: readonly OptionEntry<M>[],
 ): INodeProperties[] {
-	const groups = groupByValue(models, pick);
-	const built = groups.map(({ value, models: group }) => build(value, group[0]!));
-	const properties: INodeProperties[] = built.map((property, i) => ({
-		...property,
-		displayOptions: { show: { '/model': groups[i]!.models.map((m) => m.name) } },
-	}));
-	const uncovered = models.filter((m) => pick(m) === undefined);
-	if (uncovered.length === 0 || built.length === 0) return properties;
-	const guard = guardFor(built, uncovered);
-	properties.push({
-		...guard,
-		displayOptions: {
-			show: {
-				'/model': uncovered.map((m) => m.name),
-				[guard.name]: [{ _cnd: { exists: true } }],
-			},
-		},
+	const specs = entries.filter(isSpec);
+	const plain = entries.filter((e): e is INodeProperties => !isSpec(e));
+	const variants = specs.map((spec) =>
+		groupByValue(models, spec.pick).map(({ value, models: group }) => ({
+			models: group,
+			property: spec.build(value as never, group[0]!),
+		})),
+	);
+	const guards = specs.map((spec, i) => {
+		const uncovered = models.filter((m) => spec.pick(m) === undefined);
+		const built = variants[i]!.map((v) => v.property);
+		if (uncovered.length === 0 || built.length === 0) return undefined;
+		const guard = guardFor(built, uncovered);
+		register(show, `options.${guard.name}`, spec.apiName, guard, uncovered, models);
+		return guard;
 	});
-	register(show, `options.${guard.name}`, apiName, guard, uncovered, models);
-	return properties;
+	const childrenFor = (model: M): INodeProperties[] => [
+		...plain,
+		...specs.flatMap((_, i): INodeProperties[] => {
+			const variant = variants[i]!.find((v) => v.models.includes(model));
+			if (variant) return [variant.property as INodeProperties];
+			const guard = guards[i];
+			return guard
+				? [{ ...guard, displayOptions: { show: { [guard.name]: [{ _cnd: { exists: true } }] } } }]
+				: [];
+		}),
+	];
+	const collections = new Map<string, { models: M[]; children: INodeProperties[] }>();
+	for (const model of models) {
+		const children = childrenFor(model);
+		const key = JSON.stringify(children);
+		const found = collections.get(key);
+		if (found) found.models.push(model);
+		else collections.set(key, { models: [model], children });
+	}
+	if (collections.size === 1) return [optionsCollection(show, childrenFor(models[0]!))];
+	return [...collections.values()].map(({ models: group, children }) => ({
+		...optionsCollection(show, children),
+		displayOptions: { show: { ...show, model: group.map((m) => m.name) } },
+	}));
 }
 
 function register(

@@ -10,9 +10,10 @@ import {
 	audioModels,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	perModel,
 	perModelOption,
+	type OptionEntry,
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../common';
@@ -23,7 +24,7 @@ type Operation = 'transcribe' | 'translate';
 export function audioDescription(operation: Operation): INodeProperties[] {
 	const show: Show = { resource: ['audio'], operation: [operation] };
 	const models = audioModels(operation);
-	const extra: INodeProperties[] = [
+	const extra: OptionEntry<AudioModel>[] = [
 		{
 			displayName: 'Prompt',
 			name: 'prompt',
@@ -32,9 +33,7 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 			description:
 				'Text that guides the style or continues a previous segment; it should be in the audio language',
 		},
-		...perModelOption(
-			models,
-			show,
+		perModelOption(
 			'temperature',
 			(m) => m.temperature,
 			(range) => ({
@@ -46,9 +45,7 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 				description: 'Higher values make the output more random',
 			}),
 		),
-		...perModelOption(
-			models,
-			show,
+		perModelOption(
 			'timestamp_granularities',
 			(m) => (m.timestampGranularities.length > 0 ? m.timestampGranularities : undefined),
 			(granularities) => ({
@@ -97,7 +94,7 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 				default: 'json',
 			}),
 		),
-		optionsCollection(show, extra),
+		...modelOptionsCollection(models, show, extra),
 	];
 }
 

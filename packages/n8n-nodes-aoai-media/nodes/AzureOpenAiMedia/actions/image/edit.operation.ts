@@ -10,7 +10,7 @@ import {
 	deploymentProperty,
 	imageModels,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	perModel,
 	type Show,
 } from '../descriptions';
@@ -78,7 +78,7 @@ export const description: INodeProperties[] = [
 	},
 	...imageOutputProperties(models, show, editFields),
 	binaryOutputProperty(show),
-	optionsCollection(show, [...imageOutputOptions(models, show, editFields), outputOption]),
+	...modelOptionsCollection(models, show, [...imageOutputOptions(editFields), outputOption]),
 ];
 
 export async function execute(

@@ -5,7 +5,7 @@ import {
 	deploymentProperty,
 	imageModels,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, outputMode, outputOption } from '../common';
@@ -35,8 +35,8 @@ export const description: INodeProperties[] = [
 	},
 	...imageOutputProperties(models, show, (m) => m.generateFields),
 	binaryOutputProperty(show),
-	optionsCollection(show, [
-		...imageOutputOptions(models, show, (m) => m.generateFields),
+	...modelOptionsCollection(models, show, [
+		...imageOutputOptions((m) => m.generateFields),
 		outputOption,
 	]),
 ];

@@ -6,7 +6,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { perModel, perModelOption, preferred, type Show } from '../descriptions';
+import { perModel, perModelOption, preferred, type OptionEntry, type Show } from '../descriptions';
 import { fileReference, getOptions, optional, outputMode, toBinary } from '../common';
 import { valueOptions } from '../labels';
 
@@ -91,16 +91,10 @@ export function imageOutputProperties(
 }
 
 /** Rarer fields, in the Options collection; each shown only for the models that accept it. */
-export function imageOutputOptions(
-	models: ImageModel[],
-	show: Show,
-	fieldsOf: Fields,
-): INodeProperties[] {
+export function imageOutputOptions(fieldsOf: Fields): OptionEntry<ImageModel>[] {
 	const accepts = (field: string) => (m: ImageModel) => fieldsOf(m).includes(field);
 	return [
-		...perModelOption(
-			models,
-			show,
+		perModelOption(
 			'output_compression',
 			(m) => (accepts('output_compression')(m) ? true : undefined),
 			() => ({
@@ -112,9 +106,7 @@ export function imageOutputOptions(
 				description: 'Compression level in percent for the JPEG and WebP output formats',
 			}),
 		),
-		...perModelOption(
-			models,
-			show,
+		perModelOption(
 			'moderation',
 			(m) => (accepts('moderation')(m) ? m.moderations : undefined),
 			(moderations) => ({
@@ -126,9 +118,7 @@ export function imageOutputOptions(
 				description: 'How strictly Azure moderates the generated images',
 			}),
 		),
-		...perModelOption(
-			models,
-			show,
+		perModelOption(
 			'style',
 			(m) => (accepts('style')(m) ? m.styles : undefined),
 			(styles) => ({

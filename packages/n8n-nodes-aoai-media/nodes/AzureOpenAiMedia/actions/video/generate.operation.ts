@@ -3,7 +3,7 @@ import {
 	binaryOutputProperty,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import { clientFor } from '../common';
@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 	modelProperty(videoModels, show),
 	...jobProperties(show),
 	binaryOutputProperty(show),
-	optionsCollection(show, waitOptions(videoModels, show)),
+	...modelOptionsCollection(videoModels, show, waitOptions()),
 ];
 
 /** Start the job (Sora 1) or video (Sora 2), wait for it, and return the videos with their thumbnails. */

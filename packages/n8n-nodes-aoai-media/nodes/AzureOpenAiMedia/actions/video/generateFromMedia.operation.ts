@@ -9,7 +9,7 @@ import {
 	binaryOutputProperty,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import {
@@ -111,8 +111,8 @@ export const description: INodeProperties[] = [
 		],
 	},
 	binaryOutputProperty(show),
-	optionsCollection(show, [
-		...waitOptions(jobModels, show),
+	...modelOptionsCollection(jobModels, show, [
+		...waitOptions(),
 		{
 			displayName: 'Wait for Completion',
 			name: 'wait',

@@ -3,7 +3,7 @@ import {
 	binaryOutputProperty,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
@@ -34,8 +34,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	binaryOutputProperty(show),
-	optionsCollection(show, [
-		...waitOptions(sora2Models, show),
+	...modelOptionsCollection(sora2Models, show, [
+		...waitOptions(),
 		{
 			displayName: 'Wait for Completion',
 			name: 'wait',

@@ -20,7 +20,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { perModel, perModelOption, preferred, videoModelsFor, type Show } from '../descriptions';
+import {
+	perModel,
+	perModelOption,
+	preferred,
+	videoModelsFor,
+	type OptionEntry,
+	type Show,
+} from '../descriptions';
 import {
 	cancelSignal,
 	compact,
@@ -193,7 +200,7 @@ export async function startVideo(
 }
 
 /** Options of the operations that wait for the job and download the result. */
-export function waitOptions(models: readonly VideoModel[], show: Show): INodeProperties[] {
+export function waitOptions(): OptionEntry<VideoModel>[] {
 	return [
 		{
 			displayName: 'Time Limit (Minutes)',
@@ -212,11 +219,9 @@ export function waitOptions(models: readonly VideoModel[], show: Show): INodePro
 			description: 'How often to ask Azure whether the job has finished',
 		},
 		// Sora 2 has a single quality.
-		...perModelOption(
-			models,
-			show,
+		perModelOption(
 			'quality',
-			(m) => (m.api === 'jobs' ? true : undefined),
+			(m: VideoModel) => (m.api === 'jobs' ? true : undefined),
 			() => ({
 				displayName: 'Video Quality',
 				name: 'quality',
