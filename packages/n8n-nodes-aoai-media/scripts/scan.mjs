@@ -3,7 +3,7 @@
 // tarball and lints it the way @n8n/scan-community-package does (its own configuration, the
 // built bundle included on purpose), then lints the sources with the scanner's source patterns.
 // Its CLI needs the public registry and a provenance record, so this runs the module it exports.
-// Fails on any error or warning. Run after `node build.mjs`.
+// Fails on any error or warning; `--json` prints the result instead. Run after `node build.mjs`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,6 +69,11 @@ export async function scan() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const { verdict, tarball, source } = await scan();
+	// --json: the whole result for a test to read.
+	if (process.argv.includes('--json')) {
+		console.log(JSON.stringify({ verdict: { ...verdict, error: undefined }, tarball, source }));
+		process.exit(0);
+	}
 	let failed = !verdict.passed;
 	for (const [leg, { files, messages }] of Object.entries({ tarball, source })) {
 		const errors = messages.filter((m) => m.severity === 'error').length;

@@ -62,6 +62,9 @@ export interface FakeOptions {
 /** What a file stored by the fake prepareBinaryData holds, by binary id (filesystem mode). */
 export type StoredFiles = Map<string, Buffer>;
 
+/** Each prepareBinaryData call: its file name and whether it was handed a Buffer or a stream. */
+export type Prepared = { fileName: string | undefined; input: 'buffer' | 'stream' }[];
+
 const node = new AzureOpenAiMedia();
 const credential = new AzureOpenAiMediaApi();
 
@@ -126,6 +129,7 @@ export function fakeContext(options: FakeOptions) {
   const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
   const requests: SentRequest[] = [];
   const stored: StoredFiles = new Map();
+  const prepared: Prepared = [];
   const credentials: IDataObject = options.credentials ?? {
     endpoint: ENDPOINT,
     authType: 'apiKey',
@@ -250,6 +254,7 @@ export function fakeContext(options: FakeOptions) {
         mimeType?: string,
       ): Promise<IBinaryData> => {
         const filesystem = options.binaryMode === 'filesystem';
+        prepared.push({ fileName, input: Buffer.isBuffer(input) ? 'buffer' : 'stream' });
         if (!Buffer.isBuffer(input) && !filesystem && typeof (input as Readable).on !== 'function')
           throw new TypeError('stream.on is not a function');
         const chunks: Buffer[] = [];
@@ -276,14 +281,14 @@ export function fakeContext(options: FakeOptions) {
       },
     },
   };
-  return { ctx: ctx as unknown as IExecuteFunctions, requests, stored };
+  return { ctx: ctx as unknown as IExecuteFunctions, requests, stored, prepared };
 }
 
 /** Runs the node's execute() as n8n would, with the fake context. */
 export async function run(options: FakeOptions) {
-  const { ctx, requests, stored } = fakeContext(options);
+  const { ctx, requests, stored, prepared } = fakeContext(options);
   const output = await node.execute.call(ctx);
-  return { output: output[0]!, requests, stored };
+  return { output: output[0]!, requests, stored, prepared };
 }
 
 export { node };
