@@ -4,32 +4,55 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../../../n8n-nodes-aoai-media/', import.meta.url));
-export const N8N_VERSION = '2.8.4';
 export const NODE_TYPE = 'n8n-nodes-aoai-media.azureOpenAiMedia';
 export const CREDENTIAL = { id: 'aoaiEmulatorCred', name: 'Azure OpenAI (emulator)' };
 
-export function n8nHome(): string {
-  return process.env.AOAI_N8N_HOME ?? join(homedir(), '.cache', 'aoai-media', `n8n-${N8N_VERSION}`);
+/**
+ * The n8n releases the tests run, as scripts/install-n8n.sh installs them: the last one on
+ * Node 20, and the newest that installs from the registry, on Node 24.
+ */
+export const RELEASES = {
+  legacy: { version: '2.8.4', node24: false },
+  current: { version: '2.41.1', node24: true },
+} as const;
+export type Release = (typeof RELEASES)[keyof typeof RELEASES];
+const NODE24_VERSION = '24.21.0';
+
+function cacheDir(): string {
+  return process.env.AOAI_CACHE_DIR ?? join(homedir(), '.cache', 'aoai-media');
 }
 
-/** The n8n binary installed by scripts/install-n8n.sh, or a clear error saying how to get it. */
-export function findN8n(): string {
-  const home = n8nHome();
+export function n8nHome(release: Release): string {
+  if (release.version === RELEASES.legacy.version && process.env.AOAI_N8N_HOME)
+    return process.env.AOAI_N8N_HOME;
+  return join(cacheDir(), `n8n-${release.version}`);
+}
+
+/**
+ * The n8n binary installed by scripts/install-n8n.sh and the PATH it runs with (Node 24 first for
+ * the current release), or a clear error saying how to get them.
+ */
+export function findN8n(release: Release): { bin: string; path: string } {
+  const home = n8nHome(release);
   const bin = join(home, 'node_modules', '.bin', 'n8n');
-  if (!existsSync(join(home, `.installed-n8n-${N8N_VERSION}`)) || !existsSync(bin)) {
-    throw new Error(
-      `n8n ${N8N_VERSION} is not installed in ${home}. Run scripts/install-n8n.sh from the repository root ` +
-        '(set AOAI_N8N_HOME to use another folder), then run these tests again.',
+  const missing = (what: string) =>
+    new Error(
+      `${what} is not installed in ${cacheDir()}. Run scripts/install-n8n.sh from the repository root ` +
+        '(AOAI_CACHE_DIR moves the cache), then run these tests again.',
     );
-  }
-  return bin;
+  if (!existsSync(join(home, `.installed-n8n-${release.version}`)) || !existsSync(bin))
+    throw missing(`n8n ${release.version}`);
+  if (!release.node24) return { bin, path: process.env.PATH ?? '' };
+  const nodeBin = join(cacheDir(), `node-${NODE24_VERSION}`, 'node_modules', 'node', 'bin');
+  if (!existsSync(join(nodeBin, 'node'))) throw missing(`Node ${NODE24_VERSION}`);
+  return { bin, path: `${nodeBin}:${process.env.PATH ?? ''}` };
 }
 
 export interface RunResult {
@@ -75,7 +98,7 @@ async function mustRun(
   return result;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -89,17 +112,39 @@ async function freePort(): Promise<number> {
 export interface N8nInstance {
   dir: string;
   env: NodeJS.ProcessEnv;
+  release: Release;
+  binaryMode: BinaryMode;
   installedPackage: string;
+  /** Where n8n keeps binary data in filesystem mode. */
+  storage: string;
   importWorkflows(workflows: object[]): Promise<void>;
   execute(workflowId: string): Promise<{ code: number; output: any; stdout: string; stderr: string }>;
+  /** The bytes of a binary that n8n stored as a file (filesystem mode), by its id. */
+  readBinary(id: string): Promise<Buffer>;
   cleanup(): Promise<void>;
 }
 
-/** Packs the package and installs it into a new n8n user folder with one credential for the emulator. */
-export async function setUpN8n(endpoint: string, apiKey: string): Promise<N8nInstance> {
-  const n8n = findN8n();
+export type BinaryMode = 'default' | 'filesystem';
+
+export interface SetUpOptions {
+  release: Release;
+  binaryMode: BinaryMode;
+  endpoint: string;
+  apiKey: string;
+  /** More credentials to import, as `n8n import:credentials` takes them. */
+  credentials?: object[];
+}
+
+/**
+ * Packs the package and installs it into a new n8n user folder with one credential for the
+ * emulator (plus any others given).
+ */
+export async function setUpN8n(options: SetUpOptions): Promise<N8nInstance> {
+  const { release, binaryMode, endpoint, apiKey } = options;
+  const n8n = findN8n(release);
   const dir = await mkdtemp(join(tmpdir(), 'aoai-n8n-e2e-'));
   const userFolder = join(dir, 'user');
+  const storage = join(dir, 'storage');
   const nodesDir = join(userFolder, '.n8n', 'nodes');
   await mkdir(nodesDir, { recursive: true });
 
@@ -120,12 +165,14 @@ export async function setUpN8n(endpoint: string, apiKey: string): Promise<N8nIns
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    PATH: n8n.path,
     // The test runner sets NODE_ENV=test, which silences the n8n CLI's output.
     NODE_ENV: 'production',
     N8N_USER_FOLDER: userFolder,
+    N8N_STORAGE_PATH: storage,
     N8N_DIAGNOSTICS_ENABLED: 'false',
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    N8N_DEFAULT_BINARY_DATA_MODE: 'default',
+    N8N_DEFAULT_BINARY_DATA_MODE: binaryMode,
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
     N8N_RUNNERS_BROKER_PORT: String(await freePort()),
   };
@@ -139,25 +186,37 @@ export async function setUpN8n(endpoint: string, apiKey: string): Promise<N8nIns
         type: 'azureOpenAiMediaApi',
         data: { endpoint, authType: 'apiKey', apiKey, apiVersion: 'preview' },
       },
+      ...(options.credentials ?? []),
     ]),
   );
-  await mustRun(n8n, ['import:credentials', `--input=${credentialsFile}`], { env });
+  await mustRun(n8n.bin, ['import:credentials', `--input=${credentialsFile}`], { env });
   await rm(credentialsFile);
 
   return {
     dir,
     env,
+    release,
+    binaryMode,
     installedPackage,
+    storage,
     async importWorkflows(workflows) {
       const folder = join(dir, 'workflows');
       await mkdir(folder, { recursive: true });
       for (const [i, workflow] of workflows.entries())
         await writeFile(join(folder, `${i}.json`), JSON.stringify(workflow));
-      await mustRun(n8n, ['import:workflow', '--separate', `--input=${folder}`], { env });
+      await mustRun(n8n.bin, ['import:workflow', '--separate', `--input=${folder}`], { env });
     },
     async execute(workflowId) {
-      const result = await run(n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], { env });
+      const result = await run(n8n.bin, ['execute', `--id=${workflowId}`, '--rawOutput'], { env });
       return { ...result, output: parseOutput(result.stdout) };
+    },
+    async readBinary(id) {
+      // `filesystem-v2:workflows/<id>/executions/<id>/binary_data/<uuid>`, under the storage folder.
+      const [, path] = id.split(':');
+      const file = join(storage, path!);
+      if (!file.startsWith(storage + '/') || !existsSync(file))
+        throw new Error(`binary ${id} is not a file under ${storage}`);
+      return await readFile(file);
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
@@ -214,6 +273,11 @@ export function mediaNode(
     credentials: { azureOpenAiMediaApi: CREDENTIAL },
     ...extra,
   };
+}
+
+/** The bytes of a binary in an execution's output: inline base64, or n8n's file in filesystem mode. */
+export async function binaryBytes(n8n: N8nInstance, binary: { data: string; id?: string }): Promise<Buffer> {
+  return binary.id ? await n8n.readBinary(binary.id) : Buffer.from(binary.data, 'base64');
 }
 
 export function codeNode(name: string, jsCode: string): WorkflowNode {
