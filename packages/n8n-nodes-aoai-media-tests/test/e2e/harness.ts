@@ -78,7 +78,12 @@ export function run(
       },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
-          reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+          const how = error.signal ? ` (signal ${error.signal})` : '';
+          reject(
+            new Error(
+              `${command} ${args.join(' ')} failed${how}: ${error.message}\n${stderr}\n${stdout.slice(-4000)}`,
+            ),
+          );
           return;
         }
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });

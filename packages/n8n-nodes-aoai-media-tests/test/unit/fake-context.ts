@@ -55,8 +55,12 @@ export interface FakeOptions {
   cancel?: AbortSignal;
   /** How n8n keeps binary data: inline base64 (`default`) or as files with ids (`filesystem`). */
   binaryMode?: 'default' | 'filesystem';
-  /** The OAuth2 credential's token, sent as a bearer token. */
-  oauthToken?: string;
+  /**
+   * The OAuth2 credential as n8n runs it: the tokens its token endpoint issues, in order (a token
+   * is fetched when the credential holds none, and again when a request n8n sends is refused with
+   * a thrown 401), or `refuse` for a token endpoint that refuses the client.
+   */
+  oauth?: { tokens: string[]; held?: string; refuse?: boolean };
 }
 
 /** What a file stored by the fake prepareBinaryData holds, by binary id (filesystem mode). */
@@ -149,16 +153,49 @@ export function fakeContext(options: FakeOptions) {
     credentials: { [credentialType]: { id: 'cred-1', name: 'Azure (unit)' } },
   };
 
+  const oauth = {
+    ...{ tokens: [] as string[] },
+    ...options.oauth,
+    tokens: [...(options.oauth?.tokens ?? [])],
+  };
+  let heldToken = options.oauth?.held;
+  const tokenRequests: string[] = [];
+  const fetchToken = () => {
+    tokenRequests.push('client_credentials');
+    const token = oauth.refuse ? undefined : oauth.tokens.shift();
+    if (!token)
+      throw new Error(
+        'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).',
+      );
+    heldToken = token;
+  };
+
+  /** n8n's OAuth2 request: a token fetched when none is held, renewed on a thrown 401. */
+  async function sendOAuth2(requestOptions: IHttpRequestOptions): Promise<unknown> {
+    if (!heldToken) {
+      try {
+        fetchToken();
+      } catch (error) {
+        throw new NodeApiError(nodeInfo, error as JsonObject);
+      }
+    }
+    const signed = () => ({
+      ...requestOptions,
+      headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${heldToken}` },
+    });
+    try {
+      return await send(signed(), OAUTH2_TYPE);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 401) throw error;
+      fetchToken();
+      return await send(signed(), OAUTH2_TYPE);
+    }
+  }
+
   async function send(requestOptions: IHttpRequestOptions, authType: string | undefined): Promise<unknown> {
     let finalOptions = requestOptions;
     if (authType === OAUTH2_TYPE) {
-      finalOptions = {
-        ...requestOptions,
-        headers: {
-          ...(requestOptions.headers ?? {}),
-          Authorization: `Bearer ${options.oauthToken ?? 'oauth-token'}`,
-        },
-      };
+      finalOptions = requestOptions;
     } else if (authType !== undefined) {
       finalOptions = await credential.authenticate(
         credentials as ICredentialDataDecryptedObject,
@@ -202,11 +239,13 @@ export function fakeContext(options: FakeOptions) {
     const data = finalOptions.encoding === 'stream' ? Readable.from([replyBody]) : replyBody;
     if (status >= 400 && finalOptions.ignoreHttpStatusErrors !== true) {
       // n8n throws error statuses (wrapped in a NodeApiError) unless told to ignore them.
-      const failure = Object.assign(new Error(`Request failed with status code ${status}`), {
-        config: { url: finalOptions.url },
-        response: { status, statusText: '', headers: responseHeaders, data },
-      });
-      throw new NodeApiError(nodeInfo, failure as unknown as JsonObject);
+      // n8n 2.8 keeps neither the headers nor the body of such an answer; the status is all there is.
+      throw Object.assign(
+        new NodeApiError(nodeInfo, { message: `Request failed with status code ${status}` }),
+        {
+          status,
+        },
+      );
     }
     return { body: data, headers: responseHeaders, statusCode: status, statusMessage: '' };
   }
@@ -219,7 +258,9 @@ export function fakeContext(options: FakeOptions) {
     getExecutionCancelSignal: () => options.cancel,
     getCredentials: async (type: string) => {
       if (type !== credentialType) throw new Error(`the node has no credential of type ${type}`);
-      return credentials;
+      return type === OAUTH2_TYPE && heldToken
+        ? { ...credentials, oauthTokenData: { access_token: heldToken } }
+        : credentials;
     },
     getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
       const found = getPath(paramsFor(itemIndex), name.split('.'));
@@ -230,7 +271,7 @@ export function fakeContext(options: FakeOptions) {
     helpers: {
       httpRequestWithAuthentication: async (type: string, requestOptions: IHttpRequestOptions) => {
         if (type !== credentialType) throw new Error(`unexpected credential type ${type}`);
-        return send(requestOptions, type);
+        return type === OAUTH2_TYPE ? sendOAuth2(requestOptions) : send(requestOptions, type);
       },
       httpRequest: async (requestOptions: IHttpRequestOptions) => send(requestOptions, undefined),
       assertBinaryData(itemIndex: number, property: string): IBinaryData {
@@ -281,14 +322,14 @@ export function fakeContext(options: FakeOptions) {
       },
     },
   };
-  return { ctx: ctx as unknown as IExecuteFunctions, requests, stored, prepared };
+  return { ctx: ctx as unknown as IExecuteFunctions, requests, stored, prepared, tokenRequests };
 }
 
 /** Runs the node's execute() as n8n would, with the fake context. */
 export async function run(options: FakeOptions) {
-  const { ctx, requests, stored, prepared } = fakeContext(options);
+  const { ctx, requests, stored, prepared, tokenRequests } = fakeContext(options);
   const output = await node.execute.call(ctx);
-  return { output: output[0]!, requests, stored, prepared };
+  return { output: output[0]!, requests, stored, prepared, tokenRequests };
 }
 
 export { node };

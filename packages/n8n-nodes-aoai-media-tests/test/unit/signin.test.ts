@@ -52,22 +52,51 @@ describe('the Entra ID OAuth2 credential', () => {
 
 describe('requests with the OAuth2 credential', () => {
   const oauth = { ...generate, authentication: 'azureOpenAiMediaOAuth2Api' };
+  /** Azure accepting only the tokens listed, as Entra ID tokens expire. */
+  const azure =
+    (accepted: string[]): Respond =>
+    (request) => {
+      const path = request.url.pathname;
+      const token = request.headers.authorization?.replace('Bearer ', '') ?? '';
+      if (!accepted.includes(token))
+        return { status: 401, body: { error: { code: '401', message: 'token expired' } } };
+      if (path === '/openai/v1/video/generations/jobs') return { body: { object: 'list', data: [] } };
+      return imagesAnswer;
+    };
 
-  it("sends n8n's token as a bearer token and no api-key", async () => {
-    const { requests } = await run({
+  it('fetches a token when the credential holds none and sends it as a bearer token, no api-key', async () => {
+    const { requests, tokenRequests } = await run({
       params: oauth,
-      oauthToken: 'tok-1',
-      respond: () => imagesAnswer,
+      oauth: { tokens: ['tok-1'] },
+      respond: azure(['tok-1']),
     });
+    expect(tokenRequests).toHaveLength(1);
     expect(requests).toHaveLength(1);
     expect(requests[0]!.headers.authorization).toBe('Bearer tok-1');
     expect(requests[0]!.headers['api-key']).toBeUndefined();
   });
 
-  it('lets error statuses be thrown (n8n renews the token on a 401) and still retries a 429', async () => {
+  it('an expired token: n8n renews it on a cheap read, then the refused request goes once more', async () => {
+    const { output, requests, tokenRequests } = await run({
+      params: oauth,
+      oauth: { held: 'tok-old', tokens: ['tok-new'] },
+      respond: azure(['tok-new']),
+    });
+    expect(tokenRequests).toHaveLength(1);
+    expect(requests.map((r) => [r.method, r.url.pathname, r.headers.authorization])).toEqual([
+      ['POST', '/openai/v1/images/generations', 'Bearer tok-old'],
+      ['GET', '/openai/v1/video/generations/jobs', 'Bearer tok-old'],
+      ['GET', '/openai/v1/video/generations/jobs', 'Bearer tok-new'],
+      ['POST', '/openai/v1/images/generations', 'Bearer tok-new'],
+    ]);
+    expect(output[0]!.binary?.data?.mimeType).toBe('image/png');
+  });
+
+  it("keeps Azure's whole answer (status, code, request id, retry wait): answers are never thrown", async () => {
     let calls = 0;
     const { output, requests } = await run({
       params: oauth,
+      oauth: { tokens: ['tok-1'] },
       respond: () =>
         ++calls === 1
           ? {
@@ -79,11 +108,10 @@ describe('requests with the OAuth2 credential', () => {
     });
     expect(requests).toHaveLength(2);
     expect(output[0]!.binary?.data?.mimeType).toBe('image/png');
-  });
 
-  it("keeps Azure's answer to a thrown error: status, code and request id", async () => {
     const error = await run({
       params: oauth,
+      oauth: { tokens: ['tok-1'] },
       respond: () => ({
         status: 400,
         headers: { 'apim-request-id': 'req-9' },
@@ -94,6 +122,39 @@ describe('requests with the OAuth2 credential', () => {
     expect((error as NodeApiError).httpCode).toBe('400');
     expect((error as NodeApiError).message).toBe('size is wrong');
     expect((error as NodeApiError).description).toContain('Request ID: req-9');
+  });
+
+  it('a token that still does not work after renewal is a 401 naming the credential, sent twice at most', async () => {
+    const { requests, ...rest } = await (async () => {
+      const { fakeContext } = await import('./fake-context');
+      const context = fakeContext({
+        params: oauth,
+        oauth: { held: 'tok-old', tokens: ['tok-new'] },
+        respond: azure([]),
+      });
+      const error = await (
+        await import('./fake-context')
+      ).node.execute
+        .call(context.ctx)
+        .catch((e: unknown) => e);
+      return { requests: context.requests, error };
+    })();
+    const error = (rest as { error: NodeApiError }).error;
+    expect(error).toBeInstanceOf(NodeApiError);
+    expect(error.message).toBe('Azure refused the credential "Azure (unit)" (HTTP 401)');
+    expect(error.description).toContain('tenant ID, client ID and client secret');
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+  });
+
+  it('Entra ID refusing the client is a sign-in error for the credential; Azure is never asked', async () => {
+    const { fakeContext, node } = await import('./fake-context');
+    const context = fakeContext({ params: oauth, oauth: { tokens: [], refuse: true }, respond: azure([]) });
+    const error = (await node.execute.call(context.ctx).catch((e: unknown) => e)) as NodeApiError;
+    expect(error).toBeInstanceOf(NodeApiError);
+    expect(error.message).toBe('Microsoft Entra ID did not sign in the credential "Azure (unit)"');
+    expect(error.description).toContain('Client authentication failed');
+    expect(context.requests).toHaveLength(0);
+    expect(context.tokenRequests).toHaveLength(1);
   });
 });
 

@@ -84,48 +84,48 @@ function toResponse(raw: FullResponse): Response {
 /** The code of the authentication error raised when the token endpoint refuses the client. */
 export const TOKEN_REQUEST_FAILED = 'token_request_failed';
 
-interface FailedRequest {
-	status?: number;
-	message?: string;
-	body?: { error?: string };
-	config?: { url?: string };
-	response?: {
-		status: number;
-		statusText?: string;
-		headers?: Record<string, string | string[] | undefined>;
-		data?: unknown;
-	};
+/** Reads and drops a body nobody will read, so its connection is freed. */
+async function discard(body: unknown): Promise<void> {
+	if (!isAsyncIterable(body)) return;
+	for await (const chunk of body) void chunk;
 }
 
 /**
- * With the OAuth2 credential n8n must see Azure's 401 to fetch a new token, so error statuses are
- * thrown there (wrapped in a NodeApiError). This turns Azure's answer back into a response for
- * core; a refused token request becomes an authentication error that names the credential.
+ * The read n8n sees when the OAuth2 token needs renewing: n8n fetches a new token only when a
+ * request it sends for the node is refused with a thrown 401, and with an API answer that is
+ * thrown n8n 2.8 keeps neither the headers nor the body. So Azure's answers always come back as
+ * answers, and on a 401 this cheap read (the credential's own test request, which creates
+ * nothing) lets n8n renew the token; the refused request is then sent once more. Whatever the
+ * read ends with, the resent request tells the outcome.
  */
-function fromThrown(error: unknown, origin: string): Response {
-	const failed = ((error as { cause?: unknown })?.cause ?? error) as FailedRequest | undefined;
-	const url = failed?.config?.url;
-	if (failed?.response && url && new URL(url).origin === origin) {
-		return toResponse({
-			body: failed.response.data,
-			headers: failed.response.headers ?? {},
-			statusCode: failed.response.status,
-			statusMessage: failed.response.statusText,
+async function renewToken(ctx: IExecuteFunctions, origin: string): Promise<void> {
+	try {
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, ENTRA_CREDENTIAL, {
+			url: `${origin}/openai/v1/video/generations/jobs`,
+			qs: { 'api-version': 'preview', limit: 1 },
+			method: 'GET',
+			json: true,
 		});
+	} catch {
+		// The resent request answers for it: Azure's 401 again if the token could not be renewed.
 	}
-	if (
-		failed &&
-		(failed.body?.error !== undefined || failed.status !== undefined || failed.response)
-	) {
-		const status = failed.status ?? failed.response?.status ?? 401;
-		const reason = [failed.body?.error, failed.message].filter(Boolean).join(': ');
-		throw new AuthenticationError({
-			status,
-			code: TOKEN_REQUEST_FAILED,
-			message: `Microsoft Entra ID did not issue a token (${reason || `HTTP ${status}`})`,
-		});
-	}
-	throw error;
+}
+
+/**
+ * A request with the OAuth2 credential that throws instead of answering failed before reaching
+ * Azure, or could not reach it. Without a token held by the credential, it was the token
+ * request: Entra ID refused the client (or could not be reached), which the user fixes in the
+ * credential, so that is what the error says.
+ */
+async function signInFailure(ctx: IExecuteFunctions, error: unknown): Promise<Error> {
+	const credentials = await ctx.getCredentials(ENTRA_CREDENTIAL).catch(() => undefined);
+	const token = (credentials?.oauthTokenData as IDataObject | undefined)?.access_token;
+	if (token) return new NodeApiError(ctx.getNode(), error as JsonObject);
+	return new AuthenticationError({
+		status: 401,
+		code: TOKEN_REQUEST_FAILED,
+		message: `Microsoft Entra ID did not issue a token (${(error as Error)?.message ?? String(error)})`,
+	});
 }
 
 /**
@@ -158,31 +158,41 @@ export function n8nFetch(
 			body = Buffer.from(init.body);
 		}
 		const sameOrigin = new URL(url).origin === origin;
-		const options: IHttpRequestOptions = {
-			url,
-			method: (init.method ?? 'GET') as IHttpRequestMethods,
-			headers,
-			body,
-			encoding: 'stream',
-			json: false,
-			returnFullResponse: true,
-			// n8n renews an OAuth2 token only when it sees the 401 thrown.
-			ignoreHttpStatusErrors: !(sameOrigin && credentialType === ENTRA_CREDENTIAL),
-			disableFollowRedirect: true,
+		const entra = sameOrigin && credentialType === ENTRA_CREDENTIAL;
+		// A fresh copy per attempt: n8n's helpers add to the options they are given.
+		const send = async (): Promise<FullResponse> => {
+			const options: IHttpRequestOptions = {
+				url,
+				method: (init.method ?? 'GET') as IHttpRequestMethods,
+				headers: { ...headers },
+				body,
+				encoding: 'stream',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+			};
+			if (init.signal) options.abortSignal = init.signal;
+			try {
+				return (
+					sameOrigin
+						? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
+						: await ctx.helpers.httpRequest(options)
+				) as FullResponse;
+			} catch (error) {
+				throw entra
+					? await signInFailure(ctx, error)
+					: new NodeApiError(ctx.getNode(), error as JsonObject);
+			}
 		};
-		if (init.signal) options.abortSignal = init.signal;
-		try {
-			const raw = (
-				sameOrigin
-					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
-					: await ctx.helpers.httpRequest(options)
-			) as FullResponse;
-			return toResponse(raw);
-		} catch (error) {
-			if (options.ignoreHttpStatusErrors)
-				throw new NodeApiError(ctx.getNode(), error as JsonObject);
-			return fromThrown(error, origin);
+		let raw = await send();
+		if (entra && raw.statusCode === 401) {
+			// A 401 means Azure processed nothing, so the request is safe to send again.
+			await discard(raw.body);
+			await renewToken(ctx, origin);
+			raw = await send();
 		}
+		return toResponse(raw);
 	};
 }
 

@@ -189,7 +189,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 			httpCode: String(error.status),
 			message: refused?.message ?? said,
 			description: [
-				...(refused ? [refused.fix, `Azure said: ${said}`] : []),
+				...(refused
+					? [refused.fix, error.code === TOKEN_REQUEST_FAILED ? said : `Azure said: ${said}`]
+					: []),
 				...apiDetails(error),
 			].join('\n'),
 		});
