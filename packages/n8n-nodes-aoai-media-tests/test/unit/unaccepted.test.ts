@@ -103,7 +103,7 @@ describe('values for fields the model does not accept', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('without the value, nothing is kept and the request goes out without it', async () => {
+  it('without the value, only the default is kept and the request goes out without it', async () => {
     const params = {
       resource: 'image',
       operation: 'generate',
@@ -111,7 +111,7 @@ describe('values for fields the model does not accept', () => {
       model: 'dall-e-3',
       prompt: 'x',
     };
-    expect(resolvedParameters(params)).not.toHaveProperty('n');
+    expect(resolvedParameters(params).n).toBe(1);
     const { requests } = await run({
       params,
       respond: () => ({ body: { created: 1, data: [{ b64_json: PNG_1X1.toString('base64') }] } }),
@@ -175,33 +175,48 @@ describe('values for fields the model does not accept', () => {
     }
   });
 
-  it('in the editor, switching to a model that does not accept a set value keeps it visible', () => {
-    // What the editor saves after a parameter change: only values that differ from the default,
-    // and only displayed ones.
+  it('in the editor: a set value the model does not accept is drawn with its hint, an unset one is not', () => {
+    // The editor resolves the saved parameters with their defaults, then draws every displayed
+    // parameter that is not hidden.
+    const drawn = (saved: Record<string, unknown>, name: string) => {
+      const values = resolvedParameters(saved);
+      return node.description.properties.filter(
+        (p) =>
+          p.name === name &&
+          p.type !== 'hidden' &&
+          NodeHelpers.displayParameter(values, p, null, node.description, values),
+      );
+    };
+    const dalle2 = {
+      resource: 'image',
+      operation: 'generate',
+      model: 'dall-e-2',
+      deployment: 'd',
+      prompt: 'p',
+    };
+    // What the editor saves after switching from GPT Image 1 with a transparent background.
     const saved = NodeHelpers.getNodeParameters(
       node.description.properties,
-      {
-        resource: 'image',
-        operation: 'generate',
-        model: 'dall-e-2',
-        deployment: 'd',
-        prompt: 'p',
-        background: 'transparent',
-      },
+      { ...dalle2, background: 'transparent' },
       false,
       false,
       null,
       node.description,
-    );
-    expect(saved?.background).toBe('transparent');
-    // The editor decides what to display from the parameters with their defaults.
-    const values = resolvedParameters(saved ?? {});
-    const shown = node.description.properties.filter(
-      (p) =>
-        p.name === 'background' && NodeHelpers.displayParameter(values, p, null, node.description, values),
-    );
+    )!;
+    expect(saved.background).toBe('transparent');
+    const shown = drawn(saved, 'background');
     expect(shown).toHaveLength(1);
     expect(shown[0]!.hint).toContain('does not accept Background');
+
+    expect(drawn(dalle2, 'background')).toHaveLength(0);
+    expect(drawn({ ...dalle2, model: 'dall-e-3' }, 'n')).toHaveLength(0);
+    expect(
+      drawn(
+        { resource: 'video', operation: 'generate', model: 'sora-2', deployment: 'd', prompt: 'p' },
+        'variants',
+      ),
+    ).toHaveLength(0);
+
     // Set back to the default, the value is no longer saved and the field disappears.
     const cleared = NodeHelpers.getNodeParameters(
       node.description.properties,

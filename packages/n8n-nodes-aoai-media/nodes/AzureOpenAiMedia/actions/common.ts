@@ -7,7 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { createClient } from '../transport';
-import { unacceptedFields } from './descriptions';
+import { clearing, unacceptedFields } from './descriptions';
 import { modelLabel } from './labels';
 
 export interface FileInput {
@@ -81,9 +81,7 @@ export function refuseUnacceptedFields(
 		const accepted = field.acceptedBy.map(modelLabel).join(', ');
 		const clear = field.parameter.includes('.')
 			? `remove "${field.displayName}" from the Options`
-			: field.default === '' || field.default === undefined
-				? `clear "${field.displayName}"`
-				: `set "${field.displayName}" back to ${JSON.stringify(field.default)}`;
+			: clearing(field);
 		problems.push(
 			`- ${field.displayName} (${field.apiName}) is set to ${JSON.stringify(value)}, but ${modelLabel(model.name)} does not accept it.` +
 				`\n  Fix: ${clear}, or choose a model that accepts it${accepted ? ` (${accepted})` : ''}.`,

@@ -4,8 +4,8 @@
  *
  * n8n drops the value of a parameter that is not displayed before the node runs, so a value an
  * imported workflow sets for a field the model does not accept would vanish without a word. Each
- * per-model field therefore also gets a guard: a parameter of the same name, displayed for the
- * other models only while it holds a value, which keeps the value and shows it in the editor; the
+ * per-model field therefore also gets, for the other models, a hidden carrier of the same name that
+ * keeps the value, and a guard that shows it in the editor while it differs from the default; the
  * node refuses to run with it (see `refuseUnacceptedFields`) and says how to clear it.
  */
 import {
@@ -16,7 +16,12 @@ import {
 	type VideoApi,
 	type VideoModel,
 } from '@aoai-media/core';
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	DisplayCondition,
+	INodeProperties,
+	INodePropertyOptions,
+	NodeParameterValue,
+} from 'n8n-workflow';
 import { modelLabel, newestFirst } from './labels';
 
 export type Show = { resource: string[]; operation: string[] };
@@ -93,6 +98,8 @@ export interface UnacceptedField {
 	apiName: string;
 	/** The value the field has when nobody set it; a guard with it holds nothing. */
 	default: unknown;
+	/** The default as the field shows it (an option's label). */
+	defaultLabel: string;
 	/** Models that do not accept the field, and those that do (for the hint on how to fix it). */
 	models: string[];
 	acceptedBy: string[];
@@ -101,10 +108,14 @@ export interface UnacceptedField {
 /** Every guard the builders below made, for the node to check before it sends anything. */
 export const unacceptedFields: UnacceptedField[] = [];
 
-const clearHint = (displayName: string, fallback: unknown) =>
-	fallback === '' || fallback === undefined
-		? `The chosen model does not accept ${displayName}: clear this field, or choose a model that accepts it`
-		: `The chosen model does not accept ${displayName}: set it back to ${JSON.stringify(fallback)}, or choose a model that accepts it`;
+/** How to clear a guard's value: empty it, or set it back to its default, named as the field shows it. */
+export function clearing(
+	field: Pick<UnacceptedField, 'displayName' | 'default' | 'defaultLabel'>,
+): string {
+	return field.default === '' || field.default === undefined
+		? `clear "${field.displayName}"`
+		: `set "${field.displayName}" back to ${field.defaultLabel}`;
+}
 
 /** The built properties' options, merged, so a guard can show whatever value was set. */
 function allOptions(built: readonly Omit<INodeProperties, 'displayOptions'>[]) {
@@ -113,6 +124,33 @@ function allOptions(built: readonly Omit<INodeProperties, 'displayOptions'>[]) {
 		for (const option of (property.options ?? []) as INodePropertyOptions[])
 			if (!seen.has(option.value)) seen.set(option.value, option);
 	return [...seen.values()];
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Display conditions that hold for a set value other than the default and fail for the default
+ * and for no value at all: n8n resolves defaults before a run, but the editor decides what to
+ * show from the values as saved, where a field never set has none.
+ */
+function holdsValue(
+	guard: Omit<INodeProperties, 'displayOptions'>,
+): Array<NodeParameterValue | DisplayCondition> {
+	const fallback = guard.default;
+	if (guard.type === 'number' && typeof fallback === 'number')
+		return [{ _cnd: { gt: fallback } }, { _cnd: { lt: fallback } }];
+	if (guard.type === 'boolean') return [!fallback];
+	if (typeof fallback === 'string' && fallback !== '')
+		return [{ _cnd: { regex: `^(?!${escapeRegex(fallback)}$)[\\s\\S]+$` } }];
+	return [{ _cnd: { exists: true } }];
+}
+
+/** A default as its field shows it: the option's label, else the value. */
+function defaultLabel(property: Omit<INodeProperties, 'displayOptions'>): string {
+	const option = (property.options as INodePropertyOptions[] | undefined)?.find(
+		(o) => o.value === property.default,
+	);
+	return option ? option.name : JSON.stringify(property.default);
 }
 
 function guardFor(
@@ -125,10 +163,10 @@ function guardFor(
 		name: first.name,
 		type: first.type,
 		default: first.default,
-		hint: clearHint(first.displayName, first.default),
 		description: `Not accepted by ${uncovered.map((m) => modelLabel(m.name)).join(', ')}`,
 	};
 	if (first.type === 'options' || first.type === 'multiOptions') guard.options = allOptions(built);
+	guard.hint = `The chosen model does not accept ${guard.displayName}: ${clearing({ ...guard, defaultLabel: defaultLabel(guard) })}, or choose a model that accepts it`;
 	return guard;
 }
 
@@ -153,17 +191,25 @@ export function perModel<M extends ModelSpec, V>(
 	const uncovered = models.filter((m) => pick(m) === undefined);
 	if (uncovered.length === 0 || built.length === 0) return properties;
 	const guard = guardFor(built, uncovered);
-	// Displayed while its value differs from the default; `/name` reads the value from the root.
-	properties.push({
-		...guard,
-		displayOptions: {
-			show: {
-				...show,
-				model: uncovered.map((m) => m.name),
-				[`/${guard.name}`]: [{ _cnd: { not: guard.default } }],
-			},
+	const uncoveredShow = { ...show, model: uncovered.map((m) => m.name) };
+	const unset = guard.default;
+	properties.push(
+		// The carrier keeps the value through n8n's clean-up (n8n checks a parameter that shares its
+		// name with others against the values resolved so far, so the guard alone would never see
+		// it); being hidden, the editor never draws it.
+		{
+			displayName: guard.displayName,
+			name: guard.name,
+			type: 'hidden',
+			default: unset,
+			displayOptions: { show: uncoveredShow },
 		},
-	});
+		// The guard shows the value in the editor, only while it is not the default.
+		{
+			...guard,
+			displayOptions: { show: { ...uncoveredShow, [`/${guard.name}`]: holdsValue(guard) } },
+		},
+	);
 	register(show, guard.name, apiName, guard, uncovered, models);
 	return properties;
 }
@@ -260,15 +306,16 @@ function register(
 				displayName: guard.displayName,
 				apiName,
 				default: guard.default,
+				defaultLabel: defaultLabel(guard),
 				models: uncovered.map((m) => m.name),
 				acceptedBy: models.filter((m) => !uncovered.includes(m)).map((m) => m.name),
 			});
 }
 
-/** Whether a property is a guard (see the top of this file). */
+/** Whether a property is a guard or its carrier (see the top of this file). */
 export function isGuard(property: INodeProperties): boolean {
 	const show = property.displayOptions?.show ?? {};
-	return `/${property.name}` in show || property.name in show;
+	return property.type === 'hidden' || `/${property.name}` in show || property.name in show;
 }
 
 export function binaryOutputProperty(show: Show, defaultName = 'data'): INodeProperties {
