@@ -277,7 +277,7 @@ describe('validation messages', () => {
         '- Number of Images (n): 12 is out of range for gpt-image-1; use 1 to 10',
         '  Allowed: 1 to 10. Fix: set "Number of Images" to a value from 1 to 10.',
         '- Output Format (output_format): "gif" is not supported by gpt-image-1; use png, jpeg or webp',
-        '  Allowed: PNG, JPEG, WebP. Fix: choose PNG, JPEG or WebP in "Output Format".',
+        '  Allowed: PNG, JPEG, WebP. Fix: choose one of them in "Output Format".',
       ].join('\n'),
     );
     expect(error.description).not.toContain('(allowed: 1, 10)');

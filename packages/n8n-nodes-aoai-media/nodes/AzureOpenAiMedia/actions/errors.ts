@@ -67,7 +67,7 @@ export function describeIssue(issue: Issue): string {
 		lines.push(
 			issue.path.endsWith('.contentType')
 				? `  Allowed: ${labels.join(', ')}. Fix: give ${where} a file of type ${either(labels)}.`
-				: `  Allowed: ${labels.join(', ')}. Fix: choose ${either(labels)} in ${where}.`,
+				: `  Allowed: ${labels.join(', ')}. Fix: choose one of them in ${where}.`,
 		);
 	} else if (issue.code === 'unsupported_field') {
 		lines.push(`  Fix: clear ${where}, or choose a model that accepts it.`);
