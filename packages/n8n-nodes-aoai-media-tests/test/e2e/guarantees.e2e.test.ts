@@ -14,6 +14,7 @@ import { startFakeEntra, type FakeEntra } from './fake-entra';
 import {
   addBinaryCode,
   binaryBytes,
+  CREDENTIAL,
   chain,
   codeNode,
   mediaNode,
@@ -21,6 +22,7 @@ import {
   parseOutput,
   RELEASES,
   setUpN8n,
+  startN8nServer,
   type N8nInstance,
 } from './harness';
 
@@ -300,6 +302,49 @@ describe.each([RELEASES.legacy, RELEASES.current])(
       expect(transcript.json.format).toBe('verbose_json');
       expect(transcript.json.text.length).toBeGreaterThan(0);
       expect(transcript.json.duration).toBeCloseTo(1.2, 1);
+    });
+
+    it("the credentials' Test in n8n: passes with a working key or app, fails with the answer of a wrong one", async () => {
+      const server = await startN8nServer(n8n);
+      try {
+        const test = async (credentials: object) => {
+          const response = await fetch(`${server.base}/rest/credentials/test`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie: server.cookie },
+            body: JSON.stringify({ credentials }),
+          });
+          expect(response.status, await response.clone().text()).toBe(200);
+          return ((await response.json()) as { data: { status: string; message: string } }).data;
+        };
+        const apiKey = (key: string) => ({
+          ...CREDENTIAL,
+          type: 'azureOpenAiMediaApi',
+          data: { endpoint: emulator.url, authType: 'apiKey', apiKey: key, apiVersion: 'preview' },
+        });
+        expect((await test(apiKey(emulator.apiKey))).status).toBe('OK');
+        expect(await test(apiKey('wrong-key'))).toMatchObject({ status: 'Error' });
+
+        const app = (secret: string, credential: typeof ENTRA) => ({
+          ...credential,
+          type: 'azureOpenAiMediaOAuth2Api',
+          data: {
+            endpoint: entra.endpoint,
+            tenantId: 'contoso-tenant',
+            authorityHost: entra.authorityHost,
+            clientId: CLIENT.id,
+            clientSecret: secret,
+            apiVersion: 'preview',
+          },
+        });
+        const tokens = entra.tokenRequests.length;
+        expect((await test(app(CLIENT.secret, ENTRA))).status).toBe('OK');
+        const wrong = await test(app('not-the-secret', ENTRA_WRONG));
+        expect(wrong.status).toBe('Error');
+        expect(wrong.message).toMatch(/client/i);
+        expect(entra.tokenRequests.length).toBeGreaterThan(tokens);
+      } finally {
+        await server.stop();
+      }
     });
   },
 );

@@ -2,7 +2,7 @@
  * Drives the real n8n CLI: packs this package, installs the tarball into a fresh user folder's
  * `.n8n/nodes` the way a user does, imports credentials and workflows, executes workflows.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -225,6 +225,72 @@ export async function setUpN8n(options: SetUpOptions): Promise<N8nInstance> {
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+export const OWNER = {
+  email: 'owner@example.com',
+  firstName: 'Ada',
+  lastName: 'Owner',
+  password: 'Test-0wner-password',
+};
+
+export interface N8nServer {
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  /** The owner's session cookie, for n8n's REST API. */
+  cookie: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `n8n start` on loopback for an instance set up by setUpN8n, with its owner set up over the REST
+ * API. Waits (bounded) until the REST API answers; its health check answers earlier.
+ */
+export async function startN8nServer(n8n: N8nInstance, timeoutMs = 120_000): Promise<N8nServer> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(findN8n(n8n.release).bin, ['start'], {
+    env: {
+      ...n8n.env,
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_HOST: '127.0.0.1',
+      N8N_PORT: String(port),
+      N8N_SECURE_COOKIE: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_TEMPLATES_ENABLED: 'false',
+    },
+    stdio: 'ignore',
+  });
+  const stop = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const ready = await fetch(`${base}/rest/settings`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (server.exitCode !== null) throw new Error(`n8n start exited with ${server.exitCode}`);
+      if (Date.now() > until)
+        throw new Error(`n8n did not answer ${base}/rest/settings within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const setup = await fetch(`${base}/rest/owner/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(OWNER),
+    });
+    if (setup.status !== 200) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
+    return { base, cookie: setup.headers.get('set-cookie')!.split(';')[0]!, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /**

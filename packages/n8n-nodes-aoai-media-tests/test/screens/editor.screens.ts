@@ -4,23 +4,22 @@
  * REST API, a workflow with an image and a video node, each node opened in headless Chromium
  * (Debian's package). Run with `pnpm --filter @aoai-media/n8n-nodes-aoai-media-tests screens`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CREDENTIAL,
+  OWNER,
   PACKAGE_DIR,
   RELEASES,
-  findN8n,
-  freePort,
   setUpN8n,
+  startN8nServer,
   type N8nInstance,
+  type N8nServer,
 } from '../e2e/harness';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const OWNER = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Owner', password: 'Screens-0wner' };
 const DOCS = join(PACKAGE_DIR, 'docs');
 
 const workflow = {
@@ -101,25 +100,10 @@ const workflow = {
 };
 
 let n8n: N8nInstance;
-let server: ChildProcess | undefined;
+let server: N8nServer | undefined;
 let browser: Browser | undefined;
 let base = '';
 let workflowId = '';
-
-/** Polls until n8n's REST API answers (its health check answers earlier), for at most `ms`. */
-async function waitForApi(ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const healthy = await fetch(`${base}/rest/settings`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy) return;
-    if (server?.exitCode !== null) throw new Error(`n8n exited with ${server?.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`n8n did not answer ${base}/rest/settings within ${ms} ms`);
-}
 
 /** What a parameter's input shows (an option list shows the chosen option's label). */
 const shown = (page: Page, parameter: string) =>
@@ -169,29 +153,9 @@ describe('parameter panels in the n8n editor', () => {
       endpoint: 'http://127.0.0.1:9',
       apiKey: 'screens',
     });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(findN8n(release).bin, ['start'], {
-      env: {
-        ...n8n.env,
-        N8N_LISTEN_ADDRESS: '127.0.0.1',
-        N8N_HOST: '127.0.0.1',
-        N8N_PORT: String(port),
-        N8N_SECURE_COOKIE: 'false',
-        N8N_PERSONALIZATION_ENABLED: 'false',
-        N8N_TEMPLATES_ENABLED: 'false',
-      },
-      stdio: 'ignore',
-    });
-    await waitForApi(120_000);
-
-    const setup = await fetch(`${base}/rest/owner/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(OWNER),
-    });
-    expect(setup.status, await setup.clone().text()).toBe(200);
-    const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+    server = await startN8nServer(n8n);
+    base = server.base;
+    const cookie = server.cookie;
     const created = await fetch(`${base}/rest/workflows`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
@@ -214,11 +178,7 @@ describe('parameter panels in the n8n editor', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await n8n?.cleanup();
   });
 
