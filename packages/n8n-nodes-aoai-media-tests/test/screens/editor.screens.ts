@@ -209,7 +209,7 @@ describe('parameter panels in the n8n editor', () => {
     await openNode(page, 'video');
     await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('Sora 2');
     expect(await shown(page, 'size')).toBe('1280 x 720 (Landscape)');
-    expect(await shown(page, 'seconds')).toBe('8 Seconds');
+    expect(await shown(page, 'seconds')).toBe('8 seconds');
     expect(await shown(page, 'thumbnailProperty')).toBe('still');
     // Sora 2 makes one video per request: no Variants field.
     expect(await page.locator('[data-test-id="parameter-input-variants"]').count()).toBe(0);

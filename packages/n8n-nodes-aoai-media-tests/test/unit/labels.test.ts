@@ -10,8 +10,8 @@ const properties = node.description.properties;
 const options = (p: INodeProperties | undefined) => (p?.options ?? []) as { name: string; value: unknown }[];
 
 describe('labels', () => {
-  it('every model in the table has a label of its own', () => {
-    for (const model of MODELS) expect(modelLabel(model.name), model.name).not.toBe(model.name);
+  it("every model shows core's label", () => {
+    for (const model of MODELS) expect(modelLabel(model.name), model.name).toBe(model.label);
   });
 
   it('model lists show labels, newest first, and keep the default they always had', () => {
@@ -21,19 +21,21 @@ describe('labels', () => {
         p.displayOptions?.show?.operation?.includes('generate') &&
         p.displayOptions.show.resource?.includes('image'),
     );
-    expect(options(imageModels).map((o) => o.name)).toEqual([
-      'GPT Image 1.5',
-      'GPT Image 1 Mini',
-      'GPT Image 1',
-      'DALL-E 3',
-      'DALL-E 2',
-    ]);
+    // Core's table lists each kind newest first, with its labels.
+    expect(options(imageModels).map((o) => o.name)).toEqual(
+      MODELS.filter((m) => m.kind === 'image').map((m) => m.label),
+    );
+    expect(
+      options(imageModels)
+        .slice(0, 2)
+        .map((o) => o.name),
+    ).toEqual(['GPT Image 2', 'GPT Image 1.5']);
     // A saved workflow that never set the model keeps the model it ran with.
     expect(imageModels?.default).toBe('gpt-image-1');
     const videoModels = properties.find(
       (p) => p.name === 'model' && p.displayOptions?.show?.operation?.includes('getJob'),
     );
-    expect(options(videoModels).map((o) => o.name)).toEqual(['Sora 2', 'Sora']);
+    expect(options(videoModels).map((o) => o.name)).toEqual(['Sora 2', 'Sora (Sora 1)']);
     expect(videoModels?.default).toBe('sora');
   });
 
@@ -48,7 +50,7 @@ describe('labels', () => {
     expect(options(quality).map((o) => o.name)).toEqual(['Standard', 'HD']);
     expect(valueLabel('size', '1536x1024')).toBe('1536 x 1024 (Landscape)');
     expect(valueLabel('output_format', 'webp')).toBe('WebP');
-    expect(valueLabel('seconds', '8')).toBe('8 Seconds');
+    expect(valueLabel('seconds', '8')).toBe('8 seconds');
   });
 
   it('no option list shows a raw wire value where a label exists', () => {

@@ -187,7 +187,7 @@ describe('Sora 2 generate', () => {
     // Each field as the UI names it, with Azure's name, the value and what is allowed.
     expect(description).toContain('Duration (Seconds) (seconds): "5"');
     expect(description).toContain(
-      `Allowed: ${(sora2.seconds as string[]).map((s) => `${s} Seconds`).join(', ')}`,
+      `Allowed: ${(sora2.seconds as string[]).map((s) => `${s} seconds`).join(', ')}`,
     );
     expect(description).toContain('Size (size): "480x480"');
     expect(description).toContain('Input Reference Field (input_reference.contentType): "text/plain"');

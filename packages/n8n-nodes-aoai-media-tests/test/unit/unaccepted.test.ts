@@ -98,7 +98,7 @@ describe('values for fields the model does not accept', () => {
     expect((error as NodeOperationError).message).toBe('DALL-E 3 does not accept a value that is set');
     expect((error as NodeOperationError).description).toBe(
       '- Number of Images (n) is set to 2, but DALL-E 3 does not accept it.\n' +
-        '  Fix: set "Number of Images" back to 1, or choose a model that accepts it (GPT Image 1, GPT Image 1 Mini, GPT Image 1.5, DALL-E 2).',
+        '  Fix: set "Number of Images" back to 1, or choose a model that accepts it (GPT Image 2, GPT Image 1.5, GPT Image 1 Mini, GPT Image 1, DALL-E 2).',
     );
     expect(requests).toHaveLength(0);
   });

@@ -55,16 +55,21 @@ export function deploymentProperty(show: Show): INodeProperties {
 }
 
 /**
- * The model choice, newest first with human labels. The default stays the model the table lists
- * first, as before, so a saved workflow that never set the model keeps running the same model.
+ * The models a node has when its workflow never set one. n8n saves only values that differ from
+ * a default, so these stay the models the node first defaulted to, whatever the table lists
+ * first: another default would switch saved workflows to another model.
  */
+const UNCHANGED_DEFAULTS = ['gpt-image-1', 'sora', 'whisper'];
+
+/** The model choice, newest first with core's labels. */
 export function modelProperty(models: readonly ModelSpec[], show: Show): INodeProperties {
-	const tableFirst = models[0]?.name ?? '';
+	const unchanged =
+		models.find((m) => UNCHANGED_DEFAULTS.includes(m.name))?.name ?? models[0]?.name ?? '';
 	return {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		default: tableFirst,
+		default: unchanged,
 		options: newestFirst(models).map((m) => ({ name: modelLabel(m.name), value: m.name })),
 		description: 'The model the deployment runs; it decides which options below are offered',
 		displayOptions: { show },

@@ -1,73 +1,27 @@
 /**
  * What the user reads instead of wire names: labels for models and option values, the order models
- * are offered in, and how each request field is named in the node's UI. Every option list and
- * every error message gets its words from here, so a label changes in one place.
+ * are offered in, and how each request field is named in the node's UI. Models and option values
+ * take their labels from core's model table; what it does not label (a size's dimensions, the
+ * node's own choices) is worded here, so every option list and error message reads from one place.
  */
-import type { ModelSpec } from '@aoai-media/core';
+import { getModel, OPTION_LABELS, type ModelSpec } from '@aoai-media/core';
 
-const MODEL_LABELS: Record<string, string> = {
-	'gpt-image-1.5': 'GPT Image 1.5',
-	'gpt-image-1-mini': 'GPT Image 1 Mini',
-	'gpt-image-1': 'GPT Image 1',
-	'dall-e-3': 'DALL-E 3',
-	'dall-e-2': 'DALL-E 2',
-	'sora-2': 'Sora 2',
-	sora: 'Sora',
-	'gpt-4o-transcribe': 'GPT-4o Transcribe',
-	whisper: 'Whisper',
-};
-
-/**
- * Newest release first, per kind, from Azure's model versions: gpt-image-1.5 2025-12-16,
- * gpt-image-1-mini 2025-10-06, gpt-image-1 2025-04-15, then DALL-E 3 and DALL-E 2; sora-2
- * 2025-10-06, sora 2025-05-02; gpt-4o-transcribe 2025-03-20, then whisper.
- */
-const RELEASE_ORDER = [
-	'gpt-image-1.5',
-	'gpt-image-1-mini',
-	'gpt-image-1',
-	'dall-e-3',
-	'dall-e-2',
-	'sora-2',
-	'sora',
-	'gpt-4o-transcribe',
-	'whisper',
-];
-
-/** "GPT Image 1", "Sora 2"; a model without a label shows its name. */
+/** "GPT Image 1", "Sora 2": core's label; a model core does not know shows its name. */
 export function modelLabel(name: string): string {
-	return MODEL_LABELS[name] ?? name;
+	return getModel(name)?.label ?? name;
 }
 
-/** Newest first; a model not in the release order (a new table entry) comes before the rest. */
+/** Core's model table lists each kind newest first; option lists keep that order. */
 export function newestFirst<M extends ModelSpec>(models: readonly M[]): M[] {
-	const rank = (m: M) => RELEASE_ORDER.indexOf(m.name);
-	return [...models].sort((a, b) => rank(a) - rank(b));
+	return [...models];
 }
 
-const VALUE_LABELS: Record<string, Record<string, string>> = {
-	quality: {
-		low: 'Low',
-		medium: 'Medium',
-		high: 'High',
-		auto: 'Auto',
-		standard: 'Standard',
-		hd: 'HD',
-	},
-	output_format: { png: 'PNG', jpeg: 'JPEG', webp: 'WebP' },
-	background: { transparent: 'Transparent', opaque: 'Opaque', auto: 'Auto' },
-	moderation: { low: 'Low', auto: 'Auto' },
-	style: { vivid: 'Vivid', natural: 'Natural' },
-	response_format: {
-		json: 'JSON',
-		text: 'Text',
-		srt: 'SRT Subtitles',
-		vtt: 'WebVTT Subtitles',
-		verbose_json: 'Verbose JSON (With Segments)',
-	},
-	timestamp_granularities: { word: 'Word', segment: 'Segment' },
+/** Values of the node's own fields, which core's table does not label. */
+const NODE_LABELS: Record<string, Record<string, string>> = {
 	variant: { video: 'Video', thumbnail: 'Thumbnail', spritesheet: 'Spritesheet' },
 };
+
+const CORE_LABELS = OPTION_LABELS as Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** `1536x1024` -> `1536 x 1024 (Landscape)`. */
 function sizeLabel(size: string): string {
@@ -78,11 +32,14 @@ function sizeLabel(size: string): string {
 	return `${width} x ${height} (${shape})`;
 }
 
-/** The label of one value of a request field, e.g. `quality: hd` -> `HD`, `seconds: 8` -> `8 Seconds`. */
+/** The label of one value of a request field, e.g. `quality: hd` -> `HD`, `seconds: 8` -> `8 seconds`. */
 export function valueLabel(field: string, value: string | number): string {
-	if (field === 'size') return sizeLabel(String(value));
-	if (field === 'seconds' || field === 'n_seconds') return `${value} Seconds`;
-	return VALUE_LABELS[field]?.[String(value)] ?? String(value);
+	const key = String(value);
+	const labelled = CORE_LABELS[field]?.[key] ?? NODE_LABELS[field]?.[key];
+	if (labelled !== undefined) return labelled;
+	if (field === 'size') return sizeLabel(key);
+	if (field === 'n_seconds') return `${key} seconds`;
+	return key;
 }
 
 /** Option entries for a field's values, labelled, in the given order. */
