@@ -5,7 +5,7 @@
 // Its CLI needs the public registry and a provenance record, so this runs the module it exports.
 // Fails on any error or warning; `--json` prints the result instead. Run after `node build.mjs`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -58,6 +58,13 @@ export async function scan() {
 	const work = mkdtempSync(join(tmpdir(), 'n8n-scan-'));
 	try {
 		const { unpacked } = packAndUnpack(work);
+		// A tarball without the built files would pass the scan with nothing in it.
+		const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
+		const missing = [...manifest.n8n.nodes, ...manifest.n8n.credentials].filter(
+			(file) => !existsSync(join(unpacked, file)),
+		);
+		if (missing.length > 0)
+			throw new Error(`the packed package lacks ${missing.join(', ')}: run node build.mjs first`);
 		const verdict = await scanner.analyzePackage(unpacked, TARBALL_PATTERNS);
 		const tarball = await lint(unpacked, TARBALL_PATTERNS);
 		const source = await lint(packageDir, scanner.SOURCE_FILE_PATTERNS);
