@@ -2,7 +2,7 @@
  * Core's host primitives (timers, fetch, clock, randomness, base64), built on what n8n provides.
  * build.mjs bundles this file in place of core's own `platform` module, so the node's JavaScript
  * names none of the globals n8n's package scan forbids (`setTimeout`, `clearTimeout`,
- * `globalThis`). It exports the same names as core's module; the build fails if one is missing.
+ * `globalThis`). It exports the same names as core's module (a test compares them).
  */
 import * as workflow from 'n8n-workflow';
 

@@ -161,8 +161,10 @@ function writesFiles(ctx: IExecuteFunctions): Promise<boolean> {
 
 /**
  * A downloaded file as n8n binary data. Where n8n writes files, the download streams straight
- * into it, so a video is never held in memory; core's stream fails when the download ends short,
- * and n8n then keeps nothing. Elsewhere it is read whole first, as n8n would read it anyway.
+ * into it, so a video is never held in memory. Core's stream fails when the download ends short
+ * of its announced length; the item then fails and no output refers to what was written (n8n 2.9
+ * and later write to a temporary name and remove it). Elsewhere the file is read whole first, as
+ * n8n would read it anyway.
  */
 export async function storeDownload(
 	ctx: IExecuteFunctions,
