@@ -181,6 +181,11 @@ export async function setUpN8n(options: SetUpOptions): Promise<N8nInstance> {
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
     N8N_RUNNERS_BROKER_PORT: String(await freePort()),
   };
+  // n8n 2.41 evaluates expressions in isolated-vm by default. Its prebuilt binary for Node 24 is
+  // built against a newer V8 than the registry's newest Node 24 (24.21.0), whose headers it does
+  // not compile against, and it crashes n8n now and then (SIGSEGV in V8's platform tasks). n8n's
+  // other sandboxed engine, QuickJS (WebAssembly), has no native code.
+  if (release.node24) env.N8N_EXPRESSION_ENGINE = 'quickjs';
 
   const credentialsFile = join(dir, 'credentials.json');
   await writeFile(

@@ -229,6 +229,16 @@ describe('values for fields the model does not accept', () => {
     expect(cleared).not.toHaveProperty('background');
   });
 
+  it('guards use plain comparisons only: n8n runs a regex condition in a sandbox with a time limit', () => {
+    const walk = (list: typeof node.description.properties): typeof node.description.properties =>
+      list.flatMap((p) => (p.type === 'collection' ? [p, ...walk(p.options as typeof list)] : [p]));
+    const conditions = walk(node.description.properties).flatMap((p) =>
+      Object.values(p.displayOptions?.show ?? {}).flat(),
+    );
+    expect(conditions.length).toBeGreaterThan(100);
+    expect(JSON.stringify(conditions)).not.toContain('regex');
+  });
+
   it('knows the models it names', () => {
     for (const field of unacceptedFields)
       for (const model of [...field.models, ...field.acceptedBy])

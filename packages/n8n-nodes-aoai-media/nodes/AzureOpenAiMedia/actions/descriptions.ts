@@ -131,22 +131,20 @@ function allOptions(built: readonly Omit<INodeProperties, 'displayOptions'>[]) {
 	return [...seen.values()];
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Display conditions that hold for a set value other than the default and fail for the default
  * and for no value at all: n8n resolves defaults before a run, but the editor decides what to
- * show from the values as saved, where a field never set has none.
+ * show from the values as saved, where a field never set has none. "Below or above the default"
+ * says "set and different" for numbers and strings alike, with plain comparisons: n8n runs a
+ * `regex` condition in a sandbox with a time limit, which fails under load.
  */
 function holdsValue(
 	guard: Omit<INodeProperties, 'displayOptions'>,
 ): Array<NodeParameterValue | DisplayCondition> {
 	const fallback = guard.default;
-	if (guard.type === 'number' && typeof fallback === 'number')
-		return [{ _cnd: { gt: fallback } }, { _cnd: { lt: fallback } }];
-	if (guard.type === 'boolean') return [!fallback];
-	if (typeof fallback === 'string' && fallback !== '')
-		return [{ _cnd: { regex: `^(?!${escapeRegex(fallback)}$)[\\s\\S]+$` } }];
+	if (typeof fallback === 'number' || typeof fallback === 'string')
+		return [{ _cnd: { lt: fallback } }, { _cnd: { gt: fallback } }];
+	if (typeof fallback === 'boolean') return [!fallback];
 	return [{ _cnd: { exists: true } }];
 }
 
