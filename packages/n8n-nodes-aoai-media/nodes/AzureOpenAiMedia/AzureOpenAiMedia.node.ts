@@ -22,7 +22,18 @@ export class AzureOpenAiMedia implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'azureOpenAiMediaApi', required: true }],
+		credentials: [
+			{
+				name: 'azureOpenAiMediaApi',
+				required: true,
+				displayOptions: { show: { authentication: ['azureOpenAiMediaApi'] } },
+			},
+			{
+				name: 'azureOpenAiMediaOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['azureOpenAiMediaOAuth2Api'] } },
+			},
+		],
 		properties,
 	};
 

@@ -2,16 +2,26 @@
  * Core speaks `fetch`; n8n wants requests to go through its request functions so its proxy settings and
  * credential handling apply. This file turns one into the other.
  */
-import { AzureOpenAIMedia, type Sleep } from '@aoai-media/core';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
+import { AuthenticationError, AzureOpenAIMedia, type Auth, type Sleep } from '@aoai-media/core';
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type JsonObject,
 } from 'n8n-workflow';
-import * as workflow from 'n8n-workflow';
+import { defaultSleep } from './platform';
 
-export const CREDENTIAL_TYPE = 'azureOpenAiMediaApi';
+/** The node's two credential types; the Authentication parameter picks one. */
+export const API_CREDENTIAL = 'azureOpenAiMediaApi';
+export const ENTRA_CREDENTIAL = 'azureOpenAiMediaOAuth2Api';
+export type CredentialType = typeof API_CREDENTIAL | typeof ENTRA_CREDENTIAL;
+
+export function credentialTypeOf(ctx: IExecuteFunctions): CredentialType {
+	const chosen = ctx.getNodeParameter('authentication', 0, API_CREDENTIAL);
+	return chosen === ENTRA_CREDENTIAL ? ENTRA_CREDENTIAL : API_CREDENTIAL;
+}
 
 interface FullResponse {
 	body: unknown;
@@ -23,34 +33,113 @@ interface FullResponse {
 /** Statuses whose Response must not carry a body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {
+	return typeof (value as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * A web stream over the body n8n hands back as a Node stream: read one chunk each time core (or
+ * whoever it gives the stream to) asks for one, so a video is never gathered here.
+ */
+function webStream(body: AsyncIterable<Uint8Array | string>): ReadableStream<Uint8Array> {
+	let iterator: AsyncIterator<Uint8Array | string> | undefined;
+	return new ReadableStream<Uint8Array>(
+		{
+			async pull(controller) {
+				iterator ??= body[Symbol.asyncIterator]();
+				const { done, value } = await iterator.next();
+				if (done) controller.close();
+				else
+					controller.enqueue(typeof value === 'string' ? new TextEncoder().encode(value) : value);
+			},
+			async cancel() {
+				await iterator?.return?.();
+			},
+		},
+		{ highWaterMark: 0 },
+	);
+}
+
 function toResponse(raw: FullResponse): Response {
 	const headers = new Headers();
 	for (const [name, value] of Object.entries(raw.headers ?? {})) {
 		if (value === undefined) continue;
 		headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
 	}
-	let body: Uint8Array | null = null;
+	let body: BodyInit | null = null;
 	if (!NULL_BODY.has(raw.statusCode) && raw.body !== undefined && raw.body !== null) {
-		if (raw.body instanceof Uint8Array) body = raw.body;
+		if (raw.body instanceof Uint8Array) body = raw.body as Uint8Array<ArrayBuffer>;
 		else if (raw.body instanceof ArrayBuffer) body = new Uint8Array(raw.body);
-		else if (typeof raw.body === 'string') body = new TextEncoder().encode(raw.body);
-		else body = new TextEncoder().encode(JSON.stringify(raw.body));
+		else if (typeof raw.body === 'string') body = raw.body;
+		else if (isAsyncIterable(raw.body)) body = webStream(raw.body);
+		else body = JSON.stringify(raw.body);
 	}
-	return new Response(body as BodyInit | null, {
+	return new Response(body, {
 		status: raw.statusCode,
 		statusText: raw.statusMessage ?? '',
 		headers,
 	});
 }
 
+/** The code of the authentication error raised when the token endpoint refuses the client. */
+export const TOKEN_REQUEST_FAILED = 'token_request_failed';
+
+/** Reads and drops a body nobody will read, so its connection is freed. */
+async function discard(body: unknown): Promise<void> {
+	if (!isAsyncIterable(body)) return;
+	for await (const chunk of body) void chunk;
+}
+
 /**
- * A `fetch` on `httpRequestWithAuthentication`. The credential's `authenticate` adds the key or
- * token, so the headers core set are dropped here; a request to another origin (a redirect) goes
- * out without the credential at all.
+ * The read n8n sees when the OAuth2 token needs renewing: n8n fetches a new token only when a
+ * request it sends for the node is refused with a thrown 401, and with an API answer that is
+ * thrown n8n 2.8 keeps neither the headers nor the body. So Azure's answers always come back as
+ * answers, and on a 401 this cheap read (the credential's own test request, which creates
+ * nothing) lets n8n renew the token; the refused request is then sent once more. Whatever the
+ * read ends with, the resent request tells the outcome.
  */
-export function n8nFetch(ctx: IExecuteFunctions, endpoint: string): typeof fetch {
+async function renewToken(ctx: IExecuteFunctions, origin: string): Promise<void> {
+	try {
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, ENTRA_CREDENTIAL, {
+			url: `${origin}/openai/v1/video/generations/jobs`,
+			qs: { 'api-version': 'preview', limit: 1 },
+			method: 'GET',
+			json: true,
+		});
+	} catch {
+		// The resent request answers for it: Azure's 401 again if the token could not be renewed.
+	}
+}
+
+/**
+ * A request with the OAuth2 credential that throws instead of answering failed before reaching
+ * Azure, or could not reach it. Without a token held by the credential, it was the token
+ * request: Entra ID refused the client (or could not be reached), which the user fixes in the
+ * credential, so that is what the error says.
+ */
+async function signInFailure(ctx: IExecuteFunctions, error: unknown): Promise<Error> {
+	const credentials = await ctx.getCredentials(ENTRA_CREDENTIAL).catch(() => undefined);
+	const token = (credentials?.oauthTokenData as IDataObject | undefined)?.access_token;
+	if (token) return new NodeApiError(ctx.getNode(), error as JsonObject);
+	return new AuthenticationError({
+		status: 401,
+		code: TOKEN_REQUEST_FAILED,
+		message: `Microsoft Entra ID did not issue a token (${(error as Error)?.message ?? String(error)})`,
+	});
+}
+
+/**
+ * A `fetch` on `httpRequestWithAuthentication`. The credential adds the key or token, so the
+ * headers core set are dropped here; a request to another origin (a redirect) goes out without
+ * the credential at all. Bodies come back as streams and are read only as core reads them.
+ */
+export function n8nFetch(
+	ctx: IExecuteFunctions,
+	endpoint: string,
+	credentialType: CredentialType = API_CREDENTIAL,
+): typeof fetch {
+	const origin = new URL(endpoint).origin;
 	return async (input, init = {}) => {
-		const origin = new URL(endpoint).origin;
 		const url =
 			typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
 		const headers: IDataObject = {};
@@ -68,39 +157,43 @@ export function n8nFetch(ctx: IExecuteFunctions, endpoint: string): typeof fetch
 		} else if (init.body instanceof Uint8Array) {
 			body = Buffer.from(init.body);
 		}
-		const options: IHttpRequestOptions = {
-			url,
-			method: (init.method ?? 'GET') as IHttpRequestMethods,
-			headers,
-			body,
-			encoding: 'arraybuffer',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
+		const sameOrigin = new URL(url).origin === origin;
+		const entra = sameOrigin && credentialType === ENTRA_CREDENTIAL;
+		// A fresh copy per attempt: n8n's helpers add to the options they are given.
+		const send = async (): Promise<FullResponse> => {
+			const options: IHttpRequestOptions = {
+				url,
+				method: (init.method ?? 'GET') as IHttpRequestMethods,
+				headers: { ...headers },
+				body,
+				encoding: 'stream',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+			};
+			if (init.signal) options.abortSignal = init.signal;
+			try {
+				return (
+					sameOrigin
+						? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
+						: await ctx.helpers.httpRequest(options)
+				) as FullResponse;
+			} catch (error) {
+				throw entra
+					? await signInFailure(ctx, error)
+					: new NodeApiError(ctx.getNode(), error as JsonObject);
+			}
 		};
-		if (init.signal) options.abortSignal = init.signal;
-		const raw = (
-			new URL(url).origin === origin
-				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-				: await ctx.helpers.httpRequest(options)
-		) as FullResponse;
+		let raw = await send();
+		if (entra && raw.statusCode === 401) {
+			// A 401 means Azure processed nothing, so the request is safe to send again.
+			await discard(raw.body);
+			await renewToken(ctx, origin);
+			raw = await send();
+		}
 		return toResponse(raw);
 	};
-}
-
-type AbortableSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/**
- * n8n-workflow's abortable wait: `sleepWithAbort` in the n8n releases that run on Node 20, folded
- * into `sleep(ms, signal)` in later ones. Looked up when called, so either kind of instance works.
- */
-function abortableSleep(): AbortableSleep {
-	const fromWorkflow = workflow as unknown as {
-		sleepWithAbort?: AbortableSleep;
-		sleep: AbortableSleep;
-	};
-	return fromWorkflow.sleepWithAbort ?? fromWorkflow.sleep;
 }
 
 /** Waits on n8n's sleep, stopping early when the execution is cancelled. */
@@ -109,7 +202,7 @@ export function n8nSleep(ctx: IExecuteFunctions): Sleep {
 		const cancel = ctx.getExecutionCancelSignal();
 		const signals = [signal, cancel].filter((s): s is AbortSignal => s !== undefined);
 		const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-		await abortableSleep()(ms, combined);
+		await defaultSleep(ms, combined);
 	};
 }
 
@@ -123,21 +216,30 @@ export async function createClient(
 	ctx: IExecuteFunctions,
 	target: ClientTarget,
 ): Promise<AzureOpenAIMedia> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentialType = credentialTypeOf(ctx);
+	const credentials = await ctx.getCredentials(credentialType);
 	const endpoint = String(credentials.endpoint ?? '').trim();
 	const apiVersion = String(credentials.apiVersion ?? '').trim() || 'preview';
-	const auth =
-		credentials.authType === 'entraToken'
-			? { bearerToken: String(credentials.bearerToken ?? '') }
-			: { apiKey: String(credentials.apiKey ?? '') };
 	return new AzureOpenAIMedia({
 		endpoint,
-		auth,
+		auth: clientAuth(credentialType, credentials),
 		apiVersion,
 		// Until the node has its own option for it, retired models stay callable (core marks them).
 		allowRetiredModels: true,
 		deployments: { [target.deployment]: target.model },
-		fetch: n8nFetch(ctx, endpoint),
+		fetch: n8nFetch(ctx, endpoint, credentialType),
 		sleep: n8nSleep(ctx),
 	});
+}
+
+/**
+ * What core is told about the sign-in. The transport drops core's own auth header and n8n adds
+ * the credential's, so for OAuth2 (the token is n8n's to fetch and renew) core only learns that
+ * it is a bearer token.
+ */
+function clientAuth(credentialType: CredentialType, credentials: IDataObject): Auth {
+	if (credentialType === ENTRA_CREDENTIAL) return { tokenProvider: async () => 'from-n8n' };
+	return credentials.authType === 'entraToken'
+		? { bearerToken: String(credentials.bearerToken ?? '') }
+		: { apiKey: String(credentials.apiKey ?? '') };
 }

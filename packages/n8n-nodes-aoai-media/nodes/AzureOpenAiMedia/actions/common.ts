@@ -1,11 +1,14 @@
-import { getModel, type AzureOpenAIMedia, type ModelSpec } from '@aoai-media/core';
+import { getModel, type AzureOpenAIMedia, type Download, type ModelSpec } from '@aoai-media/core';
 import {
 	NodeOperationError,
 	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeProperties,
 } from 'n8n-workflow';
 import { createClient } from '../transport';
+import { clearing, unacceptedFields } from './descriptions';
+import { modelLabel } from './labels';
 
 export interface FileInput {
 	data: Uint8Array;
@@ -41,8 +44,57 @@ export async function clientFor<K extends ModelSpec['kind']>(
 			},
 		);
 	}
+	refuseUnacceptedFields(ctx, itemIndex, model);
 	const client = await createClient(ctx, { deployment, model: model.name });
 	return { client, deployment, model: model as Extract<ModelSpec, { kind: K }> };
+}
+
+/** Whether the node's saved parameters hold a value at `path` (`n`, `options.style`). */
+function holds(parameters: IDataObject, path: string): boolean {
+	const [head, child] = path.split('.');
+	const value = parameters[head!];
+	if (child === undefined) return value !== undefined;
+	return typeof value === 'object' && value !== null && (value as IDataObject)[child] !== undefined;
+}
+
+/**
+ * A value set for a field the chosen model does not accept (kept by the field's guard, see
+ * descriptions.ts) stops the item before anything is sent: the model would ignore it or Azure
+ * would refuse it, and either way the user did not get what the workflow says.
+ */
+export function refuseUnacceptedFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: ModelSpec,
+): void {
+	const resource = String(ctx.getNodeParameter('resource', itemIndex, ''));
+	const operation = String(ctx.getNodeParameter('operation', itemIndex, ''));
+	const parameters = ctx.getNode().parameters;
+	const problems: string[] = [];
+	for (const field of unacceptedFields) {
+		if (field.resource !== resource || field.operation !== operation) continue;
+		if (!field.models.includes(model.name) || !holds(parameters, field.parameter)) continue;
+		const value = ctx.getNodeParameter(field.parameter, itemIndex, undefined);
+		// A top-level guard holds the default while the model parameter is an expression.
+		if (!field.parameter.includes('.') && JSON.stringify(value) === JSON.stringify(field.default))
+			continue;
+		const accepted = field.acceptedBy.map(modelLabel).join(', ');
+		const clear = field.parameter.includes('.')
+			? `remove "${field.displayName}" from the Options`
+			: clearing(field);
+		problems.push(
+			`- ${field.displayName} (${field.apiName}) is set to ${JSON.stringify(value)}, but ${modelLabel(model.name)} does not accept it.` +
+				`\n  Fix: ${clear}, or choose a model that accepts it${accepted ? ` (${accepted})` : ''}.`,
+		);
+	}
+	if (problems.length === 0) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		problems.length === 1
+			? `${modelLabel(model.name)} does not accept a value that is set`
+			: `${modelLabel(model.name)} does not accept ${problems.length} values that are set`,
+		{ itemIndex, description: problems.join('\n') },
+	);
 }
 
 /** `"a, b ,c"` -> `['a', 'b', 'c']`. */
@@ -84,6 +136,106 @@ export function toBinary(
 
 export async function readStream(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
 	return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+const fileModes = new WeakMap<IExecuteFunctions, Promise<boolean>>();
+
+/**
+ * Whether n8n stores binary data as files (its filesystem mode, the default of n8n 2.x): it then
+ * writes a stream to disk as the stream is read. Its other modes gather binary data in memory
+ * from a Node stream only. n8n does not tell a node its mode, so this stores an empty file once
+ * per node run and reads the mode from the id n8n gives it.
+ */
+function writesFiles(ctx: IExecuteFunctions): Promise<boolean> {
+	let known = fileModes.get(ctx);
+	if (!known) {
+		known = ctx.helpers
+			.prepareBinaryData(Buffer.alloc(0), 'binary-mode-check', 'application/octet-stream')
+			.then((probe) => probe.id?.startsWith('filesystem') ?? false);
+		fileModes.set(ctx, known);
+	}
+	return known;
+}
+
+/**
+ * A downloaded file as n8n binary data. Where n8n writes files, the download streams straight
+ * into it, so a video is never held in memory. Core's stream fails when the download ends short
+ * of its announced length; the item then fails and no output refers to what was written (n8n 2.9
+ * and later write to a temporary name and remove it). Elsewhere the file is read whole first, as
+ * n8n would read it anyway.
+ */
+export async function storeDownload(
+	ctx: IExecuteFunctions,
+	download: Download,
+	fileName: string,
+	mimeType: string,
+): Promise<IBinaryData> {
+	if (await writesFiles(ctx)) {
+		const binary = await ctx.helpers.prepareBinaryData(
+			download.stream as unknown as BinaryInput,
+			fileName,
+			mimeType,
+		);
+		return binary;
+	}
+	return await toBinary(ctx, await readStream(download.stream), fileName, mimeType);
+}
+
+/** As an AI agent's tool the node answers in JSON: the agent never sees binary fields. */
+export function isToolCall(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
+
+export type OutputMode = 'binary' | 'reference';
+
+/** Offered by the operations that return files. */
+export const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{
+			name: 'Binary Files',
+			value: 'binary',
+			description: 'Each file in a binary field, its details in JSON',
+		},
+		{
+			name: 'Binary Files and References',
+			value: 'reference',
+			description:
+				'Also a "files" list in JSON with a URL for each file that an AI agent or a later node can pass on: Azure’s URL where Azure answers with one, else n8n’s signed URL for the stored file',
+		},
+	],
+	default: 'binary',
+};
+
+/** References are what an AI agent gets, whatever the option says. */
+export function outputMode(ctx: IExecuteFunctions, itemIndex: number): OutputMode {
+	if (isToolCall(ctx)) return 'reference';
+	return getOptions(ctx, itemIndex).output === 'reference' ? 'reference' : 'binary';
+}
+
+/**
+ * What can be passed on for a stored file: n8n's signed URL for it where n8n stores binary data
+ * (filesystem, S3 or database mode; the URL works for a day), else its field and details.
+ */
+export function fileReference(
+	ctx: IExecuteFunctions,
+	field: string,
+	binary: IBinaryData,
+): IDataObject {
+	const reference: IDataObject = {
+		field,
+		fileName: binary.fileName ?? null,
+		mimeType: binary.mimeType,
+		fileSize: binary.fileSize ?? null,
+		url: null,
+		source: 'n8n',
+	};
+	if (binary.id) reference.url = ctx.helpers.createBinarySignedUrl(binary);
+	return reference;
 }
 
 /** The parameter's value, or undefined when it is not shown for this model (or left empty). */

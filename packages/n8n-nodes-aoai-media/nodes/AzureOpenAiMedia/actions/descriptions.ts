@@ -1,6 +1,12 @@
 /**
  * Parameter builders that read core's model table, so the node only offers what a model accepts:
  * the model list per operation, and per-model option lists shown only for the models they fit.
+ *
+ * n8n drops the value of a parameter that is not displayed before the node runs, so a value an
+ * imported workflow sets for a field the model does not accept would vanish without a word. Each
+ * per-model field therefore also gets, for the other models, a hidden carrier of the same name that
+ * keeps the value, and a guard that shows it in the editor while it differs from the default; the
+ * node refuses to run with it (see `refuseUnacceptedFields`) and says how to clear it.
  */
 import {
 	MODELS,
@@ -10,7 +16,13 @@ import {
 	type VideoApi,
 	type VideoModel,
 } from '@aoai-media/core';
-import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	DisplayCondition,
+	INodeProperties,
+	INodePropertyOptions,
+	NodeParameterValue,
+} from 'n8n-workflow';
+import { modelLabel, newestFirst } from './labels';
 
 export type Show = { resource: string[]; operation: string[] };
 
@@ -29,10 +41,6 @@ export function preferred<T extends string | number>(values: readonly T[], wante
 	return values.includes(wanted) ? wanted : (values[0] as T);
 }
 
-export function options(values: readonly (string | number)[]): INodePropertyOptions[] {
-	return values.map((value) => ({ name: String(value), value }));
-}
-
 export function deploymentProperty(show: Show): INodeProperties {
 	return {
 		displayName: 'Deployment Name',
@@ -46,16 +54,23 @@ export function deploymentProperty(show: Show): INodeProperties {
 	};
 }
 
+/**
+ * The models a node has when its workflow never set one. n8n saves only values that differ from
+ * a default, so these stay the models the node first defaulted to, whatever the table lists
+ * first: another default would switch saved workflows to another model.
+ */
+const UNCHANGED_DEFAULTS = ['gpt-image-1', 'sora', 'whisper'];
+
+/** The model choice, newest first with core's labels. */
 export function modelProperty(models: readonly ModelSpec[], show: Show): INodeProperties {
+	const unchanged =
+		models.find((m) => UNCHANGED_DEFAULTS.includes(m.name))?.name ?? models[0]?.name ?? '';
 	return {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		default: preferred(
-			models.map((m) => m.name),
-			'',
-		),
-		options: models.map((m) => ({ name: m.name, value: m.name })),
+		default: unchanged,
+		options: newestFirst(models).map((m) => ({ name: modelLabel(m.name), value: m.name })),
 		description: 'The model the deployment runs; it decides which options below are offered',
 		displayOptions: { show },
 	};
@@ -77,33 +92,233 @@ function groupByValue<M extends ModelSpec, V>(
 	return [...groups.values()];
 }
 
+/** A field some models of an operation do not accept: where a value for it is refused. */
+export interface UnacceptedField {
+	resource: string;
+	operation: string;
+	/** `n`, or `options.style` for an entry of the Options collection. */
+	parameter: string;
+	displayName: string;
+	/** The field's name in Azure's API, e.g. `output_format`. */
+	apiName: string;
+	/** The value the field has when nobody set it; a guard with it holds nothing. */
+	default: unknown;
+	/** The default as the field shows it (an option's label). */
+	defaultLabel: string;
+	/** Models that do not accept the field, and those that do (for the hint on how to fix it). */
+	models: string[];
+	acceptedBy: string[];
+}
+
+/** Every guard the builders below made, for the node to check before it sends anything. */
+export const unacceptedFields: UnacceptedField[] = [];
+
+/** How to clear a guard's value: empty it, or set it back to its default, named as the field shows it. */
+export function clearing(
+	field: Pick<UnacceptedField, 'displayName' | 'default' | 'defaultLabel'>,
+): string {
+	return field.default === '' || field.default === undefined
+		? `clear "${field.displayName}"`
+		: `set "${field.displayName}" back to ${field.defaultLabel}`;
+}
+
+/** The built properties' options, merged, so a guard can show whatever value was set. */
+function allOptions(built: readonly Omit<INodeProperties, 'displayOptions'>[]) {
+	const seen = new Map<string | number | boolean, INodePropertyOptions>();
+	for (const property of built)
+		for (const option of (property.options ?? []) as INodePropertyOptions[])
+			if (!seen.has(option.value)) seen.set(option.value, option);
+	return [...seen.values()];
+}
+
+/**
+ * Display conditions that hold for a set value other than the default and fail for the default
+ * and for no value at all: n8n resolves defaults before a run, but the editor decides what to
+ * show from the values as saved, where a field never set has none. "Below or above the default"
+ * says "set and different" for numbers and strings alike, with plain comparisons: n8n runs a
+ * `regex` condition in a sandbox with a time limit, which fails under load.
+ */
+function holdsValue(
+	guard: Omit<INodeProperties, 'displayOptions'>,
+): Array<NodeParameterValue | DisplayCondition> {
+	const fallback = guard.default;
+	if (typeof fallback === 'number' || typeof fallback === 'string')
+		return [{ _cnd: { lt: fallback } }, { _cnd: { gt: fallback } }];
+	if (typeof fallback === 'boolean') return [!fallback];
+	return [{ _cnd: { exists: true } }];
+}
+
+/** A default as its field shows it: the option's label, else the value. */
+function defaultLabel(property: Omit<INodeProperties, 'displayOptions'>): string {
+	const option = (property.options as INodePropertyOptions[] | undefined)?.find(
+		(o) => o.value === property.default,
+	);
+	return option ? option.name : JSON.stringify(property.default);
+}
+
+function guardFor(
+	built: readonly Omit<INodeProperties, 'displayOptions'>[],
+	uncovered: readonly ModelSpec[],
+): Omit<INodeProperties, 'displayOptions'> {
+	const first = built[0]!;
+	const guard: Omit<INodeProperties, 'displayOptions'> = {
+		displayName: first.displayName,
+		name: first.name,
+		type: first.type,
+		default: first.default,
+		description: `Not accepted by ${uncovered.map((m) => modelLabel(m.name)).join(', ')}`,
+	};
+	if (first.type === 'options' || first.type === 'multiOptions') guard.options = allOptions(built);
+	guard.hint = `The chosen model does not accept ${guard.displayName}: ${clearing({ ...guard, defaultLabel: defaultLabel(guard) })}, or choose a model that accepts it`;
+	return guard;
+}
+
 /**
  * One property per distinct value of `pick(model)`, shown only for the models sharing that value
- * (n8n keeps the one whose display options match). Models for which `pick` gives undefined get none.
+ * (n8n keeps the one whose display options match), plus the guard for the models for which `pick`
+ * gives undefined.
  */
 export function perModel<M extends ModelSpec, V>(
 	models: readonly M[],
 	show: Show,
+	apiName: string,
 	pick: (model: M) => V | undefined,
 	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
 ): INodeProperties[] {
-	return groupByValue(models, pick).map(({ value, models: group }) => ({
-		...build(value, group[0]!),
+	const groups = groupByValue(models, pick);
+	const built = groups.map(({ value, models: group }) => build(value, group[0]!));
+	const properties: INodeProperties[] = built.map((property, i) => ({
+		...property,
+		displayOptions: { show: { ...show, model: groups[i]!.models.map((m) => m.name) } },
+	}));
+	const uncovered = models.filter((m) => pick(m) === undefined);
+	if (uncovered.length === 0 || built.length === 0) return properties;
+	const guard = guardFor(built, uncovered);
+	const uncoveredShow = { ...show, model: uncovered.map((m) => m.name) };
+	const unset = guard.default;
+	properties.push(
+		// The carrier keeps the value through n8n's clean-up (n8n checks a parameter that shares its
+		// name with others against the values resolved so far, so the guard alone would never see
+		// it); being hidden, the editor never draws it.
+		{
+			displayName: guard.displayName,
+			name: guard.name,
+			type: 'hidden',
+			default: unset,
+			displayOptions: { show: uncoveredShow },
+		},
+		// The guard shows the value in the editor, only while it is not the default.
+		{
+			...guard,
+			displayOptions: { show: { ...uncoveredShow, [`/${guard.name}`]: holdsValue(guard) } },
+		},
+	);
+	register(show, guard.name, apiName, guard, uncovered, models);
+	return properties;
+}
+
+/** An entry of the Options collection that depends on the model; see `modelOptionsCollection`. */
+export interface OptionSpec<M extends ModelSpec = ModelSpec> {
+	apiName: string;
+	pick: (model: M) => unknown;
+	build: (value: never, model: M) => Omit<INodeProperties, 'displayOptions'>;
+}
+
+export type OptionEntry<M extends ModelSpec = ModelSpec> = INodeProperties | OptionSpec<M>;
+
+/** An Options entry with one variant per distinct value of `pick(model)`, and none where it is undefined. */
+export function perModelOption<M extends ModelSpec, V>(
+	apiName: string,
+	pick: (model: M) => V | undefined,
+	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
+): OptionSpec<M> {
+	return { apiName, pick, build: build as OptionSpec<M>['build'] };
+}
+
+function isSpec<M extends ModelSpec>(entry: OptionEntry<M>): entry is OptionSpec<M> {
+	return 'pick' in entry;
+}
+
+/**
+ * The Options collection of an operation whose entries depend on the model: one collection per
+ * set of models that accept the same entries, each holding its models' variants. An entry a model
+ * does not accept is a guard there, displayed only once it holds a value (an entry exists only
+ * once someone added it, so it is never offered, only kept and shown).
+ */
+export function modelOptionsCollection<M extends ModelSpec>(
+	models: readonly M[],
+	show: Show,
+	entries: readonly OptionEntry<M>[],
+): INodeProperties[] {
+	const specs = entries.filter(isSpec);
+	const plain = entries.filter((e): e is INodeProperties => !isSpec(e));
+	const variants = specs.map((spec) =>
+		groupByValue(models, spec.pick).map(({ value, models: group }) => ({
+			models: group,
+			property: spec.build(value as never, group[0]!),
+		})),
+	);
+	const guards = specs.map((spec, i) => {
+		const uncovered = models.filter((m) => spec.pick(m) === undefined);
+		const built = variants[i]!.map((v) => v.property);
+		if (uncovered.length === 0 || built.length === 0) return undefined;
+		const guard = guardFor(built, uncovered);
+		register(show, `options.${guard.name}`, spec.apiName, guard, uncovered, models);
+		return guard;
+	});
+	const childrenFor = (model: M): INodeProperties[] => [
+		...plain,
+		...specs.flatMap((_, i): INodeProperties[] => {
+			const variant = variants[i]!.find((v) => v.models.includes(model));
+			if (variant) return [variant.property as INodeProperties];
+			const guard = guards[i];
+			return guard
+				? [{ ...guard, displayOptions: { show: { [guard.name]: [{ _cnd: { exists: true } }] } } }]
+				: [];
+		}),
+	];
+	const collections = new Map<string, { models: M[]; children: INodeProperties[] }>();
+	for (const model of models) {
+		const children = childrenFor(model);
+		const key = JSON.stringify(children);
+		const found = collections.get(key);
+		if (found) found.models.push(model);
+		else collections.set(key, { models: [model], children });
+	}
+	if (collections.size === 1) return [optionsCollection(show, childrenFor(models[0]!))];
+	return [...collections.values()].map(({ models: group, children }) => ({
+		...optionsCollection(show, children),
 		displayOptions: { show: { ...show, model: group.map((m) => m.name) } },
 	}));
 }
 
-/** The same for an entry of an Options collection, which refers to the node's model as `/model`. */
-export function perModelOption<M extends ModelSpec, V>(
-	models: readonly M[],
-	pick: (model: M) => V | undefined,
-	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
-	extraShow: IDisplayOptions['show'] = {},
-): INodeProperties[] {
-	return groupByValue(models, pick).map(({ value, models: group }) => ({
-		...build(value, group[0]!),
-		displayOptions: { show: { ...extraShow, '/model': group.map((m) => m.name) } },
-	}));
+function register(
+	show: Show,
+	parameter: string,
+	apiName: string,
+	guard: Omit<INodeProperties, 'displayOptions'>,
+	uncovered: readonly ModelSpec[],
+	models: readonly ModelSpec[],
+) {
+	for (const resource of show.resource)
+		for (const operation of show.operation)
+			unacceptedFields.push({
+				resource,
+				operation,
+				parameter,
+				displayName: guard.displayName,
+				apiName,
+				default: guard.default,
+				defaultLabel: defaultLabel(guard),
+				models: uncovered.map((m) => m.name),
+				acceptedBy: models.filter((m) => !uncovered.includes(m)).map((m) => m.name),
+			});
+}
+
+/** Whether a property is a guard or its carrier (see the top of this file). */
+export function isGuard(property: INodeProperties): boolean {
+	const show = property.displayOptions?.show ?? {};
+	return property.type === 'hidden' || `/${property.name}` in show || property.name in show;
 }
 
 export function binaryOutputProperty(show: Show, defaultName = 'data'): INodeProperties {

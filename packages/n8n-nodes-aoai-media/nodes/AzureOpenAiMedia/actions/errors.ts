@@ -16,6 +16,8 @@ import {
 	type Issue,
 } from '@aoai-media/core';
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import { API_CREDENTIAL, ENTRA_CREDENTIAL, TOKEN_REQUEST_FAILED } from '../transport';
+import { fieldLabel, fieldName, valueLabel } from './labels';
 
 export type NodeFailure = NodeApiError | NodeOperationError;
 
@@ -25,9 +27,103 @@ function isNodeFailure(error: unknown): error is NodeFailure {
 	return name === 'NodeApiError' || name === 'NodeOperationError';
 }
 
+/** `a`, `a or b`, `a, b or c`. */
+function either(words: readonly string[]): string {
+	return words.length <= 1
+		? words.join('')
+		: `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+const bare = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** A value as the option list shows it, with the wire value where the label does not contain it. */
+function shownValue(path: string, value: string | number): string {
+	const label = valueLabel(/^[a-z_]+/.exec(path)?.[0] ?? path, value);
+	return bare(label).includes(bare(String(value))) ? label : `${label} (${value})`;
+}
+
+/**
+ * One problem as the user reads it: the field's label and wire name, what is wrong, and how to fix
+ * it in the node. Core's message says what is wrong; it starts with the wire name, which the
+ * label replaces.
+ */
 export function describeIssue(issue: Issue): string {
-	const allowed = issue.allowed?.length ? ` (allowed: ${issue.allowed.join(', ')})` : '';
-	return `${issue.path}: ${issue.message}${allowed}`;
+	const field = fieldName(issue.path);
+	const what = issue.message.startsWith(`${issue.path} `)
+		? issue.message.slice(issue.path.length + 1)
+		: issue.message;
+	const lines = [`${fieldLabel(issue.path)}: ${what}`];
+	const where = field ? `"${field.displayName}"` : issue.path;
+	const allowed = issue.allowed ?? [];
+	if (issue.code === 'out_of_range' && allowed.length === 2) {
+		const [min, max] = allowed;
+		lines.push(
+			min === max
+				? `  Allowed: ${min}. Fix: set ${where} to ${min}.`
+				: `  Allowed: ${min} to ${max}. Fix: set ${where} to a value from ${min} to ${max}.`,
+		);
+	} else if (issue.code === 'not_allowed' && allowed.length > 0) {
+		const labels = allowed.map((v) => shownValue(issue.path, v));
+		lines.push(
+			issue.path.endsWith('.contentType')
+				? `  Allowed: ${labels.join(', ')}. Fix: give ${where} a file of type ${either(labels)}.`
+				: `  Allowed: ${labels.join(', ')}. Fix: choose one of them in ${where}.`,
+		);
+	} else if (issue.code === 'unsupported_field') {
+		lines.push(`  Fix: clear ${where}, or choose a model that accepts it.`);
+	} else if (issue.code === 'too_long' && allowed.length === 1) {
+		lines.push(`  Allowed: at most ${allowed[0]} characters. Fix: shorten ${where}.`);
+	} else if (allowed.length > 0) {
+		lines.push(`  Allowed: ${allowed.join(', ')}.`);
+	}
+	return lines.join('\n');
+}
+
+/** Azure's own words, without the status and code core puts in front of them. */
+function azureMessage(error: AzureOpenAIError): string {
+	const body = error.body as { error?: { message?: unknown }; message?: unknown } | undefined;
+	const message = body?.error?.message ?? body?.message;
+	if (typeof message === 'string' && message.trim()) return message;
+	const prefix = [String(error.status), error.code].filter(Boolean).join(' ');
+	const text = error.message.replace(/ \(request id [^)]*\)$/, '');
+	return text.startsWith(`${prefix} `) ? text.slice(prefix.length + 1) : text;
+}
+
+/** The credential the node runs with, by the name the user gave it. */
+function credentialOf(node: INode): { type: string; name: string } | undefined {
+	for (const [type, { name }] of Object.entries(node.credentials ?? {})) {
+		if (type === API_CREDENTIAL || type === ENTRA_CREDENTIAL) return { type, name: name ?? type };
+	}
+	return undefined;
+}
+
+/** For 401 and 403: a message that names the credential, and what to check in it. */
+function credentialRefusal(
+	node: INode,
+	error: AzureOpenAIError,
+): { message: string; fix: string } | undefined {
+	if (error.status !== 401 && error.status !== 403) return undefined;
+	const credential = credentialOf(node);
+	const name = credential ? `"${credential.name}"` : 'of this node';
+	const oauth2 = credential?.type === ENTRA_CREDENTIAL;
+	if (error.code === TOKEN_REQUEST_FAILED) {
+		return {
+			message: `Microsoft Entra ID did not sign in the credential ${name}`,
+			fix: `Check the tenant ID, client ID and client secret in the credential ${name} (the secret may have expired).`,
+		};
+	}
+	if (error.status === 401) {
+		return {
+			message: `Azure refused the credential ${name} (HTTP 401)`,
+			fix: oauth2
+				? `Check the tenant ID, client ID and client secret in the credential ${name}, and that its endpoint is the resource the app has access to.`
+				: `Check the API key (or Entra ID token) and the endpoint in the credential ${name}. Keys are under Keys and Endpoint of the resource in the Azure portal; a pasted Entra ID token expires after about an hour (the Entra ID OAuth2 credential renews its token itself).`,
+		};
+	}
+	return {
+		message: `The credential ${name} may not use this resource or deployment (HTTP 403)`,
+		fix: `Give the identity of the credential ${name} the Cognitive Services OpenAI User role on the resource, or check the resource's network rules.`,
+	};
 }
 
 function apiDetails(error: AzureOpenAIError): string[] {
@@ -43,7 +139,12 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	if (isNodeFailure(error)) return error;
 
 	if (error instanceof ValidationError) {
-		return new NodeOperationError(node, error.message, {
+		const [first] = error.issues;
+		const message =
+			error.issues.length === 1 && first
+				? `${fieldLabel(first.path)} is not valid for this request`
+				: `${error.issues.length} parameters are not valid for this request`;
+		return new NodeOperationError(node, message, {
 			itemIndex,
 			description: error.issues.map((issue) => `- ${describeIssue(issue)}`).join('\n'),
 		});
@@ -75,17 +176,24 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	}
 
 	if (error instanceof AzureOpenAIError) {
+		const said = azureMessage(error);
 		const response: JsonObject = {
 			status: error.status,
 			code: error.code ?? null,
-			message: error.message,
+			message: said,
 			requestId: error.requestId ?? null,
 		};
+		const refused = credentialRefusal(node, error);
 		return new NodeApiError(node, response, {
 			itemIndex,
 			httpCode: String(error.status),
-			message: error.message,
-			description: apiDetails(error).join('\n'),
+			message: refused?.message ?? said,
+			description: [
+				...(refused
+					? [refused.fix, error.code === TOKEN_REQUEST_FAILED ? said : `Azure said: ${said}`]
+					: []),
+				...apiDetails(error),
+			].join('\n'),
 		});
 	}
 

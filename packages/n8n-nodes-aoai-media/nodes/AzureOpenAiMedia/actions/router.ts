@@ -3,13 +3,9 @@
  * order, each output item paired with its input, failures mapped to n8n errors (or kept as error
  * items with "Continue On Fail").
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import * as audio from './audio';
+import { isToolCall } from './common';
 import { errorJson, toNodeError } from './errors';
 import * as image from './image';
 import * as video from './video';
@@ -33,20 +29,9 @@ const operations: Record<string, Record<string, { execute: Execute }>> = {
 
 export const MAX_CONCURRENCY = 16;
 
-/** As an AI agent's tool the node answers in JSON: file metadata instead of the files. */
-export function isToolCall(ctx: IExecuteFunctions): boolean {
-	return ctx.getNode().type.endsWith('Tool');
-}
-
+/** As an AI agent's tool the node answers in JSON, where the operations put their file references. */
 function asToolOutput(item: INodeExecutionData): INodeExecutionData {
-	if (!item.binary) return item;
-	const files: IDataObject[] = Object.entries(item.binary).map(([field, data]) => ({
-		field,
-		fileName: data.fileName ?? null,
-		mimeType: data.mimeType,
-		fileSize: data.fileSize ?? null,
-	}));
-	return { json: { ...item.json, files }, pairedItem: item.pairedItem };
+	return { json: item.json, pairedItem: item.pairedItem };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -15,14 +15,14 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Transcribe',
 				value: 'transcribe',
-				action: 'Transcribe audio',
+				action: 'Transcribe speech to text',
 				description: 'Turn speech into text in its own language',
 			},
 			{
 				name: 'Translate',
 				value: 'translate',
-				action: 'Translate audio',
-				description: 'Turn speech into English text',
+				action: 'Translate speech to text',
+				description: 'Turn speech in any supported language into English text',
 			},
 		],
 		default: 'transcribe',

@@ -10,27 +10,21 @@ import {
 	audioModels,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	perModel,
 	perModelOption,
+	type OptionEntry,
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, compact, getOptions, readBinary } from '../common';
+import { valueOptions } from '../labels';
 
 type Operation = 'transcribe' | 'translate';
-
-const FORMAT_NAMES: Record<string, string> = {
-	json: 'JSON',
-	text: 'Text',
-	srt: 'SRT Subtitles',
-	vtt: 'WebVTT Subtitles',
-	verbose_json: 'Verbose JSON (With Segments)',
-};
 
 export function audioDescription(operation: Operation): INodeProperties[] {
 	const show: Show = { resource: ['audio'], operation: [operation] };
 	const models = audioModels(operation);
-	const extra: INodeProperties[] = [
+	const extra: OptionEntry<AudioModel>[] = [
 		{
 			displayName: 'Prompt',
 			name: 'prompt',
@@ -39,8 +33,8 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 			description:
 				'Text that guides the style or continues a previous segment; it should be in the audio language',
 		},
-		...perModelOption(
-			models,
+		perModelOption(
+			'temperature',
 			(m) => m.temperature,
 			(range) => ({
 				displayName: 'Temperature',
@@ -51,18 +45,17 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 				description: 'Higher values make the output more random',
 			}),
 		),
-		...perModelOption(
-			models,
+		perModelOption(
+			'timestamp_granularities',
 			(m) => (m.timestampGranularities.length > 0 ? m.timestampGranularities : undefined),
 			(granularities) => ({
 				displayName: 'Timestamp Granularities',
 				name: 'timestampGranularities',
 				type: 'multiOptions',
-				options: granularities.map((g) => ({ name: g[0]!.toUpperCase() + g.slice(1), value: g })),
+				options: valueOptions('timestamp_granularities', granularities),
 				default: [],
-				description: 'Timestamps to add; needs the Verbose JSON response format',
+				description: 'Timestamps to add; needs the Verbose JSON (With Segments) response format',
 			}),
-			{ '/responseFormat': ['verbose_json'] },
 		),
 	];
 	if (operation === 'transcribe') {
@@ -91,16 +84,17 @@ export function audioDescription(operation: Operation): INodeProperties[] {
 		...perModel(
 			models,
 			show,
+			'response_format',
 			(m) => m.responseFormats,
 			(formats) => ({
 				displayName: 'Response Format',
 				name: 'responseFormat',
 				type: 'options',
-				options: formats.map((f) => ({ name: FORMAT_NAMES[f] ?? f, value: f })),
+				options: valueOptions('response_format', formats),
 				default: 'json',
 			}),
 		),
-		optionsCollection(show, extra),
+		...modelOptionsCollection(models, show, extra),
 	];
 }
 

@@ -10,11 +10,19 @@ import {
 	deploymentProperty,
 	imageModels,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	perModel,
 	type Show,
 } from '../descriptions';
-import { cancelSignal, clientFor, compact, names, optional, readBinary } from '../common';
+import {
+	cancelSignal,
+	clientFor,
+	compact,
+	names,
+	optional,
+	outputOption,
+	readBinary,
+} from '../common';
 import {
 	imageItems,
 	imageOutputOptions,
@@ -43,6 +51,7 @@ export const description: INodeProperties[] = [
 	...perModel(
 		models,
 		show,
+		'image',
 		(m) => m.edit?.maxImages,
 		(maxImages) => ({
 			displayName: 'Input Image Fields',
@@ -69,7 +78,7 @@ export const description: INodeProperties[] = [
 	},
 	...imageOutputProperties(models, show, editFields),
 	binaryOutputProperty(show),
-	optionsCollection(show, imageOutputOptions(models, editFields)),
+	...modelOptionsCollection(models, show, [...imageOutputOptions(editFields), outputOption]),
 ];
 
 export async function execute(

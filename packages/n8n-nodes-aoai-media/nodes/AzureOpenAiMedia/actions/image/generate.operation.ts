@@ -5,10 +5,10 @@ import {
 	deploymentProperty,
 	imageModels,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
-import { cancelSignal, clientFor, compact, getOptions } from '../common';
+import { cancelSignal, clientFor, compact, getOptions, outputMode, outputOption } from '../common';
 import {
 	imageItems,
 	imageOutputProperties,
@@ -35,10 +35,10 @@ export const description: INodeProperties[] = [
 	},
 	...imageOutputProperties(models, show, (m) => m.generateFields),
 	binaryOutputProperty(show),
-	optionsCollection(
-		show,
-		imageOutputOptions(models, (m) => m.generateFields),
-	),
+	...modelOptionsCollection(models, show, [
+		...imageOutputOptions((m) => m.generateFields),
+		outputOption,
+	]),
 ];
 
 export async function execute(
@@ -62,7 +62,8 @@ export async function execute(
 	}) as ImageGenerateRequest;
 	const result = await client.images.generate(request, {
 		...cancelSignal(this),
-		downloadUrls: true,
+		// Images Azure answers with as URLs are fetched, unless the URL is the output wanted.
+		downloadUrls: outputMode(this, itemIndex) !== 'reference',
 	});
 	return imageItems(this, itemIndex, result, { deployment, model: model.name, prompt });
 }

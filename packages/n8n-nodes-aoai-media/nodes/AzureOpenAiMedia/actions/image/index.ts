@@ -15,13 +15,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Edit',
 				value: 'edit',
-				action: 'Edit images',
+				action: 'Edit images with a text prompt',
 				description: 'Change images from binary fields, optionally inside a mask',
 			},
 			{
 				name: 'Generate',
 				value: 'generate',
-				action: 'Generate images',
+				action: 'Generate images from a text prompt',
 				description: 'Create images from a prompt',
 			},
 		],

@@ -6,8 +6,9 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { options, perModel, perModelOption, preferred, type Show } from '../descriptions';
-import { getOptions, optional, toBinary } from '../common';
+import { perModel, perModelOption, preferred, type OptionEntry, type Show } from '../descriptions';
+import { fileReference, getOptions, optional, outputMode, toBinary } from '../common';
+import { valueOptions } from '../labels';
 
 type Fields = (model: ImageModel) => readonly string[];
 
@@ -21,6 +22,7 @@ export function imageOutputProperties(
 		...perModel(
 			models,
 			show,
+			'n',
 			(m) => (has(m, 'n') && m.n.max > 1 ? m.n : undefined),
 			(n) => ({
 				displayName: 'Number of Images',
@@ -34,12 +36,13 @@ export function imageOutputProperties(
 		...perModel(
 			models,
 			show,
+			'size',
 			(m) => (has(m, 'size') ? m.sizes : undefined),
 			(sizes) => ({
 				displayName: 'Size',
 				name: 'size',
 				type: 'options',
-				options: options(sizes),
+				options: valueOptions('size', sizes),
 				default: preferred(sizes, '1024x1024'),
 				description: 'Width x height of the image in pixels',
 			}),
@@ -47,49 +50,52 @@ export function imageOutputProperties(
 		...perModel(
 			models,
 			show,
+			'quality',
 			(m) => (has(m, 'quality') && m.qualities.length > 1 ? m.qualities : undefined),
 			(qualities) => ({
 				displayName: 'Quality',
 				name: 'quality',
 				type: 'options',
-				options: options(qualities),
+				options: valueOptions('quality', qualities),
 				default: preferred(qualities, 'auto'),
 			}),
 		),
 		...perModel(
 			models,
 			show,
+			'output_format',
 			(m) => (has(m, 'output_format') ? m.outputFormats : undefined),
 			(formats) => ({
 				displayName: 'Output Format',
 				name: 'outputFormat',
 				type: 'options',
-				options: options(formats),
+				options: valueOptions('output_format', formats),
 				default: preferred(formats, 'png'),
 			}),
 		),
 		...perModel(
 			models,
 			show,
+			'background',
 			(m) => (has(m, 'background') ? m.backgrounds : undefined),
 			(backgrounds) => ({
 				displayName: 'Background',
 				name: 'background',
 				type: 'options',
-				options: options(backgrounds),
+				options: valueOptions('background', backgrounds),
 				default: preferred(backgrounds, 'auto'),
-				description: 'Transparent needs the png or webp output format',
+				description: 'Transparent needs the PNG or WebP output format',
 			}),
 		),
 	];
 }
 
 /** Rarer fields, in the Options collection; each shown only for the models that accept it. */
-export function imageOutputOptions(models: ImageModel[], fieldsOf: Fields): INodeProperties[] {
+export function imageOutputOptions(fieldsOf: Fields): OptionEntry<ImageModel>[] {
 	const accepts = (field: string) => (m: ImageModel) => fieldsOf(m).includes(field);
 	return [
-		...perModelOption(
-			models,
+		perModelOption(
+			'output_compression',
 			(m) => (accepts('output_compression')(m) ? true : undefined),
 			() => ({
 				displayName: 'Output Compression',
@@ -97,30 +103,30 @@ export function imageOutputOptions(models: ImageModel[], fieldsOf: Fields): INod
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 100 },
 				default: 100,
-				description: 'Compression level in percent for the jpeg and webp output formats',
+				description: 'Compression level in percent for the JPEG and WebP output formats',
 			}),
 		),
-		...perModelOption(
-			models,
+		perModelOption(
+			'moderation',
 			(m) => (accepts('moderation')(m) ? m.moderations : undefined),
 			(moderations) => ({
 				displayName: 'Moderation',
 				name: 'moderation',
 				type: 'options',
-				options: options(moderations),
-				default: preferred(moderations, 'auto'),
+				options: valueOptions('moderation', moderations ?? []),
+				default: preferred(moderations ?? [], 'auto'),
 				description: 'How strictly Azure moderates the generated images',
 			}),
 		),
-		...perModelOption(
-			models,
+		perModelOption(
+			'style',
 			(m) => (accepts('style')(m) ? m.styles : undefined),
 			(styles) => ({
 				displayName: 'Style',
 				name: 'style',
 				type: 'options',
-				options: options(styles),
-				default: preferred(styles, 'vivid'),
+				options: valueOptions('style', styles ?? []),
+				default: preferred(styles ?? [], 'vivid'),
 			}),
 		),
 		{
@@ -146,6 +152,8 @@ export function readImageOutputParameters(
 		? optional<string>(ctx, 'outputFormat', itemIndex)
 		: undefined;
 	const compression = opts.outputCompression as number | undefined;
+	// With references as output, a model that can answer with a URL is asked for one.
+	const wantsUrl = outputMode(ctx, itemIndex) === 'reference';
 	return {
 		n: has('n') && model.n.max > 1 ? optional<number>(ctx, 'n', itemIndex) : undefined,
 		size: has('size') ? optional<string>(ctx, 'size', itemIndex) : undefined,
@@ -164,11 +172,14 @@ export function readImageOutputParameters(
 				? compression
 				: undefined,
 		user: has('user') && opts.user ? String(opts.user) : undefined,
-		// Ask for the bytes where the model could answer with a URL.
-		response_format:
-			has('response_format') && model.responseFormats?.includes('b64_json')
-				? 'b64_json'
-				: undefined,
+		// Ask for the bytes where the model could answer with a URL, unless a URL is what is wanted.
+		response_format: has('response_format')
+			? wantsUrl && model.responseFormats?.includes('url')
+				? 'url'
+				: model.responseFormats?.includes('b64_json')
+					? 'b64_json'
+					: undefined
+			: undefined,
 	};
 }
 
@@ -181,6 +192,7 @@ export async function imageItems(
 ): Promise<INodeExecutionData[]> {
 	const property =
 		String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
+	const references = outputMode(ctx, itemIndex) === 'reference';
 	const items: INodeExecutionData[] = [];
 	for (const image of result.images) {
 		const json: IDataObject = {
@@ -202,7 +214,11 @@ export async function imageItems(
 		const item: INodeExecutionData = { json };
 		if (image.bytes) {
 			const fileName = `image-${result.created}-${image.index}.${image.extension}`;
-			item.binary = { [property]: await toBinary(ctx, image.bytes, fileName, image.mimeType) };
+			const binary = await toBinary(ctx, image.bytes, fileName, image.mimeType);
+			item.binary = { [property]: binary };
+			if (references) json.files = [fileReference(ctx, property, binary)];
+		} else if (references && image.url !== undefined) {
+			json.files = [{ field: null, mimeType: image.mimeType, url: image.url, source: 'azure' }];
 		}
 		items.push(item);
 	}

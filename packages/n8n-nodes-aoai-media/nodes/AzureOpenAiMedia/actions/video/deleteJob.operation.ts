@@ -1,15 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor } from '../common';
-import { jobIdProperty, readId, videoIdProperty, videoModels } from './shared';
+import { idProperties, readId, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['deleteJob'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
 	modelProperty(videoModels, show),
-	jobIdProperty(show),
-	videoIdProperty(show),
+	...idProperties(show),
 	optionsCollection(show),
 ];
 

@@ -3,11 +3,18 @@ import {
 	binaryOutputProperty,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import { clientFor } from '../common';
-import { jobProperties, startVideo, videoModels, waitAndDownload, waitOptions } from './shared';
+import {
+	jobProperties,
+	outputFields,
+	startVideo,
+	videoModels,
+	waitAndDownload,
+	waitOptions,
+} from './shared';
 
 const show: Show = { resource: ['video'], operation: ['generate'] };
 
@@ -16,7 +23,7 @@ export const description: INodeProperties[] = [
 	modelProperty(videoModels, show),
 	...jobProperties(show),
 	binaryOutputProperty(show),
-	optionsCollection(show, waitOptions),
+	...modelOptionsCollection(videoModels, show, waitOptions()),
 ];
 
 /** Start the job (Sora 1) or video (Sora 2), wait for it, and return the videos with their thumbnails. */
@@ -25,6 +32,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
+	outputFields(this, itemIndex);
 	const started = await startVideo(this, itemIndex, client, deployment, model);
 	return waitAndDownload(this, itemIndex, client, model, started.id);
 }

@@ -9,7 +9,7 @@ import {
 	binaryOutputProperty,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import {
@@ -25,6 +25,7 @@ import {
 	jobJson,
 	jobModels,
 	jobProperties,
+	outputFields,
 	readJobRequest,
 	waitAndDownload,
 	waitOptions,
@@ -110,8 +111,8 @@ export const description: INodeProperties[] = [
 		],
 	},
 	binaryOutputProperty(show),
-	optionsCollection(show, [
-		...waitOptions,
+	...modelOptionsCollection(jobModels, show, [
+		...waitOptions(),
 		{
 			displayName: 'Wait for Completion',
 			name: 'wait',
@@ -137,6 +138,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
+	if (getOptions(this, itemIndex).wait !== false) outputFields(this, itemIndex);
 	const properties = names(this.getNodeParameter('mediaProperties', itemIndex, 'data'));
 	const files = new Map<string, FileInput>();
 	for (const property of properties)

@@ -1,15 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
 import { cancelSignal, clientFor } from '../common';
-import { jobIdProperty, jobJson, readId, videoIdProperty, videoModels } from './shared';
+import { idProperties, jobJson, readId, videoModels } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['getJob'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
 	modelProperty(videoModels, show),
-	jobIdProperty(show),
-	videoIdProperty(show),
+	...idProperties(show),
 	optionsCollection(show),
 ];
 

@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create Job',
 				value: 'createJob',
-				action: 'Create a video job',
+				action: 'Start a video job without waiting',
 				description: 'Submit a job and return at once',
 			},
 			{
@@ -33,25 +33,25 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Download',
 				value: 'download',
-				action: 'Download a video',
+				action: 'Download a video or its thumbnail',
 				description: 'Download a video, its thumbnail or (Sora 2) its spritesheet',
 			},
 			{
 				name: 'Generate',
 				value: 'generate',
-				action: 'Generate a video',
+				action: 'Generate a video from a text prompt',
 				description: 'Create a job, wait for it and download the videos',
 			},
 			{
 				name: 'Generate From Media',
 				value: 'generateFromMedia',
-				action: 'Generate a video from media',
+				action: 'Generate a video from images or videos',
 				description: 'Start from images or videos in binary fields',
 			},
 			{
 				name: 'Get Job',
 				value: 'getJob',
-				action: 'Get a video job',
+				action: 'Get the status of a video job',
 				description: 'Get the status and generations of a job',
 			},
 			{
@@ -63,7 +63,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Remix',
 				value: 'remix',
-				action: 'Remix a video',
+				action: 'Remix a finished video with a new prompt',
 				description: 'Make a new Sora 2 video from a finished one with a changed prompt',
 			},
 		],

@@ -3,18 +3,25 @@ import {
 	binaryOutputProperty,
 	deploymentProperty,
 	modelProperty,
-	optionsCollection,
+	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
-import { jobJson, sora2Models, videoIdProperty, waitAndDownload, waitOptions } from './shared';
+import {
+	jobJson,
+	outputFields,
+	sora2Models,
+	videoIdProperty,
+	waitAndDownload,
+	waitOptions,
+} from './shared';
 
 const show: Show = { resource: ['video'], operation: ['remix'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
 	modelProperty(sora2Models, show),
-	videoIdProperty(show),
+	...videoIdProperty(show, sora2Models),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -27,8 +34,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	binaryOutputProperty(show),
-	optionsCollection(show, [
-		...waitOptions,
+	...modelOptionsCollection(sora2Models, show, [
+		...waitOptions(),
 		{
 			displayName: 'Wait for Completion',
 			name: 'wait',
@@ -46,6 +53,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { client, model } = await clientFor(this, itemIndex, 'video');
+	if (getOptions(this, itemIndex).wait !== false) outputFields(this, itemIndex);
 	const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
 	const video = await client.videos.sora2.remix(videoId, { prompt }, cancelSignal(this));

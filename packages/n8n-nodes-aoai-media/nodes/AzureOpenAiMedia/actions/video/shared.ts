@@ -19,16 +19,28 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { options, perModel, preferred, videoModelsFor, type Show } from '../descriptions';
+import { NodeOperationError } from 'n8n-workflow';
+import {
+	perModel,
+	perModelOption,
+	preferred,
+	videoModelsFor,
+	type OptionEntry,
+	type Show,
+} from '../descriptions';
 import {
 	cancelSignal,
 	compact,
+	fileReference,
 	getOptions,
 	optional,
+	outputMode,
+	outputOption,
 	readBinary,
-	readStream,
+	storeDownload,
 	toBinary,
 } from '../common';
+import { valueOptions } from '../labels';
 
 /** Every video model: the operations that both APIs have offer them all. */
 export const videoModels = videoModelsFor();
@@ -37,7 +49,8 @@ export const jobModels = videoModelsFor('jobs');
 /** Sora 2 only (Remix). */
 export const sora2Models = videoModelsFor('videos');
 
-const modelNames = (models: readonly VideoModel[]) => models.map((m) => m.name);
+type Duration =
+	{ list: readonly string[]; fallback: string } | { range: IntRange; fallback: number };
 
 /** Prompt, size, duration and variants for the given models; Sora 2 adds an optional input reference. */
 export function jobProperties(
@@ -59,51 +72,48 @@ export function jobProperties(
 		...perModel(
 			models,
 			show,
+			'size',
 			(m) => m.sizes,
 			(sizes) => ({
 				displayName: 'Size',
 				name: 'size',
 				type: 'options',
-				options: options(sizes),
+				options: valueOptions('size', sizes),
 				default: preferred(sizes, '1280x720'),
 				description:
 					'Width x height in pixels. Larger sizes allow shorter videos and fewer variants.',
 			}),
 		),
+		// Sora 1 takes the duration as a number in a range, Sora 2 as one of a few strings.
 		...perModel(
 			models,
 			show,
-			(m) =>
-				Array.isArray(m.seconds)
-					? undefined
-					: { range: m.seconds as IntRange, fallback: m.defaultSeconds },
-			({ range, fallback }) => ({
-				displayName: 'Duration (Seconds)',
-				name: 'seconds',
-				type: 'number',
-				typeOptions: { minValue: range.min, maxValue: range.max },
-				default: fallback,
-			}),
-		),
-		// Sora 2 takes the duration as one of a few strings.
-		...perModel(
-			models,
-			show,
-			(m) =>
+			'seconds',
+			(m): Duration =>
 				Array.isArray(m.seconds)
 					? { list: m.seconds as readonly string[], fallback: String(m.defaultSeconds) }
-					: undefined,
-			({ list, fallback }) => ({
-				displayName: 'Duration (Seconds)',
-				name: 'seconds',
-				type: 'options',
-				options: options(list),
-				default: preferred(list, fallback),
-			}),
+					: { range: m.seconds as IntRange, fallback: m.defaultSeconds },
+			(duration): Omit<INodeProperties, 'displayOptions'> =>
+				'list' in duration
+					? {
+							displayName: 'Duration (Seconds)',
+							name: 'seconds',
+							type: 'options',
+							options: valueOptions('seconds', duration.list),
+							default: preferred(duration.list, duration.fallback),
+						}
+					: {
+							displayName: 'Duration (Seconds)',
+							name: 'seconds',
+							type: 'number',
+							typeOptions: { minValue: duration.range.min, maxValue: duration.range.max },
+							default: Number(duration.fallback),
+						},
 		),
 		...perModel(
 			models,
 			show,
+			'n_variants',
 			(m) => (m.variants.max > 1 ? m.variants : undefined),
 			(variants) => ({
 				displayName: 'Variants',
@@ -117,6 +127,7 @@ export function jobProperties(
 		...perModel(
 			models,
 			show,
+			'input_reference',
 			(m) => (m.api === 'videos' ? true : undefined),
 			() => ({
 				displayName: 'Input Reference Field',
@@ -189,46 +200,86 @@ export async function startVideo(
 }
 
 /** Options of the operations that wait for the job and download the result. */
-export const waitOptions: INodeProperties[] = [
-	{
-		displayName: 'Time Limit (Minutes)',
-		name: 'waitMinutes',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 15,
-		description: 'Give up waiting for the job after this long (the job keeps running in Azure)',
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 5,
-		description: 'How often to ask Azure whether the job has finished',
-	},
-	{
-		displayName: 'Video Quality',
-		name: 'quality',
-		type: 'options',
-		options: [
-			{ name: 'High', value: 'high' },
-			{ name: 'Low', value: 'low' },
-		],
-		default: 'high',
+export function waitOptions(): OptionEntry<VideoModel>[] {
+	return [
+		{
+			displayName: 'Time Limit (Minutes)',
+			name: 'waitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 15,
+			description: 'Give up waiting for the job after this long (the job keeps running in Azure)',
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description: 'How often to ask Azure whether the job has finished',
+		},
 		// Sora 2 has a single quality.
-		displayOptions: { show: { '/model': modelNames(jobModels) } },
-	},
-	{
-		displayName: 'Download Thumbnail',
-		name: 'thumbnail',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to add the thumbnail image as a second binary field named "thumbnail"',
-	},
-];
+		perModelOption(
+			'quality',
+			(m: VideoModel) => (m.api === 'jobs' ? true : undefined),
+			() => ({
+				displayName: 'Video Quality',
+				name: 'quality',
+				type: 'options',
+				options: [
+					{ name: 'High', value: 'high' },
+					{ name: 'Low', value: 'low' },
+				],
+				default: 'high',
+			}),
+		),
+		{
+			displayName: 'Download Thumbnail',
+			name: 'thumbnail',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to add the thumbnail image as a second binary field (see Put Thumbnail in Field)',
+		},
+		{
+			displayName: 'Put Thumbnail in Field',
+			name: 'thumbnailProperty',
+			type: 'string',
+			default: 'thumbnail',
+			description:
+				'The binary field the thumbnail is written to; it must differ from the field of the video',
+		},
+		outputOption,
+	];
+}
 
 export function jobJson(job: VideoJob | Video): IDataObject {
 	return { ...(job as unknown as IDataObject) };
+}
+
+/**
+ * Where the video and its thumbnail go. Checked before the job is created: a thumbnail written
+ * to the video's field would replace the paid video.
+ */
+export function outputFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { video: string; thumbnail: string | undefined } {
+	const opts = getOptions(ctx, itemIndex);
+	const video = String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
+	if (opts.thumbnail === false) return { video, thumbnail: undefined };
+	const thumbnail = String(opts.thumbnailProperty ?? 'thumbnail').trim() || 'thumbnail';
+	if (thumbnail === video) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The video and its thumbnail would both be written to the field "${video}"`,
+			{
+				itemIndex,
+				description: `- Put Output File in Field (binaryPropertyOutput) and Options → Put Thumbnail in Field (thumbnailProperty) are both "${video}"; the thumbnail would replace the video.\n  Fix: give one of them another name, or turn off Options → Download Thumbnail. Nothing was sent to Azure.`,
+			},
+		);
+	}
+	return { video, thumbnail };
 }
 
 function waitSettings(ctx: IExecuteFunctions, itemIndex: number) {
@@ -240,8 +291,8 @@ function waitSettings(ctx: IExecuteFunctions, itemIndex: number) {
 			pollIntervalMs: Number(opts.pollSeconds ?? 5) * 1000,
 		},
 		quality: (opts.quality as 'high' | 'low' | undefined) ?? 'high',
-		withThumbnail: opts.thumbnail !== false,
-		property: String(ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data',
+		fields: outputFields(ctx, itemIndex),
+		references: outputMode(ctx, itemIndex) === 'reference',
 	};
 }
 
@@ -261,13 +312,20 @@ export async function waitAndDownload(
 		: waitAndDownloadJob(ctx, itemIndex, client, id);
 }
 
+/** With references as output, a `files` list beside the binary fields. */
+function addReferences(ctx: IExecuteFunctions, item: INodeExecutionData): void {
+	item.json.files = Object.entries(item.binary ?? {}).map(([field, binary]) =>
+		fileReference(ctx, field, binary),
+	);
+}
+
 async function waitAndDownloadJob(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	client: AzureOpenAIMedia,
 	jobId: string,
 ): Promise<INodeExecutionData[]> {
-	const { wait, quality, withThumbnail, property } = waitSettings(ctx, itemIndex);
+	const { wait, quality, fields, references } = waitSettings(ctx, itemIndex);
 	const done = await client.videos.jobs.wait(jobId, wait);
 	const items: INodeExecutionData[] = [];
 	for (const [index, generation] of done.generations.entries()) {
@@ -275,7 +333,6 @@ async function waitAndDownloadJob(
 			quality,
 			...cancelSignal(ctx),
 		});
-		const video = await readStream(content.stream);
 		const item: INodeExecutionData = {
 			json: {
 				jobId: done.id,
@@ -290,24 +347,20 @@ async function waitAndDownloadJob(
 				expires_at: done.expires_at ?? null,
 			},
 			binary: {
-				[property]: await toBinary(
-					ctx,
-					video,
-					`${generation.id}.mp4`,
-					content.contentType || 'video/mp4',
-				),
+				[fields.video]: await storeDownload(ctx, content, `${generation.id}.mp4`, 'video/mp4'),
 			},
 		};
-		if (withThumbnail) {
+		if (fields.thumbnail) {
 			const thumbnail = await client.videos.generations.thumbnail(generation.id, cancelSignal(ctx));
 			const mimeType = mimeTypeOf(thumbnail.contentType);
-			item.binary!.thumbnail = await toBinary(
+			item.binary![fields.thumbnail] = await toBinary(
 				ctx,
 				thumbnail.bytes,
 				`${generation.id}.${mimeType.split('/')[1]}`,
 				mimeType,
 			);
 		}
+		if (references) addReferences(ctx, item);
 		items.push(item);
 	}
 	return items;
@@ -319,7 +372,7 @@ async function waitAndDownloadVideo(
 	client: AzureOpenAIMedia,
 	videoId: string,
 ): Promise<INodeExecutionData> {
-	const { wait, withThumbnail, property } = waitSettings(ctx, itemIndex);
+	const { wait, fields, references } = waitSettings(ctx, itemIndex);
 	const done = await client.videos.sora2.wait(videoId, wait);
 	const [width, height] = done.size.split('x').map(Number);
 	const item: INodeExecutionData = {
@@ -336,10 +389,11 @@ async function waitAndDownloadVideo(
 			expires_at: done.expires_at ?? null,
 			remixed_from_video_id: done.remixed_from_video_id ?? null,
 		},
-		binary: { [property]: (await downloadVariant(ctx, client, done.id, 'video')).binary },
+		binary: { [fields.video]: await downloadVariant(ctx, client, done.id, 'video') },
 	};
-	if (withThumbnail)
-		item.binary!.thumbnail = (await downloadVariant(ctx, client, done.id, 'thumbnail')).binary;
+	if (fields.thumbnail)
+		item.binary![fields.thumbnail] = await downloadVariant(ctx, client, done.id, 'thumbnail');
+	if (references) addReferences(ctx, item);
 	return item;
 }
 
@@ -349,19 +403,16 @@ export async function downloadVariant(
 	client: AzureOpenAIMedia,
 	videoId: string,
 	variant: VideoVariant,
-): Promise<{ binary: IBinaryData; bytes: number }> {
+): Promise<IBinaryData> {
 	const download = await client.videos.sora2.content(videoId, { variant, ...cancelSignal(ctx) });
 	const mimeType = mimeTypeOf(download.contentType);
-	// Whole in memory: see "Large videos" in the README for why n8n gets a buffer, not the stream.
-	const bytes = await readStream(download.stream);
 	const suffix = variant === 'video' ? '' : `-${variant}`;
-	const binary = await toBinary(
+	return await storeDownload(
 		ctx,
-		bytes,
+		download,
 		`${videoId}${suffix}.${extensionOf(mimeType)}`,
 		mimeType,
 	);
-	return { binary, bytes: bytes.byteLength };
 }
 
 /** `video/mp4` -> `mp4`, `image/webp` -> `webp`; anything untyped is `bin`. */
@@ -375,28 +426,51 @@ export function mimeTypeOf(contentType: string | undefined): string {
 	return normaliseType(contentType ?? null) ?? 'image/jpeg';
 }
 
-export const jobIdProperty = (show: Show): INodeProperties => ({
-	displayName: 'Job ID',
-	name: 'jobId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. task_01j...',
-	description: 'The ID of the video generation job, as returned by Create Job',
-	displayOptions: { show: { ...show, model: modelNames(jobModels) } },
-});
+/** The job ID (Sora 1) or, as Sora 2 calls the job a video, the video ID. */
+export function idProperties(
+	show: Show,
+	models: readonly VideoModel[] = videoModels,
+): INodeProperties[] {
+	return [
+		...perModel(
+			models,
+			show,
+			'job_id',
+			(m) => (m.api === 'jobs' ? true : undefined),
+			() => ({
+				displayName: 'Job ID',
+				name: 'jobId',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. task_01j...',
+				description: 'The ID of the video generation job, as returned by Create Job',
+			}),
+		),
+		...videoIdProperty(show, models),
+	];
+}
 
-/** Sora 2 calls the job a video: the same ID names it in every operation. */
-export const videoIdProperty = (show: Show): INodeProperties => ({
-	displayName: 'Video ID',
-	name: 'videoId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. video_01j...',
-	description: 'The ID of the Sora 2 video, as returned by Create Job or Generate',
-	displayOptions: { show: { ...show, model: modelNames(sora2Models) } },
-});
+export function videoIdProperty(
+	show: Show,
+	models: readonly VideoModel[] = videoModels,
+): INodeProperties[] {
+	return perModel(
+		models,
+		show,
+		'video_id',
+		(m) => (m.api === 'videos' ? true : undefined),
+		() => ({
+			displayName: 'Video ID',
+			name: 'videoId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. video_01j...',
+			description: 'The ID of the Sora 2 video, as returned by Create Job or Generate',
+		}),
+	);
+}
 
 /** The job ID (Sora 1) or video ID (Sora 2) the user entered. */
 export function readId(ctx: IExecuteFunctions, itemIndex: number, model: VideoModel): string {
