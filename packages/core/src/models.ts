@@ -397,12 +397,27 @@ export function disputesFor(
   field: string,
   value?: unknown,
 ): Dispute[] {
-  return (model.disputes ?? []).filter(
+  const onField = disputesByField(model).get(field);
+  if (!onField) return [];
+  return onField.filter(
     (d) =>
-      d.field === field &&
       (!d.operations || d.operations.includes(operation)) &&
       (!d.values || d.values.includes(value as string | number)),
   );
+}
+
+/** A model's disputes by field, built once per entry: validators ask for every field of every request. */
+const DISPUTES_BY_FIELD = new WeakMap<ModelSpec, ReadonlyMap<string, readonly Dispute[]>>();
+
+function disputesByField(model: ModelSpec): ReadonlyMap<string, readonly Dispute[]> {
+  let index = DISPUTES_BY_FIELD.get(model);
+  if (!index) {
+    const byField = new Map<string, Dispute[]>();
+    for (const d of model.disputes ?? []) byField.set(d.field, [...(byField.get(d.field) ?? []), d]);
+    index = byField;
+    DISPUTES_BY_FIELD.set(model, index);
+  }
+  return index;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,8 +445,21 @@ export interface ModelLifecycle {
   note?: string;
 }
 
+/** Retirement dates as epoch ms, parsed once per version (every checked request asks). */
+const RETIRES_AT = new WeakMap<ModelVersion, number>();
+
+function retiresAtOf(v: ModelVersion): number | undefined {
+  if (v.retires === undefined) return undefined;
+  let at = RETIRES_AT.get(v);
+  if (at === undefined) {
+    at = Date.parse(`${v.retires}T00:00:00Z`);
+    RETIRES_AT.set(v, at);
+  }
+  return at;
+}
+
 function versionLifecycle(model: string, v: ModelVersion, now: number): ModelLifecycle {
-  const retiresAt = v.retires !== undefined ? Date.parse(`${v.retires}T00:00:00Z`) : undefined;
+  const retiresAt = retiresAtOf(v);
   const daysLeft = retiresAt !== undefined ? Math.ceil((retiresAt - now) / DAY_MS) : undefined;
   const retired = v.status === 'retired' || (retiresAt !== undefined && now >= retiresAt);
   const state: ModelLifecycle = {

@@ -133,7 +133,9 @@ function checkDisputes(
   model: ImageModel,
   operation: ModelOperation,
 ): void {
-  for (const [field, value] of Object.entries(record)) {
+  if (!model.disputes?.length) return;
+  for (const field of Object.keys(record)) {
+    const value = record[field];
     if (value === undefined || bad.has(field) || field === 'size' || field === 'model') continue;
     for (const dispute of disputesFor(model, operation, field, value)) {
       out.push(
@@ -191,9 +193,11 @@ export function checkImageValues(
     ok('output_format') && typeof record.output_format === 'string'
       ? record.output_format
       : model.defaultOutputFormat;
-  const formatText = ok('output_format')
-    ? `output_format ${JSON.stringify(format)}`
-    : `the default output_format ${JSON.stringify(format)}`;
+  // Only worded when an issue needs it: a valid request builds no message.
+  const formatText = () =>
+    ok('output_format')
+      ? `output_format ${JSON.stringify(format)}`
+      : `the default output_format ${JSON.stringify(format)}`;
   if (ok('output_compression')) {
     checkRange(out, 'output_compression', record.output_compression, model.outputCompression, subject);
     const formats = model.compressionFormats ?? [];
@@ -204,7 +208,7 @@ export function checkImageValues(
           issues.custom(
             'output_compression',
             'ignored',
-            `output_compression applies only to output_format ${listWords(formats)}; with ${formatText} Azure ignores it (it is sent as given)`,
+            `output_compression applies only to output_format ${listWords(formats)}; with ${formatText()} Azure ignores it (it is sent as given)`,
             formats,
           ),
         ),
@@ -218,7 +222,7 @@ export function checkImageValues(
         issues.custom(
           'background',
           'needs_format',
-          `background "transparent" needs output_format ${listWords(formats)}; ${formatText} cannot be transparent`,
+          `background "transparent" needs output_format ${listWords(formats)}; ${formatText()} cannot be transparent`,
           formats,
         ),
       );

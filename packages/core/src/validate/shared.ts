@@ -82,7 +82,11 @@ export const issues = {
 
 /** The same issue as a warning: Azure accepts the request; the message says what happens instead. */
 export function asWarning(issue: Issue): Issue {
-  return { ...issue, severity: 'warning' };
+  // Built field by field: an object spread here was the costliest step of a valid request's check.
+  const { path, code, message, allowed } = issue;
+  return allowed
+    ? { path, code, message, allowed, severity: 'warning' }
+    : { path, code, message, severity: 'warning' };
 }
 
 /** Issues that stop a request. */
@@ -140,13 +144,14 @@ export function checkShape(
     return { issues: [issues.type('request', request, 'an object')], bad, record: {} };
   }
   const record = withoutNulls(request as Record<string, unknown>, nullable);
-  const known = Object.keys(fields);
-  for (const [key, value] of Object.entries(record)) {
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const value = record[key];
     // A required field set to null is reported once, as missing, below.
     if (value === undefined || (value === null && required.includes(key))) continue;
-    const type = fields[key];
+    const type = Object.hasOwn(fields, key) ? fields[key] : undefined;
     if (!type) {
-      found.push(issues.unknownField(key, known));
+      found.push(issues.unknownField(key, Object.keys(fields)));
       bad.add(key);
       continue;
     }
@@ -176,11 +181,16 @@ export function withoutNulls(
   record: Record<string, unknown>,
   nullable: ReadonlySet<string>,
 ): Record<string, unknown> {
-  if (nullable.size === 0 || !Object.entries(record).some(([k, v]) => v === null && nullable.has(k)))
-    return record;
+  if (nullable.size === 0 || !hasNullIn(record, nullable)) return record;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!(v === null && nullable.has(k))) out[k] = v;
   return out;
+}
+
+function hasNullIn(record: Record<string, unknown>, nullable: ReadonlySet<string>): boolean {
+  for (const key in record)
+    if (record[key] === null && nullable.has(key) && Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 /** Checks a string value against a list the model allows. */
