@@ -222,6 +222,15 @@ describe('validate.imageGenerate', () => {
     );
   });
 
+  it('a field named like an inherited property is unknown, with or without a model', () => {
+    for (const key of ['toString', 'constructor', 'hasOwnProperty']) {
+      for (const m of [undefined, model('gpt-image-2')]) {
+        const issues = validate.imageGenerate({ model: 'x', prompt: 'p', [key]: 'x' }, m);
+        expect(issues.map((i) => [i.path, i.code])).toEqual([[key, 'unknown_field']]);
+      }
+    }
+  });
+
   it('rejects a non-image model and a non-object request', () => {
     const issues = validate.imageGenerate({ model: 'x', prompt: 'p' }, model('sora'));
     expect(issues[0]).toMatchObject({ path: 'model', code: 'wrong_model' });
