@@ -23,9 +23,25 @@ import { getModel, recogniseModel, type ModelSpec } from './models.js';
 import { Images } from './resources/images.js';
 import { Videos } from './resources/videos.js';
 import { Audio } from './resources/audio.js';
-import { defaultFetch, defaultNow, defaultRandom, defaultSleep, type Sleep } from './platform.js';
+import {
+  defaultFetch,
+  defaultNow,
+  defaultRandom,
+  defaultSleep,
+  defaultTimer,
+  type Sleep,
+  type Timer,
+} from './platform.js';
 
-export { defaultFetch, defaultNow, defaultRandom, defaultSleep, type Sleep } from './platform.js';
+export {
+  defaultFetch,
+  defaultNow,
+  defaultRandom,
+  defaultSleep,
+  defaultTimer,
+  type Sleep,
+  type Timer,
+} from './platform.js';
 
 export type Auth = { apiKey: string } | { bearerToken: string } | { tokenProvider: () => Promise<string> };
 
@@ -139,7 +155,10 @@ export class AzureOpenAIMedia {
   readonly #fetch: typeof fetch;
   readonly #deployments: Record<string, string>;
   readonly #models = new Map<string, ModelSpec | undefined>();
+  /** Lower-cased names, so a caller's `Accept` and ours are one header. */
   readonly #defaultHeaders: Record<string, string>;
+  /** The credential header when it does not change between calls (a key or a fixed token). */
+  readonly #fixedAuth: readonly [name: string, value: string] | undefined;
   readonly #origin: string;
 
   constructor(options: ClientOptions) {
@@ -161,7 +180,14 @@ export class AzureOpenAIMedia {
     this.#auth = options.auth;
     this.#fetch = options.fetch ?? defaultFetch;
     this.#deployments = { ...(options.deployments ?? {}) };
-    this.#defaultHeaders = { ...(options.defaultHeaders ?? {}) };
+    this.#defaultHeaders = lowerCaseNames(options.defaultHeaders);
+    const auth = options.auth;
+    this.#fixedAuth =
+      'apiKey' in auth
+        ? ['api-key', auth.apiKey]
+        : 'bearerToken' in auth
+          ? ['authorization', `Bearer ${auth.bearerToken}`]
+          : undefined;
     this.images = new Images(this);
     this.videos = new Videos(this);
     this.audio = new Audio(this);
@@ -265,12 +291,12 @@ export class AzureOpenAIMedia {
     policy: RetryPolicy,
     parse: ((response: Response) => Promise<T>) | undefined,
   ): Promise<{ value: T | Response } | AttemptFailure> {
-    const started = this.now();
+    const started = this.logger ? this.now() : 0;
     const paid = policy.kind === 'paid-create';
     let sent = false;
     let response: Response;
     try {
-      response = await this.#send(url, spec, call.signal, () => (sent = true));
+      response = await this.#send(url, spec, call.abortable, () => (sent = true));
     } catch (error) {
       const failure = call.translate(error);
       this.#log('warn', spec, { attempt, durationMs: this.now() - started, error: failure.message });
@@ -280,13 +306,14 @@ export class AzureOpenAIMedia {
         retryable: failure instanceof ConnectionError,
       };
     }
-    const requestId = requestIdOf(response.headers);
-    this.#log(response.ok ? 'debug' : 'warn', spec, {
-      status: response.status,
-      attempt,
-      durationMs: this.now() - started,
-      requestId,
-    });
+    if (this.logger) {
+      this.#log(response.ok ? 'debug' : 'warn', spec, {
+        status: response.status,
+        attempt,
+        durationMs: this.now() - started,
+        requestId: requestIdOf(response.headers),
+      });
+    }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
       const failure = errorFromResponse(response.status, response.headers, text, {
@@ -312,7 +339,7 @@ export class AzureOpenAIMedia {
       return { value };
     } catch (error) {
       const failure = call.translate(bodyError(error));
-      this.#log('warn', spec, { attempt, requestId, error: failure.message });
+      this.#log('warn', spec, { attempt, requestId: requestIdOf(response.headers), error: failure.message });
       return {
         failure,
         // Azure answered 200: the request was processed, whatever became of the answer.
@@ -341,20 +368,29 @@ export class AzureOpenAIMedia {
     }));
   }
 
-  async #send(url: string, spec: RequestSpec, signal: AbortSignal, sending: () => void): Promise<Response> {
-    signal.throwIfAborted();
+  async #send(
+    url: string,
+    spec: RequestSpec,
+    signal: AbortSignal | undefined,
+    sending: () => void,
+  ): Promise<Response> {
+    signal?.throwIfAborted();
     const external = spec.url !== undefined;
-    const headers = new Headers(external ? {} : this.#defaultHeaders);
-    for (const [k, v] of Object.entries(spec.headers ?? {})) headers.set(k, v);
-    if (!external) await this.#applyAuth(headers, signal);
+    // A plain record with lower-cased names: fetch reads it faster than a Headers object.
+    const headers: Record<string, string> = external ? {} : { ...this.#defaultHeaders };
+    if (spec.headers) for (const name in spec.headers) headers[name.toLowerCase()] = spec.headers[name]!;
+    if (!external) {
+      const [name, value] = this.#fixedAuth ?? ['authorization', `Bearer ${await this.#token(signal)}`];
+      headers[name] = value;
+    }
     let body: BodyInit | undefined;
     if (spec.body instanceof FormData) {
       body = spec.body;
     } else if (spec.body !== undefined) {
-      headers.set('content-type', 'application/json');
+      headers['content-type'] = 'application/json';
       body = JSON.stringify(spec.body);
     }
-    if (!headers.has('accept')) headers.set('accept', 'application/json');
+    headers.accept ??= 'application/json';
 
     let target = url;
     for (let hop = 0; ; hop++) {
@@ -373,27 +409,21 @@ export class AzureOpenAIMedia {
       const next = new URL(location, target);
       // Never hand our key or token to another origin.
       if (next.origin !== this.#origin) {
-        headers.delete('api-key');
-        headers.delete('authorization');
+        delete headers['api-key'];
+        delete headers.authorization;
       }
       target = next.toString();
     }
   }
 
-  async #applyAuth(headers: Headers, signal: AbortSignal): Promise<void> {
-    const auth = this.#auth;
-    if ('apiKey' in auth) headers.set('api-key', auth.apiKey);
-    else if ('bearerToken' in auth) headers.set('authorization', `Bearer ${auth.bearerToken}`);
-    else headers.set('authorization', `Bearer ${await this.#token(auth.tokenProvider, signal)}`);
-  }
-
   /** A token from the provider; its failure is an authentication error, thrown at once. */
-  async #token(provider: () => Promise<string>, signal: AbortSignal): Promise<string> {
+  async #token(signal: AbortSignal | undefined): Promise<string> {
+    const provider = (this.#auth as { tokenProvider: () => Promise<string> }).tokenProvider;
     let token: unknown;
     try {
       token = await untilAborted(Promise.resolve().then(provider), signal);
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal?.aborted) throw error;
       throw new TokenProviderError(error);
     }
     if (typeof token !== 'string' || token === '') {
@@ -441,66 +471,90 @@ export class AzureOpenAIMedia {
 
 /**
  * One signal per call that fires on the caller's abort or on the call's timeout, and a translation
- * from whatever the platform threw into AbortError / TimeoutError. The timeout is a `sleep` on a
- * private controller (aborted to clear it), so core's only timer is the platform's sleep; it is
- * the platform's real timer rather than the client's injected `sleep`, because an injected sleep
- * that returns at once (a test's virtual clock) would otherwise time every call out at once.
- * Nothing is left listening on the caller's signal, and no timer is left pending, after the call.
+ * from whatever the platform threw into AbortError / TimeoutError. The timeout runs on the
+ * platform's real timer (not the client's injected `sleep`, which a test's virtual clock may end at
+ * once and so time every call out at once). Nothing is left listening on the caller's signal, and
+ * no timer is left pending, after the call. Built on every request, so it holds one
+ * AbortController and one timer and nothing more.
  */
 export class CallSignal {
-  readonly signal: AbortSignal;
-  readonly #controller = new AbortController();
-  /** Aborted to stop the timeout's sleep. */
-  readonly #timer = new AbortController();
+  /** Made when first needed: a call that nothing can abort needs none. */
+  #controller: AbortController | undefined;
   readonly #outer: AbortSignal | undefined;
   readonly #timeoutMs: number;
   readonly #what: string;
+  #cancelTimer: (() => void) | undefined;
   #timedOut = false;
 
   constructor(
     outer: AbortSignal | undefined,
     timeoutMs: number,
     what = 'the request',
-    sleep: Sleep = defaultSleep,
+    timer: Timer = defaultTimer,
   ) {
-    this.signal = this.#controller.signal;
     this.#outer = outer;
     this.#timeoutMs = timeoutMs;
     this.#what = what;
     if (outer?.aborted) {
-      this.#controller.abort(this.abortError());
+      this.#abort(this.abortError());
       return;
     }
     outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
     if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
-      sleep(Math.ceil(timeoutMs), this.#timer.signal).then(this.#onTimeout, ignore);
+      this.#cancelTimer = timer(Math.ceil(timeoutMs), this.#onTimeout);
     }
   }
 
+  /** Fires on the caller's abort or on the timeout. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+
+  /**
+   * The signal to hand to fetch, or undefined when nothing can abort the call (no caller signal,
+   * no timeout): a signal costs a fetch a listener and finalizer bookkeeping on every request.
+   */
+  get abortable(): AbortSignal | undefined {
+    return this.#outer || this.#cancelTimer || this.#controller ? this.signal : undefined;
+  }
+
+  #abort(reason: Error): void {
+    this.#controller ??= new AbortController();
+    this.#controller.abort(reason);
+  }
+
   readonly #onOuterAbort = (): void => {
-    this.#timer.abort(TIMER_STOPPED);
-    this.#controller.abort(this.abortError());
+    this.#stopTimer();
+    this.#abort(this.abortError());
   };
 
   readonly #onTimeout = (): void => {
-    // A sleep that resolves after being stopped must not end a call that is already over.
-    if (this.#timer.signal.aborted || this.signal.aborted) return;
+    // A timer that fires after being stopped must not end a call that is already over.
+    if (!this.#cancelTimer || this.#controller?.signal.aborted) return;
+    this.#cancelTimer = undefined;
     this.#timedOut = true;
     this.#outer?.removeEventListener('abort', this.#onOuterAbort);
-    this.#controller.abort(this.timeoutError());
+    this.#abort(this.timeoutError());
   };
+
+  #stopTimer(): void {
+    const cancel = this.#cancelTimer;
+    this.#cancelTimer = undefined;
+    cancel?.();
+  }
 
   /**
    * A body handed to the caller to stream: the timeout stops, the caller's signal still cancels
    * it (so its listener stays until the caller's signal is gone or fires).
    */
   release(): void {
-    this.#timer.abort(TIMER_STOPPED);
+    this.#stopTimer();
   }
 
   /** The call is over: stop the timer and leave nothing listening on the caller's signal. */
   dispose(): void {
-    this.#timer.abort(TIMER_STOPPED);
+    this.#stopTimer();
     this.#outer?.removeEventListener('abort', this.#onOuterAbort);
   }
 
@@ -515,7 +569,7 @@ export class CallSignal {
   translate(error: unknown): Error {
     if (error instanceof AzureOpenAIMediaError) return error;
     if (this.#timedOut) return this.timeoutError(error);
-    if (this.signal.aborted) return this.abortError(error);
+    if (this.#controller?.signal.aborted) return this.abortError(error);
     return new ConnectionError(`connection failed: ${describeCause(error)}`, {
       cause: error,
       beforeSend: isBeforeSendFailure(error),
@@ -523,13 +577,16 @@ export class CallSignal {
   }
 }
 
-function ignore(): void {}
-
-/** The reason the timeout's sleep is stopped with: a constant, so stopping it allocates nothing. */
-const TIMER_STOPPED = Object.freeze({ stopped: true });
+/** Header names lower-cased (HTTP names are case-insensitive; one spelling per name). */
+function lowerCaseNames(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name.toLowerCase()] = headers[name]!;
+  return out;
+}
 
 /** A token provider that hangs must not hold the call past its timeout or abort. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

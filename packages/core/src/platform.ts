@@ -32,6 +32,24 @@ export const defaultSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** Calls `fire` after `ms` unless the returned cancel is called first. A call's timeout runs on it. */
+export type Timer = (ms: number, fire: () => void) => () => void;
+
+/** The longest delay the host's timer takes; a longer one would fire at once, so it means "never". */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A real timer, cancelled with a plain function: a call's timeout is armed and cleared on every
+ * request, and a timer needs no AbortController or promise for that.
+ */
+export const defaultTimer: Timer = (ms, fire) => {
+  if (ms > MAX_TIMER_MS) return noop;
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
+};
+
+function noop(): void {}
+
 /** The runtime's fetch, looked up when called (so a fetch installed later is the one used). */
 export const defaultFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 

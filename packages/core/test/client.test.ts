@@ -92,6 +92,48 @@ describe('URL, headers and body for both URL styles and every auth form', () => 
     }
   }
 
+  it('one header per name whatever its case: the key wins over a default, a call accept over ours', async () => {
+    const seen: Headers[] = [];
+    const client = new AzureOpenAIMedia({
+      endpoint: ENDPOINT,
+      auth: { apiKey: 'k-real' },
+      now: () => TEST_NOW,
+      defaultHeaders: { 'API-Key': 'k-default', Accept: 'text/plain', 'X-Team': 'media' },
+      fetch: async (_url, init) => {
+        // What fetch would send: duplicate spellings of a name would be joined into one value.
+        seen.push(new Headers(init?.headers));
+        return jsonResponse(200, gptImageResponse());
+      },
+    });
+    await client.images.generate({ model: 'gpt-image-1.5', prompt: 'p' });
+    expect(Object.fromEntries(seen[0]!)).toEqual({
+      'api-key': 'k-real',
+      accept: 'text/plain',
+      'content-type': 'application/json',
+      'x-team': 'media',
+    });
+  });
+
+  it('hands fetch a signal only when something can abort the call', async () => {
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const client = (timeoutMs: number) =>
+      new AzureOpenAIMedia({
+        endpoint: ENDPOINT,
+        auth: { apiKey: 'k' },
+        now: () => TEST_NOW,
+        timeoutMs,
+        fetch: async (_url, init) => {
+          signals.push(init?.signal);
+          return jsonResponse(200, gptImageResponse());
+        },
+      });
+    const request = { model: 'gpt-image-1.5', prompt: 'p' };
+    await client(0).images.generate(request);
+    await client(0).images.generate(request, { signal: new AbortController().signal });
+    await client(60_000).images.generate(request);
+    expect(signals.map((s) => s instanceof AbortSignal)).toEqual([false, true, true]);
+  });
+
   it('encodes deployment names in paths', () => {
     const client = new AzureOpenAIMedia({
       endpoint: ENDPOINT,

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallSignal, TimeoutError, defaultSleep, type Sleep } from '../src/index.js';
+import { CallSignal, TimeoutError, defaultSleep, defaultTimer, type Timer } from '../src/index.js';
 import { json, startServer, type TestServer } from './server.js';
 
 /** n8n's restricted globals, including those only some scanner versions reject. */
@@ -120,25 +120,25 @@ describe('defaultSleep', () => {
   });
 });
 
-describe('the call timeout is a sleep', () => {
-  /** A sleep the test ends by hand, recording the signal each call gave it. */
-  function manualSleep() {
-    const pending: { ms: number; signal: AbortSignal | undefined; fire: () => void }[] = [];
-    const sleep: Sleep = (ms, signal) =>
-      new Promise((resolve, reject) => {
-        pending.push({ ms, signal, fire: resolve });
-        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-    return { sleep, pending };
+describe('the call timeout is a cancellable timer', () => {
+  /** A timer the test fires by hand, recording each one and whether it was cancelled. */
+  function manualTimer() {
+    const pending: { ms: number; fire: () => void; cancelled: boolean }[] = [];
+    const timer: Timer = (ms, fire) => {
+      const entry = { ms, fire, cancelled: false };
+      pending.push(entry);
+      return () => {
+        entry.cancelled = true;
+      };
+    };
+    return { timer, pending };
   }
 
-  it('fires the timeout when its sleep ends, with the call limit in the message', async () => {
-    const { sleep, pending } = manualSleep();
-    const call = new CallSignal(undefined, 1234, 'the request', sleep);
+  it('fires the timeout when its timer fires, with the call limit in the message', () => {
+    const { timer, pending } = manualTimer();
+    const call = new CallSignal(undefined, 1234, 'the request', timer);
     expect(pending.map((p) => p.ms)).toEqual([1234]);
     pending[0]!.fire();
-    await Promise.resolve();
-    await Promise.resolve();
     expect(call.signal.aborted).toBe(true);
     expect(call.signal.reason).toBeInstanceOf(TimeoutError);
     expect(call.translate(new Error('aborted'))).toMatchObject({
@@ -147,33 +147,47 @@ describe('the call timeout is a sleep', () => {
     });
   });
 
-  it('dispose and release stop the sleep; a late wake-up does not end the call', async () => {
-    const { sleep, pending } = manualSleep();
-    const disposed = new CallSignal(undefined, 1000, 'the request', sleep);
+  it('dispose and release cancel the timer; a late firing does not end the call', () => {
+    const { timer, pending } = manualTimer();
+    const disposed = new CallSignal(undefined, 1000, 'the request', timer);
     disposed.dispose();
-    expect(pending[0]!.signal?.aborted).toBe(true);
-    const released = new CallSignal(undefined, 1000, 'the request', sleep);
+    expect(pending[0]!.cancelled).toBe(true);
+    const released = new CallSignal(undefined, 1000, 'the request', timer);
     released.release();
-    expect(pending[1]!.signal?.aborted).toBe(true);
+    expect(pending[1]!.cancelled).toBe(true);
     pending[1]!.fire();
-    await Promise.resolve();
     expect(released.signal.aborted).toBe(false);
   });
 
-  it('the caller aborting stops the sleep too', () => {
-    const { sleep, pending } = manualSleep();
+  it('the caller aborting cancels the timer too', () => {
+    const { timer, pending } = manualTimer();
     const outer = new AbortController();
-    const call = new CallSignal(outer.signal, 1000, 'the request', sleep);
+    const call = new CallSignal(outer.signal, 1000, 'the request', timer);
     outer.abort();
-    expect(pending[0]!.signal?.aborted).toBe(true);
+    expect(pending[0]!.cancelled).toBe(true);
     expect(call.signal.reason).toMatchObject({ name: 'AbortError' });
   });
 
-  it('no timeout, no sleep', () => {
-    const { sleep, pending } = manualSleep();
-    new CallSignal(undefined, 0, 'the request', sleep).dispose();
-    new CallSignal(undefined, Number.POSITIVE_INFINITY, 'the request', sleep).dispose();
+  it('no timeout, no timer', () => {
+    const { timer, pending } = manualTimer();
+    new CallSignal(undefined, 0, 'the request', timer).dispose();
+    new CallSignal(undefined, Number.POSITIVE_INFINITY, 'the request', timer).dispose();
     expect(pending).toEqual([]);
+  });
+
+  it('the real timer fires, is cancelled, and treats a delay past its range as never', async () => {
+    let fired = 0;
+    await new Promise<void>((resolve) => defaultTimer(1, resolve));
+    const cancel = defaultTimer(1, () => fired++);
+    cancel();
+    // A later timer fires after the cancelled one would have (timers of one delay run in order).
+    await new Promise<void>((resolve) => defaultTimer(5, resolve));
+    expect(fired).toBe(0);
+    // Node would run a delay above 2^31-1 ms after 1 ms: it must not fire at all.
+    const never = new CallSignal(undefined, 2 ** 32, 'the request');
+    await new Promise<void>((resolve) => defaultTimer(5, resolve));
+    expect(never.signal.aborted).toBe(false);
+    never.dispose();
   });
 });
 

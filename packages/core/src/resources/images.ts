@@ -129,7 +129,7 @@ const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/
 /** Drop unset fields (undefined, or null, which means "not set") so the body holds what the caller set. */
 function defined(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) out[k] = v;
+  for (const k in record) if (record[k] !== undefined && record[k] !== null) out[k] = record[k];
   return out;
 }
 
@@ -263,12 +263,12 @@ function defaultFormat(model: ModelSpec | undefined): string | undefined {
 }
 
 function callOptions(options: CallOptions): CallOptions {
-  return defined({
-    signal: options.signal,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    retryAmbiguous: options.retryAmbiguous,
-  }) as CallOptions;
+  const call: CallOptions = {};
+  if (options.signal !== undefined) call.signal = options.signal;
+  if (options.timeoutMs !== undefined) call.timeoutMs = options.timeoutMs;
+  if (options.maxRetries !== undefined) call.maxRetries = options.maxRetries;
+  if (options.retryAmbiguous !== undefined) call.retryAmbiguous = options.retryAmbiguous;
+  return call;
 }
 
 /**
