@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 
 export const VIDEO_BYTES = 200 * 1024 * 1024;
+/** A download that loads and warms a client's code before the measured one. */
+export const SMALL_VIDEO_BYTES = 4 * 1024 * 1024;
 export const KEY = 'bench-key';
 export const IMAGE_REQUEST = { model: 'gpt-image-2', prompt: 'a fox', size: '1024x1024', quality: 'low' };
 export const IMAGE_BYTES = 2048;

@@ -72,6 +72,11 @@ export interface ClientOptions {
   maxRetries?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * The fetch for large downloads (video content): default `fetch`. On Node, `nodeDownloadFetch()`
+   * from `@aoai-media/core/node` streams them at the wire's speed in a fixed amount of memory.
+   */
+  downloadFetch?: typeof fetch;
   sleep?: Sleep;
   now?: () => number;
   random?: () => number;
@@ -114,6 +119,8 @@ export interface RequestSpec extends CallOptions {
   /** A plain object is sent as JSON; FormData as multipart. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** A large body the caller streams (video content): sent with the client's `downloadFetch`. */
+  download?: boolean;
   /**
    * An absolute URL outside the API (a generated image's download link). It is fetched without
    * credentials or default headers, and logged without its query (which holds a signature).
@@ -153,6 +160,7 @@ export class AzureOpenAIMedia {
 
   readonly #auth: Auth;
   readonly #fetch: typeof fetch;
+  readonly #downloadFetch: typeof fetch;
   readonly #deployments: Record<string, string>;
   readonly #models = new Map<string, ModelSpec | undefined>();
   /** Lower-cased names, so a caller's `Accept` and ours are one header. */
@@ -179,6 +187,7 @@ export class AzureOpenAIMedia {
     this.random = options.random ?? defaultRandom;
     this.#auth = options.auth;
     this.#fetch = options.fetch ?? defaultFetch;
+    this.#downloadFetch = options.downloadFetch ?? this.#fetch;
     this.#deployments = { ...(options.deployments ?? {}) };
     this.#defaultHeaders = lowerCaseNames(options.defaultHeaders);
     const auth = options.auth;
@@ -392,10 +401,11 @@ export class AzureOpenAIMedia {
     }
     headers.accept ??= 'application/json';
 
+    const send = spec.download ? this.#downloadFetch : this.#fetch;
     let target = url;
     for (let hop = 0; ; hop++) {
       sending();
-      const response = await this.#fetch(target, {
+      const response = await send(target, {
         method: spec.method,
         headers,
         body,
@@ -750,8 +760,10 @@ function checkOptions(options: ClientOptions): string[] {
   ) {
     problems.push('allowRetiredModels must be true, false or a list of model names');
   }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function')
-    problems.push('fetch must be a function');
+  for (const key of ['fetch', 'downloadFetch'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function')
+      problems.push(`${key} must be a function`);
+  }
   if (options.deployments !== undefined) {
     for (const [name, model] of Object.entries(options.deployments)) {
       if (typeof model !== 'string' || model === '')

@@ -7,7 +7,7 @@ export * from './operations.js';
 export * from './base64.js';
 export * from './uploads.js';
 export * from './sse.js';
-export { normaliseType } from './download.js';
+export { normaliseType, type Download, type DownloadSink, type PipeOptions } from './download.js';
 export * from './validate/index.js';
 export * from './resources/images.js';
 export * from './resources/videos.js';

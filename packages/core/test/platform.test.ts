@@ -8,7 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
@@ -39,11 +39,12 @@ let outDir: string;
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'core-build-'));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await promisify(execFile)(
-    process.execPath,
-    [tsc, '-p', join(packageDir, 'tsconfig.build.json'), '--outDir', outDir],
-    { cwd: packageDir },
-  );
+  // The main entry and the Node entry (`@aoai-media/core/node`), as they ship.
+  for (const config of ['tsconfig.build.json', 'tsconfig.node.json']) {
+    await promisify(execFile)(process.execPath, [tsc, '-p', join(packageDir, config), '--outDir', outDir], {
+      cwd: packageDir,
+    });
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -90,6 +91,7 @@ describe('host globals are named only in platform.ts', () => {
   it('no built file other than platform.js / platform.d.ts names a restricted global', async () => {
     const files = await builtFiles(outDir);
     expect(files.length).toBeGreaterThan(20);
+    expect(files.map((f) => relative(outDir, f))).toContain(join('node', 'download-fetch.js'));
     const offenders: Record<string, string[]> = {};
     for (const file of files) {
       const name = relative(outDir, file);
@@ -98,6 +100,26 @@ describe('host globals are named only in platform.ts', () => {
       if (found.length > 0) offenders[name] = found;
     }
     expect(offenders).toEqual({});
+  });
+
+  it('only the Node entry (node/) imports host modules; nothing in the main entry reaches it', async () => {
+    const files = (await builtFiles(outDir)).filter((f) => f.endsWith('.js'));
+    const importsOf = (text: string) =>
+      [...text.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+    const offenders: Record<string, string[]> = {};
+    let nodeImports = 0;
+    for (const file of files) {
+      const name = relative(outDir, file);
+      const found = importsOf(await readFile(file, 'utf8'));
+      if (name.startsWith(`node${sep}`)) {
+        nodeImports += found.filter((i) => i.startsWith('node:')).length;
+        continue;
+      }
+      const bad = found.filter((i) => i.startsWith('node:') || i.includes('/node/'));
+      if (bad.length > 0) offenders[name] = bad;
+    }
+    expect(offenders).toEqual({});
+    expect(nodeImports).toBeGreaterThan(0);
   });
 
   it('the check finds what platform.js names (so it can fail)', async () => {

@@ -176,6 +176,7 @@ export class Sora2Videos {
       path: operationPath('videos.downloadContent', 'videos', { id: videoId })!,
       query: { variant },
       headers: { accept: '*/*' },
+      download: true,
     });
     return downloadFrom(response, VARIANTS[variant ?? 'video'], call.signal);
   }

@@ -65,6 +65,7 @@ export class VideoGenerations {
       path: `${PATH}/${encodeURIComponent(generationId)}/content/video`,
       query: { quality },
       headers: { accept: 'video/mp4' },
+      download: true,
     });
     return downloadFrom(response, 'video/mp4', call.signal);
   }

@@ -246,7 +246,7 @@ export class Videos {
       ]);
     }
     const request = buildVideoDownload(known.api, chosen.id, { content, quality });
-    const response = await this.client.request({ ...call, ...request });
+    const response = await this.client.request({ ...call, ...request, download: true });
     return downloadFrom(response, FALLBACK_TYPES[content] ?? 'application/octet-stream', call.signal);
   }
 
