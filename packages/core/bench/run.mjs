@@ -1,19 +1,22 @@
-/* global Buffer, fetch, Response, process, URL */
+/* global Buffer, Response, process, URL */
 // Benchmarks for @aoai-media/core, against the built package (dist/). Every comparison runs its
 // sides in interleaved rounds (see @aoai-media/bench); servers run in their own process. Rows:
-// validation speed; images.generate round trips next to a bare fetch and the openai SDK; core's own
-// cost per call with no network; the portable base64 fallback next to Buffer; 200 MB downloads next
-// to curl and a plain node:http pipe (downloads.mjs).
+// validation speed; images.generate round trips next to a bare fetch (with and without a per-call
+// AbortSignal) and the openai SDK, on Node 20 and 24 (roundtrips.mjs); core's own cost per call with
+// no network; the portable base64 fallback next to Buffer; 200 MB downloads next to curl and plain
+// node:http pipes (downloads.mjs).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import OpenAI from 'openai';
 import { compare, recorder, startNode, stopAll, summarize } from '@aoai-media/bench';
 import { AzureOpenAIMedia, decodeBase64Portable, getModel, validate } from '../dist/index.js';
 import { downloadBench } from './downloads.mjs';
 import { IMAGE_ANSWER, IMAGE_BYTES, IMAGE_REQUEST, KEY } from './fixtures.mjs';
+import { roundTripBench } from './roundtrips.mjs';
 
 const record = recorder('@aoai-media/core');
 const ROUNDS = Number(process.env.AOAI_BENCH_ROUNDS ?? 30);
-const perSecond = (msPerOp) => summarize(msPerOp.map((ms) => 1000 / ms));
+const node24 = fileURLToPath(new URL('../../../tools/node24/node_modules/node/bin/node', import.meta.url));
 
 // 1. Validation: calls per second of CPU, no baseline (there is no other validator to compare with).
 {
@@ -55,71 +58,33 @@ const perSecond = (msPerOp) => summarize(msPerOp.map((ms) => 1000 / ms));
   if (issues === 0) throw new Error('the invalid request produced no issues');
 }
 
-// 2. Round trips against a stub server in its own process: core, a bare fetch, the openai SDK.
+// 2. Round trips against a stub server in its own process (roundtrips.mjs), on this Node and on 24.
 const server = await startNode(fileURLToPath(new URL('./server.mjs', import.meta.url)));
 try {
-  const client = new AzureOpenAIMedia({ endpoint: server.url, auth: { apiKey: KEY } });
-  const sdk = new OpenAI({
-    baseURL: `${server.url}/openai/v1`,
-    apiKey: KEY,
-    defaultHeaders: { 'api-key': KEY },
-  });
-  const url = `${server.url}/openai/v1/images/generations`;
+  await roundTripBench(record, server.url);
+  if (existsSync(node24)) {
+    // The same round trips on Node 24 (its fetch charges nothing extra for a signal), in a process
+    // of its own; its rows go to the same table.
+    const child = spawnSync(
+      node24,
+      [fileURLToPath(new URL('./roundtrips.mjs', import.meta.url)), server.url],
+      {
+        stdio: 'inherit',
+      },
+    );
+    if (child.status !== 0) throw new Error(`the Node 24 round trips exited ${child.status}`);
+  } else {
+    record.skip('images.generate round trips on Node 24', 'Node 24 is missing from tools/node24');
+  }
+
+  // 3. Core's own cost, no network: an injected fetch that answers at once, next to parsing and
+  // decoding the same answer by hand.
   const check = (n) => {
     if (n !== IMAGE_BYTES) throw new Error(`decoded ${n} bytes, expected ${IMAGE_BYTES}`);
   };
   const sequential = (call) => async (ops) => {
     for (let i = 0; i < ops; i++) await call();
   };
-  const sides = {
-    core: {
-      run: sequential(async () =>
-        check((await client.images.generate(IMAGE_REQUEST)).images[0].bytes.length),
-      ),
-    },
-    fetch: {
-      run: sequential(async () => {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'api-key': KEY, 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(IMAGE_REQUEST),
-        });
-        if (!response.ok) throw new Error(`status ${response.status}`);
-        const body = await response.json();
-        check(Buffer.from(body.data[0].b64_json, 'base64').length);
-      }),
-    },
-    sdk: {
-      run: sequential(async () =>
-        check(Buffer.from((await sdk.images.generate(IMAGE_REQUEST)).data[0].b64_json, 'base64').length),
-      ),
-    },
-  };
-  const result = await compare({ sides, rounds: ROUNDS, ops: 50, warmUp: 200 });
-  const cpu = (name) => result.summary(name, 'cpu');
-  for (const [base, label, target] of [
-    ['fetch', 'bare fetch', '>= 0.90x'],
-    ['sdk', 'openai 6.49.0 SDK', null],
-  ]) {
-    record({
-      name: `images.generate, 1 at a time, stub server in its own process: core vs ${label}`,
-      unit: 'req/s',
-      value: perSecond(result.sides.core.wallMs),
-      baseline: { name: label, value: perSecond(result.sides[base].wallMs) },
-      ratio: result.ratio(base, 'core', 'wall'),
-      ratioMeans: 'throughput / baseline',
-      cpu: { value: cpu('core'), baseline: cpu(base), of: 'client' },
-      target,
-    });
-  }
-  record({
-    name: 'images.generate: client CPU per call beyond a bare fetch (same rounds)',
-    unit: 'us',
-    value: summarize(result.sides.core.cpuUs.map((us, i) => us - result.sides.fetch.cpuUs[i])),
-  });
-
-  // 3. Core's own cost, no network: an injected fetch that answers at once, next to parsing and
-  // decoding the same answer by hand.
   const offline = new AzureOpenAIMedia({
     endpoint: server.url,
     auth: { apiKey: KEY },
