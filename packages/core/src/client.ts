@@ -23,25 +23,33 @@ import { getModel, recogniseModel, type ModelSpec } from './models.js';
 import { Images } from './resources/images.js';
 import { Videos } from './resources/videos.js';
 import { Audio } from './resources/audio.js';
-import {
-  defaultFetch,
-  defaultNow,
-  defaultRandom,
-  defaultSleep,
-  defaultTimer,
-  type Sleep,
-  type Timer,
-} from './platform.js';
+import { defaultFetch, defaultNow, defaultRandom, defaultSleep, type Sleep } from './platform.js';
 
-export {
-  defaultFetch,
-  defaultNow,
-  defaultRandom,
-  defaultSleep,
-  defaultTimer,
-  type Sleep,
-  type Timer,
-} from './platform.js';
+export { defaultFetch, defaultNow, defaultRandom, defaultSleep, type Sleep } from './platform.js';
+
+/** Calls `fire` after `ms` unless the returned cancel is called first. A call's timeout runs on it. */
+export type Timer = (ms: number, fire: () => void) => () => void;
+
+/** A timer built on a sleep: the sleep is stopped by aborting its signal. */
+export function timerOnSleep(sleep: Sleep): Timer {
+  return (ms, fire) => {
+    const stop = new AbortController();
+    sleep(ms, stop.signal).then(fire, noop);
+    return () => stop.abort(TIMER_STOPPED);
+  };
+}
+
+/**
+ * The platform's timer for call timeouts: its own when its sleep carries one, else one built on its
+ * sleep (a host's platform module may offer only `defaultSleep`).
+ */
+export const platformTimer: Timer =
+  (defaultSleep as Sleep & { timer?: Timer }).timer ?? timerOnSleep(defaultSleep);
+
+function noop(): void {}
+
+/** The reason a stopped timer's sleep is aborted with: a constant, so stopping it allocates nothing. */
+const TIMER_STOPPED = Object.freeze({ stopped: true });
 
 export type Auth = { apiKey: string } | { bearerToken: string } | { tokenProvider: () => Promise<string> };
 
@@ -500,7 +508,7 @@ export class CallSignal {
     outer: AbortSignal | undefined,
     timeoutMs: number,
     what = 'the request',
-    timer: Timer = defaultTimer,
+    timer: Timer = platformTimer,
   ) {
     this.#outer = outer;
     this.#timeoutMs = timeoutMs;

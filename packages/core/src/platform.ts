@@ -11,42 +11,43 @@
 /** Waits `ms`, rejecting with `signal.reason` when `signal` aborts. Injected so tests control time. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/**
- * A real timer. While it is pending it holds the event loop open, so a command-line program
- * waiting out a retry does not exit half-way; aborting the signal clears it at once.
- */
-export const defaultSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-/** Calls `fire` after `ms` unless the returned cancel is called first. A call's timeout runs on it. */
-export type Timer = (ms: number, fire: () => void) => () => void;
-
 /** The longest delay the host's timer takes; a longer one would fire at once, so it means "never". */
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * A real timer, cancelled with a plain function: a call's timeout is armed and cleared on every
- * request, and a timer needs no AbortController or promise for that.
+ * A real timer. While it is pending it holds the event loop open, so a command-line program
+ * waiting out a retry does not exit half-way; aborting the signal clears it at once.
+ *
+ * It also carries `timer(ms, fire)`, which arms the same timer and returns a plain function that
+ * cancels it: a call's timeout is armed and cleared on every request, and this spares it an
+ * AbortController and a promise each time. A platform module without it gets a timer built on
+ * its sleep (see `platformTimer` in client.ts).
  */
-export const defaultTimer: Timer = (ms, fire) => {
-  if (ms > MAX_TIMER_MS) return noop;
-  const timer = setTimeout(fire, ms);
-  return () => clearTimeout(timer);
-};
+export const defaultSleep: Sleep & { timer(ms: number, fire: () => void): () => void } = Object.assign(
+  (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  {
+    timer(ms: number, fire: () => void): () => void {
+      if (ms > MAX_TIMER_MS) return noop;
+      const timer = setTimeout(fire, ms);
+      return () => clearTimeout(timer);
+    },
+  },
+);
 
 function noop(): void {}
 

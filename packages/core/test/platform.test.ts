@@ -13,7 +13,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallSignal, TimeoutError, defaultSleep, defaultTimer, type Timer } from '../src/index.js';
+import {
+  CallSignal,
+  TimeoutError,
+  defaultSleep,
+  timerOnSleep,
+  type Sleep,
+  type Timer,
+} from '../src/index.js';
 import { json, startServer, type TestServer } from './server.js';
 
 /** n8n's restricted globals, including those only some scanner versions reject. */
@@ -127,6 +134,17 @@ describe('host globals are named only in platform.ts', () => {
     const names = new Set(found.map((f) => f.split(' ')[0]));
     expect([...names].sort()).toEqual(['clearTimeout', 'globalThis', 'setTimeout']);
   });
+
+  it("platform.js exports only the names a host's replacement must provide", async () => {
+    const platform = await import(pathToFileURL(join(outDir, 'platform.js')).href);
+    expect(Object.keys(platform).sort()).toEqual([
+      'defaultFetch',
+      'defaultNow',
+      'defaultRandom',
+      'defaultSleep',
+      'nativeDecodeBase64',
+    ]);
+  });
 });
 
 describe('defaultSleep', () => {
@@ -198,6 +216,7 @@ describe('the call timeout is a cancellable timer', () => {
   });
 
   it('the real timer fires, is cancelled, and treats a delay past its range as never', async () => {
+    const defaultTimer = defaultSleep.timer;
     let fired = 0;
     await new Promise<void>((resolve) => defaultTimer(1, resolve));
     const cancel = defaultTimer(1, () => fired++);
@@ -210,6 +229,26 @@ describe('the call timeout is a cancellable timer', () => {
     await new Promise<void>((resolve) => defaultTimer(5, resolve));
     expect(never.signal.aborted).toBe(false);
     never.dispose();
+  });
+
+  it('a platform with only a sleep gets a timer built on it: fired by the sleep, cancelled by aborting it', async () => {
+    const sleeps: { ms: number; signal: AbortSignal | undefined; wake: () => void }[] = [];
+    const sleep: Sleep = (ms, signal) =>
+      new Promise((resolve, reject) => {
+        sleeps.push({ ms, signal, wake: resolve });
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    const timer = timerOnSleep(sleep);
+    const timedOut = new CallSignal(undefined, 250, 'the request', timer);
+    sleeps[0]!.wake();
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(timedOut.signal.reason).toBeInstanceOf(TimeoutError);
+    const finished = new CallSignal(undefined, 250, 'the request', timer);
+    finished.dispose();
+    expect(sleeps.map((s) => [s.ms, s.signal?.aborted])).toEqual([
+      [250, false],
+      [250, true],
+    ]);
   });
 });
 
