@@ -364,6 +364,52 @@ describe('nothing half-written where the user looks', () => {
   });
 });
 
+describe('a hostile or broken server', () => {
+  it('answers it cannot read fail the call with ConnectionError; nothing is thrown into the process', async () => {
+    const answers = [
+      'HTTP/1.1 700 Nope\r\ncontent-length: 0\r\n\r\n',
+      'HTTP/1.1 200 O\u0001K\r\ncontent-length: 0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nno colon here\r\n\r\n',
+      'HTTP/1.1 200 OK\r\ncontent-length: 5, 6\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n',
+      `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70 * 1024)}\r\n\r\n`,
+      'SSH-2.0-OpenSSH_9.6\r\n\r\n',
+      'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n\r\n',
+    ];
+    for (const answer of answers) {
+      const server = await raw((socket) => socket.end(answer));
+      const error = await client(server.url)
+        .videos.generations.content('gen_1')
+        .catch((e: unknown) => e);
+      expect(error, JSON.stringify(answer.slice(0, 40))).toBeInstanceOf(ConnectionError);
+    }
+  });
+
+  it('a server that closes before answering is a ConnectionError, and the read is retried like any read', async () => {
+    let connections = 0;
+    const server = await raw((socket) => {
+      connections++;
+      if (connections === 1) socket.destroy();
+      else
+        socket.end(
+          Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${VIDEO.length}\r\n\r\n`), VIDEO]),
+        );
+    });
+    const c = new AzureOpenAIMedia({
+      endpoint: server.url,
+      auth: { apiKey: 'k' },
+      maxRetries: 1,
+      sleep: async () => undefined,
+      downloadFetch: nodeDownloadFetch(),
+    });
+    const folder = freshDir();
+    expect(await (await c.videos.generations.content('gen_1')).pipeTo(fileSink(join(folder, 'v.mp4')))).toBe(
+      VIDEO.length,
+    );
+    expect(connections).toBe(2);
+  });
+});
+
 describe('TLS', () => {
   let certDir: string;
   let server: HttpsServer;

@@ -207,12 +207,20 @@ class Exchange implements DirectBody {
     } catch (error) {
       return this.#fail(error);
     }
+    if (code < 200 || code > 599) return this.#fail(new Error(`status ${code} is not a valid answer`));
     this.#state = this.#framing.kind === 'none' ? 'done' : 'body';
-    const response = new Response(this.#state === 'done' ? null : this.#bodyStream(headers), {
-      status: code,
-      statusText: status[2] ?? '',
-      headers,
-    });
+    let response: Response;
+    try {
+      response = new Response(this.#state === 'done' ? null : this.#bodyStream(headers), {
+        status: code,
+        statusText: status[2] ?? '',
+        headers,
+      });
+    } catch (error) {
+      // A reason phrase a Response refuses: the answer is not one we can hand over.
+      this.#state = 'head';
+      return this.#fail(error);
+    }
     const resolve = this.#resolve!;
     this.#resolve = this.#reject = undefined;
     if (this.#state === 'done') this.#close();
