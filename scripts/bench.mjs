@@ -147,13 +147,17 @@ Time each benchmark took: ${timings.map((t) => `${t.name} ${seconds(t.ms)}${t.fa
 
 - **@aoai-media/core**: \`validate.imageGenerate\` calls per CPU-second; \`images.generate\` round trips,
   one at a time, against a stub server in its own process that answers a fixed 2 KB image, next to a
-  bare \`fetch\` and the official \`openai\` SDK sending the same request and decoding the same bytes
-  (client CPU per call beside the throughput); core's own CPU per call with an injected \`fetch\` that
-  answers at once, next to parsing and decoding the same answer by hand; the portable base64 decoder
-  (for runtimes without \`Buffer\`) next to \`Buffer.from\`; a 200 MB video written to a file by
-  \`videos.generations.content()\` next to curl, a plain \`node:http\` pipe and a bare \`fetch\` (each
-  download in a fresh process that times its own transfer; core and the pipe also on Node 24), with the
-  growth of each Node process's peak resident memory during the transfer and curl's whole peak.
+  bare \`fetch\` (no timeout, nothing can cancel it), the same bare \`fetch\` given a fresh
+  \`AbortSignal\` per call (as any cancellable call needs) and the official \`openai\` SDK, sending the
+  same request and decoding the same bytes (client CPU per call beside the throughput), on this Node
+  and on Node 24; core's own CPU per call with an injected \`fetch\` that answers at once, next to
+  parsing and decoding the same answer by hand; the portable base64 decoder (for runtimes without
+  \`Buffer\`) next to \`Buffer.from\`; a 200 MB video written to a file by
+  \`videos.generations.content()\`, with \`pipeTo(fileSink)\` over \`nodeDownloadFetch\` (Node 20 and 24)
+  and through its web stream over the platform's fetch, next to curl, \`node:http\` piped to a file
+  with default and with 1 MiB write buffers, and a bare \`fetch\` (each download in a fresh process
+  that first downloads a small video the same way, then times its own transfer), with the growth of
+  each Node process's peak resident memory during the transfer and curl's whole peak.
 - **@aoai-media/integration-tests**: the same image requests through core, a bare \`fetch\` and the
   \`openai\` SDK (\`new OpenAI({ baseURL: <endpoint>/openai/v1, defaultQuery: { 'api-version':
   'preview' } })\`) against the emulator in its own process; all three reach the same route (checked
