@@ -336,9 +336,8 @@ function isVideo(operation: Operation): boolean {
   return MODEL_OPERATION[operation] === 'videos.create';
 }
 
-/** The end of core's message for a retired model, which names the client option. */
-const RETIRED_TAIL =
-  /Deployments of a retired model answer only errors; if Azure has extended yours, set the client option allowRetiredModels\.?$/;
+/** The end of core's message for a retired model: how to allow it, replaced when it is allowed. */
+const RETIRED_TAIL = /Deployments of a retired model answer only errors; if Azure has extended yours, .*$/;
 
 /**
  * The deployment's model must take the operation and, unless `allow-retired-models` lists it, not
@@ -372,16 +371,11 @@ function checkModel(inputs: Inputs, model: ModelSpec | undefined, io: ActionIO, 
   // Looking up a job costs nothing, so a retired model only warns there.
   const lookup = inputs.operation === 'video-job-get';
   const problems: InputProblem[] = [];
-  for (const issue of lifecycleIssues(model, io.now(), lookup || inputs.allowRetiredModels)) {
+  const howToAllow = `set allow-retired-models: ${model.name}`;
+  for (const issue of lifecycleIssues(model, io.now(), lookup || inputs.allowRetiredModels, howToAllow)) {
     state.lifecycleCodes.add(issue.code);
     if (issue.severity !== 'warning') {
-      problems.push({
-        input,
-        message: issue.message.replace(
-          'set the client option allowRetiredModels',
-          `set allow-retired-models: ${model.name}`,
-        ),
-      });
+      problems.push({ input, message: issue.message });
     } else if (issue.code === 'model_retired') {
       const why = lookup
         ? 'The job is looked up anyway; a deployment Azure has not extended answers only errors.'

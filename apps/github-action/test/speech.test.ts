@@ -205,7 +205,7 @@ describe("the speech models' retirement (Azure's schedule: 2026-12-15, no replac
         level: 'warning',
         title: 'Model retiring',
         message:
-          'gpt-4o-mini-tts retires on Azure on 2026-12-15 (1 day from now); Azure names no replacement; current speech models are tts-hd or tts',
+          'gpt-4o-mini-tts retires on Azure on 2026-12-15 (1 day from now); Azure names no replacement and lists no current speech model',
       },
     ]);
     expect(sent()).toHaveLength(1);

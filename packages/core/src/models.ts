@@ -502,21 +502,33 @@ export function currentModelNames(kind: ModelKind, now: number): string[] {
 
 function replacementText(model: ModelSpec, state: ModelLifecycle, now: number): string {
   if (state.replacement) return `Azure names ${state.replacement} as its replacement`;
-  const current = currentModelNames(model.kind, now).filter((n) => n !== model.name);
+  // A model that retires no later than this one is no way out of it.
+  const outlives = (name: string): boolean => {
+    if (!state.retires) return true;
+    const other = lifecycleOf(getModel(name)!, now).retires;
+    return other === undefined || other > state.retires;
+  };
+  const current = currentModelNames(model.kind, now).filter((n) => n !== model.name && outlives(n));
   return current.length > 0
     ? `Azure names no replacement; current ${model.kind} models are ${listNames(current)}`
     : `Azure names no replacement and lists no current ${model.kind} model`;
 }
 
-/** The sentence a retired model's error carries: the date and the replacement. */
-export function retiredMessage(model: ModelSpec, now: number): string {
+/** How the caller lets a retired model through, as the sentence's last words say it. */
+export const ALLOW_RETIRED_HINT = 'set the client option allowRetiredModels';
+
+/**
+ * The sentence a retired model's error carries: the date and the replacement. `howToAllow` ends it:
+ * a consumer names its own setting (an input, a node option) instead of core's client option.
+ */
+export function retiredMessage(model: ModelSpec, now: number, howToAllow = ALLOW_RETIRED_HINT): string {
   const state = lifecycleOf(model, now);
   const when = state.retires
     ? state.retiresNoEarlierThan
       ? ` (announced for no earlier than ${state.retires})`
       : ` on ${state.retires}`
     : '';
-  return `${model.name} was retired on Azure${when}; ${replacementText(model, state, now)}. Deployments of a retired model answer only errors; if Azure has extended yours, set the client option allowRetiredModels`;
+  return `${model.name} was retired on Azure${when}; ${replacementText(model, state, now)}. Deployments of a retired model answer only errors; if Azure has extended yours, ${howToAllow}`;
 }
 
 /** The warning for a deprecated model or one within Azure's notice period before retirement. */

@@ -9,7 +9,9 @@ import {
   AzureOpenAIMedia,
   checkRequest,
   getModel,
+  lifecycleIssues,
   lifecycleOf,
+  retiringMessage,
   RETIREMENT_WARNING_DAYS,
   ValidationError,
   type Logger,
@@ -176,5 +178,25 @@ describe('the notice period', () => {
       retires: '2027-06-15',
     });
     expect(lifecycleOf(mini, now, '2025-03-20')).toMatchObject({ status: 'retired', retires: '2026-10-15' });
+  });
+});
+
+describe('lifecycle messages', () => {
+  it('never offers as a way out a model that retires no later than the one it replaces', () => {
+    // All three speech models retire on 2026-12-15: none of them is an alternative to another.
+    const message = retiringMessage(getModel('gpt-4o-mini-tts')!, Date.parse('2026-12-06T00:00:00Z'));
+    expect(message).toContain('retires on Azure on 2026-12-15');
+    expect(message).not.toContain('current speech models are');
+    expect(message).toContain('lists no current speech model');
+  });
+
+  it("ends a retired model's error with the caller's own way to allow it", () => {
+    const now = Date.parse('2026-12-20T00:00:00Z');
+    const model = getModel('gpt-4o-mini-tts')!;
+    const [byDefault] = lifecycleIssues(model, now);
+    expect(byDefault).toMatchObject({ code: 'model_retired' });
+    expect(byDefault!.message).toMatch(/set the client option allowRetiredModels$/);
+    const [custom] = lifecycleIssues(model, now, false, 'add it to the allow-retired-models input');
+    expect(custom!.message).toMatch(/add it to the allow-retired-models input$/);
   });
 });

@@ -128,6 +128,8 @@ export function lifecycleIssues(
   model: ModelSpec,
   now: number,
   allowRetiredModels: boolean | readonly string[] = false,
+  /** Ends a retired model's message: how this caller's users allow it (default: core's client option). */
+  howToAllow?: string,
 ): Issue[] {
   const state = lifecycleOf(model, now);
   if (state.status === 'retired') {
@@ -137,7 +139,7 @@ export function lifecycleIssues(
     const issue = issues.custom(
       'model',
       'model_retired',
-      retiredMessage(model, now),
+      retiredMessage(model, now, howToAllow),
       state.replacement ? [state.replacement] : undefined,
     );
     return [allowed ? asWarning(issue) : issue];
