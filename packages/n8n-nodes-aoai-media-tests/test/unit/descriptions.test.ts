@@ -186,6 +186,7 @@ describe('credential', () => {
 
   it('tests the credential with an authenticated request that creates nothing', () => {
     expect(credential.test.request.method).toBe('GET');
-    expect(credential.test.request.url).toBe('/openai/v1/video/generations/jobs');
+    expect(credential.test.request.url).toBe('/openai/v1/models');
+    expect(credential.test.request.qs).toBeUndefined();
   });
 });

@@ -101,8 +101,7 @@ async function discard(body: unknown): Promise<void> {
 async function renewToken(ctx: IExecuteFunctions, origin: string): Promise<void> {
 	try {
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, ENTRA_CREDENTIAL, {
-			url: `${origin}/openai/v1/video/generations/jobs`,
-			qs: { 'api-version': 'preview', limit: 1 },
+			url: `${origin}/openai/v1/models`,
 			method: 'GET',
 			json: true,
 		});
