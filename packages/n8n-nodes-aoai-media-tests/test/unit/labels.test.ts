@@ -90,5 +90,6 @@ describe('as an AI agent tool', () => {
     expect(tool('image', 'generate')).toBe('Generate images from a text prompt in Azure OpenAI Media');
     expect(tool('video', 'remix')).toBe('Remix a finished video with a new prompt in Azure OpenAI Media');
     expect(tool('audio', 'transcribe')).toBe('Transcribe speech to text in Azure OpenAI Media');
+    expect(tool('audio', 'speech')).toBe('Generate speech from text in Azure OpenAI Media');
   });
 });

@@ -116,7 +116,7 @@ export function deploymentProperty(show: Show): INodeProperties {
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. my-gpt-image-1',
+		placeholder: 'e.g. my-deployment',
 		description: 'The name of the deployment in the Azure OpenAI resource',
 		displayOptions: { show },
 	};

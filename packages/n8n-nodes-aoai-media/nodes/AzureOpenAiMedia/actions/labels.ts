@@ -37,7 +37,7 @@ const CORE_LABELS = OPTION_LABELS as Readonly<Record<string, Readonly<Record<str
 /** `1536x1024` -> `1536 x 1024 (Landscape)`. */
 function sizeLabel(size: string): string {
 	const match = /^(\d+)x(\d+)$/.exec(size);
-	if (!match) return size === 'auto' ? 'Auto' : size;
+	if (!match) return size;
 	const [width, height] = [Number(match[1]), Number(match[2])];
 	const shape = width === height ? 'Square' : width > height ? 'Landscape' : 'Portrait';
 	return `${width} x ${height} (${shape})`;

@@ -1,4 +1,9 @@
-import { videoCapabilities, type VideoContent, type VideoTask } from '@aoai-media/core';
+import {
+	videoCapabilities,
+	type VideoContent,
+	type VideoQuality,
+	type VideoTask,
+} from '@aoai-media/core';
 import type {
 	IBinaryData,
 	IDataObject,
@@ -122,7 +127,7 @@ export async function execute(
 		const content = this.getNodeParameter('content', itemIndex, 'video') as VideoContent;
 		const quality =
 			offers.qualities.length > 0 && content === 'video'
-				? (this.getNodeParameter('quality', itemIndex) as 'high' | 'low')
+				? (this.getNodeParameter('quality', itemIndex) as VideoQuality)
 				: undefined;
 		const task = await client.videos.retrieve(ref, cancelSignal(this));
 		const download = await client.videos.downloadContent(task, {

@@ -13,6 +13,7 @@ import {
 	type Download,
 	type IntRange,
 	type VideoContent,
+	type VideoQuality,
 	type VideoCreateRequest,
 	type VideoModel,
 	type VideoOutput,
@@ -324,7 +325,7 @@ export async function waitAndDownload(
 		timeoutMs: Number(opts.waitMinutes ?? 15) * 60_000,
 		pollIntervalMs: Number(opts.pollSeconds ?? 5) * 1000,
 	});
-	const quality = opts.quality as 'high' | 'low' | undefined;
+	const quality = opts.quality as VideoQuality | undefined;
 	const items: INodeExecutionData[] = [];
 	for (const output of done.outputs) {
 		const item: INodeExecutionData = {
@@ -351,7 +352,7 @@ export async function downloadOutput(
 	task: VideoTask,
 	output: VideoOutput,
 	content: VideoContent,
-	quality?: 'high' | 'low',
+	quality?: VideoQuality,
 ): Promise<IBinaryData> {
 	const download = await client.videos.downloadContent(task, {
 		output: output.index,

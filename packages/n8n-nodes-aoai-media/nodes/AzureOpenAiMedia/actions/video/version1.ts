@@ -10,6 +10,7 @@ import {
 	videoCapabilities,
 	type VideoApi,
 	type VideoContent,
+	type VideoQuality,
 	type VideoModel,
 	type VideoOutput,
 	type VideoTask,
@@ -169,14 +170,14 @@ export function legacyDownload(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	model: VideoModel,
-): { outputId: string; content: VideoContent; quality?: 'high' | 'low'; json: IDataObject } {
+): { outputId: string; content: VideoContent; quality?: VideoQuality; json: IDataObject } {
 	const names = namesOf(model);
 	const outputId = String(ctx.getNodeParameter(names.output, itemIndex, '')).trim();
 	const content = ctx.getNodeParameter(names.content, itemIndex, 'video') as VideoContent;
 	// A thumbnail has one quality, so version 1 named none for it.
 	const quality =
 		content === 'video' && videoCapabilities(model).qualities.length > 0
-			? (ctx.getNodeParameter('quality', itemIndex) as 'high' | 'low')
+			? (ctx.getNodeParameter('quality', itemIndex) as VideoQuality)
 			: undefined;
 	const json: IDataObject = {
 		[names.output]: outputId,
