@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { binaryItem, run, type FakeOptions } from './fake-context';
 import { overHttp } from './over-http';
 
