@@ -326,7 +326,11 @@ describe.each([RELEASES.legacy, RELEASES.current])(
         const before = listed().length;
         expect((await test(apiKey(emulator.apiKey))).status).toBe('OK');
         expect(await test(apiKey('wrong-key'))).toMatchObject({ status: 'Error' });
-        expect(listed().slice(before)).toEqual([200, 401]);
+        // n8n tries a refused test read again: one success, then refusals only.
+        const [good, ...refused] = listed().slice(before);
+        expect(good).toBe(200);
+        expect(refused.length).toBeGreaterThan(0);
+        expect(new Set(refused)).toEqual(new Set([401]));
 
         const app = (secret: string, credential: typeof ENTRA) => ({
           ...credential,
