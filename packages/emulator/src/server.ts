@@ -20,6 +20,7 @@ import { json, parseBody, readBody, type Body, type Ctx, type ParsedBody, type R
 import { V1_API_VERSIONS } from './options.js';
 import * as audio from './routes/audio.js';
 import * as images from './routes/images.js';
+import * as models from './routes/models.js';
 import * as responses from './routes/responses.js';
 import * as sora2 from './routes/sora2.js';
 import * as speech from './routes/speech.js';
@@ -62,6 +63,7 @@ function route(
 }
 
 const ROUTES: Route[] = [
+  route('v1', 'GET', 'models', 'models.list', 'none', models.list),
   route('v1', 'POST', 'images/generations', 'images.generate', 'body', images.generate),
   route('v1', 'POST', 'images/edits', 'images.edit', 'body', images.edit),
   route('v1', 'POST', 'video/generations/jobs', 'videoJobs.create', 'body', videos.createJob, 'video'),

@@ -174,6 +174,8 @@ export class EmulatorState {
   readonly video: VideoRenderer;
   readonly speech: SpeechRenderer;
   readonly imageUrlTtlMs: number;
+  /** When the emulator started, on its own clock (the `created` of the models it lists). */
+  readonly startedMs: number;
 
   deployments: Map<string, string>;
   blockedTerms: BlockedTerm[] = [];
@@ -203,6 +205,7 @@ export class EmulatorState {
       timeScale: options.timeScale,
       startTime: parseStartTime(options.startTime),
     });
+    this.startedMs = this.clock.now();
     this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
     this.bearerTokens = new Set([this.apiKey, ...(options.bearerTokens ?? [])]);
     this.apiVersions = new Set(options.apiVersions ?? DEFAULT_API_VERSIONS);

@@ -273,6 +273,13 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
     check('preview', '/deployments/{deployment-id}/audio/speech', 'post', json);
   });
 
+  it('models: the list, and a refused key', async () => {
+    const listed = await h.get('/openai/v1/models');
+    expect(listed.json.data.length).toBeGreaterThan(0);
+    check('v1', '/models', 'get', listed);
+    check('v1', '/models', 'get', await h.call('/openai/v1/models', { key: 'not-the-key' }));
+  });
+
   it('Sora video jobs: every operation, success and errors', async () => {
     const jobs = '/openai/v1/video/generations/jobs?api-version=preview';
     const created = await h.post(jobs, {
@@ -468,6 +475,7 @@ describe.skipIf(!present)('responses validate against the Azure OpenAPI specs', 
     expect([...operations].sort()).toEqual(
       [
         'POST /images/generations (v1)',
+        'GET /models (v1)',
         'POST /deployments/{deployment-id}/images/generations (ga)',
         'POST /deployments/{deployment-id}/images/generations (preview)',
         'POST /deployments/{deployment-id}/images/edits (preview)',

@@ -92,6 +92,41 @@ describe('auth, routing and api-versions', () => {
     expect(r.json.error).toEqual({ code: '404', message: 'Resource not found' });
   });
 
+  it('GET /models lists the deployments in the v1 list shape, with a key only, creating nothing', async () => {
+    h.emu.admin.setDeployments({ 'my-images': 'gpt-image-2' });
+    const made = () => {
+      const c = h.emu.admin.counters();
+      return [c.imagesGenerated, c.videoJobsCreated, c.videosCreated, c.transcriptions, c.speechGenerated];
+    };
+    const before = made();
+    for (const path of ['/openai/v1/models', '/openai/v1/models?api-version=preview']) {
+      const r = await h.get(path);
+      expect(r.status, path).toBe(200);
+      expect(r.json.object).toBe('list');
+      const ids = r.json.data.map((m: { id: string }) => m.id);
+      expect(ids).toEqual([...ids].sort());
+      expect(ids).toEqual(expect.arrayContaining(['my-images', 'gpt-image-2', 'sora-2']));
+      expect(ids).toHaveLength(Object.keys(h.emu.admin.deployments()).length);
+      for (const model of r.json.data) {
+        expect(model).toEqual({
+          id: model.id,
+          object: 'model',
+          created: expect.any(Number),
+          owned_by: 'system',
+        });
+        expect(Number.isInteger(model.created)).toBe(true);
+      }
+    }
+    expect(made()).toEqual(before);
+    expect(h.emu.admin.counters().byOperation['models.list']).toBe(2);
+    expect(h.emu.admin.requests().at(-1)).toMatchObject({ operation: 'models.list', status: 200 });
+    const refused = await h.call('/openai/v1/models', { key: 'not-the-key-xyz' });
+    expect(refused.status).toBe(401);
+    expect(refused.json.error.code).toBe('401');
+    // A dated api-version has no /models on the v1 surface, as anywhere else.
+    expect((await h.get('/openai/v1/models?api-version=2025-04-01-preview')).status).toBe(404);
+  });
+
   it('v1 works without api-version and with v1', async () => {
     expect((await h.post('/openai/v1/images/generations', small)).status).toBe(200);
     expect((await h.post('/openai/v1/images/generations?api-version=v1', small)).status).toBe(200);

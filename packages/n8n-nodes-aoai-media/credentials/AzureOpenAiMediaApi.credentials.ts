@@ -91,12 +91,12 @@ export class AzureOpenAiMediaApi implements ICredentialType {
 		return { ...requestOptions, headers };
 	}
 
-	// Listing video jobs needs a valid key and no deployment, so it checks the credential without creating anything.
+	// Listing the resource's models needs a valid key and no deployment, works on every resource
+	// (Azure's v1 API has it, without an api-version) and creates nothing.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.endpoint.replace(/\\/+$/, "").replace(/\\/openai$/, "")}}',
-			url: '/openai/v1/video/generations/jobs',
-			qs: { 'api-version': 'preview', limit: 1 },
+			url: '/openai/v1/models',
 			method: 'GET',
 		},
 	};

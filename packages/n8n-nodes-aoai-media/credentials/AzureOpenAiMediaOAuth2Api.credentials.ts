@@ -83,12 +83,11 @@ export class AzureOpenAiMediaOAuth2Api implements ICredentialType {
 		},
 	];
 
-	// Fetches a token, then lists video jobs with it: a valid sign-in and role, nothing created.
+	// Fetches a token, then lists the resource's models with it: a valid sign-in and role, nothing created.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.endpoint.replace(/\\/+$/, "").replace(/\\/openai$/, "")}}',
-			url: '/openai/v1/video/generations/jobs',
-			qs: { 'api-version': 'preview', limit: 1 },
+			url: '/openai/v1/models',
 			method: 'GET',
 		},
 	};

@@ -230,7 +230,7 @@ describe.each([RELEASES.legacy, RELEASES.current])(
       ]);
       const gated = () => entra.gated.map((r) => [r.method, r.path.split('?')[0], r.token, r.status]);
       const IMAGES = '/openai/v1/images/generations';
-      const JOBS = '/openai/v1/video/generations/jobs';
+      const MODELS = '/openai/v1/models';
       expect(gated()).toEqual([['POST', IMAGES, 'entra-token-1', 200]]);
 
       // An hour later: n8n still holds the first token, Azure refuses it, n8n fetches another.
@@ -242,8 +242,8 @@ describe.each([RELEASES.legacy, RELEASES.current])(
       expect(gated()).toEqual([
         ['POST', IMAGES, 'entra-token-1', 200],
         ['POST', IMAGES, 'entra-token-1', 401],
-        ['GET', JOBS, 'entra-token-1', 401],
-        ['GET', JOBS, 'entra-token-2', 200],
+        ['GET', MODELS, 'entra-token-1', 401],
+        ['GET', MODELS, 'entra-token-2', 200],
         ['POST', IMAGES, 'entra-token-2', 200],
       ]);
       // The refused request never reached Azure: one generation per execution, none twice.
@@ -321,8 +321,16 @@ describe.each([RELEASES.legacy, RELEASES.current])(
           type: 'azureOpenAiMediaApi',
           data: { endpoint: emulator.url, authType: 'apiKey', apiKey: key, apiVersion: 'preview' },
         });
+        // Test reads the resource's models: it works on every resource and creates nothing.
+        const listed = () => requests('models.list').map((r) => r.status);
+        const before = listed().length;
         expect((await test(apiKey(emulator.apiKey))).status).toBe('OK');
         expect(await test(apiKey('wrong-key'))).toMatchObject({ status: 'Error' });
+        // n8n tries a refused test read again: one success, then refusals only.
+        const [good, ...refused] = listed().slice(before);
+        expect(good).toBe(200);
+        expect(refused.length).toBeGreaterThan(0);
+        expect(new Set(refused)).toEqual(new Set([401]));
 
         const app = (secret: string, credential: typeof ENTRA) => ({
           ...credential,

@@ -3,7 +3,7 @@
  * one n8n user folder for the whole file; each test executes one imported workflow.
  */
 import { pngDimensions } from '@aoai-media/core';
-import { samplePng, sampleWav, startEmulator, type Emulator } from '@aoai-media/emulator';
+import { samplePng, sampleWav, speechSeconds, startEmulator, type Emulator } from '@aoai-media/emulator';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,6 +26,7 @@ import {
 } from './harness';
 
 const BLOCKED = 'forbidden-lighthouse';
+const SPOKEN = 'Welcome to the quarterly update. Sales rose in every region.';
 
 const workflows = [
   chain('imageGenerate', [
@@ -145,6 +146,60 @@ const workflows = [
         size: '={{ "256x256" }}',
       },
       { onError: 'continueRegularOutput' },
+    ),
+  ]),
+  // Version 2, what n8n adds to new workflows: no model set, so the version's default (GPT Image 2)
+  // runs, at a custom size checked against its rules.
+  chain('gptImage2', [
+    mediaNode(
+      'Generate',
+      {
+        resource: 'image',
+        operation: 'generate',
+        deployment: 'gpt-image-2',
+        prompt: 'a lighthouse at dawn',
+        size: 'custom',
+        customSize: '2048x1152',
+        outputFormat: 'png',
+      },
+      { typeVersion: 2 },
+    ),
+  ]),
+  // Speech and its transcript. The speech models retire on 2026-12-15, so the option that lets an
+  // extended deployment through keeps this test independent of the calendar; the lifecycle itself
+  // is tested on a pinned clock.
+  chain('speechRoundTrip', [
+    mediaNode(
+      'Speak',
+      {
+        resource: 'audio',
+        operation: 'speech',
+        deployment: 'gpt-4o-mini-tts',
+        text: SPOKEN,
+        voice: 'nova',
+        responseFormat: 'wav',
+        options: { allowRetiredModel: true },
+      },
+      { typeVersion: 2 },
+    ),
+    mediaNode(
+      'Transcribe',
+      {
+        resource: 'audio',
+        operation: 'transcribe',
+        deployment: 'gpt-4o-transcribe-diarize',
+        responseFormat: 'diarized_json',
+        options: { allowRetiredModel: true },
+      },
+      { typeVersion: 2 },
+    ),
+  ]),
+  // Version 2 refuses a retired model before anything is sent.
+  chain('retired', [
+    mediaNode(
+      'Generate',
+      { resource: 'image', operation: 'generate', deployment: 'dall-e-3', model: 'dall-e-3', prompt: 'x' },
+      { typeVersion: 2 },
     ),
   ]),
   chain('contentFilter', [
@@ -363,6 +418,60 @@ describe.each(SETUPS)(
       expect(item.binary).toBeUndefined();
       expect(item.json.error).toContain('size');
       expect(item.json.description).toContain('1792x1024');
+      expect(imageRequests().length).toBe(before);
+    });
+
+    it('version 2 makes a 2048x1152 GPT Image 2 image by default, at a custom size', async () => {
+      const { code, output, stderr } = await n8n.execute('gptImage2');
+      expect(code, stderr).toBe(0);
+      const [item] = nodeItems(output, 'Generate');
+      expect(item.json).toMatchObject({ model: 'gpt-image-2', deployment: 'gpt-image-2' });
+      expect(item.binary.data.mimeType).toBe('image/png');
+      expect(pngDimensions(await binaryBytes(n8n, item.binary.data))).toEqual({ width: 2048, height: 1152 });
+      const sent = imageRequests().at(-1)!;
+      expect(sent.fields).toMatchObject({ model: 'gpt-image-2', size: '2048x1152' });
+    });
+
+    it('speaks a text and transcribes it back, with speakers; warns of the retirement', async () => {
+      const { code, output, stderr } = await n8n.execute('speechRoundTrip');
+      expect(code, stderr).toBe(0);
+      const [spoken] = nodeItems(output, 'Speak');
+      expect(spoken.json).toMatchObject({ model: 'gpt-4o-mini-tts', voice: 'nova', format: 'wav' });
+      expect(spoken.binary.data).toMatchObject({ mimeType: 'audio/wav', fileName: 'speech.wav' });
+      const file = join(n8n.dir, `speech-${release.version}.wav`);
+      await writeFile(file, await binaryBytes(n8n, spoken.binary.data));
+      const probe = await promisify(execFile)('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=format_name,duration',
+        '-of',
+        'json',
+        file,
+      ]);
+      const format = JSON.parse(probe.stdout).format;
+      expect(format.format_name).toBe('wav');
+      expect(Math.abs(Number(format.duration) - speechSeconds(SPOKEN))).toBeLessThan(0.1);
+      // The run's warning about the model's retirement, shown by n8n above the node's output.
+      const hints = output.data.resultData.runData.Speak[0].hints ?? [];
+      expect(hints.map((h: { message: string }) => h.message)).toEqual([
+        expect.stringMatching(/^(Model retiring|Retired model): gpt-4o-mini-tts /),
+      ]);
+
+      const [transcript] = nodeItems(output, 'Transcribe');
+      expect(transcript.json).toMatchObject({ model: 'gpt-4o-transcribe-diarize', format: 'diarized_json' });
+      const segments = transcript.json.segments as { speaker: string; text: string }[];
+      expect(segments.map((s) => s.text).join(' ')).toBe(SPOKEN);
+      expect(transcript.json.transcript).toBe(segments.map((s) => `${s.speaker}: ${s.text}`).join('\n'));
+    });
+
+    it('version 2 refuses a retired model before anything is sent, naming the option', async () => {
+      const before = imageRequests().length;
+      const { code, stdout } = await n8n.execute('retired');
+      expect(code).toBe(1);
+      const error = parseOutput(stdout)?.data?.resultData?.error;
+      expect(error?.message).toBe('dall-e-3 was retired on Azure on 2026-03-04');
+      expect(error?.description).toContain('add Options → Allow Retired Model');
       expect(imageRequests().length).toBe(before);
     });
 

@@ -29,7 +29,8 @@ const workflow = {
   connections: {
     'When clicking Execute workflow': { main: [[{ node: 'Generate an image', type: 'main', index: 0 }]] },
     'Generate an image': { main: [[{ node: 'Generate a video', type: 'main', index: 0 }]] },
-    'Generate a video': { main: [[{ node: 'Imported for DALL-E 3', type: 'main', index: 0 }]] },
+    'Generate a video': { main: [[{ node: 'Generate speech', type: 'main', index: 0 }]] },
+    'Generate speech': { main: [[{ node: 'Imported for DALL-E 3', type: 'main', index: 0 }]] },
   },
   nodes: [
     {
@@ -44,18 +45,19 @@ const workflow = {
       id: 'image',
       name: 'Generate an image',
       type: 'n8n-nodes-aoai-media.azureOpenAiMedia',
-      typeVersion: 1,
+      typeVersion: 2,
       position: [240, 0],
       credentials: { azureOpenAiMediaApi: CREDENTIAL },
       parameters: {
         resource: 'image',
         operation: 'generate',
-        deployment: 'gpt-image-1-5-prod',
-        model: 'gpt-image-1.5',
+        deployment: 'gpt-image-2-prod',
+        model: 'gpt-image-2',
         prompt: 'A watercolour lighthouse at dawn',
-        size: '1536x1024',
+        size: 'custom',
+        customSize: '2048x1152',
         quality: 'high',
-        outputFormat: 'webp',
+        outputFormat: 'jpeg',
         options: { outputCompression: 80, output: 'reference' },
       },
     },
@@ -63,7 +65,7 @@ const workflow = {
       id: 'video',
       name: 'Generate a video',
       type: 'n8n-nodes-aoai-media.azureOpenAiMedia',
-      typeVersion: 1,
+      typeVersion: 2,
       position: [480, 0],
       credentials: { azureOpenAiMediaApi: CREDENTIAL },
       parameters: {
@@ -74,7 +76,23 @@ const workflow = {
         prompt: 'A paper boat drifting down a rainy street',
         size: '1280x720',
         seconds: '8',
-        options: { thumbnailProperty: 'still', pollSeconds: 10 },
+        options: { allowRetiredModel: true, thumbnailProperty: 'still', pollSeconds: 10 },
+      },
+    },
+    {
+      id: 'speech',
+      name: 'Generate speech',
+      type: 'n8n-nodes-aoai-media.azureOpenAiMedia',
+      typeVersion: 2,
+      position: [720, 0],
+      credentials: { azureOpenAiMediaApi: CREDENTIAL },
+      parameters: {
+        resource: 'audio',
+        operation: 'speech',
+        deployment: 'tts-prod',
+        text: 'Welcome to the quarterly update.',
+        voice: 'coral',
+        options: { instructions: 'Warm and unhurried.', speed: 1.1 },
       },
     },
     {
@@ -84,7 +102,7 @@ const workflow = {
       name: 'Imported for DALL-E 3',
       type: 'n8n-nodes-aoai-media.azureOpenAiMedia',
       typeVersion: 1,
-      position: [720, 0],
+      position: [960, 0],
       credentials: { azureOpenAiMediaApi: CREDENTIAL },
       parameters: {
         resource: 'image',
@@ -193,21 +211,22 @@ describe('parameter panels in the n8n editor', () => {
     return page;
   }
 
-  it('Image → Generate: labels, the model newest first, only the fields GPT Image 1.5 accepts', async () => {
+  it('Image → Generate (version 2): GPT Image 2 first, a custom size, only the fields it accepts', async () => {
     const page = await signedInPage();
     await openNode(page, 'image');
-    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('GPT Image 1.5');
-    expect(await shown(page, 'size')).toBe('1536 x 1024 (Landscape)');
+    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('GPT Image 2');
+    expect(await shown(page, 'size')).toBe('Custom Size');
+    expect(await shown(page, 'customSize')).toBe('2048x1152');
     expect(await shown(page, 'quality')).toBe('High');
-    expect(await shown(page, 'outputFormat')).toBe('WebP');
+    expect(await shown(page, 'outputFormat')).toBe('JPEG');
     expect(await shown(page, 'output')).toBe('Binary Files and References');
     await shootPanel(page, 'image-generate-parameters.png');
   });
 
-  it('Video → Generate: Sora 2 durations as words, the thumbnail in its own field', async () => {
+  it('Video → Generate (version 2): Sora 2 marked retired, allowed for an extended deployment', async () => {
     const page = await signedInPage();
     await openNode(page, 'video');
-    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('Sora 2');
+    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('Sora 2 (retired 2026-10-15)');
     expect(await shown(page, 'size')).toBe('1280 x 720 (Landscape)');
     expect(await shown(page, 'seconds')).toBe('8 seconds');
     expect(await shown(page, 'thumbnailProperty')).toBe('still');
@@ -216,10 +235,20 @@ describe('parameter panels in the n8n editor', () => {
     await shootPanel(page, 'video-generate-parameters.png');
   });
 
+  it('Audio → Generate Speech (version 2): the default model, voices and options in words', async () => {
+    const page = await signedInPage();
+    await openNode(page, 'speech');
+    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('GPT-4o Mini TTS');
+    expect(await shown(page, 'voice')).toBe('Coral');
+    expect(await shown(page, 'responseFormat')).toBe('MP3');
+    expect(await shown(page, 'instructions')).toBe('Warm and unhurried.');
+    await shootPanel(page, 'audio-speech-parameters.png');
+  });
+
   it('values an imported workflow set that DALL-E 3 does not accept stay visible, with how to clear them', async () => {
     const page = await signedInPage();
     await openNode(page, 'imported');
-    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('DALL-E 3');
+    await expect.poll(() => shown(page, 'model'), { timeout: 10_000 }).toBe('DALL-E 3 (retired 2026-03-04)');
     expect(await shown(page, 'n')).toBe('2');
     expect(await shown(page, 'outputFormat')).toBe('WebP');
     await expect

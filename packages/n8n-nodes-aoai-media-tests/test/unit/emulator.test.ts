@@ -6,24 +6,10 @@ import { startEmulator, type Emulator } from '@aoai-media/emulator';
 import { NodeApiError } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureOpenAiMediaApi } from 'n8n-nodes-aoai-media/credentials/AzureOpenAiMediaApi.credentials';
-import { run, type Respond } from './fake-context';
+import { run } from './fake-context';
+import { overHttp } from './over-http';
 
 let emulator: Emulator;
-
-/** Forwards what the node sends to the emulator, as n8n's HTTP helper would. */
-const overHttp: Respond = async (request) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body && request.body.length > 0 ? new Uint8Array(request.body) : undefined,
-    redirect: 'manual',
-  });
-  return {
-    status: response.status,
-    headers: Object.fromEntries(response.headers),
-    body: new Uint8Array(await response.arrayBuffer()),
-  };
-};
 
 const credentials = () => ({
   endpoint: emulator.url,

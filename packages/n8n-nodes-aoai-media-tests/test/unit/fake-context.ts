@@ -17,6 +17,7 @@ import {
   type INode,
   type INodeExecutionData,
   type JsonObject,
+  type NodeExecutionHint,
 } from 'n8n-workflow';
 import { AzureOpenAiMediaApi } from 'n8n-nodes-aoai-media/credentials/AzureOpenAiMediaApi.credentials';
 import type { INodeParameters } from 'n8n-workflow';
@@ -55,6 +56,8 @@ export interface FakeOptions {
   cancel?: AbortSignal;
   /** How n8n keeps binary data: inline base64 (`default`) or as files with ids (`filesystem`). */
   binaryMode?: 'default' | 'filesystem';
+  /** The node's version in the workflow (1 where a test does not say: the tests written for version 1). */
+  typeVersion?: number;
   /**
    * The OAuth2 credential as n8n runs it: the tokens its token endpoint issues, in order (a token
    * is fetched when the credential holds none, and again when a request n8n sends is refused with
@@ -72,15 +75,18 @@ export type Prepared = { fileName: string | undefined; input: 'buffer' | 'stream
 const node = new AzureOpenAiMedia();
 const credential = new AzureOpenAiMediaApi();
 
-/** The node's parameters as n8n hands them to a running node: undisplayed values dropped, defaults added. */
-export function resolvedParameters(values: Record<string, unknown>): INodeParameters {
+/**
+ * The node's parameters as n8n hands them to a running node of a version: undisplayed values
+ * dropped, that version's defaults added.
+ */
+export function resolvedParameters(values: Record<string, unknown>, typeVersion = 1): INodeParameters {
   return (
     NodeHelpers.getNodeParameters(
       node.description.properties,
       values as INodeParameters,
       true,
       false,
-      null,
+      { typeVersion },
       node.description,
     ) ?? {}
   );
@@ -140,14 +146,18 @@ export function fakeContext(options: FakeOptions) {
     apiKey: API_KEY,
     apiVersion: 'preview',
   };
+  const typeVersion = options.typeVersion ?? 1;
   const paramsFor = (i: number) =>
-    resolvedParameters(typeof options.params === 'function' ? options.params(i) : options.params);
+    resolvedParameters(
+      typeof options.params === 'function' ? options.params(i) : options.params,
+      typeVersion,
+    );
   const credentialType = String(paramsFor(0).authentication ?? 'azureOpenAiMediaApi');
   const nodeInfo: INode = {
     id: 'unit-node',
     name: 'Azure OpenAI Media',
     type: options.nodeType ?? 'n8n-nodes-aoai-media.azureOpenAiMedia',
-    typeVersion: 1,
+    typeVersion,
     position: [0, 0],
     parameters: paramsFor(0),
     credentials: { [credentialType]: { id: 'cred-1', name: 'Azure (unit)' } },
@@ -251,7 +261,10 @@ export function fakeContext(options: FakeOptions) {
   }
 
   let stores = 0;
+  /** What the node asked n8n to show above its output. */
+  const hints: NodeExecutionHint[] = [];
   const ctx = {
+    addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
     getInputData: () => items,
     getNode: () => nodeInfo,
     continueOnFail: () => options.continueOnFail ?? false,
@@ -322,14 +335,14 @@ export function fakeContext(options: FakeOptions) {
       },
     },
   };
-  return { ctx: ctx as unknown as IExecuteFunctions, requests, stored, prepared, tokenRequests };
+  return { ctx: ctx as unknown as IExecuteFunctions, requests, stored, prepared, tokenRequests, hints };
 }
 
 /** Runs the node's execute() as n8n would, with the fake context. */
 export async function run(options: FakeOptions) {
-  const { ctx, requests, stored, prepared, tokenRequests } = fakeContext(options);
+  const { ctx, requests, stored, prepared, tokenRequests, hints } = fakeContext(options);
   const output = await node.execute.call(ctx);
-  return { output: output[0]!, requests, stored, prepared, tokenRequests };
+  return { output: output[0]!, requests, stored, prepared, tokenRequests, hints };
 }
 
 export { node };

@@ -112,7 +112,7 @@ describe('image generate', () => {
     expect(body).not.toHaveProperty('output_compression');
   });
 
-  it('sends output compression only for lossy formats', async () => {
+  it('sends output compression, moderation and user as set', async () => {
     const { requests } = await run({
       params: {
         resource: 'image',

@@ -5,6 +5,7 @@ import { isGuard } from 'n8n-nodes-aoai-media/nodes/AzureOpenAiMedia/actions/des
 import { modelLabel, valueLabel } from 'n8n-nodes-aoai-media/nodes/AzureOpenAiMedia/actions/labels';
 import { describe, expect, it } from 'vitest';
 import { node } from './fake-context';
+import { field } from './shown';
 
 const properties = node.description.properties;
 const options = (p: INodeProperties | undefined) => (p?.options ?? []) as { name: string; value: unknown }[];
@@ -14,29 +15,29 @@ describe('labels', () => {
     for (const model of MODELS) expect(modelLabel(model.name), model.name).toBe(model.label);
   });
 
-  it('model lists show labels, newest first, and keep the default they always had', () => {
-    const imageModels = properties.find(
-      (p) =>
-        p.name === 'model' &&
-        p.displayOptions?.show?.operation?.includes('generate') &&
-        p.displayOptions.show.resource?.includes('image'),
-    );
-    // Core's table lists each kind newest first, with its labels.
-    expect(options(imageModels).map((o) => o.name)).toEqual(
-      MODELS.filter((m) => m.kind === 'image').map((m) => m.label),
-    );
-    expect(
-      options(imageModels)
-        .slice(0, 2)
-        .map((o) => o.name),
-    ).toEqual(['GPT Image 2', 'GPT Image 1.5']);
-    // A saved workflow that never set the model keeps the model it ran with.
-    expect(imageModels?.default).toBe('gpt-image-1');
-    const videoModels = properties.find(
-      (p) => p.name === 'model' && p.displayOptions?.show?.operation?.includes('getJob'),
-    );
-    expect(options(videoModels).map((o) => o.name)).toEqual(['Sora 2', 'Sora (Sora 1)']);
-    expect(videoModels?.default).toBe('sora');
+  it('model lists show labels, current models first, retired ones with their date', () => {
+    const imageModels = field({ resource: 'image', operation: 'generate' }, 'model');
+    expect(options(imageModels).map((o) => o.name)).toEqual([
+      'GPT Image 2',
+      'GPT Image 1.5',
+      'GPT Image 1 Mini',
+      'GPT Image 1 (retired 2026-10-23)',
+      'DALL-E 3 (retired 2026-03-04)',
+      'DALL-E 2 (retired 2025-01-27)',
+    ]);
+    // A saved version 1 workflow that never set the model keeps the model it ran with.
+    expect(field({ resource: 'image', operation: 'generate' }, 'model', 1).default).toBe('gpt-image-1');
+    const videoModels = field({ resource: 'video', operation: 'getJob' }, 'model', 1);
+    expect(options(videoModels).map((o) => o.name)).toEqual([
+      'Sora 2 (retired 2026-10-15)',
+      'Sora (Sora 1) (retired 2026-02-28)',
+    ]);
+    expect(videoModels.default).toBe('sora');
+    const speech = field({ resource: 'audio', operation: 'speech' }, 'model');
+    expect(options(speech).map((o) => o.name)).toEqual(['GPT-4o Mini TTS', 'TTS HD', 'TTS']);
+    // All three retire on the same day with no replacement; each says so where it is chosen.
+    for (const option of speech.options as { description: string }[])
+      expect(option.description).toMatch(/; retires 2026-12-15$/);
   });
 
   it('option values read as words, not wire values', () => {
@@ -89,5 +90,6 @@ describe('as an AI agent tool', () => {
     expect(tool('image', 'generate')).toBe('Generate images from a text prompt in Azure OpenAI Media');
     expect(tool('video', 'remix')).toBe('Remix a finished video with a new prompt in Azure OpenAI Media');
     expect(tool('audio', 'transcribe')).toBe('Transcribe speech to text in Azure OpenAI Media');
+    expect(tool('audio', 'speech')).toBe('Generate speech from text in Azure OpenAI Media');
   });
 });

@@ -43,10 +43,9 @@ describe('the Entra ID OAuth2 credential', () => {
   });
 
   it('is tested with a request that needs a token and creates nothing', () => {
-    expect(credential.test.request).toMatchObject({
-      method: 'GET',
-      url: '/openai/v1/video/generations/jobs',
-    });
+    expect(credential.test.request).toMatchObject({ method: 'GET', url: '/openai/v1/models' });
+    // Azure's v1 API takes /models without an api-version, on every resource.
+    expect(credential.test.request.qs).toBeUndefined();
   });
 });
 
@@ -60,7 +59,7 @@ describe('requests with the OAuth2 credential', () => {
       const token = request.headers.authorization?.replace('Bearer ', '') ?? '';
       if (!accepted.includes(token))
         return { status: 401, body: { error: { code: '401', message: 'token expired' } } };
-      if (path === '/openai/v1/video/generations/jobs') return { body: { object: 'list', data: [] } };
+      if (path === '/openai/v1/models') return { body: { object: 'list', data: [] } };
       return imagesAnswer;
     };
 
@@ -85,8 +84,8 @@ describe('requests with the OAuth2 credential', () => {
     expect(tokenRequests).toHaveLength(1);
     expect(requests.map((r) => [r.method, r.url.pathname, r.headers.authorization])).toEqual([
       ['POST', '/openai/v1/images/generations', 'Bearer tok-old'],
-      ['GET', '/openai/v1/video/generations/jobs', 'Bearer tok-old'],
-      ['GET', '/openai/v1/video/generations/jobs', 'Bearer tok-new'],
+      ['GET', '/openai/v1/models', 'Bearer tok-old'],
+      ['GET', '/openai/v1/models', 'Bearer tok-new'],
       ['POST', '/openai/v1/images/generations', 'Bearer tok-new'],
     ]);
     expect(output[0]!.binary?.data?.mimeType).toBe('image/png');

@@ -96,7 +96,8 @@ describe('Sora 2 generate', () => {
     const downloads = requests
       .filter((r) => r.url.pathname.endsWith('/content'))
       .map((r) => r.url.searchParams.get('variant'));
-    expect(downloads).toEqual(['video', 'thumbnail']);
+    // The video is the default variant, so core asks for it without naming it.
+    expect(downloads).toEqual([null, 'thumbnail']);
 
     expect(output).toHaveLength(1);
     const item = output[0]!;
@@ -185,12 +186,12 @@ describe('Sora 2 generate', () => {
     expect(error).toBeInstanceOf(NodeOperationError);
     const description = (error as NodeOperationError).description ?? '';
     // Each field as the UI names it, with Azure's name, the value and what is allowed.
-    expect(description).toContain('Duration (Seconds) (seconds): "5"');
+    expect(description).toContain('Duration (Seconds) (seconds): 5 is not supported by sora-2');
     expect(description).toContain(
       `Allowed: ${(sora2.seconds as string[]).map((s) => `${s} seconds`).join(', ')}`,
     );
     expect(description).toContain('Size (size): "480x480"');
-    expect(description).toContain('Input Reference Field (input_reference.contentType): "text/plain"');
+    expect(description).toContain('Input Reference Field (media[0].file.contentType): "text/plain"');
     expect(description).toContain('Fix: give "Input Reference Field" a file of type');
     expect(requests).toHaveLength(0);
   });
@@ -359,7 +360,8 @@ describe('Sora 2 jobs', () => {
       });
       expect(requests).toHaveLength(1);
       expect(requests[0]!.url.pathname).toBe('/openai/v1/videos/video_1/content');
-      expect(requests[0]!.url.searchParams.get('variant')).toBe(c.variant);
+      // The video is the default variant, so core asks for it without naming it.
+      expect(requests[0]!.url.searchParams.get('variant')).toBe(c.variant === 'video' ? null : c.variant);
       expect(output[0]!.json).toEqual({
         videoId: 'video_1',
         variant: c.variant,

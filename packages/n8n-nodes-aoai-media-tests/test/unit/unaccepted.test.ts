@@ -16,6 +16,9 @@ import { PNG_1X1 } from './media';
 
 const failure = (e: unknown) => e;
 
+/** What a field shows only with (Custom Size appears once Size is Custom Size). */
+const SHOWN_WITH: Record<string, Record<string, unknown>> = { customSize: { size: 'custom' } };
+
 /** The minimum an operation needs besides the field under test. */
 function paramsFor(field: UnacceptedField, model: string): Record<string, unknown> {
   return {
@@ -24,6 +27,7 @@ function paramsFor(field: UnacceptedField, model: string): Record<string, unknow
     deployment: 'dep',
     model,
     prompt: 'a lighthouse',
+    ...SHOWN_WITH[field.parameter],
   };
 }
 
@@ -67,14 +71,21 @@ describe('values for fields the model does not accept', () => {
       'image:generate:options.moderation',
       'image:generate:options.style',
       'image:edit:outputFormat',
+      'image:generate:customSize',
       'video:generate:variants',
-      'video:generate:inputReference',
       'video:generate:options.quality',
       'video:getJob:jobId',
       'video:getJob:videoId',
       'video:download:generationId',
       'video:download:variant',
+      'video:download:output',
+      'video:download:quality',
+      'audio:transcribe:options.prompt',
       'audio:transcribe:options.timestampGranularities',
+      'audio:transcribe:options.include',
+      'audio:transcribe:options.knownSpeakerNames',
+      'audio:transcribe:options.knownSpeakerClips',
+      'audio:speech:options.instructions',
     ])
       expect(names, expected).toContain(expected);
   });
@@ -139,17 +150,24 @@ describe('values for fields the model does not accept', () => {
     expect(requests).toHaveLength(0);
   });
 
+  /** The versions a guard is in: version 1's own names only there, the others in both. */
+  const versionsOf = (field: UnacceptedField) =>
+    field.versions === 'version 1' ? [1] : field.versions === 'from version 2' ? [2] : [1, 2];
+
   it('every guarded field: kept by n8n and refused for each model that does not accept it, before any request', async () => {
     let checked = 0;
     for (const field of unacceptedFields) {
       const value = otherValue(field);
-      for (const model of field.models) {
+      for (const [model, typeVersion] of field.models.flatMap((m) =>
+        versionsOf(field).map((v) => [m, v] as const),
+      )) {
         const params = withValue(paramsFor(field, model), field.parameter, value);
-        const label = `${field.resource}:${field.operation}:${field.parameter} on ${model}`;
-        expect(get(resolvedParameters(params), field.parameter), label).toEqual(value);
+        const label = `${field.resource}:${field.operation}:${field.parameter} on ${model} (version ${typeVersion})`;
+        expect(get(resolvedParameters(params, typeVersion), field.parameter), label).toEqual(value);
         const { ctx, requests } = (await import('./fake-context')).fakeContext({
           params,
           items: [{ json: {} }],
+          typeVersion,
         });
         const error = await node.execute.call(ctx).catch(failure);
         expect(error, label).toBeInstanceOf(NodeOperationError);
@@ -160,19 +178,42 @@ describe('values for fields the model does not accept', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(20);
+    expect(checked).toBeGreaterThan(40);
   });
 
   it('the same values are not held back for the models that accept them', () => {
     for (const field of unacceptedFields) {
       const value = otherValue(field);
       for (const model of field.acceptedBy) {
-        const params = withValue(paramsFor(field, model), field.parameter, value);
-        expect(get(resolvedParameters(params), field.parameter), `${field.parameter} on ${model}`).toEqual(
-          value,
-        );
+        for (const typeVersion of versionsOf(field)) {
+          const params = withValue(paramsFor(field, model), field.parameter, value);
+          expect(
+            get(resolvedParameters(params, typeVersion), field.parameter),
+            `${field.parameter} on ${model} (version ${typeVersion})`,
+          ).toEqual(value);
+        }
       }
     }
+  });
+
+  it("version 1's own field names are never refused in version 2, where one Job ID serves every model", async () => {
+    const params = {
+      resource: 'video',
+      operation: 'getJob',
+      deployment: 'clips',
+      model: 'sora-2',
+      jobId: 'video_1',
+      options: { allowRetiredModel: true },
+    };
+    const { requests } = await run({
+      params,
+      typeVersion: 2,
+      respond: () => ({ body: { object: 'video', id: 'video_1', status: 'queued', size: '720x1280' } }),
+    });
+    expect(requests.map((r) => r.url.pathname)).toEqual(['/openai/v1/videos/video_1']);
+    // In version 1 the same Job ID is Sora 1's field, refused for Sora 2 (whose field was Video ID).
+    const error = await run({ params, typeVersion: 1 }).catch(failure);
+    expect((error as NodeOperationError).description).toContain('Job ID (job_id) is set to "video_1"');
   });
 
   it('in the editor: a set value the model does not accept is drawn with its hint, an unset one is not', () => {
@@ -184,7 +225,7 @@ describe('values for fields the model does not accept', () => {
         (p) =>
           p.name === name &&
           p.type !== 'hidden' &&
-          NodeHelpers.displayParameter(values, p, null, node.description, values),
+          NodeHelpers.displayParameter(values, p, { typeVersion: 1 }, node.description, values),
       );
     };
     const dalle2 = {
@@ -200,7 +241,7 @@ describe('values for fields the model does not accept', () => {
       { ...dalle2, background: 'transparent' },
       false,
       false,
-      null,
+      { typeVersion: 1 },
       node.description,
     )!;
     expect(saved.background).toBe('transparent');
@@ -223,7 +264,7 @@ describe('values for fields the model does not accept', () => {
       { ...saved, background: 'auto' },
       false,
       false,
-      null,
+      { typeVersion: 1 },
       node.description,
     );
     expect(cleared).not.toHaveProperty('background');

@@ -146,8 +146,9 @@ describe('video generate', () => {
     const error = await new AzureOpenAiMedia().execute.call(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeOperationError);
     const description = (error as NodeOperationError).description ?? '';
-    expect(description).toContain('n_seconds');
-    expect(description).toContain('n_variants');
+    // Core's one video request names them seconds and variants, whichever API the model speaks.
+    expect(description).toContain('Duration (Seconds) (seconds): 15 is out of range for sora at 1920x1080');
+    expect(description).toContain('Variants (variants): 3 is out of range');
     expect(requests).toHaveLength(0);
   });
 });
@@ -209,18 +210,9 @@ describe('video jobs', () => {
   it('List Jobs follows pages for Return All and stops at the limit otherwise', async () => {
     const respond = (r: SentRequest) =>
       r.url.searchParams.get('after') === 'b' ? page(['c'], false) : page(['a', 'b'], true);
-    const all = await run({
-      params: {
-        ...base,
-        operation: 'listJobs',
-        returnAll: true,
-        options: { statuses: ['succeeded'] },
-      },
-      respond,
-    });
+    const all = await run({ params: { ...base, operation: 'listJobs', returnAll: true }, respond });
     expect(all.output.map((i) => i.json.id)).toEqual(['a', 'b', 'c']);
     expect(all.requests).toHaveLength(2);
-    expect(all.requests[0]!.url.searchParams.get('statuses')).toBe('succeeded');
 
     const limited = await run({
       params: { ...base, operation: 'listJobs', returnAll: false, limit: 1 },
@@ -229,6 +221,35 @@ describe('video jobs', () => {
     expect(limited.output.map((i) => i.json.id)).toEqual(['a']);
     expect(limited.requests).toHaveLength(1);
     expect(limited.requests[0]!.url.searchParams.get('limit')).toBe('1');
+  });
+
+  it("List Jobs keeps the statuses asked for: core's words, or Azure's that version 1 saved", async () => {
+    const statuses: Record<string, string> = {
+      a: 'succeeded',
+      b: 'preprocessing',
+      c: 'running',
+      d: 'failed',
+    };
+    const respond = () => ({
+      body: {
+        object: 'list',
+        data: Object.entries(statuses).map(([id, status]) => job(status, { id })),
+        has_more: false,
+      },
+    });
+    const listed = async (wanted: string[]) =>
+      (
+        await run({
+          params: { ...base, operation: 'listJobs', returnAll: true, options: { statuses: wanted } },
+          respond,
+        })
+      ).output.map((i) => i.json.id);
+    // Core's vocabulary: preprocessing is queued, processing and running are running.
+    expect(await listed(['queued'])).toEqual(['b']);
+    expect(await listed(['running', 'failed'])).toEqual(['c', 'd']);
+    // Azure's own word, as a version 1 workflow may hold it.
+    expect(await listed(['preprocessing'])).toEqual(['b']);
+    expect(await listed([])).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('Download fetches the video with a quality or the thumbnail', async () => {
@@ -278,7 +299,8 @@ describe('video jobs', () => {
     });
     const form = requests[0]!.form!;
     expect(requests[0]!.url.pathname).toBe('/openai/v1/video/generations/jobs');
-    expect((form.getAll('files') as File[]).map((f) => f.name)).toEqual(['start.png', 'end.png']);
+    // The media an inpaint item places; a media field no item names is not sent.
+    expect((form.getAll('files') as File[]).map((f) => f.name)).toEqual(['end.png']);
     const inpaint = JSON.parse(String(form.get('inpaint_items')));
     expect(inpaint).toEqual([
       {

@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { DEFAULT_VERSION, NODE_VERSIONS } from './actions/descriptions';
 import { properties } from './actions/properties';
 import { router } from './actions/router';
 
@@ -14,10 +15,12 @@ export class AzureOpenAiMedia implements INodeType {
 		name: 'azureOpenAiMedia',
 		icon: { light: 'file:azureOpenAiMedia.svg', dark: 'file:azureOpenAiMedia.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 1 keeps the defaults saved workflows rely on; new nodes get version 2 (current models).
+		version: NODE_VERSIONS,
+		defaultVersion: DEFAULT_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Generate and edit images, generate Sora videos and transcribe audio with Azure OpenAI',
+			'Generate and edit images, generate Sora videos, transcribe audio and generate speech with Azure OpenAI',
 		defaults: { name: 'Azure OpenAI Media' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

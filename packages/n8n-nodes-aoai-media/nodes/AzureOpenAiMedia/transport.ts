@@ -11,7 +11,7 @@ import {
 	type IHttpRequestOptions,
 	type JsonObject,
 } from 'n8n-workflow';
-import { defaultSleep } from './platform';
+import { defaultNow, defaultSleep } from './platform';
 
 /** The node's two credential types; the Authentication parameter picks one. */
 export const API_CREDENTIAL = 'azureOpenAiMediaApi';
@@ -101,8 +101,7 @@ async function discard(body: unknown): Promise<void> {
 async function renewToken(ctx: IExecuteFunctions, origin: string): Promise<void> {
 	try {
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, ENTRA_CREDENTIAL, {
-			url: `${origin}/openai/v1/video/generations/jobs`,
-			qs: { 'api-version': 'preview', limit: 1 },
+			url: `${origin}/openai/v1/models`,
 			method: 'GET',
 			json: true,
 		});
@@ -206,10 +205,24 @@ export function n8nSleep(ctx: IExecuteFunctions): Sleep {
 	};
 }
 
+/** A check core found in a request that is sent anyway (Azure accepts it, or the sources disagree). */
+export interface RequestWarning {
+	/** The request field, e.g. `output_compression`. */
+	path: string;
+	code: string;
+	message: string;
+}
+
 export interface ClientTarget {
 	deployment: string;
 	model: string;
+	/** The model names core may call although they are retired (`allowRetiredModels`). */
+	allowRetiredModels: false | string[];
+	onWarning: (warning: RequestWarning) => void;
 }
+
+/** Lifecycle warnings are the node's to give (it checks the model before the client exists). */
+const LIFECYCLE_CODES = new Set(['model_retired', 'model_retiring', 'model_deprecated']);
 
 /** A core client for one deployment, configured from the node's credential. */
 export async function createClient(
@@ -219,16 +232,30 @@ export async function createClient(
 	const credentialType = credentialTypeOf(ctx);
 	const credentials = await ctx.getCredentials(credentialType);
 	const endpoint = String(credentials.endpoint ?? '').trim();
-	const apiVersion = String(credentials.apiVersion ?? '').trim() || 'preview';
+	// An empty API Version leaves the choice to core (Azure's v1 API).
+	const apiVersion = String(credentials.apiVersion ?? '').trim() || undefined;
 	return new AzureOpenAIMedia({
 		endpoint,
 		auth: clientAuth(credentialType, credentials),
 		apiVersion,
-		// Until the node has its own option for it, retired models stay callable (core marks them).
-		allowRetiredModels: true,
+		allowRetiredModels: target.allowRetiredModels,
 		deployments: { [target.deployment]: target.model },
 		fetch: n8nFetch(ctx, endpoint, credentialType),
 		sleep: n8nSleep(ctx),
+		now: defaultNow,
+		logger: {
+			warn: (message, fields) => {
+				const { path, code, operation } = fields ?? {};
+				if (typeof path !== 'string' || typeof code !== 'string' || LIFECYCLE_CODES.has(code))
+					return;
+				const prefix = typeof operation === 'string' ? `${operation}: ` : '';
+				target.onWarning({
+					path,
+					code,
+					message: message.startsWith(prefix) ? message.slice(prefix.length) : message,
+				});
+			},
+		},
 	});
 }
 

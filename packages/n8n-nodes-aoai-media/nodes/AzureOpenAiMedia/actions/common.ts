@@ -1,4 +1,11 @@
-import { getModel, type AzureOpenAIMedia, type Download, type ModelSpec } from '@aoai-media/core';
+import {
+	getModel,
+	lifecycleIssues,
+	type AzureOpenAIMedia,
+	type Download,
+	type ModelOperation,
+	type ModelSpec,
+} from '@aoai-media/core';
 import {
 	NodeOperationError,
 	type IBinaryData,
@@ -6,9 +13,10 @@ import {
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { defaultNow } from '../platform';
 import { createClient } from '../transport';
 import { clearing, unacceptedFields } from './descriptions';
-import { modelLabel } from './labels';
+import { fieldLabel, modelLabel } from './labels';
 
 export interface FileInput {
 	data: Uint8Array;
@@ -16,11 +24,15 @@ export interface FileInput {
 	contentType: string;
 }
 
-/** Reads the deployment and model parameters and builds a client for them. */
+/**
+ * Reads the deployment and model parameters, checks the model's lifecycle and builds a client.
+ * `operation` names what the item creates (Azure bills it); without one it only reads.
+ */
 export async function clientFor<K extends ModelSpec['kind']>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	kind: K,
+	operation?: ModelOperation,
 ): Promise<{
 	client: AzureOpenAIMedia;
 	deployment: string;
@@ -45,8 +57,82 @@ export async function clientFor<K extends ModelSpec['kind']>(
 		);
 	}
 	refuseUnacceptedFields(ctx, itemIndex, model);
-	const client = await createClient(ctx, { deployment, model: model.name });
+	const allowRetired = checkLifecycle(ctx, itemIndex, model, operation);
+	const client = await createClient(ctx, {
+		deployment,
+		model: model.name,
+		allowRetiredModels: allowRetired ? [model.name] : false,
+		// What Azure accepts but the sources disagree on, or ignores: sent, with a warning naming the field.
+		onWarning: (warning) => warn(ctx, `${fieldLabel(warning.path)}: ${warning.message}`),
+	});
 	return { client, deployment, model: model as Extract<ModelSpec, { kind: K }> };
+}
+
+/** Core's words for a retired model end by naming its client option; the node names its own. */
+const RETIRED_TAIL =
+	/Deployments of a retired model answer only errors; if Azure has extended yours, set the client option allowRetiredModels\.?$/;
+
+/**
+ * Whether a retired model may be called for this item. Version 2 refuses one before anything is
+ * sent unless Options → Allow Retired Model is on; version 1 calls it, as it always did. Reads
+ * cost nothing, so a retired model only warns there. A model near retirement, or retired and
+ * called anyway, gives a warning in the run's output.
+ */
+function checkLifecycle(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: ModelSpec,
+	operation: ModelOperation | undefined,
+): boolean {
+	const set = getOptions(ctx, itemIndex).allowRetiredModel;
+	const optedIn = typeof set === 'boolean' ? set : ctx.getNode().typeVersion < 2;
+	const allowed = optedIn || operation === undefined;
+	for (const issue of lifecycleIssues(model, defaultNow(), allowed)) {
+		if (issue.severity !== 'warning') {
+			throw new NodeOperationError(ctx.getNode(), issue.message.split(';')[0]!, {
+				itemIndex,
+				description: issue.message.replace(
+					RETIRED_TAIL,
+					'Deployments of a retired model answer only errors. If Azure has extended yours, add Options → Allow Retired Model. Nothing was sent to Azure.',
+				),
+			});
+		}
+		if (issue.code !== 'model_retired') {
+			warn(ctx, `Model retiring: ${issue.message}.`);
+			continue;
+		}
+		const why =
+			operation === undefined
+				? 'It is read anyway; a deployment Azure has not extended answers only errors.'
+				: typeof set === 'boolean'
+					? 'It is called anyway: Options → Allow Retired Model says Azure has extended this deployment.'
+					: 'It is called anyway, as version 1 of this node calls retired models; version 2 refuses them unless Options → Allow Retired Model is on.';
+		warn(ctx, `Retired model: ${issue.message.replace(RETIRED_TAIL, why)}`);
+	}
+	return allowed;
+}
+
+const warnings = new WeakMap<IExecuteFunctions, Set<string>>();
+
+/** A warning for the run's output, given once per run of the node however many items repeat it. */
+export function warn(ctx: IExecuteFunctions, message: string): void {
+	let said = warnings.get(ctx);
+	if (!said) warnings.set(ctx, (said = new Set()));
+	said.add(message);
+}
+
+/** Hands the run's warnings to n8n, which shows them above the node's output. */
+export function reportWarnings(ctx: IExecuteFunctions): void {
+	const said = warnings.get(ctx);
+	if (!said || said.size === 0) return;
+	ctx.addExecutionHints(
+		...[...said].map((message) => ({
+			message,
+			type: 'warning' as const,
+			location: 'outputPane' as const,
+		})),
+	);
+	warnings.delete(ctx);
 }
 
 /** Whether the node's saved parameters hold a value at `path` (`n`, `options.style`). */
@@ -71,8 +157,10 @@ export function refuseUnacceptedFields(
 	const operation = String(ctx.getNodeParameter('operation', itemIndex, ''));
 	const parameters = ctx.getNode().parameters;
 	const problems: string[] = [];
+	const version = ctx.getNode().typeVersion;
 	for (const field of unacceptedFields) {
 		if (field.resource !== resource || field.operation !== operation) continue;
+		if (field.versions === (version < 2 ? 'from version 2' : 'version 1')) continue;
 		if (!field.models.includes(model.name) || !holds(parameters, field.parameter)) continue;
 		const value = ctx.getNodeParameter(field.parameter, itemIndex, undefined);
 		// A top-level guard holds the default while the model parameter is an expression.

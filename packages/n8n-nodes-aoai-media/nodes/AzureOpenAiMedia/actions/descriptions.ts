@@ -9,11 +9,15 @@
  * node refuses to run with it (see `refuseUnacceptedFields`) and says how to clear it.
  */
 import {
+	modelOptions,
 	MODELS,
+	requestSchema,
+	type JsonSchema,
 	type AudioModel,
 	type ImageModel,
+	type ModelOperation,
 	type ModelSpec,
-	type VideoApi,
+	type SpeechModel,
 	type VideoModel,
 } from '@aoai-media/core';
 import type {
@@ -22,24 +26,88 @@ import type {
 	INodePropertyOptions,
 	NodeParameterValue,
 } from 'n8n-workflow';
-import { modelLabel, newestFirst } from './labels';
+import { LISTED_AT, modelLabel } from './labels';
 
-export type Show = { resource: string[]; operation: string[] };
+/** Where a property shows: an operation of a resource, in every version or (`@version`) some. */
+export type Show = {
+	resource: string[];
+	operation: string[];
+	'@version'?: Array<number | DisplayCondition>;
+};
 
-export const imageModels = (filter: (m: ImageModel) => boolean = () => true): ImageModel[] =>
-	MODELS.filter((m): m is ImageModel => m.kind === 'image' && filter(m));
+/**
+ * The node's versions. n8n saves only the values that differ from a default, so a saved workflow
+ * means what its version's defaults say: version 1 keeps the defaults it always had (and calls
+ * retired models); version 2, the default for new nodes, starts from current models and refuses
+ * retired ones unless Options → Allow Retired Model is on.
+ */
+export const NODE_VERSIONS = [1, 2];
+export const DEFAULT_VERSION = 2;
+export const VERSION_1 = { '@version': [1] };
+export const FROM_VERSION_2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
-/** Video models, all of them or those speaking one API (Sora 1 `jobs`, Sora 2 `videos`). */
-export const videoModelsFor = (api?: VideoApi): VideoModel[] =>
-	MODELS.filter((m): m is VideoModel => m.kind === 'video' && (api === undefined || m.api === api));
+/** The models of a kind that take an operation, in core's table order. */
+function modelsFor<M extends ModelSpec>(operation: ModelOperation): M[] {
+	const names = new Set(
+		modelOptions({ operation, now: LISTED_AT, includeRetired: true }).map((o) => o.value),
+	);
+	return MODELS.filter((m): m is M => names.has(m.name));
+}
+
+export const imageModels = (
+	operation: 'images.generate' | 'images.edit' = 'images.generate',
+): ImageModel[] => modelsFor<ImageModel>(operation);
+
+/** Video models that create videos, or that remix them. */
+export const videoModels = (
+	operation: 'videos.create' | 'videos.remix' = 'videos.create',
+): VideoModel[] => modelsFor<VideoModel>(operation);
 
 export const audioModels = (operation: 'transcribe' | 'translate'): AudioModel[] =>
-	MODELS.filter((m): m is AudioModel => m.kind === 'audio' && m.operations.includes(operation));
+	modelsFor<AudioModel>(operation === 'transcribe' ? 'audio.transcribe' : 'audio.translate');
 
-/** `wanted` when the list has it, else the list's first value (defaults that follow the model table). */
+export const speechModels = (): SpeechModel[] => modelsFor<SpeechModel>('audio.speech');
+
+/** The first value of a list, for a default. */
+export function firstOf<T extends string | number>(values: readonly T[]): T {
+	return values[0] as T;
+}
+
+/** `wanted` when the list has it, else the list's first value. */
 export function preferred<T extends string | number>(values: readonly T[], wanted: T): T {
 	return values.includes(wanted) ? wanted : (values[0] as T);
 }
+
+/**
+ * Version 2's default for a field: the model table's default where it has one, else `auto` where
+ * the model offers it (the model decides), else the table's first value.
+ */
+export function tableDefault<T extends string | number>(values: readonly T[], fromTable?: T): T {
+	if (fromTable !== undefined && values.includes(fromTable)) return fromTable;
+	return preferred(values, 'auto' as T);
+}
+
+/** The default core's request schema gives a field of a model's operation, if it gives one. */
+export function schemaDefault(model: ModelSpec, operation: ModelOperation, field: string): unknown {
+	const properties = requestSchema(model, operation)?.properties as
+		Record<string, JsonSchema> | undefined;
+	return properties?.[field]?.default;
+}
+
+/**
+ * What version 1 filled in for fields a workflow never set, as it always did (`preferred` of these
+ * among the model's values). Saved version 1 workflows rely on them, so they stay as they are;
+ * version 2 takes its defaults from the model table (`tableDefault`).
+ */
+export const VERSION_1_DEFAULTS = {
+	imageSize: '1024x1024',
+	quality: 'auto',
+	outputFormat: 'png',
+	background: 'auto',
+	moderation: 'auto',
+	style: 'vivid',
+	videoSize: '1280x720',
+} as const;
 
 export function deploymentProperty(show: Show): INodeProperties {
 	return {
@@ -48,32 +116,71 @@ export function deploymentProperty(show: Show): INodeProperties {
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. my-gpt-image-1',
+		placeholder: 'e.g. my-deployment',
 		description: 'The name of the deployment in the Azure OpenAI resource',
 		displayOptions: { show },
 	};
 }
 
 /**
- * The models a node has when its workflow never set one. n8n saves only values that differ from
- * a default, so these stay the models the node first defaulted to, whatever the table lists
- * first: another default would switch saved workflows to another model.
+ * The model a node has when its workflow never set one, per version. These never change within a
+ * version (another default would switch saved workflows to another model): version 1 keeps the
+ * models it first had; version 2 starts from the models current on Azure when it was made. Azure
+ * has retired every video model it offered, so version 2's video default is the last one it had.
+ * A list without the default starts with its first model.
  */
-const UNCHANGED_DEFAULTS = ['gpt-image-1', 'sora', 'whisper'];
+export const DEFAULT_MODELS = {
+	image: { 1: 'gpt-image-1', 2: 'gpt-image-2' },
+	video: { 1: 'sora', 2: 'sora-2' },
+	transcribe: { 1: 'whisper', 2: 'gpt-4o-transcribe-diarize' },
+	translate: { 1: 'whisper', 2: 'whisper' },
+	speech: { 1: 'gpt-4o-mini-tts', 2: 'gpt-4o-mini-tts' },
+} as const satisfies Record<string, { 1: string; 2: string }>;
 
-/** The model choice, newest first with core's labels. */
-export function modelProperty(models: readonly ModelSpec[], show: Show): INodeProperties {
-	const unchanged =
-		models.find((m) => UNCHANGED_DEFAULTS.includes(m.name))?.name ?? models[0]?.name ?? '';
-	return {
+/**
+ * The model choice: current models first, then the retired ones marked with their date, each with
+ * its lifecycle as core's table states it (as of the day the table was last reviewed; a run reads
+ * the lifecycle against the clock). One property per version where their defaults differ.
+ */
+export function modelProperty(
+	models: readonly ModelSpec[],
+	show: Show,
+	defaults: { 1: string; 2: string },
+): INodeProperties[] {
+	const names = models.map((m) => m.name);
+	const options = modelOptions({ now: LISTED_AT, includeRetired: true })
+		.filter((o) => names.includes(o.value))
+		.map((o) => ({ name: o.label, value: o.value, description: o.description }));
+	const property: INodeProperties = {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		default: unchanged,
-		options: newestFirst(models).map((m) => ({ name: modelLabel(m.name), value: m.name })),
+		default: preferred(names, defaults[2]),
+		options,
 		description: 'The model the deployment runs; it decides which options below are offered',
 		displayOptions: { show },
 	};
+	return byVersion(property, preferred(names, defaults[1]));
+}
+
+/** A property whose default differs between versions: one copy per version, else the property. */
+export function byVersion(
+	property: INodeProperties,
+	versionOneDefault: NodeParameterValue,
+): INodeProperties[] {
+	if (versionOneDefault === property.default) return [property];
+	const show = property.displayOptions?.show ?? {};
+	return [
+		{
+			...property,
+			default: versionOneDefault,
+			displayOptions: { ...property.displayOptions, show: { ...show, ...VERSION_1 } },
+		},
+		{
+			...property,
+			displayOptions: { ...property.displayOptions, show: { ...show, ...FROM_VERSION_2 } },
+		},
+	];
 }
 
 function groupByValue<M extends ModelSpec, V>(
@@ -108,6 +215,8 @@ export interface UnacceptedField {
 	/** Models that do not accept the field, and those that do (for the hint on how to fix it). */
 	models: string[];
 	acceptedBy: string[];
+	/** The versions that have the field, when not all do (version 1's names for the video APIs). */
+	versions?: 'version 1' | 'from version 2';
 }
 
 /** Every guard the builders below made, for the node to check before it sends anything. */
@@ -184,13 +293,19 @@ export function perModel<M extends ModelSpec, V>(
 	apiName: string,
 	pick: (model: M) => V | undefined,
 	build: (value: V, model: M) => Omit<INodeProperties, 'displayOptions'>,
+	/** Version 1's default where it differs from the built one (see `VERSION_1_DEFAULTS`). */
+	versionOneDefault?: (value: V, model: M) => NodeParameterValue,
 ): INodeProperties[] {
 	const groups = groupByValue(models, pick);
 	const built = groups.map(({ value, models: group }) => build(value, group[0]!));
-	const properties: INodeProperties[] = built.map((property, i) => ({
-		...property,
-		displayOptions: { show: { ...show, model: groups[i]!.models.map((m) => m.name) } },
-	}));
+	const properties: INodeProperties[] = built.flatMap((property, i) => {
+		const { value, models: group } = groups[i]!;
+		const shown: INodeProperties = {
+			...property,
+			displayOptions: { show: { ...show, model: group.map((m) => m.name) } },
+		};
+		return versionOneDefault ? byVersion(shown, versionOneDefault(value, group[0]!)) : [shown];
+	});
 	const uncovered = models.filter((m) => pick(m) === undefined);
 	if (uncovered.length === 0 || built.length === 0) return properties;
 	const guard = guardFor(built, uncovered);
@@ -312,6 +427,10 @@ function register(
 				defaultLabel: defaultLabel(guard),
 				models: uncovered.map((m) => m.name),
 				acceptedBy: models.filter((m) => !uncovered.includes(m)).map((m) => m.name),
+				...(show['@version'] === VERSION_1['@version'] ? { versions: 'version 1' as const } : {}),
+				...(show['@version'] === FROM_VERSION_2['@version']
+					? { versions: 'from version 2' as const }
+					: {}),
 			});
 }
 
@@ -341,6 +460,20 @@ export const concurrencyOption: INodeProperties = {
 	default: 1,
 	description:
 		'How many input items are processed at the same time. Output order still follows input order; 429 answers are retried after the wait Azure asks for.',
+};
+
+/**
+ * Offered by the operations that create something Azure bills for, from version 2 on (version 1
+ * calls retired models, as it always did). Added, it lets a retired model through.
+ */
+export const allowRetiredOption: INodeProperties = {
+	displayName: 'Allow Retired Model',
+	name: 'allowRetiredModel',
+	type: 'boolean',
+	default: true,
+	description:
+		"Whether to call the model although Azure's retirement schedule lists it as retired, for a deployment Azure has extended. Without it, a retired model stops the item before anything is sent, naming its retirement date and replacement.",
+	displayOptions: { show: { ...FROM_VERSION_2 } },
 };
 
 export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {

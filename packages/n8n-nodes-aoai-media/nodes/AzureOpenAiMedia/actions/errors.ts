@@ -47,12 +47,12 @@ function shownValue(path: string, value: string | number): string {
  * it in the node. Core's message says what is wrong; it starts with the wire name, which the
  * label replaces.
  */
-export function describeIssue(issue: Issue): string {
-	const field = fieldName(issue.path);
+export function describeIssue(issue: Issue, operation?: string): string {
+	const field = fieldName(issue.path, operation);
 	const what = issue.message.startsWith(`${issue.path} `)
 		? issue.message.slice(issue.path.length + 1)
 		: issue.message;
-	const lines = [`${fieldLabel(issue.path)}: ${what}`];
+	const lines = [`${fieldLabel(issue.path, operation)}: ${what}`];
 	const where = field ? `"${field.displayName}"` : issue.path;
 	const allowed = issue.allowed ?? [];
 	if (issue.code === 'out_of_range' && allowed.length === 2) {
@@ -68,6 +68,11 @@ export function describeIssue(issue: Issue): string {
 			issue.path.endsWith('.contentType')
 				? `  Allowed: ${labels.join(', ')}. Fix: give ${where} a file of type ${either(labels)}.`
 				: `  Allowed: ${labels.join(', ')}. Fix: choose one of them in ${where}.`,
+		);
+	} else if (issue.code === 'invalid_size') {
+		// The message gives the rules; the listed sizes are examples, not all that is allowed.
+		lines.push(
+			`  Fix: enter a size that meets these rules in "Custom Size" (Size → Custom Size), or choose a listed size in ${where}.`,
 		);
 	} else if (issue.code === 'unsupported_field') {
 		lines.push(`  Fix: clear ${where}, or choose a model that accepts it.`);
@@ -139,14 +144,15 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	if (isNodeFailure(error)) return error;
 
 	if (error instanceof ValidationError) {
+		const operation = String(node.parameters?.operation ?? '');
 		const [first] = error.issues;
 		const message =
 			error.issues.length === 1 && first
-				? `${fieldLabel(first.path)} is not valid for this request`
+				? `${fieldLabel(first.path, operation)} is not valid for this request`
 				: `${error.issues.length} parameters are not valid for this request`;
 		return new NodeOperationError(node, message, {
 			itemIndex,
-			description: error.issues.map((issue) => `- ${describeIssue(issue)}`).join('\n'),
+			description: error.issues.map((issue) => `- ${describeIssue(issue, operation)}`).join('\n'),
 		});
 	}
 

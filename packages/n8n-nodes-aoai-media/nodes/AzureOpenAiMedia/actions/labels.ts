@@ -4,21 +4,32 @@
  * take their labels from core's model table; what it does not label (a size's dimensions, the
  * node's own choices) is worded here, so every option list and error message reads from one place.
  */
-import { getModel, OPTION_LABELS, type ModelSpec } from '@aoai-media/core';
+import { getModel, OPTION_LABELS, TABLE_REVIEWED } from '@aoai-media/core';
+
+/**
+ * The moment the node's option lists describe: the day core's model table was last reviewed, so
+ * the editor shows what the table states whatever the calendar says. A run reads each model's
+ * lifecycle against the clock.
+ */
+export const LISTED_AT = Date.parse(`${TABLE_REVIEWED}T00:00:00Z`);
 
 /** "GPT Image 1", "Sora 2": core's label; a model core does not know shows its name. */
 export function modelLabel(name: string): string {
 	return getModel(name)?.label ?? name;
 }
 
-/** Core's model table lists each kind newest first; option lists keep that order. */
-export function newestFirst<M extends ModelSpec>(models: readonly M[]): M[] {
-	return [...models];
-}
-
 /** Values of the node's own fields, which core's table does not label. */
+const CONTENTS = { video: 'Video', thumbnail: 'Thumbnail', spritesheet: 'Spritesheet' };
 const NODE_LABELS: Record<string, Record<string, string>> = {
-	variant: { video: 'Video', thumbnail: 'Thumbnail', spritesheet: 'Spritesheet' },
+	content: CONTENTS,
+	variant: CONTENTS,
+	status: {
+		queued: 'Queued',
+		running: 'Running',
+		succeeded: 'Succeeded',
+		failed: 'Failed',
+		cancelled: 'Cancelled',
+	},
 };
 
 const CORE_LABELS = OPTION_LABELS as Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -26,7 +37,7 @@ const CORE_LABELS = OPTION_LABELS as Readonly<Record<string, Readonly<Record<str
 /** `1536x1024` -> `1536 x 1024 (Landscape)`. */
 function sizeLabel(size: string): string {
 	const match = /^(\d+)x(\d+)$/.exec(size);
-	if (!match) return size === 'auto' ? 'Auto' : size;
+	if (!match) return size;
 	const [width, height] = [Number(match[1]), Number(match[2])];
 	const shape = width === height ? 'Square' : width > height ? 'Landscape' : 'Portrait';
 	return `${width} x ${height} (${shape})`;
@@ -76,7 +87,9 @@ const FIELDS: Record<string, FieldName> = {
 	n_seconds: { displayName: 'Duration (Seconds)', parameter: 'seconds' },
 	seconds: { displayName: 'Duration (Seconds)', parameter: 'seconds' },
 	n_variants: { displayName: 'Variants', parameter: 'variants' },
+	variants: { displayName: 'Variants', parameter: 'variants' },
 	input_reference: { displayName: 'Input Reference Field', parameter: 'inputReference' },
+	media: { displayName: 'Input Reference Field', parameter: 'inputReference' },
 	files: { displayName: 'Media Fields', parameter: 'mediaProperties' },
 	inpaint_items: { displayName: 'Inpaint Items', parameter: 'inpaintItems' },
 	file: { displayName: 'Input Audio Field', parameter: 'binaryPropertyName' },
@@ -87,16 +100,38 @@ const FIELDS: Record<string, FieldName> = {
 		displayName: 'Timestamp Granularities',
 		parameter: 'options.timestampGranularities',
 	},
+	include: { displayName: 'Include', parameter: 'options.include' },
+	chunking_strategy: { displayName: 'Chunking Strategy', parameter: 'options.chunkingStrategy' },
+	known_speaker_names: {
+		displayName: 'Known Speaker Names',
+		parameter: 'options.knownSpeakerNames',
+	},
+	known_speaker_references: {
+		displayName: 'Known Speaker Clip Fields',
+		parameter: 'options.knownSpeakerClips',
+	},
+	input: { displayName: 'Text', parameter: 'text' },
+	voice: { displayName: 'Voice', parameter: 'voice' },
+	speed: { displayName: 'Speed', parameter: 'options.speed' },
+	instructions: { displayName: 'Instructions', parameter: 'options.instructions' },
 };
 
-/** The UI name of a request field from an issue path such as `image[1]` or `inpaint_items[0].frame_index`. */
-export function fieldName(path: string): FieldName | undefined {
+/** Where an operation takes a request field from another parameter than the others do. */
+const OPERATION_FIELDS: Record<string, Record<string, FieldName>> = {
+	generateFromMedia: { media: { displayName: 'Media Fields', parameter: 'mediaProperties' } },
+};
+
+/**
+ * The UI name of a request field from an issue path such as `image[1]` or
+ * `inpaint_items[0].frame_index`, in the node's operation.
+ */
+export function fieldName(path: string, operation?: string): FieldName | undefined {
 	const head = /^[a-z_]+/.exec(path)?.[0] ?? path;
-	return FIELDS[head];
+	return OPERATION_FIELDS[operation ?? '']?.[head] ?? FIELDS[head];
 }
 
 /** `Output Format (output_format)`: the label the user sees, then the name Azure uses. */
-export function fieldLabel(path: string): string {
-	const field = fieldName(path);
+export function fieldLabel(path: string, operation?: string): string {
+	const field = fieldName(path, operation);
 	return field ? `${field.displayName} (${path})` : path;
 }

@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import * as audio from './audio';
-import { isToolCall } from './common';
+import { isToolCall, reportWarnings } from './common';
 import { errorJson, toNodeError } from './errors';
 import * as image from './image';
 import * as video from './video';
@@ -24,7 +24,7 @@ const operations: Record<string, Record<string, { execute: Execute }>> = {
 		generateFromMedia: video.generateFromMedia,
 		remix: video.remix,
 	},
-	audio: { transcribe: audio.transcribe, translate: audio.translate },
+	audio: { transcribe: audio.transcribe, translate: audio.translate, speech: audio.speech },
 };
 
 export const MAX_CONCURRENCY = 16;
@@ -86,6 +86,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 
+	reportWarnings(this);
 	// Report the first failure by item order, so the error does not depend on timing.
 	const first = failures.sort((a, b) => a.index - b.index)[0];
 	if (first) throw first.error;

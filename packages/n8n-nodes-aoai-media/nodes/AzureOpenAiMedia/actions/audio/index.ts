@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
+import * as speech from './speech.operation';
 import * as transcribe from './transcribe.operation';
 import * as translate from './translate.operation';
 
-export { transcribe, translate };
+export { speech, transcribe, translate };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,6 +13,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['audio'] } },
 		options: [
+			{
+				name: 'Generate Speech',
+				value: 'speech',
+				action: 'Generate speech from text',
+				description: 'Turn text into spoken audio',
+			},
 			{
 				name: 'Transcribe',
 				value: 'transcribe',
@@ -29,4 +36,5 @@ export const description: INodeProperties[] = [
 	},
 	...transcribe.description,
 	...translate.description,
+	...speech.description,
 ];

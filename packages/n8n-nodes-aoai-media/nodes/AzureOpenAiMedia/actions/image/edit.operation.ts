@@ -6,7 +6,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import {
+	allowRetiredOption,
 	binaryOutputProperty,
+	DEFAULT_MODELS,
 	deploymentProperty,
 	imageModels,
 	modelProperty,
@@ -31,12 +33,12 @@ import {
 } from './shared';
 
 const show: Show = { resource: ['image'], operation: ['edit'] };
-const models = imageModels((m) => m.edit !== undefined);
+const models = imageModels('images.edit');
 const editFields = (m: (typeof models)[number]) => m.edit?.fields ?? [];
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(models, show),
+	...modelProperty(models, show, DEFAULT_MODELS.image),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -78,14 +80,18 @@ export const description: INodeProperties[] = [
 	},
 	...imageOutputProperties(models, show, editFields),
 	binaryOutputProperty(show),
-	...modelOptionsCollection(models, show, [...imageOutputOptions(editFields), outputOption]),
+	...modelOptionsCollection(models, show, [
+		...imageOutputOptions(editFields),
+		outputOption,
+		allowRetiredOption,
+	]),
 ];
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, deployment, model } = await clientFor(this, itemIndex, 'image');
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'image', 'images.edit');
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
 	const imageProperties = names(this.getNodeParameter('imageProperties', itemIndex, 'data'));
 	if (imageProperties.length === 0) {

@@ -1,7 +1,9 @@
 import type { ImageGenerateRequest } from '@aoai-media/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import {
+	allowRetiredOption,
 	binaryOutputProperty,
+	DEFAULT_MODELS,
 	deploymentProperty,
 	imageModels,
 	modelProperty,
@@ -17,11 +19,11 @@ import {
 } from './shared';
 
 const show: Show = { resource: ['image'], operation: ['generate'] };
-const models = imageModels();
+const models = imageModels('images.generate');
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(models, show),
+	...modelProperty(models, show, DEFAULT_MODELS.image),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -38,6 +40,7 @@ export const description: INodeProperties[] = [
 	...modelOptionsCollection(models, show, [
 		...imageOutputOptions((m) => m.generateFields),
 		outputOption,
+		allowRetiredOption,
 	]),
 ];
 
@@ -45,7 +48,12 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, deployment, model } = await clientFor(this, itemIndex, 'image');
+	const { client, deployment, model } = await clientFor(
+		this,
+		itemIndex,
+		'image',
+		'images.generate',
+	);
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
 	const fields = readImageOutputParameters(this, itemIndex, model, model.generateFields);
 	const options = getOptions(this, itemIndex);

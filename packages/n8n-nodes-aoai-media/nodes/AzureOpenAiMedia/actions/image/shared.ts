@@ -1,16 +1,49 @@
 /** Output parameters and result items shared by Image Generate and Image Edit. */
-import type { ImageModel, ImagesResult } from '@aoai-media/core';
+import {
+	requestSchema,
+	type ImageModel,
+	type ImagesResult,
+	type JsonSchema,
+} from '@aoai-media/core';
 import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { perModel, perModelOption, preferred, type OptionEntry, type Show } from '../descriptions';
+import {
+	isGuard,
+	perModel,
+	perModelOption,
+	preferred,
+	tableDefault,
+	VERSION_1_DEFAULTS,
+	type OptionEntry,
+	type Show,
+} from '../descriptions';
 import { fileReference, getOptions, optional, outputMode, toBinary } from '../common';
-import { valueOptions } from '../labels';
+import { valueLabel, valueOptions } from '../labels';
 
 type Fields = (model: ImageModel) => readonly string[];
+
+/** The Size option that makes Custom Size appear, for models that take any size within their rules. */
+export const CUSTOM_SIZE = 'custom';
+
+/** "PNG or WebP": values of a field as the option lists label them. */
+function labelled(field: string, values: readonly string[] = []): string {
+	const labels = values.map((v) => valueLabel(field, v));
+	return labels.length <= 1
+		? labels.join('')
+		: `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
+}
+
+/** Core's wording of a free-size rule, from the request schema it builds for the model. */
+function freeSizeRule(model: ImageModel): string {
+	const size = (requestSchema(model, 'images.generate')?.properties as Record<string, JsonSchema>)
+		?.size;
+	const free = (size?.anyOf as JsonSchema[] | undefined)?.find((s) => s.pattern !== undefined);
+	return String(free?.description ?? 'WIDTHxHEIGHT');
+}
 
 export function imageOutputProperties(
 	models: ImageModel[],
@@ -18,6 +51,7 @@ export function imageOutputProperties(
 	fieldsOf: Fields,
 ): INodeProperties[] {
 	const has = (m: ImageModel, field: string) => fieldsOf(m).includes(field);
+	const withSize = (m: ImageModel) => has(m, 'size');
 	return [
 		...perModel(
 			models,
@@ -37,15 +71,54 @@ export function imageOutputProperties(
 			models,
 			show,
 			'size',
-			(m) => (has(m, 'size') ? m.sizes : undefined),
-			(sizes) => ({
+			(m) => (withSize(m) ? { sizes: m.sizes, free: m.freeSize !== undefined } : undefined),
+			({ sizes, free }) => ({
 				displayName: 'Size',
 				name: 'size',
 				type: 'options',
-				options: valueOptions('size', sizes),
-				default: preferred(sizes, '1024x1024'),
-				description: 'Width x height of the image in pixels',
+				options: [
+					...valueOptions('size', sizes),
+					...(free
+						? [
+								{
+									name: 'Custom Size',
+									value: CUSTOM_SIZE,
+									description: 'Any width x height the model allows, entered in Custom Size',
+								},
+							]
+						: []),
+				],
+				default: tableDefault(sizes),
+				description: free
+					? 'Width x height of the image in pixels: a preset, or Custom Size for any size the model allows'
+					: 'Width x height of the image in pixels',
 			}),
+			({ sizes }) => preferred(sizes, VERSION_1_DEFAULTS.imageSize),
+		),
+		// Models with free sizes: any WIDTHxHEIGHT within their rules, checked by core before sending.
+		...perModel(
+			models.filter(withSize),
+			show,
+			'size',
+			(m) => (m.freeSize ? freeSizeRule(m) : undefined),
+			(rule) => ({
+				displayName: 'Custom Size',
+				name: 'customSize',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. 2048x1152',
+				description: `Width x height in pixels, e.g. 2048x1152. ${rule[0]!.toUpperCase()}${rule.slice(1)}.`,
+			}),
+		).map((property) =>
+			isGuard(property)
+				? property
+				: {
+						...property,
+						displayOptions: {
+							show: { ...property.displayOptions!.show, size: [CUSTOM_SIZE] },
+						},
+					},
 		),
 		...perModel(
 			models,
@@ -57,35 +130,44 @@ export function imageOutputProperties(
 				name: 'quality',
 				type: 'options',
 				options: valueOptions('quality', qualities),
-				default: preferred(qualities, 'auto'),
+				default: tableDefault(qualities),
 			}),
+			(qualities) => preferred(qualities, VERSION_1_DEFAULTS.quality),
 		),
 		...perModel(
 			models,
 			show,
 			'output_format',
-			(m) => (has(m, 'output_format') ? m.outputFormats : undefined),
-			(formats) => ({
+			(m) =>
+				has(m, 'output_format') && m.outputFormats
+					? { formats: m.outputFormats, fallback: m.defaultOutputFormat }
+					: undefined,
+			({ formats, fallback }) => ({
 				displayName: 'Output Format',
 				name: 'outputFormat',
 				type: 'options',
 				options: valueOptions('output_format', formats),
-				default: preferred(formats, 'png'),
+				default: tableDefault(formats, fallback),
 			}),
+			({ formats }) => preferred(formats, VERSION_1_DEFAULTS.outputFormat),
 		),
 		...perModel(
 			models,
 			show,
 			'background',
-			(m) => (has(m, 'background') ? m.backgrounds : undefined),
-			(backgrounds) => ({
+			(m) =>
+				has(m, 'background') && m.backgrounds
+					? { backgrounds: m.backgrounds, transparent: m.transparentFormats ?? [] }
+					: undefined,
+			({ backgrounds, transparent }) => ({
 				displayName: 'Background',
 				name: 'background',
 				type: 'options',
 				options: valueOptions('background', backgrounds),
-				default: preferred(backgrounds, 'auto'),
-				description: 'Transparent needs the PNG or WebP output format',
+				default: tableDefault(backgrounds),
+				description: `Transparent needs the ${labelled('output_format', transparent)} output format`,
 			}),
+			({ backgrounds }) => preferred(backgrounds, VERSION_1_DEFAULTS.background),
 		),
 	];
 }
@@ -96,14 +178,17 @@ export function imageOutputOptions(fieldsOf: Fields): OptionEntry<ImageModel>[] 
 	return [
 		perModelOption(
 			'output_compression',
-			(m) => (accepts('output_compression')(m) ? true : undefined),
-			() => ({
+			(m) =>
+				accepts('output_compression')(m) && m.outputCompression
+					? { range: m.outputCompression, formats: m.compressionFormats ?? [] }
+					: undefined,
+			({ range, formats }) => ({
 				displayName: 'Output Compression',
 				name: 'outputCompression',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 100 },
-				default: 100,
-				description: 'Compression level in percent for the JPEG and WebP output formats',
+				typeOptions: { minValue: range.min, maxValue: range.max },
+				default: Number(range.max),
+				description: `Compression level in percent for the ${labelled('output_format', formats)} output formats; the others ignore it`,
 			}),
 		),
 		perModelOption(
@@ -114,7 +199,7 @@ export function imageOutputOptions(fieldsOf: Fields): OptionEntry<ImageModel>[] 
 				name: 'moderation',
 				type: 'options',
 				options: valueOptions('moderation', moderations ?? []),
-				default: preferred(moderations ?? [], 'auto'),
+				default: tableDefault(moderations ?? []),
 				description: 'How strictly Azure moderates the generated images',
 			}),
 		),
@@ -126,7 +211,7 @@ export function imageOutputOptions(fieldsOf: Fields): OptionEntry<ImageModel>[] 
 				name: 'style',
 				type: 'options',
 				options: valueOptions('style', styles ?? []),
-				default: preferred(styles ?? [], 'vivid'),
+				default: tableDefault(styles ?? []),
 			}),
 		),
 		{
@@ -148,29 +233,28 @@ export function readImageOutputParameters(
 ): Record<string, unknown> {
 	const has = (field: string) => fields.includes(field);
 	const opts = getOptions(ctx, itemIndex);
-	const outputFormat = has('output_format')
-		? optional<string>(ctx, 'outputFormat', itemIndex)
-		: undefined;
-	const compression = opts.outputCompression as number | undefined;
 	// With references as output, a model that can answer with a URL is asked for one.
 	const wantsUrl = outputMode(ctx, itemIndex) === 'reference';
+	const size = has('size') ? optional<string>(ctx, 'size', itemIndex) : undefined;
 	return {
 		n: has('n') && model.n.max > 1 ? optional<number>(ctx, 'n', itemIndex) : undefined,
-		size: has('size') ? optional<string>(ctx, 'size', itemIndex) : undefined,
+		// A custom size goes as typed; core checks it against the model's rules before sending.
+		size:
+			size === CUSTOM_SIZE
+				? String(optional<string>(ctx, 'customSize', itemIndex) ?? '').trim()
+				: size,
 		quality:
 			has('quality') && model.qualities.length > 1
 				? optional<string>(ctx, 'quality', itemIndex)
 				: undefined,
-		output_format: outputFormat,
+		output_format: has('output_format')
+			? optional<string>(ctx, 'outputFormat', itemIndex)
+			: undefined,
 		background: has('background') ? optional<string>(ctx, 'background', itemIndex) : undefined,
-		// Compression only means something for the lossy formats.
-		output_compression:
-			has('output_compression') &&
-			compression !== undefined &&
-			outputFormat !== undefined &&
-			outputFormat !== 'png'
-				? compression
-				: undefined,
+		// Sent as set: for a format that ignores it, core warns and Azure ignores it.
+		output_compression: has('output_compression')
+			? (opts.outputCompression as number | undefined)
+			: undefined,
 		user: has('user') && opts.user ? String(opts.user) : undefined,
 		// Ask for the bytes where the model could answer with a URL, unless a URL is what is wanted.
 		response_format: has('response_format')

@@ -1,14 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import {
+	DEFAULT_MODELS,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
 import { cancelSignal, clientFor } from '../common';
-import { idProperties, readId, videoModels } from './shared';
+import { allVideoModels, jobIdProperty } from './shared';
+import { legacyIdProperties } from './version1';
+import { readTaskRef } from './task';
 
 const show: Show = { resource: ['video'], operation: ['deleteJob'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(videoModels, show),
-	...idProperties(show),
+	...modelProperty(allVideoModels, show, DEFAULT_MODELS.video),
+	jobIdProperty(show, allVideoModels),
+	...legacyIdProperties(show, allVideoModels),
 	optionsCollection(show),
 ];
 
@@ -16,12 +25,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, model } = await clientFor(this, itemIndex, 'video');
-	const id = readId(this, itemIndex, model);
-	if (model.api === 'videos') {
-		const result = await client.videos.sora2.delete(id, cancelSignal(this));
-		return [{ json: { id, deleted: result.deleted } }];
-	}
-	await client.videos.jobs.delete(id, cancelSignal(this));
-	return [{ json: { id, deleted: true } }];
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
+	const deleted = await client.videos.delete(
+		readTaskRef(this, itemIndex, deployment, model),
+		cancelSignal(this),
+	);
+	return [{ json: { id: deleted.id, deleted: deleted.deleted } }];
 }

@@ -1,134 +1,155 @@
-import type { VideoVariant } from '@aoai-media/core';
+import {
+	videoCapabilities,
+	type VideoContent,
+	type VideoQuality,
+	type VideoTask,
+} from '@aoai-media/core';
 import type {
 	IBinaryData,
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import {
 	binaryOutputProperty,
+	DEFAULT_MODELS,
 	deploymentProperty,
+	FROM_VERSION_2,
 	modelProperty,
 	optionsCollection,
 	perModel,
 	type Show,
+	firstOf,
 } from '../descriptions';
-import {
-	cancelSignal,
-	clientFor,
-	fileReference,
-	outputMode,
-	outputOption,
-	storeDownload,
-	toBinary,
-} from '../common';
+import { cancelSignal, clientFor, fileReference, outputMode, outputOption } from '../common';
 import { valueOptions } from '../labels';
-import { downloadVariant, mimeTypeOf, videoIdProperty, videoModels } from './shared';
+import { allVideoModels, jobIdProperty, storeOutput } from './shared';
+import { contentOptions, isVersion1, legacyDownload, legacyDownloadProperties } from './version1';
+import { readTaskRef } from './task';
 
 const show: Show = { resource: ['video'], operation: ['download'] };
-const sora1 = (model: { api: string }) => (model.api === 'jobs' ? true : undefined);
-
-/** What Sora 2 serves for a video; typed by core, so a variant it adds fails the build until it is listed. */
-const VARIANTS: Record<VideoVariant, string> = {
-	video: 'The MP4 video',
-	thumbnail: 'A still image of the video',
-	spritesheet: 'A grid of frames from across the video',
-};
+const fromVersion2: Show = { ...show, ...FROM_VERSION_2 };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(videoModels, show),
-	...perModel(videoModels, show, 'generation_id', sora1, () => ({
-		displayName: 'Generation ID',
-		name: 'generationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. gen_01j...',
-		description: 'The ID of one generation of a finished job (see "generations" in Get Job)',
-	})),
-	...perModel(videoModels, show, 'content', sora1, () => ({
-		displayName: 'Content',
-		name: 'content',
-		type: 'options',
-		options: [
-			{ name: 'Video', value: 'video', description: 'The MP4 video' },
-			{ name: 'Thumbnail', value: 'thumbnail', description: 'A still image of the video' },
-		],
-		default: 'video',
-	})),
-	...perModel(videoModels, show, 'quality', sora1, () => ({
-		displayName: 'Quality',
-		name: 'quality',
-		type: 'options',
-		options: [
-			{ name: 'High', value: 'high' },
-			{ name: 'Low', value: 'low' },
-		],
-		default: 'high',
-		description: 'The video quality; a thumbnail has only one',
-	})),
-	...videoIdProperty(show),
+	...modelProperty(allVideoModels, show, DEFAULT_MODELS.video),
+	jobIdProperty(show, allVideoModels),
 	...perModel(
-		videoModels,
-		show,
-		'variant',
-		(m) => (m.api === 'videos' ? true : undefined),
-		() => ({
-			displayName: 'Variant',
-			name: 'variant',
-			type: 'options',
-			options: valueOptions('variant', Object.keys(VARIANTS)).map((option) => ({
-				...option,
-				description: VARIANTS[option.value as VideoVariant],
-			})),
-			default: 'video',
+		allVideoModels,
+		fromVersion2,
+		'output',
+		(m) => (videoCapabilities(m).variants.max > 1 ? videoCapabilities(m).variants : undefined),
+		(variants) => ({
+			displayName: 'Variant Number',
+			name: 'output',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: variants.max - 1 },
+			default: 0,
+			description: 'Which of the job’s videos, counting from 0, when it made several',
 		}),
 	),
+	...perModel(
+		allVideoModels,
+		fromVersion2,
+		'content',
+		(m) => videoCapabilities(m).contents,
+		(contents) => ({
+			displayName: 'Content',
+			name: 'content',
+			type: 'options',
+			options: contentOptions(contents),
+			default: firstOf(contents),
+		}),
+	),
+	...perModel(
+		allVideoModels,
+		fromVersion2,
+		'quality',
+		(m) => (videoCapabilities(m).qualities.length > 0 ? videoCapabilities(m).qualities : undefined),
+		(qualities) => ({
+			displayName: 'Quality',
+			name: 'quality',
+			type: 'options',
+			options: valueOptions('quality', qualities),
+			default: firstOf(qualities),
+			description: 'The video quality; a thumbnail has only one',
+		}),
+	),
+	...legacyDownloadProperties(show, allVideoModels),
 	binaryOutputProperty(show),
 	optionsCollection(show, [outputOption]),
 ];
+
+/** Version 1 addressed one output by its own ID; core downloads an output of a finished task. */
+function finishedTask(id: string, api: VideoTask['api']): VideoTask {
+	return {
+		id,
+		api,
+		status: 'succeeded',
+		rawStatus: 'succeeded',
+		model: undefined,
+		prompt: undefined,
+		size: undefined,
+		seconds: undefined,
+		variants: 1,
+		createdAt: undefined,
+		outputs: [{ index: 0, id, contents: [] }],
+		raw: undefined,
+	};
+}
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, model } = await clientFor(this, itemIndex, 'video');
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
 	const property =
 		String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')) || 'data';
-	const item = (json: INodeExecutionData['json'], binary: IBinaryData): INodeExecutionData => {
-		const output: INodeExecutionData = {
-			json: { ...json, mimeType: binary.mimeType, bytes: binary.bytes ?? null },
-			binary: { [property]: binary },
-		};
-		if (outputMode(this, itemIndex) === 'reference')
-			output.json.files = [fileReference(this, property, binary)];
-		return output;
-	};
-
-	if (model.api === 'videos') {
-		const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
-		const variant = this.getNodeParameter('variant', itemIndex, 'video') as VideoVariant;
-		return [item({ videoId, variant }, await downloadVariant(this, client, videoId, variant))];
-	}
-	const generationId = String(this.getNodeParameter('generationId', itemIndex, '')).trim();
-	const content = this.getNodeParameter('content', itemIndex, 'video') as 'video' | 'thumbnail';
-	if (content === 'thumbnail') {
-		const thumbnail = await client.videos.generations.thumbnail(generationId, cancelSignal(this));
-		const mimeType = mimeTypeOf(thumbnail.contentType);
-		const binary = await toBinary(
+	let json: IDataObject;
+	let binary: IBinaryData;
+	if (isVersion1(this)) {
+		const chosen = legacyDownload(this, itemIndex, model);
+		const task = finishedTask(chosen.outputId, client.videos.apiFor(deployment));
+		const download = await client.videos.downloadContent(task, {
+			content: chosen.content,
+			...(chosen.quality !== undefined ? { quality: chosen.quality } : {}),
+			...cancelSignal(this),
+		});
+		binary = await storeOutput(this, download, chosen.outputId, chosen.content, task.api);
+		json = chosen.json;
+	} else {
+		const ref = readTaskRef(this, itemIndex, deployment, model);
+		// Fields the model does not have are not read (n8n hands their hidden defaults to it).
+		const offers = videoCapabilities(model);
+		const output =
+			offers.variants.max > 1 ? Number(this.getNodeParameter('output', itemIndex, 0)) : 0;
+		const content = this.getNodeParameter('content', itemIndex, 'video') as VideoContent;
+		const quality =
+			offers.qualities.length > 0 && content === 'video'
+				? (this.getNodeParameter('quality', itemIndex) as VideoQuality)
+				: undefined;
+		const task = await client.videos.retrieve(ref, cancelSignal(this));
+		const download = await client.videos.downloadContent(task, {
+			output,
+			content,
+			...(quality !== undefined ? { quality } : {}),
+			...cancelSignal(this),
+		});
+		binary = await storeOutput(
 			this,
-			thumbnail.bytes,
-			`${generationId}.${mimeType.split('/')[1]}`,
-			mimeType,
+			download,
+			task.outputs[output]?.id ?? task.id,
+			content,
+			task.api,
 		);
-		return [item({ generationId, content }, binary)];
+		json = { jobId: task.id, output, content, ...(quality !== undefined ? { quality } : {}) };
 	}
-	const quality = this.getNodeParameter('quality', itemIndex, 'high') as 'high' | 'low';
-	const video = await client.videos.generations.content(generationId, {
-		quality,
-		...cancelSignal(this),
-	});
-	const binary = await storeDownload(this, video, `${generationId}.mp4`, 'video/mp4');
-	return [item({ generationId, content, quality }, binary)];
+	const item: INodeExecutionData = {
+		json: { ...json, mimeType: binary.mimeType, bytes: binary.bytes ?? null },
+		binary: { [property]: binary },
+	};
+	if (outputMode(this, itemIndex) === 'reference')
+		item.json.files = [fileReference(this, property, binary)];
+	return [item];
 }

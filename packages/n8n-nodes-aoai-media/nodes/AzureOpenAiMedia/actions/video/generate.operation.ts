@@ -1,17 +1,19 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import {
+	allowRetiredOption,
 	binaryOutputProperty,
+	DEFAULT_MODELS,
 	deploymentProperty,
 	modelProperty,
 	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
-import { clientFor } from '../common';
+import { cancelSignal, clientFor } from '../common';
 import {
+	allVideoModels,
 	jobProperties,
 	outputFields,
-	startVideo,
-	videoModels,
+	readCreateRequest,
 	waitAndDownload,
 	waitOptions,
 } from './shared';
@@ -20,19 +22,20 @@ const show: Show = { resource: ['video'], operation: ['generate'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(videoModels, show),
-	...jobProperties(show),
+	...modelProperty(allVideoModels, show, DEFAULT_MODELS.video),
+	...jobProperties(show, allVideoModels, { reference: true }),
 	binaryOutputProperty(show),
-	...modelOptionsCollection(videoModels, show, waitOptions()),
+	...modelOptionsCollection(allVideoModels, show, [...waitOptions(), allowRetiredOption]),
 ];
 
-/** Start the job (Sora 1) or video (Sora 2), wait for it, and return the videos with their thumbnails. */
+/** Start the job, wait for it, and return each video with its thumbnail. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'video', 'videos.create');
 	outputFields(this, itemIndex);
-	const started = await startVideo(this, itemIndex, client, deployment, model);
-	return waitAndDownload(this, itemIndex, client, model, started.id);
+	const request = await readCreateRequest(this, itemIndex, deployment, model);
+	const started = await client.videos.create(request, cancelSignal(this));
+	return waitAndDownload(this, itemIndex, client, started);
 }

@@ -1,3 +1,4 @@
+import type { VideoMedia } from '@aoai-media/core';
 import {
 	NodeOperationError,
 	type IDataObject,
@@ -6,27 +7,21 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import {
+	allowRetiredOption,
 	binaryOutputProperty,
+	DEFAULT_MODELS,
 	deploymentProperty,
 	modelProperty,
 	modelOptionsCollection,
 	type Show,
 } from '../descriptions';
+import { cancelSignal, clientFor, getOptions, names, readBinary, type FileInput } from '../common';
 import {
-	cancelSignal,
-	clientFor,
-	compact,
-	getOptions,
-	names,
-	readBinary,
-	type FileInput,
-} from '../common';
-import {
-	jobJson,
-	jobModels,
+	inpaintModels,
 	jobProperties,
 	outputFields,
-	readJobRequest,
+	readCreateRequest,
+	taskJson,
 	waitAndDownload,
 	waitOptions,
 } from './shared';
@@ -35,9 +30,9 @@ const show: Show = { resource: ['video'], operation: ['generateFromMedia'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	// Inpainting with several inputs is Sora 1's; Sora 2 starts from one image with Generate's input reference.
-	modelProperty(jobModels, show),
-	...jobProperties(show, jobModels),
+	// Media placed at any frame and cropped: the models whose capabilities include inpainting.
+	...modelProperty(inpaintModels, show, DEFAULT_MODELS.video),
+	...jobProperties(show, inpaintModels, { reference: false }),
 	{
 		displayName: 'Media Fields',
 		name: 'mediaProperties',
@@ -111,7 +106,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	binaryOutputProperty(show),
-	...modelOptionsCollection(jobModels, show, [
+	...modelOptionsCollection(inpaintModels, show, [
 		...waitOptions(),
 		{
 			displayName: 'Wait for Completion',
@@ -121,6 +116,7 @@ export const description: INodeProperties[] = [
 			description:
 				'Whether to wait and download the videos; when off, the queued job is returned at once',
 		},
+		allowRetiredOption,
 	]),
 ];
 
@@ -137,8 +133,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
-	if (getOptions(this, itemIndex).wait !== false) outputFields(this, itemIndex);
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'video', 'videos.create');
+	const wait = getOptions(this, itemIndex).wait !== false;
+	if (wait) outputFields(this, itemIndex);
 	const properties = names(this.getNodeParameter('mediaProperties', itemIndex, 'data'));
 	const files = new Map<string, FileInput>();
 	for (const property of properties)
@@ -146,36 +143,28 @@ export async function execute(
 
 	const entries = ((this.getNodeParameter('inpaintItems', itemIndex, {}) as IDataObject).item ??
 		[]) as InpaintParameter[];
-	const chosen =
-		entries.length > 0
-			? entries
-			: properties.map((property) => ({
-					property,
-					frameIndex: 0,
-					left: 0,
-					top: 0,
-					right: 1,
-					bottom: 1,
-				}));
+	// Without inpaint items, every input starts the video (frame 0, uncropped).
+	const chosen: Partial<InpaintParameter>[] =
+		entries.length > 0 ? entries : properties.map((property) => ({ property }));
 	const problems: string[] = [];
-	const inpaintItems = chosen.flatMap((entry, index) => {
-		const file = files.get(entry.property);
+	const media = chosen.flatMap((entry, index): VideoMedia[] => {
+		const file = files.get(entry.property ?? '');
 		if (!file) {
 			problems.push(
 				`- inpaintItems[${index}].property: "${entry.property}" is not one of the media fields (${properties.join(', ') || 'none'})`,
 			);
 			return [];
 		}
+		if (entry.frameIndex === undefined) return [{ file }];
 		return [
 			{
+				file,
 				frame_index: entry.frameIndex,
-				type: file.contentType.startsWith('video/') ? ('video' as const) : ('image' as const),
-				file_name: file.filename,
 				crop_bounds: {
-					left_fraction: entry.left,
-					top_fraction: entry.top,
-					right_fraction: entry.right,
-					bottom_fraction: entry.bottom,
+					left_fraction: entry.left ?? 0,
+					top_fraction: entry.top ?? 0,
+					right_fraction: entry.right ?? 1,
+					bottom_fraction: entry.bottom ?? 1,
 				},
 			},
 		];
@@ -191,14 +180,8 @@ export async function execute(
 		);
 	}
 
-	const job = await client.videos.jobs.createWithMedia(
-		compact({
-			...readJobRequest(this, itemIndex, deployment, model),
-			files: [...files.values()],
-			inpaint_items: inpaintItems,
-		}),
-		cancelSignal(this),
-	);
-	if (getOptions(this, itemIndex).wait === false) return [{ json: jobJson(job) }];
-	return waitAndDownload(this, itemIndex, client, model, job.id);
+	const request = await readCreateRequest(this, itemIndex, deployment, model, media);
+	const task = await client.videos.create(request, cancelSignal(this));
+	if (!wait) return [{ json: taskJson(this, task) }];
+	return waitAndDownload(this, itemIndex, client, task);
 }

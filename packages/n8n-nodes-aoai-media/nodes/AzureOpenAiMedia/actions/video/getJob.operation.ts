@@ -1,14 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import {
+	DEFAULT_MODELS,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
 import { cancelSignal, clientFor } from '../common';
-import { idProperties, jobJson, readId, videoModels } from './shared';
+import { allVideoModels, jobIdProperty, taskJson } from './shared';
+import { legacyIdProperties } from './version1';
+import { readTaskRef } from './task';
 
 const show: Show = { resource: ['video'], operation: ['getJob'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(videoModels, show),
-	...idProperties(show),
+	...modelProperty(allVideoModels, show, DEFAULT_MODELS.video),
+	jobIdProperty(show, allVideoModels),
+	...legacyIdProperties(show, allVideoModels),
 	optionsCollection(show),
 ];
 
@@ -16,11 +25,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, model } = await clientFor(this, itemIndex, 'video');
-	const id = readId(this, itemIndex, model);
-	const job =
-		model.api === 'videos'
-			? await client.videos.sora2.get(id, cancelSignal(this))
-			: await client.videos.jobs.get(id, cancelSignal(this));
-	return [{ json: jobJson(job) }];
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'video');
+	const task = await client.videos.retrieve(
+		readTaskRef(this, itemIndex, deployment, model),
+		cancelSignal(this),
+	);
+	return [{ json: taskJson(this, task) }];
 }

@@ -1,25 +1,21 @@
-import type { Video, VideoJob, VideoJobStatus } from '@aoai-media/core';
+import { VIDEO_TASK_STATUSES } from '@aoai-media/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { deploymentProperty, modelProperty, optionsCollection, type Show } from '../descriptions';
+import {
+	DEFAULT_MODELS,
+	deploymentProperty,
+	modelProperty,
+	optionsCollection,
+	type Show,
+} from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
-import { jobJson, jobModels, videoModels } from './shared';
+import { valueOptions } from '../labels';
+import { allVideoModels, taskJson } from './shared';
 
 const show: Show = { resource: ['video'], operation: ['listJobs'] };
 
-/** Azure's Sora 1 job statuses, for the filter (the Sora 2 list has none). */
-const STATUSES = [
-	'preprocessing',
-	'queued',
-	'running',
-	'processing',
-	'cancelled',
-	'succeeded',
-	'failed',
-];
-
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(videoModels, show),
+	...modelProperty(allVideoModels, show, DEFAULT_MODELS.video),
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
@@ -42,34 +38,33 @@ export const description: INodeProperties[] = [
 			displayName: 'Statuses',
 			name: 'statuses',
 			type: 'multiOptions',
-			options: STATUSES.map((s) => ({ name: s[0]!.toUpperCase() + s.slice(1), value: s })),
+			options: valueOptions('status', VIDEO_TASK_STATUSES),
 			default: [],
 			description: 'Only return jobs in these states',
-			displayOptions: { show: { '/model': jobModels.map((m) => m.name) } },
 		},
 	]),
 ];
 
-/** One item per job (Sora 1) or video (Sora 2), newest first, following Azure's pages. */
+/** One item per job, newest first, following Azure's pages. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, model } = await clientFor(this, itemIndex, 'video');
+	const { client, deployment } = await clientFor(this, itemIndex, 'video');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', itemIndex, 50));
-	const pageSize = Math.min(limit, 100);
-	const statuses = (getOptions(this, itemIndex).statuses as VideoJobStatus[] | undefined) ?? [];
-	const all: AsyncIterable<VideoJob | Video> =
-		model.api === 'videos'
-			? client.videos.sora2.listAll({ limit: pageSize }, cancelSignal(this))
-			: client.videos.jobs.listAll(
-					{ limit: pageSize, ...(statuses.length > 0 ? { statuses } : {}) },
-					cancelSignal(this),
-				);
+	// Core's statuses, or Azure's own words that version 1 workflows may have saved.
+	const statuses = (getOptions(this, itemIndex).statuses as string[] | undefined) ?? [];
+	const wanted = (status: string, rawStatus: string) =>
+		statuses.length === 0 || statuses.includes(status) || statuses.includes(rawStatus);
+	const page = await client.videos.list(
+		{ deployment, limit: Math.min(limit, 100) },
+		cancelSignal(this),
+	);
 	const items: INodeExecutionData[] = [];
-	for await (const job of all) {
-		items.push({ json: jobJson(job) });
+	for await (const task of page) {
+		if (!wanted(task.status, task.rawStatus)) continue;
+		items.push({ json: taskJson(this, task) });
 		if (items.length >= limit) break;
 	}
 	return items;

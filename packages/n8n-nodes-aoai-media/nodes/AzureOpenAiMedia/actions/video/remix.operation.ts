@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import {
+	allowRetiredOption,
 	binaryOutputProperty,
+	DEFAULT_MODELS,
 	deploymentProperty,
 	modelProperty,
 	modelOptionsCollection,
@@ -8,20 +10,23 @@ import {
 } from '../descriptions';
 import { cancelSignal, clientFor, getOptions } from '../common';
 import {
-	jobJson,
+	jobIdProperty,
 	outputFields,
-	sora2Models,
-	videoIdProperty,
+	remixModels,
+	taskJson,
 	waitAndDownload,
 	waitOptions,
 } from './shared';
+import { legacyIdProperties } from './version1';
+import { readTaskRef } from './task';
 
 const show: Show = { resource: ['video'], operation: ['remix'] };
 
 export const description: INodeProperties[] = [
 	deploymentProperty(show),
-	modelProperty(sora2Models, show),
-	...videoIdProperty(show, sora2Models),
+	...modelProperty(remixModels, show, DEFAULT_MODELS.video),
+	jobIdProperty(show, remixModels),
+	...legacyIdProperties(show, remixModels),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -34,7 +39,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	binaryOutputProperty(show),
-	...modelOptionsCollection(sora2Models, show, [
+	...modelOptionsCollection(remixModels, show, [
 		...waitOptions(),
 		{
 			displayName: 'Wait for Completion',
@@ -44,19 +49,21 @@ export const description: INodeProperties[] = [
 			description:
 				'Whether to wait and download the new video; when off, the queued video is returned at once',
 		},
+		allowRetiredOption,
 	]),
 ];
 
-/** A new Sora 2 video from a finished one with a changed prompt; size and duration stay those of the original. */
+/** A new video from a finished one with a changed prompt; size and duration stay those of the original. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { client, model } = await clientFor(this, itemIndex, 'video');
-	if (getOptions(this, itemIndex).wait !== false) outputFields(this, itemIndex);
-	const videoId = String(this.getNodeParameter('videoId', itemIndex, '')).trim();
+	const { client, deployment, model } = await clientFor(this, itemIndex, 'video', 'videos.remix');
+	const wait = getOptions(this, itemIndex).wait !== false;
+	if (wait) outputFields(this, itemIndex);
+	const source = readTaskRef(this, itemIndex, deployment, model);
 	const prompt = String(this.getNodeParameter('prompt', itemIndex, ''));
-	const video = await client.videos.sora2.remix(videoId, { prompt }, cancelSignal(this));
-	if (getOptions(this, itemIndex).wait === false) return [{ json: jobJson(video) }];
-	return waitAndDownload(this, itemIndex, client, model, video.id);
+	const remixed = await client.videos.remix(source, { prompt }, cancelSignal(this));
+	if (!wait) return [{ json: taskJson(this, remixed) }];
+	return waitAndDownload(this, itemIndex, client, remixed);
 }

@@ -1,17 +1,24 @@
 /**
- * Parameters, waiting and downloading shared by the video operations. The model table entry's `api`
- * decides the API: Sora 1 jobs (`/video/generations/jobs`) or Sora 2 videos (`/videos`).
+ * Parameters, waiting and downloading shared by the video operations. Every call goes through
+ * core's one video interface (`client.videos.create / retrieve / list / wait / downloadContent /
+ * delete / remix`), and what a model offers comes from `videoCapabilities`: the node never asks
+ * which of Azure's video APIs a model speaks. Version 1's parameter names and output shapes,
+ * which saved workflows rely on, live in `version1.ts`.
  */
-import type {
-	AzureOpenAIMedia,
-	CreateVideoRequest,
-	IntRange,
-	Video,
-	VideoJob,
-	VideoModel,
-	VideoVariant,
+import {
+	normaliseType,
+	parseSize,
+	videoCapabilities,
+	type AzureOpenAIMedia,
+	type Download,
+	type IntRange,
+	type VideoContent,
+	type VideoQuality,
+	type VideoCreateRequest,
+	type VideoModel,
+	type VideoOutput,
+	type VideoTask,
 } from '@aoai-media/core';
-import { normaliseType } from '@aoai-media/core';
 import type {
 	IBinaryData,
 	IDataObject,
@@ -21,12 +28,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import {
+	FROM_VERSION_2,
 	perModel,
 	perModelOption,
 	preferred,
-	videoModelsFor,
+	tableDefault,
+	VERSION_1_DEFAULTS,
+	videoModels,
 	type OptionEntry,
 	type Show,
+	firstOf,
 } from '../descriptions';
 import {
 	cancelSignal,
@@ -38,24 +49,31 @@ import {
 	outputOption,
 	readBinary,
 	storeDownload,
-	toBinary,
+	type FileInput,
 } from '../common';
 import { valueOptions } from '../labels';
+import { contentInFileName, isVersion1, legacyOutputJson, legacyTaskJson } from './version1';
 
-/** Every video model: the operations that both APIs have offer them all. */
-export const videoModels = videoModelsFor();
-/** Sora 1 only (Generate From Media's inpainting). */
-export const jobModels = videoModelsFor('jobs');
-/** Sora 2 only (Remix). */
-export const sora2Models = videoModelsFor('videos');
+/** Every video model: Generate, Create Job, Get, List, Delete and Download take them all. */
+export const allVideoModels = videoModels('videos.create');
+/** Models that place media at any frame and crop it (Generate From Media). */
+export const inpaintModels = allVideoModels.filter((m) => videoCapabilities(m).inpaint);
+/** Models that remix a finished video. */
+export const remixModels = videoModels('videos.remix');
+
+const capabilities = (model: VideoModel) => videoCapabilities(model);
 
 type Duration =
 	{ list: readonly string[]; fallback: string } | { range: IntRange; fallback: number };
 
-/** Prompt, size, duration and variants for the given models; Sora 2 adds an optional input reference. */
+/**
+ * Prompt, size, duration and variants for the given models, and with `reference` an input
+ * reference for the models that start a video from an image.
+ */
 export function jobProperties(
 	show: Show,
-	models: readonly VideoModel[] = videoModels,
+	models: readonly VideoModel[],
+	{ reference }: { reference: boolean },
 ): INodeProperties[] {
 	return [
 		{
@@ -73,18 +91,19 @@ export function jobProperties(
 			models,
 			show,
 			'size',
-			(m) => m.sizes,
-			(sizes) => ({
+			(m) => ({ sizes: capabilities(m).sizes, fallback: m.defaultSize }),
+			({ sizes, fallback }) => ({
 				displayName: 'Size',
 				name: 'size',
 				type: 'options',
 				options: valueOptions('size', sizes),
-				default: preferred(sizes, '1280x720'),
+				default: tableDefault(sizes, fallback),
 				description:
 					'Width x height in pixels. Larger sizes allow shorter videos and fewer variants.',
 			}),
+			({ sizes }) => preferred(sizes, VERSION_1_DEFAULTS.videoSize),
 		),
-		// Sora 1 takes the duration as a number in a range, Sora 2 as one of a few strings.
+		// The table gives some models a range of seconds, others a few values (sent as strings).
 		...perModel(
 			models,
 			show,
@@ -114,7 +133,7 @@ export function jobProperties(
 			models,
 			show,
 			'n_variants',
-			(m) => (m.variants.max > 1 ? m.variants : undefined),
+			(m) => (capabilities(m).variants.max > 1 ? capabilities(m).variants : undefined),
 			(variants) => ({
 				displayName: 'Variants',
 				name: 'variants',
@@ -124,79 +143,58 @@ export function jobProperties(
 				description: 'How many different videos to generate from the prompt',
 			}),
 		),
-		...perModel(
-			models,
-			show,
-			'input_reference',
-			(m) => (m.api === 'videos' ? true : undefined),
-			() => ({
-				displayName: 'Input Reference Field',
-				name: 'inputReference',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. data',
-				description:
-					'Binary field of the input item holding an image the video starts from, the same size as the video. Leave empty to start from the prompt alone.',
-			}),
-		),
+		...(reference
+			? perModel(
+					models,
+					show,
+					'input_reference',
+					(m) =>
+						capabilities(m).media.max > 0
+							? {
+									video: capabilities(m).media.types.some((t) => t.startsWith('video/')),
+									sameSize: m.referenceMatchesSize === true,
+								}
+							: undefined,
+					({ video, sameSize }) => ({
+						displayName: 'Input Reference Field',
+						name: 'inputReference',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. data',
+						description: `Binary field of the input item holding ${video ? 'an image or video' : 'an image'} the video starts from${sameSize ? ', the same size as the video' : ''}. Leave empty to start from the prompt alone.`,
+					}),
+				)
+			: []),
 	];
 }
 
-/** The Sora 1 job request. */
-export function readJobRequest(
+/**
+ * The create request from the job properties, with the media to start from (if any). A field is
+ * read only where the model has it (n8n hands a hidden field's default to the others).
+ */
+export async function readCreateRequest(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	deployment: string,
 	model: VideoModel,
-) {
-	const size = String(ctx.getNodeParameter('size', itemIndex, model.sizes[0] ?? ''));
-	const [width, height] = size.split('x').map(Number);
-	return {
-		model: deployment,
-		prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
-		width: width ?? 0,
-		height: height ?? 0,
-		n_seconds: Number(ctx.getNodeParameter('seconds', itemIndex, model.defaultSeconds)),
-		n_variants:
-			model.variants.max > 1 ? Number(ctx.getNodeParameter('variants', itemIndex, 1)) : undefined,
-	};
-}
-
-/** The Sora 2 video request, with the input reference read from its binary field. */
-export async function readVideoRequest(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	deployment: string,
-	model: VideoModel,
-): Promise<CreateVideoRequest> {
-	const reference = String(optional<string>(ctx, 'inputReference', itemIndex) ?? '').trim();
+	media?: VideoCreateRequest['media'],
+): Promise<VideoCreateRequest> {
+	const offers = capabilities(model);
+	const reference =
+		offers.media.max > 0
+			? String(optional<string>(ctx, 'inputReference', itemIndex) ?? '').trim()
+			: '';
+	const variants =
+		offers.variants.max > 1 ? optional<number>(ctx, 'variants', itemIndex) : undefined;
 	return compact({
 		model: deployment,
 		prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
 		size: optional<string>(ctx, 'size', itemIndex),
-		seconds: String(ctx.getNodeParameter('seconds', itemIndex, String(model.defaultSeconds))),
-		input_reference: reference ? await readBinary(ctx, itemIndex, reference) : undefined,
+		seconds: Number(ctx.getNodeParameter('seconds', itemIndex)),
+		variants: variants !== undefined ? Number(variants) : undefined,
+		media:
+			media ?? (reference ? [{ file: await readBinary(ctx, itemIndex, reference) }] : undefined),
 	});
-}
-
-/** Starts a Sora 1 job or a Sora 2 video, whichever API the model speaks; returns it as Azure answered. */
-export async function startVideo(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	client: AzureOpenAIMedia,
-	deployment: string,
-	model: VideoModel,
-): Promise<VideoJob | Video> {
-	if (model.api === 'videos') {
-		return client.videos.sora2.create(
-			await readVideoRequest(ctx, itemIndex, deployment, model),
-			cancelSignal(ctx),
-		);
-	}
-	return client.videos.jobs.create(
-		compact(readJobRequest(ctx, itemIndex, deployment, model)),
-		cancelSignal(ctx),
-	);
 }
 
 /** Options of the operations that wait for the job and download the result. */
@@ -218,19 +216,16 @@ export function waitOptions(): OptionEntry<VideoModel>[] {
 			default: 5,
 			description: 'How often to ask Azure whether the job has finished',
 		},
-		// Sora 2 has a single quality.
 		perModelOption(
 			'quality',
-			(m: VideoModel) => (m.api === 'jobs' ? true : undefined),
-			() => ({
+			(m: VideoModel) =>
+				capabilities(m).qualities.length > 0 ? capabilities(m).qualities : undefined,
+			(qualities) => ({
 				displayName: 'Video Quality',
 				name: 'quality',
 				type: 'options',
-				options: [
-					{ name: 'High', value: 'high' },
-					{ name: 'Low', value: 'low' },
-				],
-				default: 'high',
+				options: valueOptions('quality', qualities),
+				default: firstOf(qualities),
 			}),
 		),
 		{
@@ -253,8 +248,15 @@ export function waitOptions(): OptionEntry<VideoModel>[] {
 	];
 }
 
-export function jobJson(job: VideoJob | Video): IDataObject {
-	return { ...(job as unknown as IDataObject) };
+/** A task as the node returns it: Azure's JSON in version 1, core's one task shape from version 2. */
+export function taskJson(ctx: IExecuteFunctions, task: VideoTask): IDataObject {
+	if (isVersion1(ctx)) return legacyTaskJson(task);
+	const { raw, outputs, failure, ...rest } = task;
+	void raw;
+	const json: IDataObject = compact({ ...rest } as IDataObject);
+	json.outputs = outputs.map((o) => ({ ...o, contents: [...o.contents] }));
+	if (failure) json.failure = { ...failure } as IDataObject;
+	return json;
 }
 
 /**
@@ -282,135 +284,99 @@ export function outputFields(
 	return { video, thumbnail };
 }
 
-function waitSettings(ctx: IExecuteFunctions, itemIndex: number) {
-	const opts = getOptions(ctx, itemIndex);
-	return {
-		wait: {
-			...cancelSignal(ctx),
-			timeoutMs: Number(opts.waitMinutes ?? 15) * 60_000,
-			pollIntervalMs: Number(opts.pollSeconds ?? 5) * 1000,
-		},
-		quality: (opts.quality as 'high' | 'low' | undefined) ?? 'high',
-		fields: outputFields(ctx, itemIndex),
-		references: outputMode(ctx, itemIndex) === 'reference',
-	};
+/** One output of a finished task as the node returns it (version 1: Azure's fields, as before). */
+function outputJson(ctx: IExecuteFunctions, task: VideoTask, output: VideoOutput): IDataObject {
+	if (isVersion1(ctx)) return legacyOutputJson(task, output);
+	const size = task.size !== undefined ? parseSize(task.size) : undefined;
+	return compact({
+		jobId: task.id,
+		outputId: output.id,
+		index: output.index,
+		status: task.status,
+		rawStatus: task.rawStatus,
+		model: task.model,
+		prompt: task.prompt,
+		size: task.size,
+		width: size?.width,
+		height: size?.height,
+		seconds: task.seconds,
+		createdAt: task.createdAt,
+		finishedAt: task.finishedAt,
+		expiresAt: task.expiresAt,
+		remixedFrom: task.remixedFrom,
+	});
 }
 
 /**
- * Waits for the job or video (stopping when the execution is cancelled), then downloads the result:
- * one item per Sora 1 generation, or the one Sora 2 video.
+ * Waits for the task (stopping when the execution is cancelled), then downloads each output: one
+ * item per output, with its video and, where offered, its thumbnail.
  */
 export async function waitAndDownload(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	client: AzureOpenAIMedia,
-	model: VideoModel,
-	id: string,
+	task: VideoTask,
 ): Promise<INodeExecutionData[]> {
-	return model.api === 'videos'
-		? [await waitAndDownloadVideo(ctx, itemIndex, client, id)]
-		: waitAndDownloadJob(ctx, itemIndex, client, id);
-}
-
-/** With references as output, a `files` list beside the binary fields. */
-function addReferences(ctx: IExecuteFunctions, item: INodeExecutionData): void {
-	item.json.files = Object.entries(item.binary ?? {}).map(([field, binary]) =>
-		fileReference(ctx, field, binary),
-	);
-}
-
-async function waitAndDownloadJob(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	client: AzureOpenAIMedia,
-	jobId: string,
-): Promise<INodeExecutionData[]> {
-	const { wait, quality, fields, references } = waitSettings(ctx, itemIndex);
-	const done = await client.videos.jobs.wait(jobId, wait);
+	const opts = getOptions(ctx, itemIndex);
+	const fields = outputFields(ctx, itemIndex);
+	const references = outputMode(ctx, itemIndex) === 'reference';
+	const done = await client.videos.wait(task, {
+		...cancelSignal(ctx),
+		timeoutMs: Number(opts.waitMinutes ?? 15) * 60_000,
+		pollIntervalMs: Number(opts.pollSeconds ?? 5) * 1000,
+	});
+	const quality = opts.quality as VideoQuality | undefined;
 	const items: INodeExecutionData[] = [];
-	for (const [index, generation] of done.generations.entries()) {
-		const content = await client.videos.generations.content(generation.id, {
-			quality,
-			...cancelSignal(ctx),
-		});
+	for (const output of done.outputs) {
 		const item: INodeExecutionData = {
-			json: {
-				jobId: done.id,
-				generationId: generation.id,
-				index,
-				status: done.status,
-				prompt: generation.prompt,
-				width: generation.width,
-				height: generation.height,
-				n_seconds: generation.n_seconds,
-				created_at: generation.created_at,
-				expires_at: done.expires_at ?? null,
-			},
+			json: outputJson(ctx, done, output),
 			binary: {
-				[fields.video]: await storeDownload(ctx, content, `${generation.id}.mp4`, 'video/mp4'),
+				[fields.video]: await downloadOutput(ctx, client, done, output, 'video', quality),
 			},
 		};
-		if (fields.thumbnail) {
-			const thumbnail = await client.videos.generations.thumbnail(generation.id, cancelSignal(ctx));
-			const mimeType = mimeTypeOf(thumbnail.contentType);
-			item.binary![fields.thumbnail] = await toBinary(
-				ctx,
-				thumbnail.bytes,
-				`${generation.id}.${mimeType.split('/')[1]}`,
-				mimeType,
+		if (fields.thumbnail && output.contents.includes('thumbnail'))
+			item.binary![fields.thumbnail] = await downloadOutput(ctx, client, done, output, 'thumbnail');
+		if (references)
+			item.json.files = Object.entries(item.binary ?? {}).map(([field, binary]) =>
+				fileReference(ctx, field, binary),
 			);
-		}
-		if (references) addReferences(ctx, item);
 		items.push(item);
 	}
 	return items;
 }
 
-async function waitAndDownloadVideo(
+/** One download of an output as n8n binary data, named after the output with the extension of its type. */
+export async function downloadOutput(
 	ctx: IExecuteFunctions,
-	itemIndex: number,
 	client: AzureOpenAIMedia,
-	videoId: string,
-): Promise<INodeExecutionData> {
-	const { wait, fields, references } = waitSettings(ctx, itemIndex);
-	const done = await client.videos.sora2.wait(videoId, wait);
-	const [width, height] = done.size.split('x').map(Number);
-	const item: INodeExecutionData = {
-		json: {
-			videoId: done.id,
-			status: done.status,
-			prompt: done.prompt ?? null,
-			size: done.size,
-			width: width ?? null,
-			height: height ?? null,
-			seconds: done.seconds,
-			created_at: done.created_at,
-			completed_at: done.completed_at ?? null,
-			expires_at: done.expires_at ?? null,
-			remixed_from_video_id: done.remixed_from_video_id ?? null,
-		},
-		binary: { [fields.video]: await downloadVariant(ctx, client, done.id, 'video') },
-	};
-	if (fields.thumbnail)
-		item.binary![fields.thumbnail] = await downloadVariant(ctx, client, done.id, 'thumbnail');
-	if (references) addReferences(ctx, item);
-	return item;
+	task: VideoTask,
+	output: VideoOutput,
+	content: VideoContent,
+	quality?: VideoQuality,
+): Promise<IBinaryData> {
+	const download = await client.videos.downloadContent(task, {
+		output: output.index,
+		content,
+		...(quality !== undefined ? { quality } : {}),
+		...cancelSignal(ctx),
+	});
+	return await storeOutput(ctx, download, output.id, content, task.api);
 }
 
-/** One Sora 2 download as n8n binary data, named after the video with the extension of its type. */
-export async function downloadVariant(
+/** Stores a download as `<output id>.mp4`, `<output id>-thumbnail.jpeg`, .... */
+export async function storeOutput(
 	ctx: IExecuteFunctions,
-	client: AzureOpenAIMedia,
-	videoId: string,
-	variant: VideoVariant,
+	download: Download,
+	outputId: string,
+	content: VideoContent,
+	api: VideoTask['api'],
 ): Promise<IBinaryData> {
-	const download = await client.videos.sora2.content(videoId, { variant, ...cancelSignal(ctx) });
-	const mimeType = mimeTypeOf(download.contentType);
-	const suffix = variant === 'video' ? '' : `-${variant}`;
+	const mimeType = normaliseType(download.contentType) ?? 'application/octet-stream';
+	const suffix = content === 'video' || !contentInFileName(ctx, api) ? '' : `-${content}`;
 	return await storeDownload(
 		ctx,
 		download,
-		`${videoId}${suffix}.${extensionOf(mimeType)}`,
+		`${outputId}${suffix}.${extensionOf(mimeType)}`,
 		mimeType,
 	);
 }
@@ -421,60 +387,22 @@ function extensionOf(mimeType: string): string {
 	return (kind === 'video' || kind === 'image') && sub ? sub : 'bin';
 }
 
-/** The type without parameters (core maps Azure's `image/jpg` to `image/jpeg`); untyped answers are thumbnails. */
-export function mimeTypeOf(contentType: string | undefined): string {
-	return normaliseType(contentType ?? null) ?? 'image/jpeg';
+/** The job a task operation addresses, from version 2 on: one ID whatever the model. */
+export function jobIdProperty(show: Show, models: readonly VideoModel[]): INodeProperties {
+	return {
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. video_01j...',
+		description:
+			'The ID of the video job, as Create Job or Generate returned it (for Sora 2, the video ID)',
+		displayOptions: {
+			show: { ...show, model: models.map((m) => m.name), ...FROM_VERSION_2 },
+		},
+	};
 }
 
-/** The job ID (Sora 1) or, as Sora 2 calls the job a video, the video ID. */
-export function idProperties(
-	show: Show,
-	models: readonly VideoModel[] = videoModels,
-): INodeProperties[] {
-	return [
-		...perModel(
-			models,
-			show,
-			'job_id',
-			(m) => (m.api === 'jobs' ? true : undefined),
-			() => ({
-				displayName: 'Job ID',
-				name: 'jobId',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. task_01j...',
-				description: 'The ID of the video generation job, as returned by Create Job',
-			}),
-		),
-		...videoIdProperty(show, models),
-	];
-}
-
-export function videoIdProperty(
-	show: Show,
-	models: readonly VideoModel[] = videoModels,
-): INodeProperties[] {
-	return perModel(
-		models,
-		show,
-		'video_id',
-		(m) => (m.api === 'videos' ? true : undefined),
-		() => ({
-			displayName: 'Video ID',
-			name: 'videoId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. video_01j...',
-			description: 'The ID of the Sora 2 video, as returned by Create Job or Generate',
-		}),
-	);
-}
-
-/** The job ID (Sora 1) or video ID (Sora 2) the user entered. */
-export function readId(ctx: IExecuteFunctions, itemIndex: number, model: VideoModel): string {
-	return String(
-		ctx.getNodeParameter(model.api === 'videos' ? 'videoId' : 'jobId', itemIndex, ''),
-	).trim();
-}
+/** The files a create starts from, by binary field. */
+export type MediaFiles = Map<string, FileInput>;
