@@ -5,7 +5,7 @@ import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { Admission } from './admission.js';
 import { JobStore } from './job-store.js';
-import { present, type JobRecord, type JobStatus } from './job-record.js';
+import { SURFACES, type JobRecord, type JobStatus } from './job-record.js';
 import { Progress } from './progress.js';
 import { VideoUpstream } from './video-upstream.js';
 
@@ -26,10 +26,17 @@ export class Finisher {
    * Queue the callback first, then mark terminal, then give the slot back: a crash in between
    * repeats the (deduplicated) enqueue, and a slot kept by a finished job is taken back by repair.
    */
-  async finish(record: JobRecord, status: JobStatus, reason?: string, message?: string): Promise<void> {
+  async finish(
+    record: JobRecord,
+    status: JobStatus,
+    reason?: string,
+    message?: string,
+    upstreamStatus?: string,
+  ): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const done: JobRecord = {
       ...record,
+      ...(upstreamStatus ? { upstream_status: upstreamStatus } : {}),
       status,
       finished_at: now,
       expires_at: now + this.config.storage.retentionHours * 3600,
@@ -43,13 +50,14 @@ export class Finisher {
       return;
     }
     if (done.callback_url) {
-      const event =
-        done.api === 'jobs'
-          ? `video.job.${status}`
-          : status === 'succeeded'
-            ? 'video.completed'
-            : 'video.failed';
-      await this.webhooks.enqueue(done.id, done.tenant, done.callback_url, event, present(done));
+      const surface = SURFACES[done.api];
+      await this.webhooks.enqueue(
+        done.id,
+        done.tenant,
+        done.callback_url,
+        surface.event(status),
+        surface.present(done),
+      );
     }
     const saved = await this.store.save(done);
     await this.admission.release(record.deployment, record.id);

@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
-import { TERMINAL, type JobApi, type JobRecord, type JobStatus } from './job-record.js';
+import type { VideoApi } from '@aoai-media/core';
+import { TERMINAL, type JobRecord } from './job-record.js';
 
 export interface ListParams {
   limit: number;
   after?: string;
   before?: string;
-  statuses?: readonly JobStatus[];
+  /** Only jobs for which this holds (a status filter). */
+  filter?: (record: JobRecord) => boolean;
   order?: 'asc' | 'desc';
 }
 
@@ -119,7 +121,7 @@ export class JobStore {
   }
 
   /** A job the tenant owns, else undefined (another tenant's job looks exactly like a missing one). */
-  async getFor(tenant: string, id: string, api: JobApi): Promise<JobRecord | undefined> {
+  async getFor(tenant: string, id: string, api: VideoApi): Promise<JobRecord | undefined> {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) return undefined;
     const record = await this.get(id);
     return record && record.tenant === tenant && record.api === api ? record : undefined;
@@ -204,7 +206,7 @@ export class JobStore {
   }
 
   /** Newest first by default (as Azure lists), with cursor paging by id. */
-  list(tenant: string, api: JobApi, params: ListParams): Promise<{ data: JobRecord[]; has_more: boolean }> {
+  list(tenant: string, api: VideoApi, params: ListParams): Promise<{ data: JobRecord[]; has_more: boolean }> {
     return this.run(async () => {
       const key = `${this.p}tenant:${tenant}:${api}`;
       const ids =
@@ -228,8 +230,7 @@ export class JobStore {
           await this.redis.zrem(key, ids[i]!); // expired with its media
           continue;
         }
-        if (params.statuses && params.statuses.length > 0 && !params.statuses.includes(record.status))
-          continue;
+        if (params.filter && !params.filter(record)) continue;
         out.push(record);
       }
       return { data: out, has_more: i < end };

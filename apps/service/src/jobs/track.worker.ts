@@ -17,6 +17,7 @@ import {
   RateLimitError,
   backoffMs,
   defaultSleep,
+  type VideoTask,
 } from '@aoai-media/core';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
@@ -29,7 +30,7 @@ import { JobStore } from './job-store.js';
 import { TERMINAL, advance, type GenerationRecord, type JobRecord } from './job-record.js';
 import { Progress } from './progress.js';
 import { FinalFailure, Interrupted, VIDEO_TRACK_QUEUE, type VideoJobData } from './queues.js';
-import { VideoUpstream, type UpstreamState } from './video-upstream.js';
+import { VideoUpstream } from './video-upstream.js';
 
 /**
  * Takes a job that is running upstream to stored results:
@@ -106,23 +107,24 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     const log = this.log.child({ jobId, deployment });
     try {
       await this.admission.hold(deployment, jobId);
-      const state = await this.pollUntilDone(record, signal, log);
-      if (!state) return this.finisher.removed(deployment, jobId, record);
+      const task = await this.pollUntilDone(record, signal, log);
+      if (!task) return this.finisher.removed(deployment, jobId, record);
       const latest = await this.store.get(jobId);
       if (!latest) return this.finisher.removed(deployment, jobId, record);
       record = latest;
-      if (state.status !== 'succeeded') {
+      if (task.status !== 'succeeded') {
         await this.finisher.finish(
           record,
-          state.status === 'cancelled' ? 'cancelled' : 'failed',
-          state.failureReason ?? state.rawStatus,
-          state.message,
+          task.status,
+          task.failure?.code ?? task.rawStatus,
+          task.failure?.message,
+          task.rawStatus,
         );
         return record.status;
       }
-      const stored = await this.saveResults(record, state, signal, log);
+      const stored = await this.saveResults(record, task, signal, log);
       if (!stored) return this.finisher.removed(deployment, jobId, record);
-      await this.finisher.finish(stored, 'succeeded');
+      await this.finisher.finish(stored, 'succeeded', undefined, undefined, task.rawStatus);
       log.info({ generations: stored.generations.length }, 'video job succeeded');
       return 'succeeded';
     } catch (e) {
@@ -183,7 +185,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     record: JobRecord,
     signal: AbortSignal,
     log: Log,
-  ): Promise<UpstreamState | undefined> {
+  ): Promise<VideoTask | undefined> {
     let delay = this.config.video.pollInitialMs;
     for (let attempt = 0; ;) {
       await this.sleep(delay, signal);
@@ -195,9 +197,9 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
           `the job did not finish within ${this.config.video.jobTimeoutMs} ms`,
         );
       await this.waitOutCoolDown(record.deployment, signal);
-      let state: UpstreamState;
+      let polled: { task: VideoTask; retryAfterMs?: number };
       try {
-        state = await this.api.state(current);
+        polled = await this.api.retrieve(current);
         await this.store.count('polls');
       } catch (e) {
         if (e instanceof NotFoundError)
@@ -205,56 +207,60 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
         await this.callFailed(e, current, attempt++, signal, log, 'poll');
         continue;
       }
+      const { task } = polled;
       attempt = 0;
       await this.progress.note();
       await this.crash.at('poll', signal);
-      const status = TERMINAL.has(state.status) ? current.status : advance(current.status, state.status);
+      const terminal = TERMINAL.has(task.status);
+      const status = terminal ? current.status : advance(current.status, task.status);
+      const progress =
+        task.progress !== undefined && !terminal ? Math.max(task.progress, current.progress ?? 0) : undefined;
+      // Azure's final word is kept when the job is finished here (files stored), not before.
+      const raw = terminal ? current.upstream_status : task.rawStatus;
       if (
         status !== current.status ||
-        state.rawStatus !== current.upstream_status ||
-        state.progress !== current.progress
+        raw !== current.upstream_status ||
+        (progress !== undefined && progress !== current.progress)
       ) {
         const saved = await this.store.save({
           ...current,
           status,
-          upstream_status: state.rawStatus,
-          ...(state.progress !== undefined
-            ? { progress: Math.max(state.progress, current.progress ?? 0) }
-            : {}),
+          ...(raw !== undefined ? { upstream_status: raw } : {}),
+          ...(progress !== undefined ? { progress } : {}),
         });
         if (!saved) return undefined;
       }
-      if (TERMINAL.has(state.status)) return state;
-      delay = state.retryAfterMs ?? Math.min(Math.round(delay * 1.5), this.config.video.pollMaxMs);
+      if (terminal) return task;
+      delay = polled.retryAfterMs ?? Math.min(Math.round(delay * 1.5), this.config.video.pollMaxMs);
     }
   }
 
-  /** Store every generation's files; the record with them, or undefined when the job was deleted. */
+  /** Store every output's files; the record with them, or undefined when the job was deleted. */
   private async saveResults(
     record: JobRecord,
-    state: UpstreamState,
+    task: VideoTask,
     signal: AbortSignal,
     log: Log,
   ): Promise<JobRecord | undefined> {
     const generations: GenerationRecord[] = [];
-    for (const g of state.generations) {
-      const id = `gen_${createHash('sha256').update(`${record.id}/${g.id}`).digest('hex').slice(0, 26)}`;
+    for (const output of task.outputs) {
+      const id = `gen_${createHash('sha256').update(`${record.id}/${output.id}`).digest('hex').slice(0, 26)}`;
       const previous = record.generations.find((p) => p.id === id);
       const files: GenerationRecord['files'] = { ...(previous?.files ?? {}) };
-      for (const download of this.api.downloads(record, g.id)) {
-        const key =
-          record.api === 'jobs'
-            ? `${record.tenant}/${record.id}/${id}/${download.name}`
-            : `${record.tenant}/${record.id}/${download.name}`;
+      for (const download of this.api.downloads(task, output.index)) {
+        const key = `${record.tenant}/${record.id}/${id}/${download.name}`;
         if (files[download.name] && (await this.storage.stat(key))) continue;
         for (let attempt = 0; ; attempt++) {
           if (signal.aborted) throw new Interrupted();
           try {
-            const response = await this.api.fetch(download);
-            const contentType = (response.headers.get('content-type') ?? download.fallbackType)
+            const response = await this.api.fetch(task, output.index, download);
+            const contentType = (
+              response.headers.get('content-type') ??
+              (download.content === 'video' ? 'video/mp4' : 'application/octet-stream')
+            )
               .split(';')[0]!
               .trim();
-            const size = await this.storage.write(key, this.watched(response.body, signal));
+            const size = await this.storage.write(key, this.watched(response.body, signal), { contentType });
             files[download.name] = { key, contentType, size };
             await this.progress.note();
             break;
@@ -270,15 +276,11 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       }
       generations.push({
         id,
-        upstream_id: g.id,
-        created_at: g.created_at,
-        width: Number(g.width),
-        height: Number(g.height),
-        n_seconds: Number(g.n_seconds),
-        prompt: g.prompt,
+        upstream_id: output.id,
+        created_at: task.createdAt ?? record.created_at,
         files,
       });
-      // Save progress per generation so a restart skips what is stored.
+      // Save progress per output so a restart skips what is stored.
       record = { ...record, generations: mergeGenerations(record.generations, generations) };
       if (!(await this.store.save(record))) return undefined;
     }

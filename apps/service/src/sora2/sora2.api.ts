@@ -3,18 +3,18 @@ import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
-import { isMultipart, readJson, readMultipart, type UploadedFile } from '../common/body.js';
+import { isMultipart, readJson, readMultipart, type FileSink, type UploadedFile } from '../common/body.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
 import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
 import { filesFacts } from '../common/media.js';
-import type { FileFacts } from '@aoai-media/core';
+import { videoCapabilities } from '@aoai-media/core';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
-import { presentVideo } from '../jobs/job-record.js';
+import { SURFACES, fileName, presentVideo } from '../jobs/job-record.js';
 import { listParams } from '../videos/video-jobs.api.js';
 
-/** Sora 2's /openai/v1/videos, in OpenAI's video shape, on the same queue as Sora 1 jobs. */
+/** Azure's /openai/v1/videos, in OpenAI's video shape, on the same queue as video generation jobs. */
 @Injectable()
 export class Sora2Api {
   constructor(
@@ -26,67 +26,87 @@ export class Sora2Api {
   ) {}
 
   async create(tenant: string, req: Request) {
-    let body: Record<string, unknown>;
-    let files: UploadedFile[] = [];
-    if (isMultipart(req)) {
-      // OpenAI's multipart create: text fields and at most one `input_reference` image (or video).
-      const form = await readMultipart(
-        req,
-        {
-          maxBytes: this.config.limits.maxUploadBytes,
-          maxFileBytes: this.config.limits.maxUploadBytes,
-          maxFiles: 1,
-          maxFields: 16,
-          maxFieldBytes: 256 * 1024,
-          filesParam: 'input_reference',
-        },
-        this.config.limits,
-      );
-      for (const name of Object.keys(form.files)) {
-        if (name !== 'input_reference')
-          throw ApiError.badRequest(
-            `file field ${name} is not part of a video create; attach the reference as input_reference`,
-            name,
-            'unknown_field',
-          );
-      }
-      files = form.files.input_reference ?? [];
-      body = coerceFormFields(form.fields);
-      if ('input_reference' in body)
-        throw ApiError.badRequest(
-          'input_reference must be a file part, not a text field',
-          'input_reference',
-          'invalid_type',
+    const id = this.jobs.newId('videos');
+    // The reference streams into the shared store under the job's id as it arrives; removed if refused.
+    const uploads = this.jobs.uploads(tenant, id);
+    try {
+      let body: Record<string, unknown>;
+      let files: UploadedFile[] = [];
+      if (isMultipart(req)) {
+        // OpenAI's multipart create: text fields and at most one `input_reference` image (or video).
+        const form = await readMultipart(
+          req,
+          {
+            maxBytes: this.config.limits.maxUploadBytes,
+            maxFileBytes: this.config.limits.maxUploadBytes,
+            maxFiles: 1,
+            maxFields: 16,
+            maxFieldBytes: 256 * 1024,
+            filesParam: 'input_reference',
+          },
+          this.config.limits,
+          uploads.sink,
+          uploads.discard,
         );
-    } else {
-      body = await readJson(req, this.config.limits);
-    }
-    const { request, extensions } = await takeExtensions(body, this.webhooks);
-    const { deployment, model } = this.checks.deploymentModel(request.model);
-    const reference = files[0];
-    // The bytes decide what the reference is: an image (whose size is read) or a video.
-    const media = filesFacts(files, 'input_reference', 'media', false);
-    const facts = media.facts[0];
-    this.checks.check(
-      'videoCreate',
-      reference ? { ...request, input_reference: fileInput(reference) } : request,
-      model,
-      facts ? { input_reference: facts } : undefined,
-      media.issues,
-    );
-    if (model && (model.kind !== 'video' || model.api !== 'videos')) {
-      throw ApiError.badRequest(
-        `model ${deployment} (${model.name}) does not serve /videos; use a Sora 2 deployment`,
-        'model',
-        'unsupported_model',
+        for (const name of Object.keys(form.files)) {
+          if (name !== 'input_reference')
+            throw ApiError.badRequest(
+              `file field ${name} is not part of a video create; attach the reference as input_reference`,
+              name,
+              'unknown_field',
+            );
+        }
+        files = form.files.input_reference ?? [];
+        body = coerceFormFields(form.fields, 'videos.create');
+        if ('input_reference' in body)
+          throw ApiError.badRequest(
+            'input_reference must be a file part, not a text field',
+            'input_reference',
+            'invalid_type',
+          );
+      } else {
+        body = await readJson(req, this.config.limits);
+      }
+      const { request, extensions } = await takeExtensions(body, this.webhooks);
+      const { deployment, model } = this.checks.deploymentModel(request.model);
+      this.checks.videoDeployment(deployment, model, 'videos');
+      const reference = files[0];
+      // The bytes decide what the reference is: an image (whose size is read) or a video.
+      const media = filesFacts(files, 'input_reference', 'media', false);
+      const facts = media.facts[0];
+      this.checks.check(
+        'videoCreate',
+        reference ? { ...request, input_reference: fileInput(reference) } : request,
+        model,
+        facts ? { input_reference: facts } : undefined,
+        media.issues,
       );
+      const seconds = request.seconds ?? videoCapabilities(model)?.defaultSeconds;
+      const record = await this.jobs.create(
+        tenant,
+        {
+          id,
+          api: 'videos',
+          deployment,
+          request: {
+            prompt: request.prompt as string,
+            ...(typeof request.size === 'string' ? { size: request.size } : {}),
+            ...(seconds !== undefined && seconds !== null ? { seconds: Number(seconds) } : {}),
+          },
+          media: files.map((f, i) => ({
+            key: f.stored.key!,
+            filename: f.filename,
+            contentType: media.facts[i]!.contentType ?? f.contentType,
+            size: f.size,
+          })),
+        },
+        extensions,
+      );
+      return presentVideo(record);
+    } catch (e) {
+      await uploads.discard();
+      throw e;
     }
-    if (reference && facts) {
-      checkReferenceSize(reference, facts, request.size);
-      reference.contentType = facts.contentType ?? reference.contentType;
-    }
-    const { model: _m, ...rest } = request;
-    return presentVideo(await this.jobs.create(tenant, 'videos', deployment, rest, extensions, { files }));
   }
 
   /**
@@ -108,8 +128,11 @@ export class Sora2Api {
                 filesParam: 'input_reference',
               },
               this.config.limits,
+              refuseFiles,
+              async () => undefined,
             )
           ).fields,
+          'videos.remix',
         )
       : await readJson(req, this.config.limits);
     const { request, extensions } = await takeExtensions(body, this.webhooks);
@@ -125,15 +148,23 @@ export class Sora2Api {
     // The new prompt follows the source model's rules (its length limit), as a create would.
     const { model } = this.checks.deploymentModel(source.deployment);
     this.checks.check('videoCreate', { model: source.deployment, prompt: request.prompt }, model);
-    const inherited = { prompt: request.prompt, ...pick(source.request, ['seconds', 'size']) };
-    const record = await this.jobs.create(tenant, 'videos', source.deployment, inherited, extensions, {
-      remixedFrom: { id: source.id, upstream_id: source.upstream_id },
-    });
+    const record = await this.jobs.create(
+      tenant,
+      {
+        id: this.jobs.newId('videos'),
+        api: source.api,
+        deployment: source.deployment,
+        // A remix keeps the source's size and seconds; only the prompt is new.
+        request: { ...source.request, prompt: request.prompt as string },
+        remixedFrom: { id: source.id, upstream_id: source.upstream_id },
+      },
+      extensions,
+    );
     return presentVideo(record);
   }
 
   async list(tenant: string, query: Record<string, unknown>) {
-    const params = listParams(query, true);
+    const params = listParams(query, SURFACES.videos.statuses, true);
     const { data, has_more } = await this.jobs.list(tenant, 'videos', { order: 'desc', ...params });
     return {
       object: 'list',
@@ -163,7 +194,7 @@ export class Sora2Api {
       );
     }
     const record = await this.jobs.get(tenant, id, 'videos');
-    const file = record.generations[0]?.files[variant];
+    const file = record.generations[0]?.files[fileName(variant)];
     if (!file)
       throw ApiError.notFound(
         `the ${variant} of ${id} is not available${record.status === 'succeeded' ? '' : ` (the video is ${presentVideo(record).status})`}`,
@@ -172,18 +203,7 @@ export class Sora2Api {
   }
 }
 
-/** Azure renders from the reference at the video's own size, so a PNG of another size is refused here. */
-function checkReferenceSize(file: UploadedFile, facts: FileFacts, size: unknown): void {
-  if (typeof size !== 'string' || facts.width === undefined) return;
-  if (`${facts.width}x${facts.height}` !== size) {
-    throw ApiError.badRequest(
-      `input_reference ${file.filename} is ${facts.width}x${facts.height}; it must match size ${size}`,
-      'input_reference',
-      'size_mismatch',
-    );
-  }
-}
-
-function pick(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
-}
+/** A remix takes no files (busboy stops at maxFiles 0 before any reaches here). */
+const refuseFiles: FileSink = async () => {
+  throw ApiError.badRequest('a remix takes no files', 'input_reference', 'unknown_field');
+};
