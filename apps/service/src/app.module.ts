@@ -20,6 +20,9 @@ import { BACKOFF, retryDelay } from './jobs/queues.js';
 @Module({})
 export class AppModule {
   static forRoot(config: ServiceConfig, log: Log): DynamicModule {
+    // Workers answer health checks only; the API (and the docs and admin pages) is where it serves.
+    const api =
+      config.role === 'worker' ? [] : [ImagesModule, AudioModule, ResponsesModule, VideosModule, Sora2Module];
     return {
       module: AppModule,
       imports: [
@@ -38,15 +41,11 @@ export class AppModule {
         AuthModule,
         UpstreamModule,
         StorageModule,
-        JobsModule,
-        ImagesModule,
-        AudioModule,
-        ResponsesModule,
-        VideosModule,
-        Sora2Module,
+        JobsModule.forRole(config.role),
         HealthModule,
+        ...api,
       ],
-      controllers: [AdminController],
+      controllers: config.role === 'worker' ? [] : [AdminController],
     };
   }
 }

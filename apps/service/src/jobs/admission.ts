@@ -63,6 +63,8 @@ export class Admission implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   onApplicationBootstrap(): void {
+    // API-only processes admit right after each create they accept; the workers keep admitting.
+    if (this.config.role === 'api') return;
     const every = Math.max(100, Math.min(1000, this.config.video.pollInitialMs));
     this.timer = setInterval(() => this.kick(), every);
     this.timer.unref();
