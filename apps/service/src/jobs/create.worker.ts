@@ -123,7 +123,8 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async step(jobId: string, deployment: string): Promise<string> {
-    const record = await this.store.get(jobId);
+    // The record and the deployment's cool-down in one call.
+    const { record, coolingMs } = await this.store.load(jobId, deployment);
     if (!record) return this.finisher.removed(deployment, jobId);
     if (TERMINAL.has(record.status)) {
       await this.admission.release(deployment, jobId);
@@ -140,8 +141,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
         `Azure did not accept the job within ${this.config.video.jobTimeoutMs} ms`,
       );
     }
-    const cooling = await this.admission.coolingFor(deployment);
-    if (cooling > 0) throw new RetryLater(cooling, 'the deployment is cooling down after a 429');
+    if (coolingMs > 0) throw new RetryLater(coolingMs, 'the deployment is cooling down after a 429');
     if (record.intent) {
       const outcome = await this.reconcile(record);
       if (outcome) return outcome;
@@ -194,19 +194,22 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
           excluded = true;
           continue;
         }
-        const outcome = await this.adopt(record, id, found?.id === id ? found.rawStatus : undefined);
+        const outcome = await this.adopt(
+          record,
+          id,
+          found?.id === id ? found.rawStatus : undefined,
+          'adopted',
+        );
         if (outcome === 'taken') {
           exclude.add(id);
           excluded = true;
           continue;
         }
-        if (outcome === 'adopted') {
-          await this.store.count('adopted');
+        if (outcome === 'adopted')
           this.log.info(
             { jobId: record.id, upstreamId: id },
             'adopted the upstream task of an earlier create',
           );
-        }
         return outcome;
       }
       // Every candidate belongs to another job: search again without them.
@@ -229,10 +232,9 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     } catch (e) {
       return this.createFailed(record, e);
     }
-    await this.store.count('creates');
     await this.progress.note();
     await this.crash.at('create:answered', this.stopping.signal);
-    const outcome = await this.adopt(record, created.id, created.rawStatus);
+    const outcome = await this.adopt(record, created.id, created.rawStatus, 'creates');
     if (outcome === 'taken') {
       // Another job's reconcile adopted the task this create made: this job looks for its own.
       throw new RetryLater(1, 'the task this create made went to another job; reconciling');
@@ -242,15 +244,15 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * Make an upstream task this job's: claim it (no other job can have it), store its id, then
-   * hand the job to the track queue.
+   * Make an upstream task this job's: claim it (no other job can have it) and store its id in one
+   * step (counted as a create or an adoption), then hand the job to the track queue.
    */
   private async adopt(
     record: JobRecord,
     upstreamId: string,
     upstreamStatus: string | undefined,
+    counter: 'creates' | 'adopted',
   ): Promise<'adopted' | 'taken' | 'deleted'> {
-    if (!(await this.store.claimUpstream(record.deployment, upstreamId, record.id))) return 'taken';
     const { intent: _sent, ...rest } = record;
     // The status moves on with the first poll; Azure's word for a new task is kept meanwhile.
     const next: JobRecord = {
@@ -258,7 +260,9 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
       upstream_id: upstreamId,
       ...(upstreamStatus ? { upstream_status: upstreamStatus } : {}),
     };
-    if (!(await this.store.save(next))) {
+    const outcome = await this.store.adopt(next, counter);
+    if (outcome === 'taken') return 'taken';
+    if (outcome === 'deleted') {
       await this.finisher.removed(record.deployment, record.id, next);
       return 'deleted';
     }

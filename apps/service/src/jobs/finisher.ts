@@ -31,7 +31,7 @@ export class Finisher {
     status: JobStatus,
     reason?: string,
     message?: string,
-    upstreamStatus?: string,
+    { upstreamStatus, polls = 0 }: { upstreamStatus?: string; polls?: number } = {},
   ): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const done: JobRecord = {
@@ -44,12 +44,12 @@ export class Finisher {
       ...(message && status !== 'succeeded' ? { error_message: message } : {}),
     };
     delete done.intent;
-    // Deleted meanwhile: no callback for a job that no longer exists.
-    if (!(await this.store.get(record.id))) {
-      await this.removed(record.deployment, record.id, done);
-      return;
-    }
     if (done.callback_url) {
+      // Deleted meanwhile: no callback for a job that no longer exists.
+      if (!(await this.store.get(record.id))) {
+        await this.removed(record.deployment, record.id, done);
+        return;
+      }
       const surface = SURFACES[done.api];
       await this.webhooks.enqueue(
         done.id,
@@ -59,10 +59,11 @@ export class Finisher {
         surface.present(done),
       );
     }
-    const saved = await this.store.save(done);
-    await this.admission.release(record.deployment, record.id);
+    // Stored, slot given back and polls counted in one step; the next job is admitted if one waits.
+    const outcome = await this.store.finish(done, polls);
     await this.progress.note();
-    if (!saved) await this.removed(record.deployment, record.id, done);
+    if (outcome === 'deleted') await this.removed(record.deployment, record.id, done);
+    else if (outcome.waiting) this.admission.kick();
   }
 
   /** The job was deleted while it ran: give its slot back, remove Azure's copy and our files. */

@@ -32,6 +32,9 @@ import { Progress } from './progress.js';
 import { FinalFailure, Interrupted, VIDEO_TRACK_QUEUE, type VideoJobData } from './queues.js';
 import { VideoUpstream } from './video-upstream.js';
 
+/** How often (in polls) a job that is not written to is checked for having been deleted. */
+const EXISTS_EVERY = 5;
+
 /**
  * Takes a job that is running upstream to stored results:
  * 1. keep its slot (a job resumed after a crash retakes it whatever the count);
@@ -98,7 +101,8 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
   async run(job: Job<VideoJobData>): Promise<string> {
     const { jobId, deployment } = job.data;
     const signal = this.stopping.signal;
-    let record = await this.store.get(jobId);
+    // The record, with its slot held (a job resumed after a crash retakes it whatever the count).
+    let record = await this.store.startTrack(jobId, deployment);
     if (!record) return this.finisher.removed(deployment, jobId);
     if (TERMINAL.has(record.status)) {
       await this.admission.release(deployment, jobId);
@@ -106,25 +110,24 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const log = this.log.child({ jobId, deployment });
     try {
-      await this.admission.hold(deployment, jobId);
-      const task = await this.pollUntilDone(record, signal, log);
-      if (!task) return this.finisher.removed(deployment, jobId, record);
-      const latest = await this.store.get(jobId);
-      if (!latest) return this.finisher.removed(deployment, jobId, record);
-      record = latest;
+      const polled = await this.pollUntilDone(record, signal, log);
+      if (!polled) return this.finisher.removed(deployment, jobId, record);
+      const { task, polls } = polled;
+      record = polled.record;
+      const ending = { upstreamStatus: task.rawStatus, polls };
       if (task.status !== 'succeeded') {
         await this.finisher.finish(
           record,
           task.status,
           task.failure?.code ?? task.rawStatus,
           task.failure?.message,
-          task.rawStatus,
+          ending,
         );
-        return record.status;
+        return task.status;
       }
       const stored = await this.saveResults(record, task, signal, log);
       if (!stored) return this.finisher.removed(deployment, jobId, record);
-      await this.finisher.finish(stored, 'succeeded', undefined, undefined, task.rawStatus);
+      await this.finisher.finish(stored, 'succeeded', undefined, undefined, ending);
       log.info({ generations: stored.generations.length }, 'video job succeeded');
       return 'succeeded';
     } catch (e) {
@@ -146,11 +149,6 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  private async waitOutCoolDown(deployment: string, signal: AbortSignal): Promise<void> {
-    const ms = await this.admission.coolingFor(deployment);
-    if (ms > 0) await this.sleep(ms, signal);
-  }
-
   /** 429: the whole deployment cools down; other transient failures back off; the rest is final. */
   private async callFailed(
     e: unknown,
@@ -165,6 +163,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       await this.admission.coolDown(record.deployment, wait);
       await this.store.count('rate_limited');
       log.info({ waitMs: wait }, `Azure rate-limited the ${what}; slowing down`);
+      await this.sleep(wait, signal);
       return;
     }
     if (e instanceof ContentFilterError)
@@ -180,27 +179,34 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     await this.sleep(wait, signal);
   }
 
-  /** Poll until Azure reports a terminal state; undefined when our job was deleted meanwhile. */
+  /**
+   * Poll until Azure reports a terminal state: the task, the record as it stands, and how many polls
+   * it took; undefined when our job was deleted meanwhile. Redis is written only when the job's
+   * status or progress moves (not per poll), and whether the job still exists is checked every
+   * EXISTS_EVERY polls (and by every write).
+   */
   private async pollUntilDone(
     record: JobRecord,
     signal: AbortSignal,
     log: Log,
-  ): Promise<VideoTask | undefined> {
+  ): Promise<{ task: VideoTask; record: JobRecord; polls: number } | undefined> {
     let delay = this.config.video.pollInitialMs;
+    let current = record;
+    let polls = 0;
     for (let attempt = 0; ;) {
       await this.sleep(delay, signal);
-      const current = await this.store.get(record.id);
-      if (!current) return undefined;
+      if (polls > 0 && polls % EXISTS_EVERY === 0 && !(await this.store.exists(record.id))) return undefined;
       if (Date.now() - record.created_at * 1000 > this.config.video.jobTimeoutMs)
         throw new FinalFailure(
           'timeout',
           `the job did not finish within ${this.config.video.jobTimeoutMs} ms`,
         );
-      await this.waitOutCoolDown(record.deployment, signal);
+      // A 429 seen by this process cools the deployment down for every job it polls.
+      await this.sleep(this.admission.coolingHere(record.deployment), signal);
       let polled: { task: VideoTask; retryAfterMs?: number };
       try {
         polled = await this.api.retrieve(current);
-        await this.store.count('polls');
+        polls++;
       } catch (e) {
         if (e instanceof NotFoundError)
           throw new FinalFailure('upstream_job_not_found', 'Azure no longer knows the job');
@@ -211,26 +217,20 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       attempt = 0;
       await this.progress.note();
       await this.crash.at('poll', signal);
-      const terminal = TERMINAL.has(task.status);
-      const status = terminal ? current.status : advance(current.status, task.status);
+      if (TERMINAL.has(task.status)) return { task, record: current, polls };
+      const status = advance(current.status, task.status);
       const progress =
-        task.progress !== undefined && !terminal ? Math.max(task.progress, current.progress ?? 0) : undefined;
-      // Azure's final word is kept when the job is finished here (files stored), not before.
-      const raw = terminal ? current.upstream_status : task.rawStatus;
-      if (
-        status !== current.status ||
-        raw !== current.upstream_status ||
-        (progress !== undefined && progress !== current.progress)
-      ) {
-        const saved = await this.store.save({
+        task.progress !== undefined ? Math.max(task.progress, current.progress ?? 0) : undefined;
+      if (status !== current.status || (progress !== undefined && progress !== current.progress)) {
+        const next: JobRecord = {
           ...current,
           status,
-          ...(raw !== undefined ? { upstream_status: raw } : {}),
+          upstream_status: task.rawStatus,
           ...(progress !== undefined ? { progress } : {}),
-        });
-        if (!saved) return undefined;
+        };
+        if (!(await this.store.save(next))) return undefined;
+        current = next;
       }
-      if (terminal) return task;
       delay = polled.retryAfterMs ?? Math.min(Math.round(delay * 1.5), this.config.video.pollMaxMs);
     }
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '../config/config.module.js';
-import type { ServiceConfig } from '../config/config.js';
+import { maxRunningFor, type ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
 import { LOGGER, type Log } from '../common/logger.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
@@ -139,18 +139,25 @@ export class VideoJobsService {
     // Redis refuses the job itself if it runs this later than half the command timeout: by then
     // this request may have given up, and a job the caller was told failed must never run.
     const deadline = Date.now() + Math.floor(this.config.redisCommandTimeoutMs / 2);
-    let accepted: boolean;
+    let accepted: Awaited<ReturnType<JobStore['accept']>>;
     try {
-      accepted = await this.store.accept(record, deadline);
+      accepted = await this.store.accept(record, deadline, maxRunningFor(this.config, deployment));
     } catch (e) {
       await this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined);
       throw e;
     }
-    if (!accepted) {
+    if (accepted === 'refused') {
       await this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined);
       throw ApiError.unavailable('the job store answered too late; the job was not created, try again');
     }
-    this.admission.kick();
+    // With a free slot the job goes to the create queue now; if that fails (Redis went away this
+    // moment, a crash), the slot's repair queues it (see Admission). Else it waits for a slot.
+    if (accepted === 'admitted')
+      await this.admission
+        .admitted(deployment, id)
+        .catch((e: Error) =>
+          this.log.warn({ jobId: id, error: e.message }, 'queueing the job failed; repair will'),
+        );
     this.log.info({ jobId: id, tenant, deployment }, 'video job queued');
     return record;
   }
