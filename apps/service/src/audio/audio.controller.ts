@@ -23,7 +23,7 @@ export class AudioController {
 
   @Post('deployments/:deployment/audio/translations')
   @ApiOperation({ summary: 'Translate audio to English text (deployment style)' })
-  @ApiBody({ schema: { $ref: '#/components/schemas/TranscriptionRequest' } })
+  @ApiBody({ schema: { $ref: '#/components/schemas/TranslationRequest' } })
   translate(
     @Param('deployment') deployment: string,
     @Req() req: Request,
@@ -41,7 +41,7 @@ export class AudioController {
 
   @Post('v1/audio/translations')
   @ApiOperation({ summary: 'Translate audio (v1 style)' })
-  @ApiBody({ schema: { $ref: '#/components/schemas/TranscriptionRequest' } })
+  @ApiBody({ schema: { $ref: '#/components/schemas/TranslationRequest' } })
   translateV1(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.audio.run('translations', req, res);
   }
