@@ -66,7 +66,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly store: JobStore,
     private readonly admission: Admission,
     private readonly progress: Progress,
-    private readonly api: VideoUpstream,
+    private readonly upstream: VideoUpstream,
     private readonly finisher: Finisher,
     private readonly crash: CrashPoints,
   ) {}
@@ -173,7 +173,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
       let candidates: string[];
       let found: VideoTask | undefined;
       try {
-        found = await this.api.findCreated(record, record.intent!.at, [...exclude]);
+        found = await this.upstream.findCreated(record, record.intent!.at, [...exclude]);
         if (!found) return undefined;
         candidates = [found.id];
       } catch (e) {
@@ -228,7 +228,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     await this.crash.at('create:before-send', this.stopping.signal);
     let created: VideoTask;
     try {
-      created = await this.api.create(record, intent.marker);
+      created = await this.upstream.create(record, intent.marker);
     } catch (e) {
       return this.createFailed(record, e);
     }

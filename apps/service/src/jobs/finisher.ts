@@ -18,7 +18,7 @@ export class Finisher {
     private readonly store: JobStore,
     private readonly admission: Admission,
     private readonly progress: Progress,
-    private readonly api: VideoUpstream,
+    private readonly upstream: VideoUpstream,
     private readonly webhooks: WebhooksService,
   ) {}
 
@@ -70,7 +70,7 @@ export class Finisher {
   async removed(deployment: string, jobId: string, record?: JobRecord): Promise<string> {
     await this.admission.release(deployment, jobId);
     if (record) {
-      await this.api.remove(record).catch(() => undefined);
+      await this.upstream.remove(record).catch(() => undefined);
       await this.storage.removePrefix(`${record.tenant}/${record.id}`).catch(() => undefined);
     }
     return 'deleted';

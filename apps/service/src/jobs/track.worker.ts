@@ -58,7 +58,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly store: JobStore,
     private readonly admission: Admission,
     private readonly progress: Progress,
-    private readonly api: VideoUpstream,
+    private readonly upstream: VideoUpstream,
     private readonly finisher: Finisher,
     private readonly crash: CrashPoints,
   ) {}
@@ -205,7 +205,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       await this.sleep(this.admission.coolingHere(record.deployment), signal);
       let polled: { task: VideoTask; retryAfterMs?: number };
       try {
-        polled = await this.api.retrieve(current);
+        polled = await this.upstream.retrieve(current);
         polls++;
       } catch (e) {
         if (e instanceof NotFoundError)
@@ -247,13 +247,13 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       const id = `gen_${createHash('sha256').update(`${record.id}/${output.id}`).digest('hex').slice(0, 26)}`;
       const previous = record.generations.find((p) => p.id === id);
       const files: GenerationRecord['files'] = { ...(previous?.files ?? {}) };
-      for (const download of this.api.downloads(task, output.index)) {
+      for (const download of this.upstream.downloads(task, output.index)) {
         const key = `${record.tenant}/${record.id}/${id}/${download.name}`;
         if (files[download.name] && (await this.storage.stat(key))) continue;
         for (let attempt = 0; ; attempt++) {
           if (signal.aborted) throw new Interrupted();
           try {
-            const response = await this.api.fetch(task, output.index, download);
+            const response = await this.upstream.fetch(task, output.index, download);
             const contentType = (
               response.headers.get('content-type') ??
               (download.content === 'video' ? 'video/mp4' : 'application/octet-stream')

@@ -12,11 +12,11 @@ import { videoCapabilities } from '@aoai-media/core';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { VideoJobsService, takeExtensions } from '../jobs/video-jobs.service.js';
 import { SURFACES, fileName, presentVideo } from '../jobs/job-record.js';
-import { listParams } from '../videos/video-jobs.api.js';
+import { listParams } from '../video-jobs/video-jobs.api.js';
 
 /** Azure's /openai/v1/videos, in OpenAI's video shape, on the same queue as video generation jobs. */
 @Injectable()
-export class Sora2Api {
+export class VideosApi {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
