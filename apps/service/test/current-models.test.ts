@@ -1,9 +1,14 @@
 /**
  * Today's Azure models through the service, driven by the official `openai` SDK: a gpt-image-2
- * image of a free size, and diarized transcription (speakers, chunking, known speakers) relayed
- * with the fields as the SDK sends them, and refused before anything is sent when the model's rules
- * say so.
+ * image of a free size, diarized transcription (speakers, chunking, known speakers) relayed with
+ * the fields as the SDK sends them, and text to speech in both URL styles (real audio, checked by
+ * ffprobe, and spoken text that transcribes back); each refused before anything is sent when the
+ * model's rules say so.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI, { AzureOpenAI, toFile } from 'openai';
 import { sampleWav } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +23,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
+
+/** ffprobe's container name and duration of audio bytes (ffprobe must be installed). */
+async function probe(bytes: Buffer, extension: string): Promise<{ format: string; duration: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'aoai-speech-'));
+  try {
+    const file = join(dir, `speech.${extension}`);
+    await writeFile(file, bytes);
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=format_name,duration', '-of', 'json', file],
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    const format = (JSON.parse(out) as { format: { format_name: string; duration: string } }).format;
+    return { format: format.format_name, duration: Number(format.duration) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 function pngSize(bytes: Buffer): { width: number; height: number } {
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -107,5 +132,80 @@ describe('diarized transcription through the service (official openai SDK)', () 
     expect(prompted.status).toBe(400);
     expect(prompted.error.param).toBe('prompt');
     expect(stack.emu.admin.requests().length).toBe(sent);
+  });
+});
+
+describe('text to speech through the service (official openai SDK)', () => {
+  const input = 'The quarterly update starts now, with three short notes on progress.';
+  // The emulator's documented length: words at 2.5 a second, times the speed (11 words: 4.4 s).
+  const seconds = (speed: number) => input.split(/\s+/).length / (2.5 * speed);
+
+  it('v1 style: mp3 by default, real audio of the length the text takes', async () => {
+    const answer = await openai.audio.speech.create({ model: 'gpt-4o-mini-tts', input, voice: 'alloy' });
+    const mp3 = Buffer.from(await answer.arrayBuffer());
+    const audio = await probe(mp3, 'mp3');
+    expect(audio.format).toBe('mp3');
+    expect(Math.abs(audio.duration - seconds(1))).toBeLessThan(0.1);
+    const sent = stack.emu.admin.requests({ operation: 'audio.speech' }).at(-1)!;
+    expect(sent.fields).toMatchObject({ model: 'gpt-4o-mini-tts', voice: 'alloy', input });
+  });
+
+  it('deployment style (AzureOpenAI): wav at double speed, which transcribes back to the text', async () => {
+    const azure = new AzureOpenAI({
+      endpoint: stack.url,
+      apiKey: KEYS.acme,
+      apiVersion: '2025-04-01-preview',
+      deployment: 'tts-hd',
+      maxRetries: 0,
+    });
+    const answer = await azure.audio.speech.create({
+      model: 'tts-hd',
+      input,
+      voice: 'nova',
+      response_format: 'wav',
+      speed: 2,
+    });
+    const wav = Buffer.from(await answer.arrayBuffer());
+    const audio = await probe(wav, 'wav');
+    expect(audio.format).toBe('wav');
+    expect(Math.abs(audio.duration - seconds(2))).toBeLessThan(0.01);
+    // The service took the deployment-style path; it speaks to Azure in its own configured style.
+    expect(stack.emu.admin.requests({ operation: 'audio.speech' }).at(-1)!.fields).toMatchObject({
+      model: 'tts-hd',
+      response_format: 'wav',
+      speed: 2,
+    });
+    const heard = await openai.audio.transcriptions.create({
+      model: 'whisper',
+      file: await toFile(wav, 'spoken.wav', { type: 'audio/wav' }),
+    });
+    expect(heard.text).toBe(input);
+  });
+
+  it('refuses what the model does not take, naming the field, before anything is sent', async () => {
+    const sent = stack.emu.admin.requests({ operation: 'audio.speech' }).length;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ model: 'gpt-4o-mini-tts', input: 'x'.repeat(4097), voice: 'alloy' }, 'input'],
+      [{ model: 'tts', input: 'hello', voice: 'alloy', instructions: 'whisper it' }, 'instructions'],
+      [{ model: 'tts', input: 'hello', voice: 'alloy', speed: 9 }, 'speed'],
+      [{ model: 'tts', input: 'hello', voice: 'alloy', response_format: 'ogg' }, 'response_format'],
+      [{ model: 'tts', input: 'hello', voice: 'nobody' }, 'voice'],
+    ];
+    for (const [request, param] of cases) {
+      const error: any = await openai.audio.speech.create(request as never).catch((e: unknown) => e);
+      expect(error.status, param).toBe(400);
+      expect(error.error.param, JSON.stringify(error.error)).toBe(param);
+    }
+    expect(stack.emu.admin.requests({ operation: 'audio.speech' })).toHaveLength(sent);
+  });
+
+  it("is in the OpenAPI document with the model table's voices, in both URL styles", async () => {
+    const doc: any = await (await fetch(`${stack.url}/docs/openapi.json`)).json();
+    expect(doc.paths['/openai/v1/audio/speech'].post).toBeTruthy();
+    expect(doc.paths['/openai/deployments/{deployment}/audio/speech'].post).toBeTruthy();
+    expect(doc.components.schemas.SpeechRequest.oneOf).toContainEqual({
+      $ref: '#/components/schemas/audio.speech.gpt-4o-mini-tts',
+    });
+    expect(doc.components.schemas['audio.speech.tts'].properties.voice.enum).toContain('alloy');
   });
 });

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { detectContentType, wavSeconds, type AudioFileFacts } from '@aoai-media/core';
-import { readMultipart, single, type UploadedFile } from '../common/body.js';
+import { readJson, readMultipart, single, type UploadedFile } from '../common/body.js';
 import { Spool } from '../common/uploads.js';
 import { ApiError } from '../common/api-error.js';
 import { requestIdOf } from '../common/request-context.js';
@@ -77,6 +77,31 @@ export class AudioService {
     } finally {
       await spool.dispose();
     }
+  }
+}
+
+/**
+ * Text to speech: JSON in, checked against the model table (input length, the model's voices,
+ * formats, speed, instructions), then Azure's audio streamed back as it arrives.
+ */
+@Injectable()
+export class SpeechService {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly upstream: UpstreamService,
+    private readonly checks: RequestChecks,
+  ) {}
+
+  async speak(req: Request, res: Response, pathDeployment?: string): Promise<void> {
+    const body = await readJson(req, this.config.limits);
+    const { deployment, model } = this.checks.deploymentModel(pathDeployment ?? body.model);
+    const request = { ...body, model: deployment };
+    this.checks.check('speech', request, model);
+    const answer = await this.upstream.send(
+      { method: 'POST', path: 'audio/speech', deployment, body: request, headers: { accept: '*/*' } },
+      requestIdOf(req),
+    );
+    await this.upstream.relay(answer, res);
   }
 }
 

@@ -46,6 +46,7 @@ const GROUPS: Partial<Record<ModelOperation, string>> = {
   'videos.remix': 'VideoRemixRequest',
   'audio.transcribe': 'TranscriptionRequest',
   'audio.translate': 'TranslationRequest',
+  'audio.speech': 'SpeechRequest',
 };
 const VIDEO_CREATE_GROUPS: Record<VideoApi, string> = {
   jobs: 'VideoJobRequest',

@@ -18,7 +18,14 @@ import { UpstreamService } from './upstream.service.js';
 import type { UploadedFile } from '../common/body.js';
 
 export type Operation =
-  'imageGenerate' | 'imageEdit' | 'videoJob' | 'videoCreate' | 'videoRemix' | 'transcription' | 'translation';
+  | 'imageGenerate'
+  | 'imageEdit'
+  | 'videoJob'
+  | 'videoCreate'
+  | 'videoRemix'
+  | 'transcription'
+  | 'translation'
+  | 'speech';
 
 type FieldKind = 'number' | 'list' | 'object';
 const kindsByOperation = new Map<ModelOperation, Map<string, FieldKind>>();
@@ -197,5 +204,7 @@ function runValidator(
       return validate.transcription(request, model, extra as never);
     case 'translation':
       return validate.translation(request, model, extra as never);
+    case 'speech':
+      return validate.speech(request, model);
   }
 }

@@ -92,20 +92,23 @@ export class UpstreamService implements OnApplicationShutdown {
   }
 
   /**
-   * Pass an upstream answer through: status, safe headers, body. Event streams are piped as they
-   * arrive; other answers (bounded JSON or text) are read first and sent in one write, which costs
-   * far less than relaying many small chunks.
+   * Pass an upstream answer through: status, safe headers, body. JSON and text answers (bounded)
+   * are read first and sent in one write, which costs far less than relaying many small chunks;
+   * media (speech) and event streams are piped as they arrive.
    */
   async relay(upstream: Response, res: ExpressResponse): Promise<void> {
     res.status(upstream.status);
-    const isEventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+    const type = upstream.headers.get('content-type') ?? '';
+    const isEventStream = type.includes('text/event-stream');
+    const whole = bufferedBody(upstream);
+    const readWhole =
+      whole !== undefined || /^(application\/([\w.+-]*\+)?json|text\/(?!event-stream))/i.test(type);
     for (const name of RELAYED_HEADERS) {
-      if (name === 'content-length' && !isEventStream) continue;
+      if (name === 'content-length' && readWhole) continue;
       const value = upstream.headers.get(name);
       if (value !== null) res.setHeader(name, value);
     }
     // An answer read whole is written as it is (asking for its `body` would build a stream for nothing).
-    const whole = bufferedBody(upstream);
     if (whole) {
       res.setHeader('content-length', String(whole.length));
       res.end(whole);
@@ -115,14 +118,16 @@ export class UpstreamService implements OnApplicationShutdown {
       res.end();
       return;
     }
-    if (!isEventStream) {
+    if (readWhole) {
       const body = Buffer.from(await upstream.arrayBuffer());
       res.setHeader('content-length', String(body.length));
       res.end(body);
       return;
     }
-    res.setHeader('cache-control', 'no-cache');
-    res.setHeader('x-accel-buffering', 'no');
+    if (isEventStream) {
+      res.setHeader('cache-control', 'no-cache');
+      res.setHeader('x-accel-buffering', 'no');
+    }
     res.flushHeaders();
     await pipeline(Readable.fromWeb(upstream.body as never), res);
   }
