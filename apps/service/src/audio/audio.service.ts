@@ -68,7 +68,7 @@ export class AudioService {
       // Fields go on as they came (`timestamp_granularities[]`, `chunking_strategy[type]`, ...).
       for (const [name, value] of form.entries) if (name !== 'model') upload.append(name, value);
       upload.append('model', deployment);
-      upload.append('file', await spool.blob(file!, file!.contentType), file!.filename);
+      upload.append('file', await spool.file(file!, file!.contentType));
       const answer = await this.upstream.send(
         { method: 'POST', path: `audio/${operation}`, deployment, body: upload },
         requestIdOf(req),

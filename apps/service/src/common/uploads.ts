@@ -11,6 +11,14 @@ import { pipeline } from 'node:stream/promises';
 import type { MediaStorage } from '../storage/storage.js';
 import type { FileSink, UploadedFile } from './body.js';
 
+/** Files of the spool, by the File objects that stand for them. */
+const SPOOLED = new WeakMap<Blob, string>();
+
+/** The temp file a File from `Spool.file` reads from, if it is one. */
+export function spooledPath(file: Blob): string | undefined {
+  return SPOOLED.get(file);
+}
+
 /** Temp files for one request's uploads; `dispose` removes them (always call it). */
 export class Spool {
   private dir: Promise<string> | undefined;
@@ -24,9 +32,15 @@ export class Spool {
 
   readonly discard = async (): Promise<void> => this.dispose();
 
-  /** The file's bytes as a Blob read from disk when it is sent. */
-  blob(file: UploadedFile, type: string): Promise<Blob> {
-    return openAsBlob(file.stored.path!, { type });
+  /**
+   * The file, read from disk when it is sent (append it to a FormData without a filename, so the
+   * form keeps this very object and the transport can stream it from its path).
+   */
+  async file(file: UploadedFile, type: string): Promise<File> {
+    const path = file.stored.path!;
+    const spooled = new File([await openAsBlob(path, { type })], file.filename, { type });
+    SPOOLED.set(spooled, path);
+    return spooled;
   }
 
   async dispose(): Promise<void> {

@@ -87,9 +87,8 @@ export class ImagesService {
       upload.append('model', deployment);
       const imageField = images.length > 1 ? 'image[]' : 'image';
       for (const [i, f] of images.entries())
-        upload.append(imageField, await spool.blob(f, image.facts[i]!.contentType!), f.filename);
-      if (masks[0])
-        upload.append('mask', await spool.blob(masks[0], mask.facts[0]!.contentType!), masks[0].filename);
+        upload.append(imageField, await spool.file(f, image.facts[i]!.contentType!));
+      if (masks[0]) upload.append('mask', await spool.file(masks[0], mask.facts[0]!.contentType!));
       const answer = await this.upstream.send(
         { method: 'POST', path: 'images/edits', deployment, body: upload },
         requestIdOf(req),

@@ -7,7 +7,9 @@
  * (a multipart body streams its files, from disk when they are spooled there). Core keeps doing
  * auth, retries and timeouts.
  */
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { spooledPath } from '../common/uploads.js';
 import zlib from 'node:zlib';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
@@ -147,7 +149,12 @@ export function encodeMultipart(form: FormData): {
     for (const part of parts) {
       yield part.head;
       if (part.value instanceof Blob) {
-        for await (const chunk of part.value.stream() as unknown as AsyncIterable<Uint8Array>) yield chunk;
+        // A spooled upload streams from its file in large reads (a Blob's own stream reads 64 KiB at a time).
+        const path = spooledPath(part.value);
+        const chunks = path
+          ? createReadStream(path, { highWaterMark: 1024 * 1024 })
+          : (part.value.stream() as unknown as AsyncIterable<Uint8Array>);
+        for await (const chunk of chunks) yield chunk as Uint8Array;
       } else yield part.value;
       yield crlf;
     }
