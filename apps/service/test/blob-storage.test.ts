@@ -3,6 +3,8 @@
  * from it with Range and HEAD, a refused upload leaves nothing behind, and deleting a job removes
  * its blobs.
  */
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { samplePng } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,7 @@ beforeAll(async () => {
   azurite = await startAzurite();
   stack = await startStack();
   svc = await startInstance(stack, {
+    MAX_UPLOAD_BYTES: String(2 * 1024 * 1024),
     STORAGE_BACKEND: 'azure-blob',
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     AZURE_STORAGE_CONTAINER: 'results',
@@ -44,6 +47,13 @@ async function blobNames(): Promise<string[]> {
   const names: string[] = [];
   for await (const item of container.listBlobsFlat()) names.push(item.name);
   return names;
+}
+
+function audioForm(bytes: Uint8Array<ArrayBuffer>): FormData {
+  const form = new FormData();
+  form.append('model', 'whisper');
+  form.append('file', new Blob([bytes], { type: 'audio/wav' }), 'long.wav');
+  return form;
 }
 
 function referenceForm(png: Uint8Array<ArrayBuffer>, prompt: string): FormData {
@@ -100,6 +110,36 @@ describe('the service on Azure Blob Storage', () => {
     expect(azureError(await res.json())?.param).toBe('input_reference');
     expect(await blobNames()).toEqual(before);
     expect(stack.emu.admin.requests({ operation: 'videos.create' })).toHaveLength(sends);
+  });
+
+  it('holds MAX_UPLOAD_BYTES while an upload streams (no length declared): 413, nothing kept, nothing sent', async () => {
+    const before = await blobNames();
+    const spools = () => readdirSync(tmpdir()).filter((n) => n.startsWith('aoai-upload-')).length;
+    const spooled = spools();
+    const sends = stack.emu.admin.requests().length;
+    const png = samplePng(1280, 720);
+    // A body with no content-length: the limit can only be seen as the bytes arrive.
+    const chunked = (form: FormData) =>
+      new Request('http://x', { method: 'POST', body: form }).body as ReadableStream<Uint8Array>;
+    const huge = new Uint8Array(3 * 1024 * 1024) as Uint8Array<ArrayBuffer>;
+    huge.set(png);
+    for (const [path, form] of [
+      ['/openai/v1/videos', referenceForm(huge, 'too big')],
+      ['/openai/v1/audio/transcriptions', audioForm(huge)],
+    ] as const) {
+      const body = new Request('http://x', { method: 'POST', body: form });
+      const res = await call(svc, path, {
+        method: 'POST',
+        body: chunked(form),
+        headers: { 'content-type': body.headers.get('content-type')! },
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status, path).toBe(413);
+      expect(azureError(await res.json())?.code).toBe('payload_too_large');
+    }
+    expect(await blobNames()).toEqual(before);
+    expect(spools()).toBe(spooled);
+    expect(stack.emu.admin.requests().length).toBe(sends);
   });
 
   it('reports the container in readiness', async () => {
