@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * Drive a running stack (pnpm start) like a user would: generate an image, edit it with a mask,
- * submit a video job and follow its progress, download everything into ./out.
- *   AOAI_SERVICE_URL  default http://127.0.0.1:3000
- *   AOAI_SERVICE_KEY  default: the development key pnpm start made (.data/dev-keys.json)
+ * Drive a running stack (npm start) like a user would: generate an image, edit it with a mask,
+ * submit a video and follow its progress, download everything into ./out.
+ *   AOAI_SERVICE_URL  the service to use; default: the stack npm start runs (.data/stack.json),
+ *                     else http://127.0.0.1:$PORT (PORT default 3000)
+ *   AOAI_SERVICE_KEY  default: the development key npm start made (.data/dev-keys.json)
+ *   AOAI_DATA_DIR     where npm start keeps its data (default .data)
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -11,15 +13,31 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const base = (process.env.AOAI_SERVICE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const dataDir = process.env.AOAI_DATA_DIR ?? join(root, '.data');
+
+/** The running stack's address, as npm start recorded it. */
+function stackUrl() {
+  const file = join(dataDir, 'stack.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).url;
+  } catch {
+    return undefined;
+  }
+}
+const base = (
+  process.env.AOAI_SERVICE_URL ??
+  stackUrl() ??
+  `http://127.0.0.1:${process.env.PORT ?? '3000'}`
+).replace(/\/+$/, '');
 const out = resolve(process.env.INIT_CWD ?? process.cwd(), 'out');
 const written = [];
 
 function serviceKey() {
   if (process.env.AOAI_SERVICE_KEY) return process.env.AOAI_SERVICE_KEY;
-  const file = join(process.env.AOAI_DATA_DIR ?? join(root, '.data'), 'dev-keys.json');
+  const file = join(dataDir, 'dev-keys.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).serviceKey;
-  throw new Error('no service key: set AOAI_SERVICE_KEY, or start the stack with pnpm start first');
+  throw new Error('no service key: set AOAI_SERVICE_KEY, or start the stack with npm start first');
 }
 const key = serviceKey();
 
@@ -82,13 +100,13 @@ function maskPng(width, height) {
 async function main() {
   console.log(`aoai-media demo against ${base}\n`);
 
-  console.log('1. generate an image (gpt-image-1, 1024x1024)');
+  console.log('1. generate an image (gpt-image-2, 1024x1024)');
   const gen = await (
     await api('/openai/v1/images/generations', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        model: 'gpt-image-1',
+        model: 'gpt-image-2',
         prompt: 'a lighthouse on a cliff at dawn',
         size: '1024x1024',
         quality: 'low',
@@ -102,64 +120,64 @@ async function main() {
   const mask = maskPng(1024, 1024);
   save('mask.png', mask);
   const form = new FormData();
-  form.append('model', 'gpt-image-1');
+  form.append('model', 'gpt-image-2');
   form.append('prompt', 'add a flock of birds in the sky');
   form.append('image', new Blob([image], { type: 'image/png' }), 'image.png');
   form.append('mask', new Blob([mask], { type: 'image/png' }), 'mask.png');
   const edit = await (await api('/openai/v1/images/edits', { method: 'POST', body: form })).json();
   save('edited.png', Buffer.from(edit.data[0].b64_json, 'base64'));
 
-  console.log('3. submit a video job (sora, 480x480, 2 s)');
-  let job = await (
-    await api('/openai/v1/video/generations/jobs', {
+  console.log('3. make a video (sora-2, 1280x720, 4 s) and follow its progress');
+  let video = await (
+    await api('/openai/v1/videos', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        model: 'sora',
+        model: 'sora-2',
         prompt: 'waves rolling onto a beach at sunset',
-        width: 480,
-        height: 480,
-        n_seconds: 2,
+        size: '1280x720',
+        seconds: '4',
         metadata: { source: 'demo' },
       }),
     })
   ).json();
-  console.log(`   job ${job.id}: ${job.status}`);
+  console.log(`   video ${video.id}: ${video.status}`);
   const started = Date.now();
-  let last = job.status;
-  while (!['succeeded', 'failed', 'cancelled'].includes(job.status)) {
-    if (Date.now() - started > 10 * 60_000) throw new Error('the video job did not finish within 10 minutes');
+  let last = `${video.status} ${video.progress}`;
+  while (!['completed', 'failed'].includes(video.status)) {
+    if (Date.now() - started > 10 * 60_000) throw new Error('the video did not finish within 10 minutes');
     await new Promise((r) => setTimeout(r, 1000));
-    job = await (await api(`/openai/v1/video/generations/jobs/${job.id}`)).json();
-    if (job.status !== last) {
-      console.log(`   job ${job.id}: ${job.status} (${Math.round((Date.now() - started) / 1000)} s)`);
-      last = job.status;
+    video = await (await api(`/openai/v1/videos/${video.id}`)).json();
+    if (`${video.status} ${video.progress}` !== last) {
+      last = `${video.status} ${video.progress}`;
+      console.log(
+        `   video ${video.id}: ${video.status}, ${video.progress}% (${Math.round((Date.now() - started) / 1000)} s)`,
+      );
     }
   }
-  if (job.status !== 'succeeded')
-    throw new Error(`the video job ended ${job.status}: ${job.failure_reason ?? 'no reason given'}`);
+  if (video.status !== 'completed')
+    throw new Error(`the video ended ${video.status}: ${video.error?.message ?? 'no reason given'}`);
 
   console.log("4. download the video and its thumbnail from the service's storage");
-  const generation = job.generations[0].id;
-  save(
-    'video.mp4',
-    Buffer.from(await (await api(`/openai/v1/video/generations/${generation}/content/video`)).arrayBuffer()),
-  );
-  save(
-    'thumbnail.jpg',
-    Buffer.from(
-      await (await api(`/openai/v1/video/generations/${generation}/content/thumbnail`)).arrayBuffer(),
-    ),
-  );
+  save('video.mp4', Buffer.from(await (await api(`/openai/v1/videos/${video.id}/content`)).arrayBuffer()));
+  const thumbnail = await api(`/openai/v1/videos/${video.id}/content?variant=thumbnail`);
+  const extension = (thumbnail.headers.get('content-type') ?? 'image/webp').split('/')[1].split(';')[0];
+  save(`thumbnail.${extension === 'jpeg' ? 'jpg' : extension}`, Buffer.from(await thumbnail.arrayBuffer()));
 
   console.log('\nwrote:');
   for (const file of written)
-    console.log(`  ${relative(process.cwd(), file) || file}  ${statSync(file).size} bytes`);
+    console.log(
+      `  ${relative(process.env.INIT_CWD ?? process.cwd(), file) || file}  ${statSync(file).size} bytes`,
+    );
 }
 
 main().catch((e) => {
-  console.error(`\ndemo failed: ${e.message}`);
-  if (/fetch failed|ECONNREFUSED/.test(String(e.cause?.code ?? e.message)))
-    console.error(`is the stack running? start it with: pnpm start`);
+  if (/fetch failed|ECONNREFUSED/.test(String(e.cause?.code ?? e.message))) {
+    console.error(`\nnothing answers at ${base}.`);
+    console.error('Start the stack first (npm start, in another terminal), or point the demo at a running');
+    console.error(
+      'service with AOAI_SERVICE_URL, for example: AOAI_SERVICE_URL=http://127.0.0.1:3001 pnpm demo',
+    );
+  } else console.error(`\ndemo failed: ${e.message}`);
   process.exit(1);
 });

@@ -10,8 +10,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { ImagesModule } from './images/images.module.js';
 import { AudioModule } from './audio/audio.module.js';
 import { ResponsesModule } from './responses/responses.module.js';
+import { VideoJobsModule } from './video-jobs/video-jobs.module.js';
 import { VideosModule } from './videos/videos.module.js';
-import { Sora2Module } from './sora2/sora2.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AdminController } from './admin/admin.controller.js';
 import { redisOptions } from './jobs/redis.js';
@@ -20,6 +20,11 @@ import { BACKOFF, retryDelay } from './jobs/queues.js';
 @Module({})
 export class AppModule {
   static forRoot(config: ServiceConfig, log: Log): DynamicModule {
+    // Workers answer health checks only; the API (and the docs and admin pages) is where it serves.
+    const routes =
+      config.role === 'worker'
+        ? []
+        : [ImagesModule, AudioModule, ResponsesModule, VideoJobsModule, VideosModule];
     return {
       module: AppModule,
       imports: [
@@ -38,15 +43,11 @@ export class AppModule {
         AuthModule,
         UpstreamModule,
         StorageModule,
-        JobsModule,
-        ImagesModule,
-        AudioModule,
-        ResponsesModule,
-        VideosModule,
-        Sora2Module,
+        JobsModule.forRole(config.role),
         HealthModule,
+        ...routes,
       ],
-      controllers: [AdminController],
+      controllers: config.role === 'worker' ? [] : [AdminController],
     };
   }
 }

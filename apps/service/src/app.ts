@@ -32,7 +32,9 @@ export async function createApp(
   app.set('trust proxy', false);
   app.use(requestContext(log));
   app.useGlobalFilters(new AzureErrorFilter(log));
-  mountBullBoard(app);
-  setupDocs(app);
+  if (config.role !== 'worker') {
+    mountBullBoard(app);
+    setupDocs(app);
+  }
   return app;
 }

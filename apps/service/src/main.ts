@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigProblem, loadConfig } from './config/config.js';
 import { createLogger } from './common/logger.js';
+import { MEDIA_STORAGE, type MediaStorage } from './storage/storage.js';
 
 /**
  * Start the service: check the configuration (exit 2 with every problem listed), listen, and on
@@ -19,12 +20,31 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const app = await createApp(config, log);
-  const server = await app.listen(config.port, config.host);
+  let server;
+  try {
+    server = await app.listen(config.port, config.host);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    process.stderr.write(
+      `aoai-media service: port ${config.port} on ${config.host} is already in use; set PORT to a free port (for example PORT=${config.port + 1})\n`,
+    );
+    await app.close().catch(() => undefined);
+    process.exit(2);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ url: `http://${config.host}:${port}`, docs: `http://${config.host}:${port}/docs` }, 'listening');
+  const url = `http://${config.host}:${port}`;
+  log.info(
+    {
+      url,
+      role: config.role,
+      storage: app.get<MediaStorage>(MEDIA_STORAGE).description,
+      ...(config.role === 'worker' ? {} : { docs: `${url}/docs` }),
+    },
+    'listening',
+  );
   // A line for the scripts that start the service as a child process.
-  process.stdout.write(`${JSON.stringify({ msg: 'ready', port })}\n`);
+  process.stdout.write(`${JSON.stringify({ msg: 'ready', port, role: config.role })}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

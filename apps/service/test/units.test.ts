@@ -1,63 +1,8 @@
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LocalDirectoryStorage } from '../src/storage/local-storage.js';
+import { describe, expect, it } from 'vitest';
 import { parseRange } from '../src/storage/serve.js';
 import { sign, verify } from '../src/webhooks/signing.js';
 import { KeyRing, presentedKey, sha256 } from '../src/auth/key-ring.js';
 import { loadConfig } from '../src/config/config.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'aoai-units-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-describe('local storage', () => {
-  const storage = new LocalDirectoryStorage(dir);
-
-  it('writes atomically, reads ranges, removes prefixes', async () => {
-    const n = await storage.write(
-      't/job/a.bin',
-      Readable.from([Buffer.from('hello '), Buffer.from('world')]),
-    );
-    expect(n).toBe(11);
-    expect((await storage.stat('t/job/a.bin'))?.size).toBe(11);
-    const part = await new Response(
-      Readable.toWeb(storage.read('t/job/a.bin', { start: 6, end: 10 })) as ReadableStream,
-    ).text();
-    expect(part).toBe('world');
-    await storage.removePrefix('t/job');
-    expect(await storage.stat('t/job/a.bin')).toBeUndefined();
-  });
-
-  it('leaves nothing behind when the source fails midway', async () => {
-    const failing = new Readable({
-      read() {
-        this.push(Buffer.from('partial'));
-        this.destroy(new Error('connection reset'));
-      },
-    });
-    await expect(storage.write('t/x/broken.bin', failing)).rejects.toThrow(/reset/);
-    expect(await storage.stat('t/x/broken.bin')).toBeUndefined();
-  });
-
-  it('refuses keys that climb out of the directory', async () => {
-    await expect(storage.write('../evil', Readable.from([Buffer.from('x')]))).rejects.toThrow(
-      /invalid storage key/,
-    );
-    expect(() => storage.read('a/../../b')).toThrow(/invalid storage key/);
-  });
-
-  it('sweeps objects older than the retention period', async () => {
-    await storage.write('t/old/o.bin', Readable.from([Buffer.from('old')]));
-    await storage.write('t/new/n.bin', Readable.from([Buffer.from('new')]));
-    const old = new Date(Date.now() - 10 * 3600_000);
-    utimesSync(join(dir, 't/old/o.bin'), old, old);
-    expect(await storage.sweep(3600_000, Date.now())).toBe(1);
-    expect(await storage.stat('t/old/o.bin')).toBeUndefined();
-    expect(await storage.stat('t/new/n.bin')).toBeTruthy();
-  });
-});
 
 describe('Range parsing', () => {
   it('handles start-end, open ends, suffixes and unsatisfiable ranges', () => {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AudioController } from './audio.controller.js';
-import { AudioService } from './audio.service.js';
+import { AudioService, SpeechService } from './audio.service.js';
 
-@Module({ controllers: [AudioController], providers: [AudioService] })
+@Module({ controllers: [AudioController], providers: [AudioService, SpeechService] })
 export class AudioModule {}

@@ -4,20 +4,46 @@
  * body that stalls or trickles is refused with 408, and a client that hangs up halfway ends the
  * request quietly. Anything wrong with a multipart body is a 400 `invalid_multipart`.
  */
+import { Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { BodyLimits } from '../config/config.js';
 import { ApiError } from './api-error.js';
 
+/** Bytes kept from the start of each uploaded file, for recognising it (type, image size, WAV length). */
+export const HEAD_BYTES = 512 * 1024;
+
+/** Where an uploaded file's bytes went while the body streamed in: a spooled temp file or a storage key. */
+export interface StoredUpload {
+  path?: string;
+  key?: string;
+}
+
 export interface UploadedFile {
   field: string;
   filename: string;
+  /** As labelled by the client (the bytes decide what it really is; see media.ts). */
   contentType: string;
-  data: Buffer;
+  size: number;
+  /** The first HEAD_BYTES bytes (all of a smaller file). */
+  head: Buffer;
+  stored: StoredUpload;
 }
 
+/**
+ * Where each file part's bytes go, as they arrive: a sink writes the stream somewhere (a spool file,
+ * the shared store) and resolves when it is all written. Nothing holds a whole file in memory.
+ */
+export type FileSink = (
+  file: { field: string; index: number; filename: string; contentType: string },
+  bytes: Readable,
+) => Promise<StoredUpload>;
+
 export interface MultipartBody {
+  /** Text fields by name (`image[]` and `image` are one field). */
   fields: Record<string, string | string[]>;
+  /** Text fields as sent, in order and with their own names, for relaying them unchanged. */
+  entries: [string, string][];
   files: Record<string, UploadedFile[]>;
 }
 
@@ -163,11 +189,18 @@ function invalidMultipart(message: string, param?: string): ApiError {
   return ApiError.badRequest(`the multipart body cannot be read: ${message}`, param, 'invalid_multipart');
 }
 
-/** Read a multipart form; files are kept in memory only up to their limits. */
+/**
+ * Read a multipart form. Text fields are kept (within their limits); each file streams into `sink`
+ * as it arrives, its first bytes kept for recognising it, and the size limits hold while it streams
+ * (413 the moment a file or the body passes them). When reading fails, whatever the sink already
+ * wrote is handed to `discard` before the error is thrown.
+ */
 export async function readMultipart(
   req: Request,
   limits: MultipartLimits,
   timing: BodyLimits,
+  sink: FileSink,
+  discard: (stored: StoredUpload[]) => Promise<void>,
 ): Promise<MultipartBody> {
   if (!isMultipart(req)) {
     throw ApiError.badRequest(
@@ -178,7 +211,9 @@ export async function readMultipart(
   }
   declaredTooLarge(req, limits.maxBytes);
   const fields: Record<string, string | string[]> = {};
-  const files: Record<string, UploadedFile[]> = {};
+  const entries: [string, string][] = [];
+  const uploaded: { index: number; file: UploadedFile }[] = [];
+  const writes: Promise<StoredUpload | undefined>[] = [];
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -196,25 +231,29 @@ export async function readMultipart(
     throw invalidMultipart((e as Error).message, 'content-type');
   }
 
-  await new Promise<void>((resolve, reject) => {
+  let failure: Error | undefined;
+  await new Promise<void>((resolve) => {
     let settled = false;
     let total = 0;
+    let fileCount = 0;
     /** The part being read, so a failure can name it. */
     let current: string | undefined;
+    /** File streams still open, cut when reading fails so their sinks stop. */
+    const open = new Set<Readable>();
     const settle = (error?: Error) => {
       if (settled) return;
       settled = true;
       unwatch();
       req.off('data', count);
-      if (!error) {
-        resolve();
-        return;
+      if (error) {
+        failure = error;
+        req.unpipe(parser);
+        req.pause();
+        // Stop the parser and every file still streaming into a sink.
+        parser.destroy();
+        for (const stream of open) stream.destroy(error);
       }
-      req.unpipe(parser);
-      req.pause();
-      // Stop the parser; the file streams it ends on the way are listened to below.
-      parser.destroy();
-      reject(error);
+      resolve();
     };
     const count = (chunk: Buffer) => {
       total += chunk.length;
@@ -233,35 +272,76 @@ export async function readMultipart(
         settle(ApiError.tooLarge(`field ${name} is over the limit of ${limits.maxFieldBytes} bytes`, name));
         return;
       }
+      entries.push([rawName, value]);
       const prev = fields[name];
       fields[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
     });
     parser.on('file', (rawName, stream, info) => {
       const name = fieldName(rawName);
       current = name;
-      const chunks: Buffer[] = [];
+      const filename = info.filename ?? name;
+      const contentType = info.mimeType || 'application/octet-stream';
+      const head: Buffer[] = [];
+      let headBytes = 0;
+      let size = 0;
+      // Counts the bytes and keeps the first ones on their way to the sink.
+      const tap = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          if (headBytes < HEAD_BYTES) {
+            const part = chunk.subarray(0, HEAD_BYTES - headBytes);
+            head.push(Buffer.from(part));
+            headBytes += part.length;
+          }
+          done(null, chunk);
+        },
+      });
+      open.add(tap);
+      // Its failures reach the sink, which reports them; a late one (cut after the sink finished) is moot.
+      tap.on('error', () => undefined);
       // A part cut short ends its stream with an error; the parser reports the same failure.
-      stream.on('error', () => settle(invalidMultipart(`the part ${name} ends early`, name)));
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', (e) => {
+        tap.destroy(e);
+        settle(invalidMultipart(`the part ${name} ends early`, name));
+      });
       stream.on('limit', () => {
-        settle(
-          ApiError.tooLarge(
-            `file ${name} (${info.filename ?? 'unnamed'}) is over the limit of ${limits.maxFileBytes} bytes (${mib(limits.maxFileBytes)})`,
-            name,
-          ),
+        const error = ApiError.tooLarge(
+          `file ${name} (${filename}) is over the limit of ${limits.maxFileBytes} bytes (${mib(limits.maxFileBytes)})`,
+          name,
         );
+        tap.destroy(error);
+        settle(error);
         stream.resume();
       });
-      stream.on('end', () => {
-        if (settled) return;
-        current = undefined;
-        (files[name] ??= []).push({
-          field: name,
-          filename: info.filename ?? name,
-          contentType: info.mimeType || 'application/octet-stream',
-          data: Buffer.concat(chunks),
-        });
-      });
+      stream.pipe(tap);
+      const index = fileCount++;
+      const write = sink({ field: name, index, filename, contentType }, tap).then(
+        (stored) => {
+          open.delete(tap);
+          if (!settled) {
+            current = undefined;
+            uploaded.push({
+              index,
+              file: {
+                field: name,
+                filename,
+                contentType,
+                size,
+                head: head.length === 1 ? head[0]! : Buffer.concat(head),
+                stored,
+              },
+            });
+          }
+          return stored;
+        },
+        (e: Error) => {
+          open.delete(tap);
+          // The sink failed on its own (the store refused): the request cannot go on.
+          if (!settled) settle(e instanceof ApiError ? e : new SinkFailed(e));
+          return undefined;
+        },
+      );
+      writes.push(write);
     });
     parser.on('filesLimit', () =>
       settle(invalidMultipart(`too many files; at most ${limits.maxFiles}`, limits.filesParam ?? 'image')),
@@ -269,10 +349,32 @@ export async function readMultipart(
     parser.on('fieldsLimit', () => settle(invalidMultipart(`too many fields; at most ${limits.maxFields}`)));
     parser.on('partsLimit', () => settle(invalidMultipart('too many parts')));
     parser.on('error', (e: Error) => settle(invalidMultipart(e.message, current)));
-    parser.on('close', () => settle());
+    // The form is read once the parser is done and every file has reached its sink.
+    parser.on('close', () =>
+      Promise.all(writes).then(
+        () => settle(),
+        () => settle(),
+      ),
+    );
     req.pipe(parser);
   });
-  return { fields, files };
+  const stored = (await Promise.all(writes)).filter((s): s is StoredUpload => s !== undefined);
+  if (failure) {
+    await discard(stored).catch(() => undefined);
+    throw failure;
+  }
+  // Files in the order they were sent (their sinks may have finished in another).
+  const files: Record<string, UploadedFile[]> = {};
+  for (const { file } of uploaded.sort((a, b) => a.index - b.index)) (files[file.field] ??= []).push(file);
+  return { fields, entries, files };
+}
+
+/** Storing an upload failed for a reason of the service's own (the store is down, a disk is full). */
+export class SinkFailed extends Error {
+  constructor(cause: Error) {
+    super(`the upload could not be stored: ${cause.message}`, { cause });
+    this.name = 'SinkFailed';
+  }
 }
 
 /** One text field, or a 400 naming it when it was sent more than once. */

@@ -113,10 +113,10 @@ export function fileFacts(
   field: string,
   expect: Expect,
 ): { facts: FileFacts; issue?: Issue } {
-  const image = inspectImage(file.data);
-  const detected = image?.type ?? detectContentType(file.data.subarray(0, 64));
+  const image = inspectImage(file.head);
+  const detected = image?.type ?? detectContentType(file.head.subarray(0, 64));
   const facts: FileFacts = {
-    size: file.data.length,
+    size: file.size,
     contentType: detected ?? file.contentType,
     detectedType: detected,
     filename: file.filename,
@@ -126,7 +126,7 @@ export function fileFacts(
   if (image || (expect === 'media' && isVideo)) return { facts };
   const wanted = expect === 'image' ? 'a PNG, JPEG or WebP image' : 'a PNG, JPEG or WebP image or a video';
   const seen =
-    file.data.length === 0
+    file.size === 0
       ? 'it is empty'
       : detected
         ? `its bytes are ${detected} with a header that cannot be read`

@@ -11,13 +11,44 @@ export interface TenantKey {
   hash: Buffer;
 }
 
+/** What one process does: answer requests, run the video and webhook queues, or both. */
+export type ServiceRole = 'api' | 'worker' | 'all';
+export const SERVICE_ROLES: readonly ServiceRole[] = ['api', 'worker', 'all'];
+
+/** Which @azure/identity credential signs in when Entra ID is used (Azure OpenAI or Blob Storage). */
+export type CredentialKind =
+  'default' | 'managed-identity' | 'workload-identity' | 'environment' | 'azure-cli';
+export const CREDENTIAL_KINDS: readonly CredentialKind[] = [
+  'default',
+  'managed-identity',
+  'workload-identity',
+  'environment',
+  'azure-cli',
+];
+
+/** Entra ID's scope for Azure OpenAI (Cognitive Services) tokens. */
+export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+
+export type StorageConfig =
+  | { backend: 'local'; dir: string; retentionHours: number }
+  | {
+      backend: 'azure-blob';
+      retentionHours: number;
+      connectionString?: string;
+      accountUrl?: string;
+      container: string;
+      prefix: string;
+    };
+
 export interface ServiceConfig {
   host: string;
   port: number;
+  role: ServiceRole;
   logLevel: string;
   azure: {
     endpoint: string;
-    apiKey: string;
+    /** An API key, or Entra ID tokens for `tokenScope` from `credential`. */
+    auth: { kind: 'api-key'; apiKey: string } | { kind: 'entra'; tokenScope: string };
     apiVersion: string;
     deployments: Record<string, string>;
     timeoutMs: number;
@@ -29,7 +60,13 @@ export interface ServiceConfig {
   queuePrefix: string;
   keys: TenantKey[];
   adminKeyHash: Buffer | undefined;
-  storage: { dir: string; retentionHours: number };
+  storage: StorageConfig;
+  /** The @azure/identity credential used wherever Entra ID signs the service in. */
+  credential: CredentialKind;
+  /** A user-assigned managed identity's client id (AZURE_CLIENT_ID). */
+  credentialClientId: string | undefined;
+  /** Proxies for outgoing HTTP(S), from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case). */
+  proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
   limits: BodyLimits;
   http: {
     /** Longest time to receive a request's headers. */
@@ -128,7 +165,74 @@ export function loadConfig(env: Env): ServiceConfig {
       );
     }
   }
-  const apiKey = text('AZURE_OPENAI_API_KEY');
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name}="${raw}" must be one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+
+  const role = oneOf('SERVICE_ROLE', SERVICE_ROLES, 'all');
+  const apiKey = env.AZURE_OPENAI_API_KEY?.trim() ?? '';
+  const authKind = oneOf('AZURE_OPENAI_AUTH', ['api-key', 'entra'] as const, 'api-key');
+  if (authKind === 'api-key' && !apiKey)
+    problems.push(
+      'AZURE_OPENAI_API_KEY is required (or set AZURE_OPENAI_AUTH=entra to sign in with Entra ID, e.g. a managed identity)',
+    );
+  const credential = oneOf('AZURE_CREDENTIAL', CREDENTIAL_KINDS, 'default');
+  const tokenScope = text('AZURE_OPENAI_TOKEN_SCOPE', COGNITIVE_SERVICES_SCOPE);
+
+  const storageBackend = oneOf('STORAGE_BACKEND', ['local', 'azure-blob'] as const, 'local');
+  const retentionHours = int('STORAGE_RETENTION_HOURS', 24 * 30, 1, 24 * 3650);
+  let storage: StorageConfig = { backend: 'local', dir: text('STORAGE_DIR', '.data/media'), retentionHours };
+  if (storageBackend === 'azure-blob') {
+    const connectionString = env.AZURE_STORAGE_CONNECTION_STRING?.trim() || undefined;
+    const accountUrl = env.AZURE_STORAGE_ACCOUNT_URL?.trim() || undefined;
+    if (!connectionString === !accountUrl)
+      problems.push(
+        'STORAGE_BACKEND=azure-blob needs exactly one of AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL (with Entra ID, see AZURE_CREDENTIAL)',
+      );
+    if (accountUrl && !/^https?:\/\/[^/]+/.test(accountUrl))
+      problems.push(
+        `AZURE_STORAGE_ACCOUNT_URL="${accountUrl}" must be the account's blob endpoint, such as https://myaccount.blob.core.windows.net`,
+      );
+    const container = text('AZURE_STORAGE_CONTAINER', 'aoai-media');
+    // Azure's rule for container names.
+    if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(container))
+      problems.push(
+        `AZURE_STORAGE_CONTAINER="${container}" must be 3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit`,
+      );
+    const prefix = env.AZURE_STORAGE_PREFIX?.trim() ?? '';
+    if (prefix && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/.test(prefix))
+      problems.push(
+        `AZURE_STORAGE_PREFIX="${prefix}" must be path segments of letters, digits, ".", "_" and "-" ending with "/", such as media/`,
+      );
+    storage = {
+      backend: 'azure-blob',
+      retentionHours,
+      ...(connectionString ? { connectionString } : {}),
+      ...(accountUrl ? { accountUrl } : {}),
+      container,
+      prefix,
+    };
+  }
+  const proxyVar = (name: string): string | undefined =>
+    env[name]?.trim() || env[name.toLowerCase()]?.trim() || undefined;
+  const proxy = {
+    httpProxy: proxyVar('HTTP_PROXY'),
+    httpsProxy: proxyVar('HTTPS_PROXY'),
+    noProxy: proxyVar('NO_PROXY'),
+  };
+  for (const [name, value] of [
+    ['HTTP_PROXY', proxy.httpProxy],
+    ['HTTPS_PROXY', proxy.httpsProxy],
+  ] as const) {
+    if (value && !/^https?:\/\/[^/]+/.test(value))
+      problems.push(
+        `${name} must be an http(s) URL such as http://proxy.internal:3128 (got a value that is not)`,
+      );
+  }
   const apiVersion = text('AZURE_OPENAI_API_VERSION', 'preview');
   if (!isV1ApiVersion(apiVersion) && !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) {
     problems.push(
@@ -195,10 +299,11 @@ export function loadConfig(env: Env): ServiceConfig {
   const config: ServiceConfig = {
     host: text('HOST', '127.0.0.1'),
     port: int('PORT', 3000, 0, 65535),
+    role,
     logLevel: text('LOG_LEVEL', 'info'),
     azure: {
       endpoint,
-      apiKey,
+      auth: authKind === 'api-key' ? { kind: 'api-key', apiKey } : { kind: 'entra', tokenScope },
       apiVersion,
       deployments,
       timeoutMs: int('AZURE_OPENAI_TIMEOUT_MS', 600_000, 1000, 3_600_000),
@@ -209,10 +314,10 @@ export function loadConfig(env: Env): ServiceConfig {
     queuePrefix: text('QUEUE_PREFIX', 'aoai-media'),
     keys,
     adminKeyHash,
-    storage: {
-      dir: text('STORAGE_DIR', '.data/media'),
-      retentionHours: int('STORAGE_RETENTION_HOURS', 24 * 30, 1, 24 * 3650),
-    },
+    storage,
+    credential,
+    credentialClientId: env.AZURE_CLIENT_ID?.trim() || undefined,
+    proxy: Object.fromEntries(Object.entries(proxy).filter(([, v]) => v)),
     limits: {
       maxJsonBytes: int('MAX_JSON_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -7,8 +7,14 @@ import { REQUEST_STORE, type JobStore } from '../jobs/job-store.js';
 import { Progress } from '../jobs/progress.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
+import { SERVICE_CONFIG } from '../config/config.module.js';
+import type { ServiceConfig } from '../config/config.js';
 
-/** Liveness (the process answers) and readiness (Redis, storage and Azure are usable). */
+/**
+ * Liveness (the process answers) and readiness: Redis, storage and Azure usable, and, where this
+ * process runs workers, the video queue moving. An API-only instance is not taken out of the load
+ * balancer because a worker elsewhere is stuck: it can still take requests, which wait their turn.
+ */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -20,12 +26,13 @@ export class HealthController {
     private readonly progress: Progress,
     private readonly upstream: UpstreamService,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   @Get(['', 'ready'])
   @ApiOperation({
     summary:
-      'Readiness: Redis, storage and Azure reachable, and the video queue moving (503 when one is not)',
+      'Readiness: Redis, storage and Azure reachable, and the video queue moving where this instance runs workers (503 when one is not)',
   })
   async ready() {
     try {
@@ -33,7 +40,7 @@ export class HealthController {
         () => this.redis(),
         () => this.storageCheck(),
         () => this.azure(),
-        () => this.queue(),
+        ...(this.config.role === 'api' ? [] : [() => this.queue()]),
       ]);
     } catch (e) {
       // Terminus reports a failed check as a 503 carrying the whole report: keep it for monitors.

@@ -11,10 +11,12 @@ import { SERVICE_CONFIG } from '../config/config.module.js';
 import { maxRunningFor, type ServiceConfig } from '../config/config.js';
 import { LOGGER, type Log } from '../common/logger.js';
 import { JobStore } from './job-store.js';
-import { TERMINAL } from './job-record.js';
 import { REDIS } from './redis.js';
 import { Progress } from './progress.js';
 import { VIDEO_CREATE_QUEUE, VIDEO_TRACK_QUEUE, videoJobOptions, type VideoJobData } from './queues.js';
+
+/** How often a worker looks for waiting jobs it can admit, besides when a job finishes. */
+const ADMIT_EVERY_MS = 1000;
 
 // Give free slots to the jobs that have waited longest; atomic, so several instances share the cap.
 const ADMIT = `
@@ -35,9 +37,11 @@ return admitted`;
  * its slot. Jobs wait for a slot in a Redis list, first come first served, holding no worker; a job
  * that gets one goes to the create queue. A job gives its slot back when it ends.
  *
- * A crash between taking a slot and queueing the job (or a slot kept by a job deleted meanwhile) is
- * repaired by `repair()`, at start and every REPAIR_EVERY_MS: every slot holder that is not finished
- * gets its queue job back (adding an existing Bull job id does nothing), finished ones let go.
+ * A job gets a slot when it is accepted (if one is free and nobody waits), when another job of its
+ * deployment finishes, or on a worker's pass every ADMIT_EVERY_MS. A crash between taking a slot and
+ * queueing the job (or a slot kept by a job deleted meanwhile) is repaired by `repair()`, at start
+ * and every REPAIR_EVERY_MS, in one script per deployment: slot holders without their queue job get
+ * it back, finished ones let go.
  */
 @Injectable()
 export class Admission implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -48,6 +52,7 @@ export class Admission implements OnApplicationBootstrap, BeforeApplicationShutd
   private busy: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly localCoolDown = new Map<string, number>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -63,8 +68,10 @@ export class Admission implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    const every = Math.max(100, Math.min(1000, this.config.video.pollInitialMs));
-    this.timer = setInterval(() => this.kick(), every);
+    // API-only processes admit right after each create they accept; the workers keep admitting.
+    if (this.config.role === 'api') return;
+    // A safety net: jobs are admitted when they are accepted and when a job finishes.
+    this.timer = setInterval(() => this.kick(), ADMIT_EVERY_MS);
     this.timer.unref();
     this.kick();
   }
@@ -118,15 +125,10 @@ export class Admission implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Give every slot holder its queue job back, or take the slot from jobs that are finished or gone. */
   async repair(): Promise<void> {
     for (const deployment of await this.redis.smembers(`${this.p}deployments`)) {
-      for (const jobId of await this.redis.smembers(`${this.p}running:${deployment}`)) {
-        const record = await this.store.get(jobId);
-        if (!record || TERMINAL.has(record.status)) {
-          await this.release(deployment, jobId);
-          continue;
-        }
-        const queue = record.upstream_id ? this.trackQueue : this.createQueue;
-        await queue.add(
-          record.upstream_id ? 'track' : 'create',
+      for (const { jobId, queue } of await this.store.repairSlots(deployment)) {
+        const track = queue === VIDEO_TRACK_QUEUE;
+        await (track ? this.trackQueue : this.createQueue).add(
+          track ? 'track' : 'create',
           { jobId, deployment },
           videoJobOptions(jobId),
         );
@@ -134,9 +136,9 @@ export class Admission implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  /** A job that is running upstream keeps (or retakes) its slot whatever the count. */
-  async hold(deployment: string, jobId: string): Promise<void> {
-    await this.redis.sadd(`${this.p}running:${deployment}`, jobId);
+  /** A job the store gave a slot when it accepted it goes straight to the create queue. */
+  async admitted(deployment: string, jobId: string): Promise<void> {
+    await this.createQueue.add('create', { jobId, deployment }, videoJobOptions(jobId));
   }
 
   async release(deployment: string, jobId: string): Promise<void> {
@@ -148,13 +150,21 @@ export class Admission implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.redis.scard(`${this.p}running:${deployment}`);
   }
 
-  /** After a 429, every job for the deployment waits this long before its next call. */
+  /**
+   * After a 429, every job for the deployment waits this long before its next call: creates on
+   * every instance (they read the cool-down with the job), polls in this process.
+   */
   async coolDown(deployment: string, ms: number): Promise<void> {
+    this.localCoolDown.set(deployment, Date.now() + ms);
     await this.redis.set(`${this.p}cooldown:${deployment}`, '1', 'PX', Math.max(1, Math.round(ms)));
   }
 
-  async coolingFor(deployment: string): Promise<number> {
-    const ttl = await this.redis.pttl(`${this.p}cooldown:${deployment}`);
-    return ttl > 0 ? ttl : 0;
+  /** How long this process still holds calls to a deployment back after a 429 it saw (ms). */
+  coolingHere(deployment: string): number {
+    const until = this.localCoolDown.get(deployment);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left <= 0) this.localCoolDown.delete(deployment);
+    return Math.max(0, left);
   }
 }

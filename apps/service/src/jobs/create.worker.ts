@@ -9,11 +9,13 @@ import {
 import { InjectQueue } from '@nestjs/bull';
 import type { Job, Queue } from 'bull';
 import {
+  AmbiguousVideoMatchError,
   AzureOpenAIError,
   ConnectionError,
   ContentFilterError,
   RateLimitError,
   backoffMs,
+  type VideoTask,
 } from '@aoai-media/core';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
@@ -22,7 +24,7 @@ import { CrashPoints } from '../common/crash-points.js';
 import { Admission } from './admission.js';
 import { Finisher } from './finisher.js';
 import { JobStore } from './job-store.js';
-import { TERMINAL, advance, type JobRecord, type JobStatus } from './job-record.js';
+import { TERMINAL, type JobRecord } from './job-record.js';
 import { Progress } from './progress.js';
 import {
   FinalFailure,
@@ -33,15 +35,18 @@ import {
   videoJobOptions,
   type VideoJobData,
 } from './queues.js';
-import { CLOCK_SKEW_S } from './reconcile.js';
 import { VideoUpstream } from './video-upstream.js';
+
+/** How many times a reconcile searches again after finding only tasks other jobs hold. */
+const RECONCILE_ROUNDS = 5;
 
 /**
  * Sends each job's one upstream create, exactly once:
  * 1. the intent (a marker and the time) is stored before anything is sent;
- * 2. a job that already has an intent was maybe created upstream (a lost answer, a crash): Azure's
- *    list is searched for its task (reconcile.ts) and a match is adopted; only when none appears
- *    within VIDEO_RECONCILE_WAIT_MS of the intent is the create sent again;
+ * 2. a job that already has an intent was maybe created upstream (a lost answer, a crash): core's
+ *    matcher looks for its task among Azure's recent tasks, and a match no other job has claimed is
+ *    adopted; only when none appears within VIDEO_RECONCILE_WAIT_MS of the intent is the create
+ *    sent again;
  * 3. the upstream id is claimed for this job and stored before anything uses it; then the job moves
  *    to the track queue.
  * Answers that prove nothing was processed (429, 408, 503, 4xx, no connection) drop the intent:
@@ -61,7 +66,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly store: JobStore,
     private readonly admission: Admission,
     private readonly progress: Progress,
-    private readonly api: VideoUpstream,
+    private readonly upstream: VideoUpstream,
     private readonly finisher: Finisher,
     private readonly crash: CrashPoints,
   ) {}
@@ -118,7 +123,8 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async step(jobId: string, deployment: string): Promise<string> {
-    const record = await this.store.get(jobId);
+    // The record and the deployment's cool-down in one call.
+    const { record, coolingMs } = await this.store.load(jobId, deployment);
     if (!record) return this.finisher.removed(deployment, jobId);
     if (TERMINAL.has(record.status)) {
       await this.admission.release(deployment, jobId);
@@ -135,8 +141,7 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
         `Azure did not accept the job within ${this.config.video.jobTimeoutMs} ms`,
       );
     }
-    const cooling = await this.admission.coolingFor(deployment);
-    if (cooling > 0) throw new RetryLater(cooling, 'the deployment is cooling down after a 429');
+    if (coolingMs > 0) throw new RetryLater(coolingMs, 'the deployment is cooling down after a 429');
     if (record.intent) {
       const outcome = await this.reconcile(record);
       if (outcome) return outcome;
@@ -157,22 +162,58 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     return this.send(record);
   }
 
-  /** Look for the task an earlier create made; adopt the oldest match no other job holds. */
+  /**
+   * Look for the task an earlier create made, with core's matcher. Tasks other jobs have claimed are
+   * left out and the search repeated; when several unclaimed tasks match (identical requests sent by
+   * several jobs, which are interchangeable), the first that this job can claim is adopted.
+   */
   private async reconcile(record: JobRecord): Promise<string | undefined> {
-    const since = Math.floor(record.intent!.at / 1000) - CLOCK_SKEW_S;
-    for (const task of await this.api.findCreated(record, since)) {
-      const holder = await this.store.claimOf(record.deployment, task.id);
-      if (holder && holder !== record.id) continue;
-      const outcome = await this.adopt(record, task.id, task.status);
-      if (outcome === 'taken') continue;
-      if (outcome === 'adopted') {
-        await this.store.count('adopted');
-        this.log.info(
-          { jobId: record.id, upstreamId: task.id },
-          'adopted the upstream task of an earlier create',
-        );
+    const exclude = new Set<string>();
+    for (let round = 0; round < RECONCILE_ROUNDS; round++) {
+      let candidates: string[];
+      let found: VideoTask | undefined;
+      try {
+        found = await this.upstream.findCreated(record, record.intent!.at, [...exclude]);
+        if (!found) return undefined;
+        candidates = [found.id];
+      } catch (e) {
+        if (!(e instanceof AmbiguousVideoMatchError)) throw e;
+        candidates = e.candidateIds.filter((id) => !exclude.has(id));
+        // Azure's list was too busy to search to the create's time: nothing is known, nothing is sent.
+        if (candidates.length === 0)
+          throw new FinalFailure(
+            'upstream_ambiguous',
+            `whether Azure made this job's task is unknown and it was not sent again: ${e.message}`,
+          );
       }
-      return outcome;
+      let excluded = false;
+      for (const id of candidates) {
+        const holder = await this.store.claimOf(record.deployment, id);
+        if (holder && holder !== record.id) {
+          exclude.add(id);
+          excluded = true;
+          continue;
+        }
+        const outcome = await this.adopt(
+          record,
+          id,
+          found?.id === id ? found.rawStatus : undefined,
+          'adopted',
+        );
+        if (outcome === 'taken') {
+          exclude.add(id);
+          excluded = true;
+          continue;
+        }
+        if (outcome === 'adopted')
+          this.log.info(
+            { jobId: record.id, upstreamId: id },
+            'adopted the upstream task of an earlier create',
+          );
+        return outcome;
+      }
+      // Every candidate belongs to another job: search again without them.
+      if (!excluded) return undefined;
     }
     return undefined;
   }
@@ -185,16 +226,15 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     if (stored === 'deleted') return this.finisher.removed(record.deployment, record.id);
     if (stored === 'changed') throw new RetryLater(1, 'another worker is sending this job; looking again');
     await this.crash.at('create:before-send', this.stopping.signal);
-    let created: { id: string; status: string };
+    let created: VideoTask;
     try {
-      created = await this.api.create(record, intent.marker);
+      created = await this.upstream.create(record, intent.marker);
     } catch (e) {
       return this.createFailed(record, e);
     }
-    await this.store.count('creates');
     await this.progress.note();
     await this.crash.at('create:answered', this.stopping.signal);
-    const outcome = await this.adopt(record, created.id, created.status);
+    const outcome = await this.adopt(record, created.id, created.rawStatus, 'creates');
     if (outcome === 'taken') {
       // Another job's reconcile adopted the task this create made: this job looks for its own.
       throw new RetryLater(1, 'the task this create made went to another job; reconciling');
@@ -204,23 +244,25 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * Make an upstream task this job's: claim it (no other job can have it), store its id, then
-   * hand the job to the track queue.
+   * Make an upstream task this job's: claim it (no other job can have it) and store its id in one
+   * step (counted as a create or an adoption), then hand the job to the track queue.
    */
   private async adopt(
     record: JobRecord,
     upstreamId: string,
-    upstreamStatus: string,
+    upstreamStatus: string | undefined,
+    counter: 'creates' | 'adopted',
   ): Promise<'adopted' | 'taken' | 'deleted'> {
-    if (!(await this.store.claimUpstream(record.deployment, upstreamId, record.id))) return 'taken';
     const { intent: _sent, ...rest } = record;
+    // The status moves on with the first poll; Azure's word for a new task is kept meanwhile.
     const next: JobRecord = {
       ...rest,
       upstream_id: upstreamId,
-      upstream_status: upstreamStatus,
-      status: advance(record.status, initialStatus(record, upstreamStatus)),
+      ...(upstreamStatus ? { upstream_status: upstreamStatus } : {}),
     };
-    if (!(await this.store.save(next))) {
+    const outcome = await this.store.adopt(next, counter);
+    if (outcome === 'taken') return 'taken';
+    if (outcome === 'deleted') {
       await this.finisher.removed(record.deployment, record.id, next);
       return 'deleted';
     }
@@ -270,12 +312,4 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
     );
     throw new RetryLater(1000, 'the create may have reached Azure');
   }
-}
-
-/** Our status for the status Azure gives a task it just made. */
-function initialStatus(record: JobRecord, upstream: string): JobStatus {
-  if (record.api === 'videos') return upstream === 'in_progress' ? 'running' : 'queued';
-  return (
-    (['preprocessing', 'queued', 'running', 'processing'] as const).find((s) => s === upstream) ?? 'queued'
-  );
 }

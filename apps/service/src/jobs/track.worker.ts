@@ -17,6 +17,7 @@ import {
   RateLimitError,
   backoffMs,
   defaultSleep,
+  type VideoTask,
 } from '@aoai-media/core';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
@@ -29,7 +30,10 @@ import { JobStore } from './job-store.js';
 import { TERMINAL, advance, type GenerationRecord, type JobRecord } from './job-record.js';
 import { Progress } from './progress.js';
 import { FinalFailure, Interrupted, VIDEO_TRACK_QUEUE, type VideoJobData } from './queues.js';
-import { VideoUpstream, type UpstreamState } from './video-upstream.js';
+import { VideoUpstream } from './video-upstream.js';
+
+/** How often (in polls) a job that is not written to is checked for having been deleted. */
+const EXISTS_EVERY = 5;
 
 /**
  * Takes a job that is running upstream to stored results:
@@ -54,7 +58,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly store: JobStore,
     private readonly admission: Admission,
     private readonly progress: Progress,
-    private readonly api: VideoUpstream,
+    private readonly upstream: VideoUpstream,
     private readonly finisher: Finisher,
     private readonly crash: CrashPoints,
   ) {}
@@ -97,7 +101,8 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
   async run(job: Job<VideoJobData>): Promise<string> {
     const { jobId, deployment } = job.data;
     const signal = this.stopping.signal;
-    let record = await this.store.get(jobId);
+    // The record, with its slot held (a job resumed after a crash retakes it whatever the count).
+    let record = await this.store.startTrack(jobId, deployment);
     if (!record) return this.finisher.removed(deployment, jobId);
     if (TERMINAL.has(record.status)) {
       await this.admission.release(deployment, jobId);
@@ -105,24 +110,24 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const log = this.log.child({ jobId, deployment });
     try {
-      await this.admission.hold(deployment, jobId);
-      const state = await this.pollUntilDone(record, signal, log);
-      if (!state) return this.finisher.removed(deployment, jobId, record);
-      const latest = await this.store.get(jobId);
-      if (!latest) return this.finisher.removed(deployment, jobId, record);
-      record = latest;
-      if (state.status !== 'succeeded') {
+      const polled = await this.pollUntilDone(record, signal, log);
+      if (!polled) return this.finisher.removed(deployment, jobId, record);
+      const { task, polls } = polled;
+      record = polled.record;
+      const ending = { upstreamStatus: task.rawStatus, polls };
+      if (task.status !== 'succeeded') {
         await this.finisher.finish(
           record,
-          state.status === 'cancelled' ? 'cancelled' : 'failed',
-          state.failureReason ?? state.rawStatus,
-          state.message,
+          task.status,
+          task.failure?.code ?? task.rawStatus,
+          task.failure?.message,
+          ending,
         );
-        return record.status;
+        return task.status;
       }
-      const stored = await this.saveResults(record, state, signal, log);
+      const stored = await this.saveResults(record, task, signal, log);
       if (!stored) return this.finisher.removed(deployment, jobId, record);
-      await this.finisher.finish(stored, 'succeeded');
+      await this.finisher.finish(stored, 'succeeded', undefined, undefined, ending);
       log.info({ generations: stored.generations.length }, 'video job succeeded');
       return 'succeeded';
     } catch (e) {
@@ -144,11 +149,6 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  private async waitOutCoolDown(deployment: string, signal: AbortSignal): Promise<void> {
-    const ms = await this.admission.coolingFor(deployment);
-    if (ms > 0) await this.sleep(ms, signal);
-  }
-
   /** 429: the whole deployment cools down; other transient failures back off; the rest is final. */
   private async callFailed(
     e: unknown,
@@ -163,6 +163,7 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       await this.admission.coolDown(record.deployment, wait);
       await this.store.count('rate_limited');
       log.info({ waitMs: wait }, `Azure rate-limited the ${what}; slowing down`);
+      await this.sleep(wait, signal);
       return;
     }
     if (e instanceof ContentFilterError)
@@ -178,83 +179,88 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
     await this.sleep(wait, signal);
   }
 
-  /** Poll until Azure reports a terminal state; undefined when our job was deleted meanwhile. */
+  /**
+   * Poll until Azure reports a terminal state: the task, the record as it stands, and how many polls
+   * it took; undefined when our job was deleted meanwhile. Redis is written only when the job's
+   * status or progress moves (not per poll), and whether the job still exists is checked every
+   * EXISTS_EVERY polls (and by every write).
+   */
   private async pollUntilDone(
     record: JobRecord,
     signal: AbortSignal,
     log: Log,
-  ): Promise<UpstreamState | undefined> {
+  ): Promise<{ task: VideoTask; record: JobRecord; polls: number } | undefined> {
     let delay = this.config.video.pollInitialMs;
+    let current = record;
+    let polls = 0;
     for (let attempt = 0; ;) {
       await this.sleep(delay, signal);
-      const current = await this.store.get(record.id);
-      if (!current) return undefined;
+      if (polls > 0 && polls % EXISTS_EVERY === 0 && !(await this.store.exists(record.id))) return undefined;
       if (Date.now() - record.created_at * 1000 > this.config.video.jobTimeoutMs)
         throw new FinalFailure(
           'timeout',
           `the job did not finish within ${this.config.video.jobTimeoutMs} ms`,
         );
-      await this.waitOutCoolDown(record.deployment, signal);
-      let state: UpstreamState;
+      // A 429 seen by this process cools the deployment down for every job it polls.
+      await this.sleep(this.admission.coolingHere(record.deployment), signal);
+      let polled: { task: VideoTask; retryAfterMs?: number };
       try {
-        state = await this.api.state(current);
-        await this.store.count('polls');
+        polled = await this.upstream.retrieve(current);
+        polls++;
       } catch (e) {
         if (e instanceof NotFoundError)
           throw new FinalFailure('upstream_job_not_found', 'Azure no longer knows the job');
         await this.callFailed(e, current, attempt++, signal, log, 'poll');
         continue;
       }
+      const { task } = polled;
       attempt = 0;
       await this.progress.note();
       await this.crash.at('poll', signal);
-      const status = TERMINAL.has(state.status) ? current.status : advance(current.status, state.status);
-      if (
-        status !== current.status ||
-        state.rawStatus !== current.upstream_status ||
-        state.progress !== current.progress
-      ) {
-        const saved = await this.store.save({
+      if (TERMINAL.has(task.status)) return { task, record: current, polls };
+      const status = advance(current.status, task.status);
+      const progress =
+        task.progress !== undefined ? Math.max(task.progress, current.progress ?? 0) : undefined;
+      if (status !== current.status || (progress !== undefined && progress !== current.progress)) {
+        const next: JobRecord = {
           ...current,
           status,
-          upstream_status: state.rawStatus,
-          ...(state.progress !== undefined
-            ? { progress: Math.max(state.progress, current.progress ?? 0) }
-            : {}),
-        });
-        if (!saved) return undefined;
+          upstream_status: task.rawStatus,
+          ...(progress !== undefined ? { progress } : {}),
+        };
+        if (!(await this.store.save(next))) return undefined;
+        current = next;
       }
-      if (TERMINAL.has(state.status)) return state;
-      delay = state.retryAfterMs ?? Math.min(Math.round(delay * 1.5), this.config.video.pollMaxMs);
+      delay = polled.retryAfterMs ?? Math.min(Math.round(delay * 1.5), this.config.video.pollMaxMs);
     }
   }
 
-  /** Store every generation's files; the record with them, or undefined when the job was deleted. */
+  /** Store every output's files; the record with them, or undefined when the job was deleted. */
   private async saveResults(
     record: JobRecord,
-    state: UpstreamState,
+    task: VideoTask,
     signal: AbortSignal,
     log: Log,
   ): Promise<JobRecord | undefined> {
     const generations: GenerationRecord[] = [];
-    for (const g of state.generations) {
-      const id = `gen_${createHash('sha256').update(`${record.id}/${g.id}`).digest('hex').slice(0, 26)}`;
+    for (const output of task.outputs) {
+      const id = `gen_${createHash('sha256').update(`${record.id}/${output.id}`).digest('hex').slice(0, 26)}`;
       const previous = record.generations.find((p) => p.id === id);
       const files: GenerationRecord['files'] = { ...(previous?.files ?? {}) };
-      for (const download of this.api.downloads(record, g.id)) {
-        const key =
-          record.api === 'jobs'
-            ? `${record.tenant}/${record.id}/${id}/${download.name}`
-            : `${record.tenant}/${record.id}/${download.name}`;
+      for (const download of this.upstream.downloads(task, output.index)) {
+        const key = `${record.tenant}/${record.id}/${id}/${download.name}`;
         if (files[download.name] && (await this.storage.stat(key))) continue;
         for (let attempt = 0; ; attempt++) {
           if (signal.aborted) throw new Interrupted();
           try {
-            const response = await this.api.fetch(download);
-            const contentType = (response.headers.get('content-type') ?? download.fallbackType)
+            const response = await this.upstream.fetch(task, output.index, download);
+            const contentType = (
+              response.headers.get('content-type') ??
+              (download.content === 'video' ? 'video/mp4' : 'application/octet-stream')
+            )
               .split(';')[0]!
               .trim();
-            const size = await this.storage.write(key, this.watched(response.body, signal));
+            const size = await this.storage.write(key, this.watched(response.body, signal), { contentType });
             files[download.name] = { key, contentType, size };
             await this.progress.note();
             break;
@@ -270,15 +276,11 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
       }
       generations.push({
         id,
-        upstream_id: g.id,
-        created_at: g.created_at,
-        width: Number(g.width),
-        height: Number(g.height),
-        n_seconds: Number(g.n_seconds),
-        prompt: g.prompt,
+        upstream_id: output.id,
+        created_at: task.createdAt ?? record.created_at,
         files,
       });
-      // Save progress per generation so a restart skips what is stored.
+      // Save progress per output so a restart skips what is stored.
       record = { ...record, generations: mergeGenerations(record.generations, generations) };
       if (!(await this.store.save(record))) return undefined;
     }

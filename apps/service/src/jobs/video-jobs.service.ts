@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '../config/config.module.js';
-import type { ServiceConfig } from '../config/config.js';
+import { maxRunningFor, type ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
 import { LOGGER, type Log } from '../common/logger.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
@@ -9,9 +9,10 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { REQUEST_STORE, type JobStore, type ListParams } from './job-store.js';
 import { Admission } from './admission.js';
 import { VideoUpstream } from './video-upstream.js';
-import { TERMINAL, type JobApi, type JobRecord, type StoredMedia } from './job-record.js';
-import type { UploadedFile } from '../common/body.js';
-import { Readable } from 'node:stream';
+import type { VideoApi } from '@aoai-media/core';
+import { SURFACES, TERMINAL, type JobRecord, type JobRequest, type StoredMedia } from './job-record.js';
+import type { FileSink } from '../common/body.js';
+import { storageSink } from '../common/uploads.js';
 
 /** Fields the service adds to Azure's create requests. */
 export interface Extensions {
@@ -88,22 +89,36 @@ export class VideoJobsService {
     private readonly upstream: VideoUpstream,
   ) {}
 
+  /** A new job id, in the form of the API's own ids. */
+  newId(api: VideoApi): string {
+    return `${SURFACES[api].idPrefix}_${randomBytes(13).toString('hex')}`;
+  }
+
+  /**
+   * Where a create's media go while its body streams in: straight to the shared store, under the
+   * job's prefix, so any worker can send them with the create (possibly after a restart). `discard`
+   * removes them when the request is refused.
+   */
+  uploads(tenant: string, id: string): { sink: FileSink; discard: () => Promise<void> } {
+    return {
+      sink: storageSink(this.storage, (i) => `${tenant}/${id}/uploads/${i}`),
+      discard: () => this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined),
+    };
+  }
+
   async create(
     tenant: string,
-    api: JobApi,
-    deployment: string,
-    request: Record<string, unknown>,
+    job: {
+      id: string;
+      api: VideoApi;
+      deployment: string;
+      request: JobRequest;
+      media?: StoredMedia[];
+      remixedFrom?: JobRecord['remixed_from'];
+    },
     extensions: Extensions,
-    { files = [], remixedFrom }: { files?: UploadedFile[]; remixedFrom?: JobRecord['remixed_from'] } = {},
   ): Promise<JobRecord> {
-    const id = `${api === 'jobs' ? 'task' : 'video'}_${randomBytes(13).toString('hex')}`;
-    // Media goes to storage first: the worker sends it with the create, possibly after a restart.
-    const media: StoredMedia[] = [];
-    for (const [i, file] of files.entries()) {
-      const key = `${tenant}/${id}/uploads/${i}`;
-      await this.storage.write(key, Readable.from([file.data]));
-      media.push({ key, filename: file.filename, contentType: file.contentType });
-    }
+    const { id, api, deployment, request, media = [], remixedFrom } = job;
     const record: JobRecord = {
       id,
       tenant,
@@ -124,37 +139,42 @@ export class VideoJobsService {
     // Redis refuses the job itself if it runs this later than half the command timeout: by then
     // this request may have given up, and a job the caller was told failed must never run.
     const deadline = Date.now() + Math.floor(this.config.redisCommandTimeoutMs / 2);
-    let accepted: boolean;
+    let accepted: Awaited<ReturnType<JobStore['accept']>>;
     try {
-      accepted = await this.store.accept(record, deadline);
+      accepted = await this.store.accept(record, deadline, maxRunningFor(this.config, deployment));
     } catch (e) {
       await this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined);
       throw e;
     }
-    if (!accepted) {
+    if (accepted === 'refused') {
       await this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined);
       throw ApiError.unavailable('the job store answered too late; the job was not created, try again');
     }
-    this.admission.kick();
+    // With a free slot the job goes to the create queue now; if that fails (Redis went away this
+    // moment, a crash), the slot's repair queues it (see Admission). Else it waits for a slot.
+    if (accepted === 'admitted')
+      await this.admission
+        .admitted(deployment, id)
+        .catch((e: Error) =>
+          this.log.warn({ jobId: id, error: e.message }, 'queueing the job failed; repair will'),
+        );
     this.log.info({ jobId: id, tenant, deployment }, 'video job queued');
     return record;
   }
 
-  async get(tenant: string, id: string, api: JobApi): Promise<JobRecord> {
+  async get(tenant: string, id: string, api: VideoApi): Promise<JobRecord> {
     const record = await this.store.getFor(tenant, id, api);
     if (!record)
-      throw ApiError.notFound(
-        `no ${api === 'jobs' ? 'video generation job' : 'video'} with id ${JSON.stringify(id.slice(0, 80))}`,
-      );
+      throw ApiError.notFound(`no ${SURFACES[api].noun} with id ${JSON.stringify(id.slice(0, 80))}`);
     return record;
   }
 
-  list(tenant: string, api: JobApi, params: ListParams) {
+  list(tenant: string, api: VideoApi, params: ListParams) {
     return this.store.list(tenant, api, params);
   }
 
   /** Remove the job, its files and (best effort) Azure's copy; a worker that holds it notices and stops. */
-  async remove(tenant: string, id: string, api: JobApi): Promise<JobRecord> {
+  async remove(tenant: string, id: string, api: VideoApi): Promise<JobRecord> {
     const record = await this.get(tenant, id, api);
     await this.store.remove(record);
     await this.storage.removePrefix(`${record.tenant}/${record.id}`);

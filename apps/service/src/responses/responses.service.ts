@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Issue } from '@aoai-media/core';
+import { IMAGE_STREAM_FIELDS, validate, type Issue } from '@aoai-media/core';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { readJson } from '../common/body.js';
@@ -10,9 +10,6 @@ import { UpstreamService } from '../upstream/upstream.service.js';
 import { RequestChecks } from '../upstream/request-checks.js';
 
 export const IMAGE_DEPLOYMENT_HEADER = 'x-ms-oai-image-generation-deployment';
-
-/** Tool fields that are not image-request fields. */
-const TOOL_ONLY = new Set(['type', 'partial_images', 'input_image_mask', 'input_fidelity']);
 
 /**
  * The Responses API with the image_generation tool. The tool's settings are checked as an image
@@ -58,49 +55,28 @@ export class ResponsesService {
         req.header(IMAGE_DEPLOYMENT_HEADER),
         IMAGE_DEPLOYMENT_HEADER,
       );
-      const model = checked.model;
-      if (model && (model.kind !== 'image' || !model.streaming)) {
-        throw ApiError.badRequest(
-          `${IMAGE_DEPLOYMENT_HEADER} names ${checked.deployment} (${model.name}), which cannot serve the image_generation tool`,
-          IMAGE_DEPLOYMENT_HEADER,
-          'unsupported_model',
-        );
-      }
+      // The tool's image settings follow core's rules for streamed generation with that model
+      // (which fields, their values, partial_images); other tool fields go on to Azure as sent.
       const problems: Issue[] = [];
       for (const { tool, index } of imageTools) {
         const settings = tool as Record<string, unknown>;
-        const partial = settings.partial_images;
-        if (
-          partial !== undefined &&
-          (!Number.isInteger(partial) || (partial as number) < 0 || (partial as number) > 3)
-        ) {
-          problems.push({
-            path: `tools[${index}].partial_images`,
-            code: 'out_of_range',
-            message: `tools[${index}].partial_images is ${JSON.stringify(partial)}; use an integer from 0 to 3`,
-            allowed: [0, 1, 2, 3],
-          });
-        }
-        const asImage: Record<string, unknown> = {
+        const asStream: Record<string, unknown> = {
           model: checked.deployment,
           prompt: 'image_generation tool',
         };
-        for (const [k, v] of Object.entries(settings)) if (!TOOL_ONLY.has(k) && k !== 'model') asImage[k] = v;
-        try {
-          this.checks.check('imageGenerate', asImage, model);
-        } catch (e) {
-          const details = (e as ApiError).body?.details ?? [];
-          for (const d of details)
-            problems.push({
-              path: `tools[${index}].${d.param}`,
-              code: d.code,
-              message: `tools[${index}]: ${d.message}`,
-              ...(d.allowed ? { allowed: d.allowed } : {}),
-            });
-          if (details.length === 0) throw e;
-        }
+        for (const field of IMAGE_STREAM_FIELDS) if (field in settings) asStream[field] = settings[field];
+        for (const issue of validate.imageStream(asStream, checked.model))
+          problems.push({
+            ...issue,
+            path: issue.path === 'model' ? IMAGE_DEPLOYMENT_HEADER : `tools[${index}].${issue.path}`,
+            message: issue.path === 'model' ? issue.message : `tools[${index}]: ${issue.message}`,
+          });
       }
-      if (problems.length > 0) throw ApiError.fromIssues(problems);
+      // A deployment that cannot stream is one problem, however many tools name it.
+      const unique = problems.filter(
+        (p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i,
+      );
+      if (unique.length > 0) throw ApiError.fromIssues(unique);
       headers[IMAGE_DEPLOYMENT_HEADER] = checked.deployment;
     }
     const answer = await this.upstream.send(

@@ -56,5 +56,5 @@ export async function serveStored(
     res.end();
     return;
   }
-  await pipeline(storage.read(key, range ?? undefined), res);
+  await pipeline(await storage.read(key, range ?? undefined), res);
 }

@@ -3,42 +3,117 @@
  * is sent to Azure. Problems become one 400 naming each field, the value and what is allowed.
  */
 import { Injectable } from '@nestjs/common';
-import { validate, type Issue, type ModelSpec } from '@aoai-media/core';
+import {
+  requestSchemas,
+  validate,
+  type Issue,
+  type JsonSchema,
+  type ModelOperation,
+  type ModelSpec,
+  type VideoApi,
+  VIDEO_APIS,
+} from '@aoai-media/core';
 import { ApiError } from '../common/api-error.js';
 import { UpstreamService } from './upstream.service.js';
 import type { UploadedFile } from '../common/body.js';
 
 export type Operation =
-  'imageGenerate' | 'imageEdit' | 'videoJob' | 'videoCreate' | 'videoRemix' | 'transcription' | 'translation';
+  | 'imageGenerate'
+  | 'imageEdit'
+  | 'videoJob'
+  | 'videoCreate'
+  | 'videoRemix'
+  | 'transcription'
+  | 'translation'
+  | 'speech';
 
-/** Multipart sends text: turn the fields that are numbers or lists on the wire into those types. */
-const NUMERIC = new Set([
-  'n',
-  'output_compression',
-  'temperature',
-  'n_seconds',
-  'n_variants',
-  'width',
-  'height',
-  'partial_images',
-]);
-const LISTS = new Set(['timestamp_granularities']);
+type FieldKind = 'number' | 'list' | 'object';
+const kindsByOperation = new Map<ModelOperation, Map<string, FieldKind>>();
 
-export function coerceFormFields(fields: Record<string, string | string[]>): Record<string, unknown> {
+function kindOf(schema: JsonSchema): FieldKind | undefined {
+  const types = [schema.type, ...((schema.oneOf ?? schema.anyOf ?? []) as JsonSchema[]).map((s) => s.type)]
+    .flat()
+    .filter(Boolean);
+  if (types.includes('array')) return 'list';
+  if (types.includes('object')) return 'object';
+  if (types.includes('integer') || types.includes('number')) return 'number';
+  return undefined;
+}
+
+/**
+ * What each form field of an operation holds (a number, a list, an object), read from core's
+ * request schemas over every model that takes the operation, so a deployment whose model is not
+ * known is read the same way.
+ */
+function fieldKinds(operation: ModelOperation): Map<string, FieldKind> {
+  let kinds = kindsByOperation.get(operation);
+  if (kinds) return kinds;
+  kinds = new Map();
+  for (const byOperation of Object.values(requestSchemas())) {
+    const props = byOperation[operation]?.properties as Record<string, JsonSchema> | undefined;
+    for (const [name, schema] of Object.entries(props ?? {})) {
+      const kind = kindOf(schema);
+      if (kind && !kinds.has(name)) kinds.set(name, kind);
+    }
+  }
+  kindsByOperation.set(operation, kinds);
+  return kinds;
+}
+
+/**
+ * Multipart sends text: turn the fields that are numbers, lists or objects on the wire into those
+ * types, as the request schemas describe them. Objects arrive as JSON text or as `name[key]` fields
+ * (the official SDKs' form of `chunking_strategy`).
+ */
+export function coerceFormFields(
+  fields: Record<string, string | string[]>,
+  operation: ModelOperation,
+): Record<string, unknown> {
+  const kinds = fieldKinds(operation);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
-    if (LISTS.has(name)) out[name] = Array.isArray(value) ? value : [value];
+    const member = /^([A-Za-z_]+)\[([A-Za-z_]+)\]$/.exec(name);
+    if (member) {
+      const [, parent, key] = member as unknown as [string, string, string];
+      const prev = out[parent];
+      const object = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev : {};
+      out[parent] = { ...object, [key]: numberLike(value) };
+      continue;
+    }
+    const kind = kinds.get(name);
+    if (kind === 'list') out[name] = Array.isArray(value) ? value : listOf(value);
     else if (Array.isArray(value)) out[name] = value;
-    else if (NUMERIC.has(name) && /^-?\d+(\.\d+)?$/.test(value.trim())) out[name] = Number(value);
+    else if (kind === 'number') out[name] = numberLike(value);
+    else if (kind === 'object' && value.trim().startsWith('{')) out[name] = jsonOr(value);
     else out[name] = value;
   }
   return out;
 }
 
-/** A file as core's validators take it. */
+/** A list sent as one field: JSON text of an array (`inpaint_items`), else the one value. */
+function listOf(value: string): unknown {
+  if (!value.trim().startsWith('[')) return [value];
+  const parsed = jsonOr(value);
+  // Not JSON: left as the text, so the check names the field and says what it must be.
+  return Array.isArray(parsed) ? parsed : value;
+}
+
+function numberLike(value: string | string[]): unknown {
+  return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+}
+
+function jsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A file as core's validators take it: its first bytes stand for it (its facts come separately). */
 export function fileInput(file: UploadedFile): { data: Uint8Array; filename: string; contentType: string } {
   return {
-    data: new Uint8Array(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+    data: new Uint8Array(file.head.buffer, file.head.byteOffset, file.head.byteLength),
     filename: file.filename,
     contentType: file.contentType,
   };
@@ -68,6 +143,28 @@ export class RequestChecks {
       );
     }
     return { deployment, model: this.upstream.modelFor(deployment) };
+  }
+
+  /**
+   * A video deployment used on the paths of `api`: its model must be a video model whose API
+   * (core decides which, from the model table) is the one these paths speak.
+   */
+  videoDeployment(deployment: string, model: ModelSpec | undefined, api: VideoApi): void {
+    if (model && model.kind !== 'video')
+      throw ApiError.badRequest(
+        `model ${deployment} (${model.name}) is not a video model; use a video deployment`,
+        'model',
+        'unsupported_model',
+      );
+    const actual = this.upstream.client.videos.apiFor(deployment);
+    if (actual === api) return;
+    throw ApiError.badRequest(
+      model
+        ? `model ${deployment} (${model.name}) is served by ${VIDEO_APIS[actual].label}; send it there`
+        : `the model of deployment ${deployment} is not known; name it in AZURE_OPENAI_DEPLOYMENTS (${deployment}=<model>) to use it with ${VIDEO_APIS[api].label}`,
+      'model',
+      'unsupported_model',
+    );
   }
 
   /**
@@ -104,8 +201,10 @@ function runValidator(
     case 'videoRemix':
       return validate.videoRemix(request);
     case 'transcription':
-      return validate.transcription(request, model);
+      return validate.transcription(request, model, extra as never);
     case 'translation':
-      return validate.translation(request, model);
+      return validate.translation(request, model, extra as never);
+    case 'speech':
+      return validate.speech(request, model);
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { VideoJobsController } from './video-jobs.controller.js';
-import { VideoJobsApi } from './video-jobs.api.js';
+import { VideosController } from './videos.controller.js';
+import { VideosApi } from './videos.api.js';
 
-@Module({ controllers: [VideoJobsController], providers: [VideoJobsApi] })
+@Module({ controllers: [VideosController], providers: [VideosApi] })
 export class VideosModule {}

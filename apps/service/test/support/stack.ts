@@ -58,14 +58,19 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Everything a test needs; `close` stops what it started. */
-export async function startStack(
-  options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {},
-): Promise<Stack> {
-  const emu = await startEmulator({ port: 0, timeScale: 20, ...options.emulator });
-  const redis = await startRedis();
-  const storageDir = mkdtempSync(join(tmpdir(), 'aoai-storage-'));
-  const config = loadConfig(serviceEnv(emu, redis.url, storageDir, { PORT: '0', ...options.env }));
+export interface Instance {
+  url: string;
+  app: NestExpressApplication;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** One more service instance (in this process) on a stack's emulator, Redis and storage. */
+export async function startInstance(
+  base: { emu: Emulator; redis: TestRedis; storageDir: string },
+  env: Record<string, string> = {},
+): Promise<Instance> {
+  const config = loadConfig(serviceEnv(base.emu, base.redis.url, base.storageDir, { PORT: '0', ...env }));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -78,13 +83,29 @@ export async function startStack(
   const port = (app.getHttpServer().address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
+    logs,
+    close: () => app.close().catch(() => undefined),
+  };
+}
+
+/** Everything a test needs; `close` stops what it started. */
+export async function startStack(
+  options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {},
+): Promise<Stack> {
+  const emu = await startEmulator({ port: 0, timeScale: 20, ...options.emulator });
+  const redis = await startRedis();
+  const storageDir = mkdtempSync(join(tmpdir(), 'aoai-storage-'));
+  const instance = await startInstance({ emu, redis, storageDir }, options.env);
+  return {
+    url: instance.url,
     emu,
     redis,
-    app,
+    app: instance.app,
     storageDir,
-    logs,
+    logs: instance.logs,
     async close() {
-      await app.close().catch(() => undefined);
+      await instance.close();
       await emu.close();
       await redis.stop();
       rmSync(storageDir, { recursive: true, force: true });

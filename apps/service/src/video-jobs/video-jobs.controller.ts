@@ -4,12 +4,12 @@ import type { Request, Response } from 'express';
 import { Tenant } from '../auth/guards.js';
 import { VideoJobsApi } from './video-jobs.api.js';
 
-/** Azure's Sora 1 surface: /openai/v1/video/generations/... */
-@ApiTags('video jobs (Sora)')
+/** Azure's video generation jobs: /openai/v1/video/generations/... */
+@ApiTags('video generation jobs')
 @ApiSecurity('api-key')
 @Controller('openai/v1/video/generations')
 export class VideoJobsController {
-  constructor(private readonly api: VideoJobsApi) {}
+  constructor(private readonly jobs: VideoJobsApi) {}
 
   @Post('jobs')
   @HttpCode(200)
@@ -19,7 +19,7 @@ export class VideoJobsController {
   })
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoJobRequest' } })
   create(@Tenant() tenant: string, @Req() req: Request) {
-    return this.api.create(tenant, req);
+    return this.jobs.create(tenant, req);
   }
 
   @Get('jobs')
@@ -29,26 +29,26 @@ export class VideoJobsController {
   @ApiQuery({ name: 'before', required: false })
   @ApiQuery({ name: 'statuses', required: false, description: 'comma-separated' })
   list(@Tenant() tenant: string, @Query() query: Record<string, unknown>) {
-    return this.api.list(tenant, query);
+    return this.jobs.list(tenant, query);
   }
 
   @Get('jobs/:id')
   @ApiOperation({ summary: 'Get a video job' })
   get(@Tenant() tenant: string, @Param('id') id: string) {
-    return this.api.get(tenant, id);
+    return this.jobs.get(tenant, id);
   }
 
   @Delete('jobs/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a video job and its stored files' })
   async remove(@Tenant() tenant: string, @Param('id') id: string): Promise<void> {
-    await this.api.remove(tenant, id);
+    await this.jobs.remove(tenant, id);
   }
 
   @Get(':generationId')
   @ApiOperation({ summary: 'Get a generation' })
   generation(@Tenant() tenant: string, @Param('generationId') id: string) {
-    return this.api.generation(tenant, id);
+    return this.jobs.generation(tenant, id);
   }
 
   @Get(':generationId/content/video')
@@ -60,7 +60,7 @@ export class VideoJobsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.api.content(tenant, id, req, res);
+    return this.jobs.content(tenant, id, req, res);
   }
 
   @Head(':generationId/content/video')
@@ -71,7 +71,7 @@ export class VideoJobsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.api.content(tenant, id, req, res);
+    return this.jobs.content(tenant, id, req, res);
   }
 
   @Get(':generationId/content/thumbnail')
@@ -82,6 +82,6 @@ export class VideoJobsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.api.thumbnail(tenant, id, req, res);
+    return this.jobs.thumbnail(tenant, id, req, res);
   }
 }

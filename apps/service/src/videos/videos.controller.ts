@@ -2,24 +2,24 @@ import { Controller, Delete, Get, Head, HttpCode, Param, Post, Query, Req, Res }
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Tenant } from '../auth/guards.js';
-import { Sora2Api } from './sora2.api.js';
+import { VideosApi } from './videos.api.js';
 
-@ApiTags('videos (Sora 2)')
+@ApiTags('videos')
 @ApiSecurity('api-key')
 @Controller('openai/v1/videos')
-export class Sora2Controller {
-  constructor(private readonly api: Sora2Api) {}
+export class VideosController {
+  constructor(private readonly videos: VideosApi) {}
 
   @Post()
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Create a Sora 2 video (JSON, or multipart with an input_reference file); answers at once. Extensions: callback_url, metadata.',
+      'Create a video (JSON, or multipart with an input_reference file); answers at once. Extensions: callback_url, metadata.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoCreateRequest' } })
   create(@Tenant() tenant: string, @Req() req: Request) {
-    return this.api.create(tenant, req);
+    return this.videos.create(tenant, req);
   }
 
   @Post(':id/remix')
@@ -30,7 +30,7 @@ export class Sora2Controller {
   })
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoRemixRequest' } })
   remix(@Tenant() tenant: string, @Param('id') id: string, @Req() req: Request) {
-    return this.api.remix(tenant, id, req);
+    return this.videos.remix(tenant, id, req);
   }
 
   @Get()
@@ -39,19 +39,19 @@ export class Sora2Controller {
   @ApiQuery({ name: 'after', required: false })
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
   list(@Tenant() tenant: string, @Query() query: Record<string, unknown>) {
-    return this.api.list(tenant, query);
+    return this.videos.list(tenant, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a video' })
   get(@Tenant() tenant: string, @Param('id') id: string) {
-    return this.api.get(tenant, id);
+    return this.videos.get(tenant, id);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a video and its stored files' })
   remove(@Tenant() tenant: string, @Param('id') id: string) {
-    return this.api.remove(tenant, id);
+    return this.videos.remove(tenant, id);
   }
 
   @Get(':id/content')
@@ -63,7 +63,7 @@ export class Sora2Controller {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.api.content(tenant, id, req, res);
+    return this.videos.content(tenant, id, req, res);
   }
 
   @Head(':id/content')
@@ -73,6 +73,6 @@ export class Sora2Controller {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.api.content(tenant, id, req, res);
+    return this.videos.content(tenant, id, req, res);
   }
 }
