@@ -151,9 +151,16 @@ export function useTempDir(prefix?: string): { readonly dir: string } {
   };
 }
 
+/** A temporary workspace; `remove()` also removes what runs put beside it (RUNNER_TEMP, file commands). */
 export async function tempDir(prefix = 'aoai-action-'): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  const beside = ['', '.tmp', '.output', '.summary'].map((suffix) => `${dir}${suffix}`);
+  return {
+    dir,
+    remove: async () => {
+      await Promise.all(beside.map((p) => rm(p, { recursive: true, force: true })));
+    },
+  };
 }
 
 export function hasFfmpeg(): boolean {
