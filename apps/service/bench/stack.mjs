@@ -45,6 +45,8 @@ export async function startStack() {
     ADMIN_KEY_SHA256: sha(ADMIN),
     STORAGE_DIR: storage,
     LOG_LEVEL: 'warn',
+    // What is measured is the service's own cost, whichever model's rules apply.
+    AZURE_OPENAI_ALLOW_RETIRED_MODELS: 'true',
     // Every job may run at once, so the queue's own pace is what is measured.
     VIDEO_MAX_RUNNING: '1000',
     VIDEO_WORKER_CONCURRENCY: '1000',

@@ -247,6 +247,8 @@ async function main() {
     emulator = await startEmulator({ port: emulatorPort });
     env.AZURE_OPENAI_ENDPOINT = emulator.url;
     env.AZURE_OPENAI_API_KEY = emulator.apiKey;
+    // The emulator serves every model in core's table, retired ones too (Sora 2 is the demo's video model).
+    env.AZURE_OPENAI_ALLOW_RETIRED_MODELS ??= 'true';
     console.log(
       `emulator   ${emulator.url} (stands in for Azure OpenAI; set AZURE_OPENAI_ENDPOINT to use Azure)`,
     );

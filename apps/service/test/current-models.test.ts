@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import OpenAI, { AzureOpenAI, toFile } from 'openai';
 import { sampleWav } from '@aoai-media/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, startStack, type Stack } from './support/stack.js';
+import { loadConfig } from '../src/config/config.js';
+import { KEYS, call, serviceEnv, startInstance, startStack, type Stack } from './support/stack.js';
 
 let stack: Stack;
 let openai: OpenAI;
@@ -207,5 +208,86 @@ describe('text to speech through the service (official openai SDK)', () => {
       $ref: '#/components/schemas/audio.speech.gpt-4o-mini-tts',
     });
     expect(doc.components.schemas['audio.speech.tts'].properties.voice.enum).toContain('alloy');
+  });
+});
+
+describe('retired models', () => {
+  it('are refused by default before anything is sent, naming the date, the replacement and the setting', async () => {
+    const strict = await startInstance(stack, { AZURE_OPENAI_ALLOW_RETIRED_MODELS: 'false' });
+    try {
+      const client = new OpenAI({ baseURL: `${strict.url}/openai/v1`, apiKey: KEYS.acme, maxRetries: 0 });
+      const sent = stack.emu.admin.requests().length;
+      const error: any = await client.images
+        .generate({ model: 'dall-e-3', prompt: 'a lighthouse' })
+        .catch((e: unknown) => e);
+      expect(error.status).toBe(400);
+      expect(error.error).toMatchObject({ code: 'model_retired', param: 'model' });
+      expect(error.error.message).toMatch(/dall-e-3 was retired on Azure on 2026-03-04/);
+      expect(error.error.message).toMatch(/AZURE_OPENAI_ALLOW_RETIRED_MODELS/);
+
+      const video = await call(strict, '/openai/v1/videos', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'sora-2', prompt: 'waves', size: '1280x720', seconds: '4' }),
+      });
+      expect(video.status).toBe(400);
+      expect(((await video.json()) as any).error.code).toBe('model_retired');
+
+      const tool = await call(strict, '/openai/v1/responses', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-ms-oai-image-generation-deployment': 'gpt-image-1',
+        },
+        body: JSON.stringify({
+          model: 'gpt-4.1',
+          input: 'a lighthouse',
+          tools: [{ type: 'image_generation' }],
+        }),
+      });
+      expect(tool.status).toBe(400);
+      expect(((await tool.json()) as any).error).toMatchObject({
+        code: 'model_retired',
+        param: 'x-ms-oai-image-generation-deployment',
+      });
+      expect(stack.emu.admin.requests()).toHaveLength(sent);
+
+      const current = await client.images.generate({ model: 'gpt-image-2', prompt: 'x', quality: 'low' });
+      expect(current.data?.[0]?.b64_json).toBeTruthy();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('named in AZURE_OPENAI_ALLOW_RETIRED_MODELS are called; others still refused', async () => {
+    const extended = await startInstance(stack, { AZURE_OPENAI_ALLOW_RETIRED_MODELS: 'sora-2' });
+    try {
+      const video = await call(extended, '/openai/v1/videos', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'sora-2', prompt: 'waves', size: '1280x720', seconds: '4' }),
+      });
+      expect(video.status).toBe(200);
+      const image = await call(extended, '/openai/v1/images/generations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'dall-e-3', prompt: 'a lighthouse' }),
+      });
+      expect(image.status).toBe(400);
+    } finally {
+      await extended.close();
+    }
+  });
+
+  it('a setting naming no model is a configuration problem listing the retired ones', () => {
+    expect(() =>
+      loadConfig(
+        serviceEnv(stack.emu, stack.redis.url, stack.storageDir, {
+          AZURE_OPENAI_ALLOW_RETIRED_MODELS: 'sora-3',
+        }),
+      ),
+    ).toThrow(
+      /AZURE_OPENAI_ALLOW_RETIRED_MODELS="sora-3" must be true, false or model names \("sora-3" is not a model; retired ones: .*dall-e-3/,
+    );
   });
 });

@@ -3,7 +3,7 @@
  * every problem is reported at once, naming the variable, the value and what is allowed.
  * Secret values (keys) are never echoed in these messages.
  */
-import { isV1ApiVersion } from '@aoai-media/core';
+import { MODELS, getModel, isV1ApiVersion, lifecycleOf } from '@aoai-media/core';
 
 export interface TenantKey {
   tenant: string;
@@ -51,6 +51,8 @@ export interface ServiceConfig {
     auth: { kind: 'api-key'; apiKey: string } | { kind: 'entra'; tokenScope: string };
     apiVersion: string;
     deployments: Record<string, string>;
+    /** Retired models still called (all, or these names): for deployments Azure has extended. */
+    allowRetiredModels: boolean | string[];
     timeoutMs: number;
     maxRetries: number;
   };
@@ -249,6 +251,8 @@ export function loadConfig(env: Env): ServiceConfig {
     deployments[name] = model;
   }
 
+  const allowRetiredModels = retiredModelsAllowed(env.AZURE_OPENAI_ALLOW_RETIRED_MODELS, problems);
+
   const redisUrl = text('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
     problems.push(`REDIS_URL="${redisUrl}" must start with redis:// or rediss://`);
@@ -306,6 +310,7 @@ export function loadConfig(env: Env): ServiceConfig {
       auth: authKind === 'api-key' ? { kind: 'api-key', apiKey } : { kind: 'entra', tokenScope },
       apiVersion,
       deployments,
+      allowRetiredModels,
       timeoutMs: int('AZURE_OPENAI_TIMEOUT_MS', 600_000, 1000, 3_600_000),
       maxRetries: int('AZURE_OPENAI_MAX_RETRIES', 2, 0, 10),
     },
@@ -395,4 +400,28 @@ function pairs(
 /** The most upstream video jobs a deployment may have running at once. */
 export function maxRunningFor(config: ServiceConfig, deployment: string): number {
   return config.video.maxRunningPerDeployment[deployment] ?? config.video.maxRunningDefault;
+}
+
+/** `true`, `false` (the default) or model names from core's table, comma-separated. */
+function retiredModelsAllowed(raw: string | undefined, problems: string[]): boolean | string[] {
+  const value = raw?.trim() ?? '';
+  if (['', 'false', '0', 'no'].includes(value.toLowerCase())) return false;
+  if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !getModel(name));
+  if (unknown.length > 0)
+    problems.push(
+      `AZURE_OPENAI_ALLOW_RETIRED_MODELS="${value}" must be true, false or model names (${unknown.map((n) => `"${n}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a model; retired ones: ${retiredModelNames().join(', ')})`,
+    );
+  return names;
+}
+
+function retiredModelNames(): string[] {
+  const now = Date.now();
+  return MODELS
+    .filter((model) => lifecycleOf(model, now).status === 'retired')
+    .map((model) => model.name);
 }

@@ -72,6 +72,8 @@ export class ResponsesService {
             message: issue.path === 'model' ? issue.message : `tools[${index}]: ${issue.message}`,
           });
       }
+      for (const issue of this.checks.lifecycle(checked.model))
+        problems.push({ ...issue, path: IMAGE_DEPLOYMENT_HEADER });
       // A deployment that cannot stream is one problem, however many tools name it.
       const unique = problems.filter(
         (p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i,

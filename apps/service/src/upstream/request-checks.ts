@@ -4,6 +4,8 @@
  */
 import { Injectable } from '@nestjs/common';
 import {
+  errorsOf,
+  lifecycleIssues,
   requestSchemas,
   validate,
   type Issue,
@@ -16,6 +18,8 @@ import {
 import { ApiError } from '../common/api-error.js';
 import { UpstreamService } from './upstream.service.js';
 import type { UploadedFile } from '../common/body.js';
+
+const HOW_TO_ALLOW = "the service's operator can allow it with AZURE_OPENAI_ALLOW_RETIRED_MODELS.";
 
 export type Operation =
   | 'imageGenerate'
@@ -178,8 +182,15 @@ export class RequestChecks {
     extra?: unknown,
     found: readonly Issue[] = [],
   ): void {
-    const issues = [...found, ...runValidator(operation, request, model, extra)];
+    const issues = [...found, ...runValidator(operation, request, model, extra), ...this.lifecycle(model)];
     if (issues.length > 0) throw ApiError.fromIssues(issues);
+  }
+
+  /** A retired model is refused here, as core would refuse it when sending, unless the operator allows it. */
+  lifecycle(model: ModelSpec | undefined): Issue[] {
+    if (!model) return [];
+    const { client } = this.upstream;
+    return errorsOf(lifecycleIssues(model, client.now(), client.allowRetiredModels, HOW_TO_ALLOW));
   }
 }
 

@@ -46,8 +46,7 @@ export class UpstreamService implements OnApplicationShutdown {
     const auth = config.azure.auth;
     this.client = new AzureOpenAIMedia({
       fetch: this.transport.fetch,
-      // Until the service has its own setting for it, retired models stay callable (core marks them).
-      allowRetiredModels: true,
+      allowRetiredModels: config.azure.allowRetiredModels,
       endpoint: config.azure.endpoint,
       // Entra ID: the credential's tokens, cached and refreshed before they expire.
       auth:

@@ -43,6 +43,8 @@ export function serviceEnv(
     QUEUE_STALLED_CHECK_MS: '1000',
     VIDEO_RECONCILE_WAIT_MS: '1500',
     AZURE_OPENAI_MAX_RETRIES: '2',
+    // The suites drive retired models on purpose; current-models.test.ts checks the default refusal.
+    AZURE_OPENAI_ALLOW_RETIRED_MODELS: 'true',
     LOG_LEVEL: 'warn',
     ...extra,
   };
