@@ -421,7 +421,5 @@ function retiredModelsAllowed(raw: string | undefined, problems: string[]): bool
 
 function retiredModelNames(): string[] {
   const now = Date.now();
-  return MODELS
-    .filter((model) => lifecycleOf(model, now).status === 'retired')
-    .map((model) => model.name);
+  return MODELS.filter((model) => lifecycleOf(model, now).status === 'retired').map((model) => model.name);
 }
