@@ -125,8 +125,8 @@ describe('a model near retirement', () => {
     const before = await run({ params: speak(), typeVersion: 2, respond: speech });
     expect(before.requests).toHaveLength(1);
     expect(before.hints.map((h) => h.message)).toEqual([
-      // Core's words; the two models it names retire on the same day.
-      'Model retiring: gpt-4o-mini-tts retires on Azure on 2026-12-15 (9 days from now); Azure names no replacement; current speech models are tts-hd or tts.',
+      // Core's words: tts and tts-hd retire the same day, so none is offered instead.
+      'Model retiring: gpt-4o-mini-tts retires on Azure on 2026-12-15 (9 days from now); Azure names no replacement and lists no current speech model.',
     ]);
 
     at('2026-12-15T00:00:00Z');
