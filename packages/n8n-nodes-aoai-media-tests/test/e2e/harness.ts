@@ -252,6 +252,19 @@ export interface N8nServer {
  * API. Waits (bounded) until the REST API answers; its health check answers earlier.
  */
 export async function startN8nServer(n8n: N8nInstance, timeoutMs = 120_000): Promise<N8nServer> {
+  // freePort's port can be taken again before n8n binds it; n8n then exits at once, and another
+  // process may answer on that port. Such a start is retried on a new port (a few times at most).
+  for (let attempt = 1; ; attempt++) {
+    const started = await tryStartN8nServer(n8n, timeoutMs);
+    if (started !== 'port taken') return started;
+    if (attempt === 3)
+      throw new Error(
+        'n8n start exited with 1 three times: its port was taken each time, or n8n cannot start here (run it by hand to see why)',
+      );
+  }
+}
+
+async function tryStartN8nServer(n8n: N8nInstance, timeoutMs: number): Promise<N8nServer | 'port taken'> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(findN8n(n8n.release).bin, ['start'], {
@@ -266,11 +279,12 @@ export async function startN8nServer(n8n: N8nInstance, timeoutMs = 120_000): Pro
     },
     stdio: 'ignore',
   });
+  const exited = () => server.exitCode !== null || server.signalCode !== null;
   const stop = async () => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((resolve) => server.once('exit', resolve));
+    if (exited()) return;
+    const done = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
-    await exited;
+    await done;
   };
   try {
     const until = Date.now() + timeoutMs;
@@ -279,8 +293,10 @@ export async function startN8nServer(n8n: N8nInstance, timeoutMs = 120_000): Pro
         (r) => r.ok,
         () => false,
       );
+      // Ready only counts while our n8n runs: otherwise something else answered on the port.
+      if (exited())
+        return server.exitCode === 1 ? 'port taken' : fail(`n8n start exited with ${server.exitCode}`);
       if (ready) break;
-      if (server.exitCode !== null) throw new Error(`n8n start exited with ${server.exitCode}`);
       if (Date.now() > until)
         throw new Error(`n8n did not answer ${base}/rest/settings within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -291,11 +307,17 @@ export async function startN8nServer(n8n: N8nInstance, timeoutMs = 120_000): Pro
       body: JSON.stringify(OWNER),
     });
     if (setup.status !== 200) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
-    return { base, cookie: setup.headers.get('set-cookie')!.split(';')[0]!, stop };
+    const cookie = setup.headers.get('set-cookie');
+    if (!cookie) throw new Error('owner setup answered 200 without a session cookie');
+    return { base, cookie: cookie.split(';')[0]!, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /**
