@@ -277,6 +277,12 @@ export async function readMultipart(
       fields[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
     });
     parser.on('file', (rawName, stream, info) => {
+      // After a failure busboy may still announce parts from the chunk it was reading; their
+      // streams never end (the parser is destroyed), so nothing may wait for them.
+      if (settled) {
+        stream.resume();
+        return;
+      }
       const name = fieldName(rawName);
       current = name;
       const filename = info.filename ?? name;
