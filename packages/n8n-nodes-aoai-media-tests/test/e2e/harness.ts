@@ -301,14 +301,25 @@ async function tryStartN8nServer(n8n: N8nInstance, timeoutMs: number): Promise<N
         throw new Error(`n8n did not answer ${base}/rest/settings within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const setup = await fetch(`${base}/rest/owner/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(OWNER),
-    });
-    if (setup.status !== 200) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
-    const cookie = setup.headers.get('set-cookie');
-    if (!cookie) throw new Error('owner setup answered 200 without a session cookie');
+    // n8n answers /rest/settings before every REST route is registered: until then the owner setup
+    // is a 404, or the editor's page without a session. Ask again until it is the real answer.
+    let cookie: string | null = null;
+    for (;;) {
+      const setup = await fetch(`${base}/rest/owner/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(OWNER),
+      });
+      const text = await setup.text();
+      cookie = setup.headers.get('set-cookie');
+      if (setup.status === 200 && cookie) break;
+      if (setup.status !== 404 && setup.status !== 200)
+        throw new Error(`owner setup answered ${setup.status}: ${text.slice(0, 500)}`);
+      if (exited()) throw new Error(`n8n start exited with ${server.exitCode} during owner setup`);
+      if (Date.now() > until)
+        throw new Error(`owner setup still answered ${setup.status} without a session after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     return { base, cookie: cookie.split(';')[0]!, stop };
   } catch (error) {
     await stop();
