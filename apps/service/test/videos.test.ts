@@ -590,6 +590,35 @@ describe('Sora 2 videos', () => {
     expect(stack.emu.admin.requests({ operation: 'videos.create' }).length).toBe(before);
   });
 
+  it('refuses a malformed multipart video job (Sora 1 shape) with a 400 naming the field, before anything reaches Azure', async () => {
+    const before = stack.emu.admin.requests().length;
+    const base = { model: 'sora', prompt: 'x', width: '480', height: '480', n_seconds: '5' };
+    const png = samplePng(480, 480);
+    const cases: { form: FormData; param: string; message: RegExp }[] = [
+      { form: referenceForm(base, []), param: 'files', message: /at least one image or video/ },
+      {
+        form: referenceForm({ ...base, inpaint_items: '[{not json' }, [
+          { field: 'files', bytes: png, type: 'image/png', name: 'a.png' },
+        ]),
+        param: 'inpaint_items',
+        message: /JSON text/,
+      },
+      {
+        form: referenceForm(base, [{ field: 'image', bytes: png, type: 'image/png', name: 'a.png' }]),
+        param: 'image',
+        message: /attach media as files/,
+      },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const res = await call(stack, '/openai/v1/video/generations/jobs', { method: 'POST', body: c.form });
+      expect(res.status, `case ${i}`).toBe(400);
+      const error = azureError(await res.json());
+      expect(error?.param, `case ${i}`).toBe(c.param);
+      expect(error?.message, `case ${i}`).toMatch(c.message);
+    }
+    expect(stack.emu.admin.requests()).toHaveLength(before);
+  });
+
   it('remixes a completed video through the queue: Azure remixes its copy, the result is stored, called back signed', async () => {
     const source = referenced;
     const res = await json(stack, `/openai/v1/videos/${source.id}/remix`, {

@@ -11,7 +11,9 @@ import { Admission } from './admission.js';
 import { VideoUpstream } from './video-upstream.js';
 import type { VideoApi } from '@aoai-media/core';
 import { SURFACES, TERMINAL, type JobRecord, type JobRequest, type StoredMedia } from './job-record.js';
-import type { FileSink } from '../common/body.js';
+import type { Request } from 'express';
+import { isMultipart, readJson, readMultipart, type FileSink, type UploadedFile } from '../common/body.js';
+import { coerceFormFields } from '../upstream/request-checks.js';
 import { storageSink } from '../common/uploads.js';
 
 /** Fields the service adds to Azure's create requests. */
@@ -103,6 +105,42 @@ export class VideoJobsService {
     return {
       sink: storageSink(this.storage, (i) => `${tenant}/${id}/uploads/${i}`),
       discard: () => this.storage.removePrefix(`${tenant}/${id}`).catch(() => undefined),
+    };
+  }
+
+  /**
+   * A video create's body: JSON, or a multipart form whose files (only `form.fileField`) stream into
+   * the shared store through `uploads` as they arrive.
+   */
+  async readCreate(
+    req: Request,
+    uploads: { sink: FileSink; discard: () => Promise<void> },
+    form: { fileField: string; maxFiles: number; maxFields: number; refusal: string },
+  ): Promise<{ body: Record<string, unknown>; files: UploadedFile[]; multipart: boolean }> {
+    if (!isMultipart(req))
+      return { body: await readJson(req, this.config.limits), files: [], multipart: false };
+    const read = await readMultipart(
+      req,
+      {
+        maxBytes: this.config.limits.maxUploadBytes,
+        maxFileBytes: this.config.limits.maxUploadBytes,
+        maxFiles: form.maxFiles,
+        maxFields: form.maxFields,
+        maxFieldBytes: 256 * 1024,
+        filesParam: form.fileField,
+      },
+      this.config.limits,
+      uploads.sink,
+      uploads.discard,
+    );
+    for (const name of Object.keys(read.files)) {
+      if (name !== form.fileField)
+        throw ApiError.badRequest(`file field ${name} ${form.refusal}`, name, 'unknown_field');
+    }
+    return {
+      body: coerceFormFields(read.fields, 'videos.create'),
+      files: read.files[form.fileField] ?? [],
+      multipart: true,
     };
   }
 

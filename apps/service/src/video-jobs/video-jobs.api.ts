@@ -3,11 +3,10 @@ import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
-import { readJson, readMultipart, isMultipart, type UploadedFile } from '../common/body.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
 import { VIDEO_JOB_STATUSES, videoCapabilities, type CropBounds } from '@aoai-media/core';
-import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
+import { RequestChecks, fileInput } from '../upstream/request-checks.js';
 import { filesFacts } from '../common/media.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { REQUEST_STORE, type JobStore } from '../jobs/job-store.js';
@@ -92,34 +91,14 @@ export class VideoJobsApi {
     // Media stream into the shared store under the job's id as they arrive; removed if refused.
     const uploads = this.jobs.uploads(tenant, id);
     try {
-      let body: Record<string, unknown>;
-      let files: UploadedFile[] = [];
-      if (isMultipart(req)) {
-        // Azure's create with media: fields, `files`, and `inpaint_items` as JSON text.
-        const form = await readMultipart(
-          req,
-          {
-            maxBytes: this.config.limits.maxUploadBytes,
-            maxFileBytes: this.config.limits.maxUploadBytes,
-            maxFiles: 10,
-            maxFields: 32,
-            maxFieldBytes: 256 * 1024,
-            filesParam: 'files',
-          },
-          this.config.limits,
-          uploads.sink,
-          uploads.discard,
-        );
-        for (const name of Object.keys(form.files)) {
-          if (name !== 'files')
-            throw ApiError.badRequest(
-              `file field ${name} is not part of a video job; attach media as files`,
-              name,
-              'unknown_field',
-            );
-        }
-        files = form.files.files ?? [];
-        body = coerceFormFields(form.fields, 'videos.create');
+      // Azure's create with media: fields, `files`, and `inpaint_items` as JSON text.
+      const { body, files, multipart } = await this.jobs.readCreate(req, uploads, {
+        fileField: 'files',
+        maxFiles: 10,
+        maxFields: 32,
+        refusal: 'is not part of a video job; attach media as files',
+      });
+      if (multipart) {
         if (typeof body.inpaint_items === 'string') {
           try {
             body.inpaint_items = JSON.parse(body.inpaint_items);
@@ -137,8 +116,6 @@ export class VideoJobsApi {
             'files',
             'missing_required',
           );
-      } else {
-        body = await readJson(req, this.config.limits);
       }
       const { request, extensions } = await takeExtensions(body, this.webhooks);
       const { deployment, model } = this.checks.deploymentModel(request.model);

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { SERVICE_CONFIG } from '../config/config.module.js';
 import type { ServiceConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
-import { isMultipart, readJson, readMultipart, type FileSink, type UploadedFile } from '../common/body.js';
+import { isMultipart, readJson, readMultipart, type FileSink } from '../common/body.js';
 import { MEDIA_STORAGE, type MediaStorage } from '../storage/storage.js';
 import { serveStored } from '../storage/serve.js';
 import { RequestChecks, coerceFormFields, fileInput } from '../upstream/request-checks.js';
@@ -30,43 +30,19 @@ export class VideosApi {
     // The reference streams into the shared store under the job's id as it arrives; removed if refused.
     const uploads = this.jobs.uploads(tenant, id);
     try {
-      let body: Record<string, unknown>;
-      let files: UploadedFile[] = [];
-      if (isMultipart(req)) {
-        // OpenAI's multipart create: text fields and at most one `input_reference` image (or video).
-        const form = await readMultipart(
-          req,
-          {
-            maxBytes: this.config.limits.maxUploadBytes,
-            maxFileBytes: this.config.limits.maxUploadBytes,
-            maxFiles: 1,
-            maxFields: 16,
-            maxFieldBytes: 256 * 1024,
-            filesParam: 'input_reference',
-          },
-          this.config.limits,
-          uploads.sink,
-          uploads.discard,
+      // OpenAI's multipart create: text fields and at most one `input_reference` image (or video).
+      const { body, files, multipart } = await this.jobs.readCreate(req, uploads, {
+        fileField: 'input_reference',
+        maxFiles: 1,
+        maxFields: 16,
+        refusal: 'is not part of a video create; attach the reference as input_reference',
+      });
+      if (multipart && 'input_reference' in body)
+        throw ApiError.badRequest(
+          'input_reference must be a file part, not a text field',
+          'input_reference',
+          'invalid_type',
         );
-        for (const name of Object.keys(form.files)) {
-          if (name !== 'input_reference')
-            throw ApiError.badRequest(
-              `file field ${name} is not part of a video create; attach the reference as input_reference`,
-              name,
-              'unknown_field',
-            );
-        }
-        files = form.files.input_reference ?? [];
-        body = coerceFormFields(form.fields, 'videos.create');
-        if ('input_reference' in body)
-          throw ApiError.badRequest(
-            'input_reference must be a file part, not a text field',
-            'input_reference',
-            'invalid_type',
-          );
-      } else {
-        body = await readJson(req, this.config.limits);
-      }
       const { request, extensions } = await takeExtensions(body, this.webhooks);
       const { deployment, model } = this.checks.deploymentModel(request.model);
       this.checks.videoDeployment(deployment, model, 'videos');
