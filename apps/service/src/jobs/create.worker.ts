@@ -36,6 +36,7 @@ import {
   type VideoJobData,
 } from './queues.js';
 import { VideoUpstream } from './video-upstream.js';
+import { runVideoQueue } from './queue-runner.js';
 
 /** How many times a reconcile searches again after finding only tasks other jobs hold. */
 const RECONCILE_ROUNDS = 5;
@@ -55,8 +56,6 @@ const RECONCILE_ROUNDS = 5;
 @Injectable()
 export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
-  /** Runs in this process: a job Bull hands back while its first run goes on joins that run. */
-  private readonly active = new Map<string, Promise<string>>();
 
   constructor(
     @InjectQueue(VIDEO_CREATE_QUEUE) private readonly queue: Queue<VideoJobData>,
@@ -73,36 +72,23 @@ export class CreateWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   onApplicationBootstrap(): void {
     setMaxListeners(0, this.stopping.signal);
-    this.queue.on('failed', (job, error) => void this.onFailed(job, error));
-    this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video create queue error'));
-    this.queue
-      .process('create', this.config.video.workerConcurrency, (job) => this.joined(job))
-      .catch((e: Error) => {
-        if (!this.stopping.signal.aborted)
-          this.log.error({ error: e.message }, 'video create worker stopped');
-      });
+    runVideoQueue(
+      this.queue,
+      'create',
+      {
+        concurrency: this.config.video.workerConcurrency,
+        log: this.log,
+        store: this.store,
+        finisher: this.finisher,
+        stopping: this.stopping.signal,
+      },
+      (job) => this.run(job),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort(new Interrupted());
     await this.queue.close().catch(() => undefined);
-  }
-
-  private async onFailed(job: Job<VideoJobData>, error: Error): Promise<void> {
-    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    const record = await this.store.get(job.data.jobId);
-    if (!record || TERMINAL.has(record.status)) return;
-    this.log.error({ jobId: record.id, error: error.message }, 'video job failed after every attempt');
-    await this.finisher.finish(record, 'failed', 'internal_error', error.message);
-  }
-
-  private joined(job: Job<VideoJobData>): Promise<string> {
-    const id = job.data.jobId;
-    const running = this.active.get(id);
-    if (running) return running;
-    const run = this.run(job).finally(() => this.active.delete(id));
-    this.active.set(id, run);
-    return run;
   }
 
   async run(job: Job<VideoJobData>): Promise<string> {

@@ -31,6 +31,7 @@ import { TERMINAL, advance, type GenerationRecord, type JobRecord } from './job-
 import { Progress } from './progress.js';
 import { FinalFailure, Interrupted, VIDEO_TRACK_QUEUE, type VideoJobData } from './queues.js';
 import { VideoUpstream } from './video-upstream.js';
+import { runVideoQueue } from './queue-runner.js';
 
 /** How often (in polls) a job that is not written to is checked for having been deleted. */
 const EXISTS_EVERY = 5;
@@ -47,8 +48,6 @@ const EXISTS_EVERY = 5;
 @Injectable()
 export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
-  /** Runs in this process: a job Bull hands back while its first run goes on joins that run. */
-  private readonly active = new Map<string, Promise<string>>();
 
   constructor(
     @InjectQueue(VIDEO_TRACK_QUEUE) private readonly queue: Queue<VideoJobData>,
@@ -66,36 +65,24 @@ export class TrackWorker implements OnApplicationBootstrap, BeforeApplicationShu
   onApplicationBootstrap(): void {
     // Every sleeping job listens for shutdown on this one signal.
     setMaxListeners(0, this.stopping.signal);
-    this.queue.on('failed', (job, error) => void this.onFailed(job, error));
-    this.queue.on('error', (error) => this.log.warn({ error: error.message }, 'video track queue error'));
-    this.queue
-      .process('track', this.config.video.workerConcurrency, (job) => this.joined(job))
-      .catch((e: Error) => {
-        if (!this.stopping.signal.aborted) this.log.error({ error: e.message }, 'video track worker stopped');
-      });
+    runVideoQueue(
+      this.queue,
+      'track',
+      {
+        concurrency: this.config.video.workerConcurrency,
+        log: this.log,
+        store: this.store,
+        finisher: this.finisher,
+        stopping: this.stopping.signal,
+      },
+      (job) => this.run(job),
+    );
   }
 
   /** Stop taking work; running jobs reach a safe point and go back to the queue; then close it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort(new Interrupted());
     await this.queue.close().catch(() => undefined);
-  }
-
-  private async onFailed(job: Job<VideoJobData>, error: Error): Promise<void> {
-    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    const record = await this.store.get(job.data.jobId);
-    if (!record || TERMINAL.has(record.status)) return;
-    this.log.error({ jobId: record.id, error: error.message }, 'video job failed after every attempt');
-    await this.finisher.finish(record, 'failed', 'internal_error', error.message);
-  }
-
-  private joined(job: Job<VideoJobData>): Promise<string> {
-    const id = job.data.jobId;
-    const running = this.active.get(id);
-    if (running) return running;
-    const run = this.run(job).finally(() => this.active.delete(id));
-    this.active.set(id, run);
-    return run;
   }
 
   async run(job: Job<VideoJobData>): Promise<string> {
