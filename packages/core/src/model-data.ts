@@ -342,6 +342,37 @@ const TTS_VERSIONS = (status: 'preview' | 'ga') =>
  * The table. Each kind is listed newest first (option lists keep that order). Older models stay,
  * marked retired, so requests naming them get a clear error instead of an unknown-model note.
  */
+/** Facts gpt-4o-transcribe and gpt-4o-mini-transcribe share, with their sources. */
+const GPT_4O_TRANSCRIBE = {
+  kind: 'audio',
+  responseFormats: ['json', 'text'],
+  fileExtensions: ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'wav', 'webm'],
+  maxFileBytes: 25 * MB,
+  temperature: { min: 0, max: 1 },
+  timestampGranularities: [],
+  operations: ['transcribe'],
+  chunkingStrategies: ['auto', 'server_vad'],
+  include: ['logprobs'],
+  disputes: [
+    {
+      field: 'response_format',
+      values: ['text'],
+      note: "OpenAI's reference lists json as the only format for this model; Azure's spec lists text for transcriptions in general",
+      sources: ['oai-transcriptions', 'az-spec-2025-04-01-preview'],
+    },
+  ],
+  sources: {
+    responseFormats: ['az-spec-2025-04-01-preview', 'oai-transcriptions'],
+    fileExtensions: ['oai-transcriptions'],
+    maxFileBytes: ['az-whisper-quickstart'],
+    temperature: ['az-spec-2025-04-01-preview'],
+    timestampGranularities: ['oai-transcriptions'],
+    operations: ['oai-transcriptions'],
+    chunkingStrategies: ['oai-transcriptions'],
+    include: ['oai-transcriptions'],
+  },
+} as const;
+
 export const MODEL_DATA = [
   // Images
   {
@@ -705,17 +736,9 @@ export const MODEL_DATA = [
     },
   },
   {
-    kind: 'audio',
+    ...GPT_4O_TRANSCRIBE,
     name: 'gpt-4o-mini-transcribe',
     label: 'GPT-4o Mini Transcribe',
-    responseFormats: ['json', 'text'],
-    fileExtensions: ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'wav', 'webm'],
-    maxFileBytes: 25 * MB,
-    temperature: { min: 0, max: 1 },
-    timestampGranularities: [],
-    operations: ['transcribe'],
-    chunkingStrategies: ['auto', 'server_vad'],
-    include: ['logprobs'],
     versions: [
       {
         version: '2025-03-20',
@@ -732,37 +755,11 @@ export const MODEL_DATA = [
         note: 'The April 2026 schedule gave 2026-12-15.',
       },
     ],
-    disputes: [
-      {
-        field: 'response_format',
-        values: ['text'],
-        note: "OpenAI's reference lists json as the only format for this model; Azure's spec lists text for transcriptions in general",
-        sources: ['oai-transcriptions', 'az-spec-2025-04-01-preview'],
-      },
-    ],
-    sources: {
-      responseFormats: ['az-spec-2025-04-01-preview', 'oai-transcriptions'],
-      fileExtensions: ['oai-transcriptions'],
-      maxFileBytes: ['az-whisper-quickstart'],
-      temperature: ['az-spec-2025-04-01-preview'],
-      timestampGranularities: ['oai-transcriptions'],
-      operations: ['oai-transcriptions'],
-      chunkingStrategies: ['oai-transcriptions'],
-      include: ['oai-transcriptions'],
-    },
   },
   {
-    kind: 'audio',
+    ...GPT_4O_TRANSCRIBE,
     name: 'gpt-4o-transcribe',
     label: 'GPT-4o Transcribe',
-    responseFormats: ['json', 'text'],
-    fileExtensions: ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'wav', 'webm'],
-    maxFileBytes: 25 * MB,
-    temperature: { min: 0, max: 1 },
-    timestampGranularities: [],
-    operations: ['transcribe'],
-    chunkingStrategies: ['auto', 'server_vad'],
-    include: ['logprobs'],
     versions: [
       {
         version: '2025-03-20',
@@ -772,24 +769,6 @@ export const MODEL_DATA = [
         note: 'The April 2026 schedule gave 2026-06-01.',
       },
     ],
-    disputes: [
-      {
-        field: 'response_format',
-        values: ['text'],
-        note: "OpenAI's reference lists json as the only format for this model; Azure's spec lists text for transcriptions in general",
-        sources: ['oai-transcriptions', 'az-spec-2025-04-01-preview'],
-      },
-    ],
-    sources: {
-      responseFormats: ['az-spec-2025-04-01-preview', 'oai-transcriptions'],
-      fileExtensions: ['oai-transcriptions'],
-      maxFileBytes: ['az-whisper-quickstart'],
-      temperature: ['az-spec-2025-04-01-preview'],
-      timestampGranularities: ['oai-transcriptions'],
-      operations: ['oai-transcriptions'],
-      chunkingStrategies: ['oai-transcriptions'],
-      include: ['oai-transcriptions'],
-    },
   },
   {
     kind: 'audio',
